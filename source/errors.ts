@@ -1,0 +1,85 @@
+/**
+ * The failure kinds every layer speaks. The v1 client throws these; the monitor decides policy
+ * (back off, stop polling, show a banner) from `kind` alone; commands map `kind` to an exit code.
+ * Messages are one sentence, name what was wrong, and never contain the API key.
+ */
+export type FailureKind =
+	/** Bad command-line usage. Nothing was sent. */
+	| 'usage'
+	/** Input refused before sending (bad IP, hostname, enum value). Nothing was sent. */
+	| 'validation'
+	/** The API answered `result: error` (other than auth and rate limit). */
+	| 'api'
+	/** E_UNAUTH: wrong email or key. */
+	| 'auth'
+	/** E_MAXAPI: the hourly call budget is spent. */
+	| 'rate-limit'
+	/** A non-200 HTTP status (410 carries the shutdown message). */
+	| 'http'
+	/** Connection refused, reset, DNS, TLS. */
+	| 'network'
+	/** No answer within the timeout. */
+	| 'timeout'
+	/** An answer that could not be decoded. */
+	| 'decode';
+
+export interface FlarewatchErrorDetails {
+	/** The API's err_code, when it sent one (e.g. E_UNAUTH, E_INVLDINPUT, "ip"). */
+	code?: string;
+	/** HTTP status for `http` failures. */
+	status?: number;
+	/** For `decode`: a short excerpt of the body, secrets removed. */
+	excerpt?: string;
+	/** For `validation`: the field that was wrong. */
+	field?: string;
+	cause?: unknown;
+}
+
+export class FlarewatchError extends Error {
+	readonly kind: FailureKind;
+	readonly code?: string;
+	readonly status?: number;
+	readonly excerpt?: string;
+	readonly field?: string;
+
+	constructor(kind: FailureKind, message: string, details: FlarewatchErrorDetails = {}) {
+		super(message, details.cause === undefined ? undefined : {cause: details.cause});
+		this.name = 'FlarewatchError';
+		this.kind = kind;
+		this.code = details.code;
+		this.status = details.status;
+		this.excerpt = details.excerpt;
+		this.field = details.field;
+	}
+}
+
+export function isFlarewatchError(error: unknown): error is FlarewatchError {
+	return error instanceof FlarewatchError;
+}
+
+/** Exit codes of the one-shot commands. */
+export const exitCodes = {
+	ok: 0,
+	refused: 1,
+	usage: 2,
+	transport: 3,
+	rateLimited: 4,
+} as const;
+
+export function exitCodeFor(kind: FailureKind): number {
+	switch (kind) {
+		case 'usage':
+		case 'validation':
+			return exitCodes.usage;
+		case 'api':
+		case 'auth':
+			return exitCodes.refused;
+		case 'rate-limit':
+			return exitCodes.rateLimited;
+		case 'http':
+		case 'network':
+		case 'timeout':
+		case 'decode':
+			return exitCodes.transport;
+	}
+}
