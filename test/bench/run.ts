@@ -1,0 +1,46 @@
+/**
+ * `npm run bench`: runs every benchmark group, prints a table and writes bench-results.json.
+ * Run one group with `npm run bench -- emulator`.
+ */
+import {writeFileSync} from 'node:fs';
+import os from 'node:os';
+import type {BenchFigure, BenchGroup} from './figures.js';
+
+const groups: Record<string, () => Promise<BenchGroup>> = {
+	emulator: async () => (await import('./emulator.js')).benchEmulator,
+};
+
+const wanted = process.argv.slice(2).filter(arg => !arg.startsWith('-'));
+const figures: BenchFigure[] = [];
+for (const [name, load] of Object.entries(groups)) {
+	if (wanted.length > 0 && !wanted.includes(name)) continue;
+	process.stderr.write(`bench: ${name}...\n`);
+	const run = await load();
+	figures.push(...(await run()));
+}
+
+const rows = figures.map(figure => [
+	figure.group,
+	figure.name,
+	`${formatNumber(figure.value)} ${figure.unit}`,
+	figure.comparison ? `${figure.comparison.name}: ${formatNumber(figure.comparison.value)} (${formatNumber(figure.comparison.value / (figure.value || 1))}x)` : '',
+	figure.goal ? `${figure.goal} ${figure.met ? 'met' : 'NOT met'}` : '',
+]);
+const header = ['group', 'figure', 'value', 'comparison', 'goal'];
+const widths = header.map((title, column) => Math.max(title.length, ...rows.map(row => row[column].length)));
+const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+process.stdout.write(`${line(header)}\n${line(widths.map(width => '-'.repeat(width)))}\n${rows.map(line).join('\n')}\n`);
+
+const result = {
+	date: new Date().toISOString(),
+	machine: {node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30)},
+	figures,
+};
+writeFileSync('bench-results.json', `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write('written: bench-results.json\n');
+
+function formatNumber(value: number): string {
+	if (!Number.isFinite(value)) return String(value);
+	if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+	return value.toFixed(2);
+}
