@@ -1,0 +1,78 @@
+/**
+ * The never-ban guard: addresses an operator must not lock themselves out with. The operator's own
+ * address comes from the SSH session (SSH_CLIENT / SSH_CONNECTION); more come from `--never-ban`
+ * (addresses or CIDR ranges). A guarded address is not refused outright: the console asks for a second,
+ * explicit confirmation, and a lockdown leaves it out.
+ */
+import {BlockList, isIP} from 'node:net';
+
+export interface GuardEntry {
+	/** An address or a CIDR range, as given. */
+	pattern: string;
+	/** Why it is guarded, for the warning ("your SSH session", "--never-ban"). */
+	reason: string;
+}
+
+export interface NeverBanGuard {
+	entries: readonly GuardEntry[];
+	/** The reason `ip` is guarded, or undefined. */
+	check(ip: string): string | undefined;
+}
+
+/** The client address of the SSH session this process runs in, if any. */
+export function sshClientAddress(env: NodeJS.ProcessEnv): string | undefined {
+	for (const variable of ['SSH_CONNECTION', 'SSH_CLIENT']) {
+		const first = env[variable]?.trim().split(/\s+/)[0];
+		if (first && isIP(stripZone(first))) return stripZone(first);
+	}
+	return undefined;
+}
+
+/**
+ * Builds the guard. Throws with a message naming the bad entry when a `--never-ban` value is neither an
+ * address nor a CIDR range (so a typo never silently leaves an address unprotected).
+ */
+export function createGuard(neverBan: readonly string[], env: NodeJS.ProcessEnv): NeverBanGuard {
+	const entries: GuardEntry[] = [];
+	const ssh = sshClientAddress(env);
+	if (ssh) entries.push({pattern: ssh, reason: 'the address of your SSH session'});
+	for (const raw of neverBan) {
+		for (const pattern of raw.split(',').map(part => part.trim()).filter(Boolean)) {
+			entries.push({pattern, reason: 'on the --never-ban list'});
+		}
+	}
+	const rules = entries.map(entry => ({entry, list: blockListFor(entry.pattern)}));
+	return {
+		entries,
+		check(ip) {
+			const family = isIP(ip);
+			if (family === 0) return undefined;
+			const type = family === 4 ? 'ipv4' : 'ipv6';
+			return rules.find(rule => rule.list.check(ip, type))?.entry.reason;
+		},
+	};
+}
+
+function blockListFor(pattern: string): BlockList {
+	const list = new BlockList();
+	const [address, prefixText, extra] = pattern.split('/');
+	const family = isIP(address ?? '');
+	const type = family === 4 ? 'ipv4' : 'ipv6';
+	if (family === 0 || extra !== undefined) throw new Error(`--never-ban: "${pattern}" is not an IP address or CIDR range`);
+	if (prefixText === undefined) {
+		list.addAddress(address, type);
+		return list;
+	}
+	const prefix = Number(prefixText);
+	if (!/^\d{1,3}$/.test(prefixText) || prefix > (family === 4 ? 32 : 128)) {
+		throw new Error(`--never-ban: "${pattern}" has an invalid prefix length`);
+	}
+	list.addSubnet(address, prefix, type);
+	return list;
+}
+
+/** `fe80::1%eth0` → `fe80::1`: the zone index is local and never part of a rule. */
+function stripZone(address: string): string {
+	const percent = address.indexOf('%');
+	return percent === -1 ? address : address.slice(0, percent);
+}
