@@ -1,0 +1,227 @@
+/**
+ * The `:` command palette: every action by name with arguments (`:ban 203.0.113.7`, `:sec high`,
+ * `:dns add A www 203.0.113.7 --proxied`). Pure: text in, a typed command or one clear error out.
+ * Input is validated here, so nothing invalid ever reaches the queue.
+ */
+import {cacheLevels, securityLevels, type CacheLevel, type SecurityLevel, type ZoneRef} from '../backend.js';
+import {checkHostname, checkIp, checkIpv4, checkRecordContent, checkRecordName, checkTtl, parseIntegerIn, quote} from '../lib/validate.js';
+import type {ActionRequest} from './types.js';
+
+export type PaletteCommand =
+	| {type: 'action'; request: ActionRequest}
+	| {type: 'zone'; name: string}
+	| {type: 'lockdown'}
+	| {type: 'unlock'}
+	| {type: 'attack-toggle'}
+	| {type: 'refresh'}
+	| {type: 'pause'}
+	| {type: 'help'}
+	| {type: 'quit'};
+
+export type PaletteResult = {ok: true; command: PaletteCommand} | {ok: false; error: string};
+
+export interface PaletteContext {
+	zone: ZoneRef;
+	/** Names of the zones the console watches (for `:zone`). */
+	zones: readonly string[];
+}
+
+/** Usage lines for the help overlay and the README. */
+export const paletteUsage: ReadonlyArray<[usage: string, description: string]> = [
+	[':sec help|high|med|low|eoff', 'set the security level'],
+	[':attack', "I'm Under Attack on, or back to the previous level"],
+	[':lockdown / :unlock', 'preview and run a lockdown / undo it'],
+	[':dev on|off', 'development mode'],
+	[':cache agg|basic', 'cache level'],
+	[':purge', 'purge the whole cache'],
+	[':ipv6 on|off', 'IPv6 support'],
+	[':grab', 'take a zone snapshot'],
+	[':ban IP / :wl IP / :unban IP', 'ban, whitelist, clear the rule'],
+	[':lookup IP', 'threat score of an IP'],
+	[':dns add A|CNAME NAME CONTENT [--proxied] [--ttl N]', 'add a record'],
+	[':dns rm NAME', 'delete every record of that name'],
+	[':dns update-ip IP HOST...', 'point A records at an IP (DIUP)'],
+	[':zone NAME', 'switch zone'],
+	[':refresh / :pause', 'poll now / pause or resume polling'],
+	[':help / :q', 'help / quit'],
+];
+
+const maxInput = 1024;
+
+export function parsePalette(input: string, context: PaletteContext): PaletteResult {
+	if (input.length > maxInput) return fail(`the command is ${input.length} characters long; at most ${maxInput}`);
+	if (/[\u0000-\u001f\u007f]/.test(input)) return fail('the command contains control characters');
+	const words = input.trim().replace(/^:/, '').trim().split(/\s+/).filter(Boolean);
+	const [name, ...args] = words;
+	const zone = context.zone;
+	switch (name?.toLowerCase()) {
+		case undefined:
+			return fail('type a command, e.g. :sec high (:help lists them)');
+		case 'q':
+		case 'quit':
+			return none(args, {type: 'quit'});
+		case 'help':
+		case '?':
+			return none(args, {type: 'help'});
+		case 'refresh':
+			return none(args, {type: 'refresh'});
+		case 'pause':
+		case 'resume':
+			return none(args, {type: 'pause'});
+		case 'lockdown':
+			return none(args, {type: 'lockdown'});
+		case 'unlock':
+			return none(args, {type: 'unlock'});
+		case 'attack':
+		case 'uam':
+			return none(args, {type: 'attack-toggle'});
+		case 'purge':
+			return none(args, {type: 'action', request: {kind: 'purge', zone}});
+		case 'grab':
+		case 'snapshot':
+			return none(args, {type: 'action', request: {kind: 'snapshot', zone}});
+		case 'sec':
+		case 'security':
+		case 'level': {
+			const level = oneOf(args, securityLevels, 'security level');
+			return isSecurityLevel(level) ? action({kind: 'security-level', zone, level}) : fail(level);
+		}
+		case 'cache': {
+			const level = oneOf(args, cacheLevels, 'cache level');
+			return isCacheLevel(level) ? action({kind: 'cache-level', zone, level}) : fail(level);
+		}
+		case 'dev':
+		case 'devmode': {
+			const on = onOff(args, 'dev');
+			return typeof on === 'boolean' ? action({kind: 'dev-mode', zone, on}) : fail(on);
+		}
+		case 'ipv6': {
+			const on = onOff(args, 'ipv6');
+			return typeof on === 'boolean' ? action({kind: 'ipv6', zone, on}) : fail(on);
+		}
+		case 'ban':
+		case 'wl':
+		case 'whitelist':
+		case 'unban':
+		case 'clear':
+		case 'nul':
+		case 'lookup': {
+			const ip = singleIp(args, name);
+			if (ip.value === undefined) return fail(ip.error);
+			const kinds = {ban: 'ban', wl: 'whitelist', whitelist: 'whitelist', unban: 'clear-rule', clear: 'clear-rule', nul: 'clear-rule', lookup: 'lookup'} as const;
+			return action({kind: kinds[name.toLowerCase() as keyof typeof kinds], ip: ip.value});
+		}
+		case 'zone': {
+			if (args.length !== 1) return fail(`:zone takes one zone name (${context.zones.join(', ')})`);
+			const match = context.zones.find(candidate => candidate.toLowerCase() === args[0].toLowerCase());
+			return match ? ok({type: 'zone', name: match}) : fail(`${quote(args[0])} is not one of the watched zones (${context.zones.join(', ')})`);
+		}
+		case 'dns':
+			return parseDns(args, zone);
+		default:
+			return fail(`unknown command ${quote(name)} (:help lists them)`);
+	}
+}
+
+function parseDns(args: string[], zone: ZoneRef): PaletteResult {
+	const [sub, ...rest] = args;
+	switch (sub) {
+		case 'add': {
+			const flags = rest.filter(arg => arg.startsWith('--'));
+			const positional = rest.filter(arg => !arg.startsWith('--'));
+			let proxied = false;
+			let ttl = 1;
+			for (let index = 0; index < flags.length; index++) {
+				const flag = flags[index];
+				if (flag === '--proxied') proxied = true;
+				else if (flag === '--no-proxied') proxied = false;
+				else if (flag.startsWith('--ttl=')) {
+					const parsed = parseIntegerIn(flag.slice(6), 1, 4294967295);
+					if (typeof parsed === 'string') return fail(`--ttl: ${parsed}`);
+					const problem = checkTtl(parsed);
+					if (problem) return fail(`--ttl: ${problem}`);
+					ttl = parsed;
+				} else return fail(`unknown option ${quote(flag)} for :dns add (--proxied, --no-proxied, --ttl=N)`);
+			}
+			if (positional.length !== 3) return fail('usage: :dns add A|CNAME NAME CONTENT [--proxied] [--ttl=N]');
+			const [typeText, name, content] = positional;
+			const type = typeText.toUpperCase();
+			if (type !== 'A' && type !== 'CNAME') return fail(`${quote(typeText)} is not a record type this console creates (A or CNAME)`);
+			const nameProblem = checkRecordName(name);
+			if (nameProblem) return fail(`record name ${nameProblem}`);
+			const contentProblem = checkRecordContent(type, content);
+			if (contentProblem) return fail(`${type} content ${contentProblem}`);
+			return action({kind: 'dns-add', zone, record: {type, name, content, ttl, proxied}});
+		}
+		case 'rm':
+		case 'del':
+		case 'delete': {
+			if (rest.length !== 1) return fail('usage: :dns rm NAME (every record of that name is deleted)');
+			const problem = checkRecordName(rest[0]) ?? checkHostname(qualify(rest[0], zone.name));
+			return problem ? fail(`record name ${problem}`) : action({kind: 'dns-delete-name', zone, fqdn: qualify(rest[0], zone.name)});
+		}
+		case 'update-ip': {
+			const [ip, ...hosts] = rest;
+			if (!ip || hosts.length === 0) return fail('usage: :dns update-ip IP HOST...');
+			const ipProblem = checkIpv4(ip);
+			if (ipProblem) return fail(ipProblem);
+			for (const host of hosts) {
+				const problem = checkHostname(host);
+				if (problem) return fail(`host ${problem}`);
+			}
+			return action({kind: 'dns-update-ip', ip, hosts});
+		}
+		default:
+			return fail('usage: :dns add|rm|update-ip ...');
+	}
+}
+
+/** `www` → `www.example.com`, `@` → `example.com`, an FQDN inside the zone stays as it is. */
+export function qualify(name: string, zoneName: string): string {
+	if (name === '@') return zoneName;
+	const lower = name.toLowerCase();
+	if (lower === zoneName || lower.endsWith(`.${zoneName}`)) return lower;
+	return `${lower}.${zoneName}`;
+}
+
+function singleIp(args: string[], name: string): {value: string; error?: undefined} | {value?: undefined; error: string} {
+	if (args.length !== 1) return {error: `:${name} takes one IP address`};
+	const problem = checkIp(args[0]);
+	return problem ? {error: problem} : {value: args[0]};
+}
+
+function oneOf<T extends string>(args: string[], values: readonly T[], what: string): T | string {
+	if (args.length !== 1) return `give one ${what}: ${values.join('|')}`;
+	const value = values.find(candidate => candidate === args[0].toLowerCase());
+	return value ?? `${quote(args[0])} is not a ${what}; use ${values.join('|')}`;
+}
+
+function onOff(args: string[], name: string): boolean | string {
+	if (args.length === 1 && /^(on|1|true)$/i.test(args[0])) return true;
+	if (args.length === 1 && /^(off|0|false)$/i.test(args[0])) return false;
+	return `:${name} takes on or off`;
+}
+
+function isSecurityLevel(value: string): value is SecurityLevel {
+	return (securityLevels as readonly string[]).includes(value);
+}
+
+function isCacheLevel(value: string): value is CacheLevel {
+	return (cacheLevels as readonly string[]).includes(value);
+}
+
+function none(args: string[], command: PaletteCommand): PaletteResult {
+	return args.length === 0 ? ok(command) : fail(`this command takes no arguments, got ${quote(args.join(' '))}`);
+}
+
+function action(request: ActionRequest): PaletteResult {
+	return ok({type: 'action', request});
+}
+
+function ok(command: PaletteCommand): PaletteResult {
+	return {ok: true, command};
+}
+
+function fail(error: string): PaletteResult {
+	return {ok: false, error};
+}
