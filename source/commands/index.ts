@@ -1,11 +1,137 @@
-import type {ProcessIo} from '../cli.js';
+/**
+ * The one-shot commands: `flarewatch <command> [args] [--json] [config flags]`. Output goes only to
+ * the streams passed in; every failure becomes one sentence on stderr and an exit code (errors.ts).
+ */
+import {readFileSync} from 'node:fs';
+import type {ZoneRef} from '../backend.js';
+import {loadConfig, requireCredentials, type Config} from '../config.js';
+import {exitCodeFor, FlarewatchError, isFlarewatchError} from '../errors.js';
+import {inert} from '../lib/format.js';
+import {scrub} from '../lib/secret.js';
+import {V1Backend} from '../v1/backend.js';
+import {dnsCommands} from './dns-commands.js';
+import {commandHelp, dnsHelp, overviewHelp} from './help.js';
+import {ipCommands} from './ip-commands.js';
+import {parseArgs, usageError, type CommandContext, type CommandIo, type CommandSpec} from './spec.js';
+import {zoneCommands} from './zone-commands.js';
 
-/** Placeholder until the one-shot commands land. */
-export function isCommandName(_name: string): boolean {
-	return false;
+export type {CommandIo} from './spec.js';
+
+/** Every command, in help order. */
+export const commands: readonly CommandSpec[] = [...zoneCommands, ...ipCommands, ...dnsCommands];
+
+const helpNames = new Set(['help', '--help', '-h']);
+
+/** True for a first argument that names a command (or asks for help). */
+export function isCommandName(name: string): boolean {
+	return helpNames.has(name) || name === 'dns' || commands.some(command => command.name === name);
 }
 
-export async function commandMain(name: string, _argv: string[], io: Pick<ProcessIo, 'stdout' | 'stderr' | 'env'>): Promise<number> {
-	io.stderr.write(`flarewatch ${name}: not built yet\n`);
-	return 2;
+function wantsHelp(argv: readonly string[]): boolean {
+	const end = argv.indexOf('--');
+	return (end < 0 ? argv : argv.slice(0, end)).some(arg => arg === '--help' || arg === '-h');
+}
+
+function find(name: string, argv: string[]): {spec: CommandSpec; rest: string[]} | undefined {
+	if (name === 'dns') {
+		const sub = commands.find(command => command.name === `dns ${argv[0]}`);
+		return sub ? {spec: sub, rest: argv.slice(1)} : undefined;
+	}
+	const spec = commands.find(command => command.name === name);
+	return spec ? {spec, rest: argv} : undefined;
+}
+
+/** Runs one command; resolves with its exit code. Never throws. */
+export async function commandMain(name: string, argv: string[], io: CommandIo): Promise<number> {
+	const write = (text: string) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+	if (helpNames.has(name)) {
+		const topic = argv[0] === 'dns' && argv[1] ? find('dns', argv.slice(1)) : argv[0] ? find(argv[0], argv.slice(1)) : undefined;
+		write(topic ? commandHelp(topic.spec) : argv[0] === 'dns' ? dnsHelp(commands) : overviewHelp(commands));
+		return 0;
+	}
+	const found = find(name, argv);
+	if (!found && name !== 'dns') {
+		io.stderr.write(`flarewatch: ${JSON.stringify(inert(name.slice(0, 20)))} is not a command; see flarewatch help.\n`);
+		return 2;
+	}
+	if (!found) {
+		if (argv.length === 0 || wantsHelp(argv)) {
+			write(dnsHelp(commands));
+			return argv.length === 0 ? 2 : 0;
+		}
+		io.stderr.write(`flarewatch dns: ${JSON.stringify(inert((argv[0] ?? '').slice(0, 20)))} is not a dns command; use list, add, edit, rm or update-ip.\n`);
+		return 2;
+	}
+	const {spec, rest} = found;
+	if (wantsHelp(rest)) {
+		write(commandHelp(spec));
+		return 0;
+	}
+	let config: Config | undefined;
+	let backend: V1Backend | undefined;
+	try {
+		const loaded = loadConfig({argv: rest, env: io.env});
+		config = loaded.config;
+		for (const warning of config.configWarnings) io.stderr.write(`flarewatch: warning: ${warning}\n`);
+		const json = loaded.rest.includes('--json');
+		const args = parseArgs(spec, loaded.rest.filter(arg => arg !== '--json'));
+		spec.check?.(args);
+		if (spec.mutating && config.readOnly) throw usageError(`flarewatch ${spec.name} changes the account, and the configuration is read-only; nothing was sent.`);
+		const credentials = requireCredentials(config);
+		backend = new V1Backend({
+			email: credentials.email,
+			key: credentials.key,
+			endpoint: config.endpoint,
+			timeoutMs: config.timeoutMs,
+			env: io.env,
+			...(config.caFile ? {ca: readCa(config.caFile)} : {}),
+		});
+		const context = makeContext(spec, args, config, backend);
+		const result = await spec.run(context);
+		const callsLeft = backend.lastCallsLeft()?.callsLeft ?? null;
+		if (json) write(JSON.stringify({...result.json, callsLeft}, null, 2));
+		else if (result.lines.length > 0) write(result.lines.join('\n'));
+		return result.exitCode ?? 0;
+	} catch (error) {
+		const secrets = config?.key ? [config.key] : [];
+		const prefix = `flarewatch ${spec.name}: `;
+		if (isFlarewatchError(error)) {
+			io.stderr.write(`${prefix}${scrub(error.message, secrets)}\n`);
+			return exitCodeFor(error.kind);
+		}
+		const message = error instanceof Error ? error.message : String(error);
+		io.stderr.write(`${prefix}unexpected failure: ${scrub(message, secrets).slice(0, 200)}\n`);
+		return 70;
+	} finally {
+		backend?.close();
+	}
+}
+
+function readCa(path: string): string {
+	try {
+		return readFileSync(path, 'utf8');
+	} catch {
+		throw new FlarewatchError('usage', `The CA file ${path} could not be read.`);
+	}
+}
+
+function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Config, backend: V1Backend): CommandContext {
+	const zoneNames = (): ZoneRef[] => {
+		if (config.zones.length === 0) throw usageError(`flarewatch ${spec.name} needs a zone; use --zone NAME or CF_ZONE.`);
+		return config.zones.map(name => ({name, zid: 0}));
+	};
+	return {
+		args,
+		config,
+		backend,
+		v1: backend,
+		zoneNames,
+		async resolveZones() {
+			const zones = await backend.checkZones(zoneNames().map(zone => zone.name));
+			const inactive = zones.find(zone => zone.zid <= 0);
+			if (inactive) throw new FlarewatchError('api', `The zone ${inactive.name} is not active on this account (zone_check answered 0).`);
+			return zones;
+		},
+		now: () => Date.now(),
+	};
 }

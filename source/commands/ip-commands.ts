@@ -1,0 +1,79 @@
+/** Commands on visitors' addresses: whitelist, ban, unban, lookup, report-spam. Account-wide, no zone. */
+import {inert} from '../lib/format.js';
+import {checkEmail, checkIp, checkText, requireValid, validated} from '../lib/validate.js';
+import {flagValue, usageError, type CommandSpec, type ParsedArgs} from './spec.js';
+
+function ruleCommand(name: string, action: 'wl' | 'ban' | 'nul', summary: string, done: string): CommandSpec {
+	return {
+		name,
+		summary,
+		usage: '<ip>',
+		details: [`JSON: {ip, rule}, rule = "${action === 'wl' ? 'whitelist' : action === 'ban' ? 'ban' : 'none'}".`],
+		examples: [`flarewatch ${name} 203.0.113.7`],
+		flags: {},
+		positionals: [1, 1],
+		mutating: true,
+		check: args => void validated('IP address', args.positionals[0]!, checkIp),
+		async run(ctx) {
+			const ip = ctx.args.positionals[0]!;
+			if (action === 'wl') await ctx.backend.whitelist(ip);
+			else if (action === 'ban') await ctx.backend.ban(ip);
+			else await ctx.backend.clearRule(ip);
+			return {lines: [`${ip} ${done}.`], json: {ip, rule: action === 'wl' ? 'whitelist' : action === 'ban' ? 'ban' : 'none'}};
+		},
+	};
+}
+
+const kindMeaning: Record<string, string> = {BAD: 'a threat', SE: 'a search engine'};
+
+function spamReport(args: ParsedArgs) {
+	const need = (flag: string) => {
+		const value = flagValue(args, flag);
+		if (value === undefined) throw usageError(`flarewatch report-spam needs ${flag}.`);
+		return value;
+	};
+	const report = {author: need('--author'), authorEmail: need('--author-email'), ip: need('--ip'), content: need('--content')};
+	requireValid('author', checkText(report.author, 100));
+	validated('author email', report.authorEmail, checkEmail);
+	validated('IP address', report.ip, checkIp);
+	requireValid('content', checkText(report.content, 100));
+	return report;
+}
+
+export const ipCommands: CommandSpec[] = [
+	ruleCommand('whitelist', 'wl', 'always let an IP address through', 'whitelisted'),
+	ruleCommand('ban', 'ban', 'block an IP address', 'banned'),
+	ruleCommand('unban', 'nul', 'remove the whitelist or ban rule of an IP address', 'has no rule any more'),
+	{
+		name: 'lookup',
+		summary: 'threat score of an IP address (logarithmic, like the Richter scale)',
+		usage: '<ip>',
+		details: ['JSON: {ip, kind, score}; kind BAD = threat, SE = search engine.'],
+		examples: ['flarewatch lookup 1.0.171.33'],
+		flags: {},
+		positionals: [1, 1],
+		mutating: false,
+		check: args => void validated('IP address', args.positionals[0]!, checkIp),
+		async run(ctx) {
+			const score = await ctx.backend.lookupIp(ctx.args.positionals[0]!);
+			const meaning = kindMeaning[score.kind] ?? `kind ${inert(score.kind)}`;
+			return {lines: [`${score.ip}: score ${score.score} (${score.kind}, ${meaning}).`], json: {ip: score.ip, kind: score.kind, score: score.score}};
+		},
+	},
+	{
+		name: 'report-spam',
+		summary: 'report spam your site received (150 per hour)',
+		usage: '--author A --author-email E --ip IP --content TEXT',
+		details: ['--content: up to 100 characters of the spam.', 'JSON: {reported, ip}.'],
+		examples: ['flarewatch report-spam --author "Cheap Pills" --author-email spam@example.org --ip 203.0.113.7 --content "Buy now"'],
+		flags: {'--author': 'value', '--author-email': 'value', '--ip': 'value', '--content': 'value'},
+		positionals: [0, 0],
+		mutating: true,
+		check: args => void spamReport(args),
+		async run(ctx) {
+			const report = spamReport(ctx.args);
+			await ctx.v1.client.reportSpam(report);
+			return {lines: [`Spam from ${report.ip} reported.`], json: {reported: true, ip: report.ip}};
+		},
+	},
+];

@@ -1,0 +1,301 @@
+/**
+ * Commands on a zone's settings and traffic: stats, security-level, cache-level, devmode, purge,
+ * zone-check, ips, grab, ipv6, preload-purge. Each runs on every configured zone in turn.
+ */
+import type {CacheLevel, SecurityLevel, StatsInterval, VisitorClass, ZoneRef, ZoneStats} from '../backend.js';
+import {cacheLevels, securityLevels, statsIntervals} from '../backend.js';
+import {FlarewatchError} from '../errors.js';
+import {formatCount, formatKilobytes, formatLocalTime, formatTable, formatWhen, inert} from '../lib/format.js';
+import {checkZoneName, parseIntegerIn, requireValid} from '../lib/validate.js';
+import {flagSet, flagValue, onOff, type CommandResult, type CommandSpec, type ParsedArgs} from './spec.js';
+
+const intervalNames: Record<StatsInterval, string> = {
+	10: 'the last year (a day behind)',
+	20: 'the last 30 days (a day behind)',
+	30: 'the last 7 days (a day behind)',
+	40: 'one day (a day behind)',
+	100: 'the last 24 hours',
+	110: 'the last 12 hours',
+	120: 'the last 6 hours',
+};
+
+function parseInterval(args: ParsedArgs): StatsInterval {
+	const raw = flagValue(args, '--interval') ?? '20';
+	const interval = Number(raw) as StatsInterval;
+	requireValid('interval', /^\d+$/.test(raw) && statsIntervals.includes(interval) ? undefined : `${JSON.stringify(raw.slice(0, 20))} is not one of ${statsIntervals.join(', ')}`);
+	return interval;
+}
+
+/** The JSON form of `stats` for one zone: stable field names, documented in the README. */
+export function statsJson(zone: ZoneRef, stats: ZoneStats): Record<string, unknown> {
+	return {
+		zone: zone.name,
+		interval: stats.interval,
+		timeZero: stats.timeZero,
+		timeEnd: stats.timeEnd,
+		pageviews: stats.pageviews,
+		uniques: stats.uniques,
+		bandwidthKB: {edge: stats.bandwidth.edgeKB, origin: stats.bandwidth.originKB},
+		requests: stats.requests,
+		pageLoadSeconds: stats.pageLoad,
+		securityLevel: stats.securityLevel ?? null,
+		securityLabel: stats.securityLabel,
+		devModeOn: stats.devModeUntil * 1000 > stats.serverTime,
+		devModeUntil: stats.devModeUntil,
+		ipv6: stats.ipv6 ?? null,
+		cacheLevel: stats.cacheLevel ?? null,
+		serverTime: stats.serverTime,
+	};
+}
+
+function devModeText(stats: ZoneStats): string {
+	if (stats.devModeUntil === 0) return 'off';
+	const until = stats.devModeUntil * 1000;
+	return until > stats.serverTime ? `on, until ${formatWhen(until, stats.serverTime)}` : `off (last ended ${formatWhen(until, stats.serverTime)})`;
+}
+
+function statsLines(zone: ZoneRef, stats: ZoneStats): string[] {
+	const sum = (b: {regular: number; threat: number; crawler: number}) => b.regular + b.threat + b.crawler;
+	const row = (label: string, b: {regular: number; threat: number; crawler: number}) => [label, formatCount(b.regular), formatCount(b.threat), formatCount(b.crawler), formatCount(sum(b))];
+	return [
+		`${inert(zone.name)}: ${intervalNames[stats.interval]}, ${formatLocalTime(stats.timeZero)} to ${formatLocalTime(stats.timeEnd)}`,
+		...formatTable(undefined, [
+			['Security level', stats.securityLabel || stats.securityLevel || 'unknown'],
+			['Cache level', stats.cacheLevel ?? 'unknown'],
+			['Dev mode', devModeText(stats)],
+			['IPv6', stats.ipv6 === undefined ? 'unknown' : stats.ipv6 ? 'on' : 'off'],
+			['Page load', `${stats.pageLoad.withCloudflare} s with Cloudflare, ${stats.pageLoad.without} s without`],
+		]),
+		'',
+		...formatTable(['', 'Regular', 'Threat', 'Crawler', 'Total'], [row('Page views', stats.pageviews), row('Uniques', stats.uniques)], ['left', 'right', 'right', 'right', 'right']),
+		'',
+		...formatTable(
+			['', 'Edge', 'Origin'],
+			[
+				['Bandwidth', formatKilobytes(stats.bandwidth.edgeKB), formatKilobytes(stats.bandwidth.originKB)],
+				['Requests', formatCount(stats.requests.edge), formatCount(stats.requests.origin)],
+			],
+			['left', 'right', 'right'],
+		),
+	];
+}
+
+/** Runs `action` on each zone in turn and collects lines and JSON entries. */
+async function eachZone(zones: ZoneRef[], action: (zone: ZoneRef) => Promise<{lines: string[]; json: Record<string, unknown>}>): Promise<CommandResult> {
+	const lines: string[] = [];
+	const entries: Array<Record<string, unknown>> = [];
+	for (const zone of zones) {
+		const result = await action(zone);
+		if (lines.length > 0 && result.lines.length > 1) lines.push('');
+		lines.push(...result.lines);
+		entries.push(result.json);
+	}
+	return {lines, json: {zones: entries}};
+}
+
+function pickLevel<T extends string>(value: string, allowed: readonly T[], what: string): T {
+	requireValid(what, allowed.includes(value as T) ? undefined : `${JSON.stringify(value.slice(0, 20))} is not one of ${allowed.join(', ')}`);
+	return value as T;
+}
+
+const classByLetter: Record<string, VisitorClass> = {r: 'regular', s: 'crawler', t: 'threat', regular: 'regular', crawler: 'crawler', threat: 'threat'};
+
+export const zoneCommands: CommandSpec[] = [
+	{
+		name: 'stats',
+		summary: 'traffic and settings of each zone',
+		usage: '[--interval 10|20|30|40|100|110|120]',
+		details: ['--interval: 20 = 30 days (default), 30 = 7 days, 40 = 1 day, 10 = 1 year; 100/110/120 = 24/12/6 hours (Pro zones).', 'JSON: {zones: [{zone, interval, timeZero, timeEnd, pageviews, uniques, bandwidthKB, requests, pageLoadSeconds, securityLevel, securityLabel, devModeOn, devModeUntil, ipv6, cacheLevel, serverTime}], callsLeft}.'],
+		examples: ['flarewatch stats --zone example.com', 'flarewatch stats --interval 120 --json'],
+		flags: {'--interval': 'value'},
+		positionals: [0, 0],
+		mutating: false,
+		check: args => void parseInterval(args),
+		async run(ctx) {
+			const interval = parseInterval(ctx.args);
+			return eachZone(ctx.zoneNames(), async zone => {
+				const stats = await ctx.backend.stats(zone, interval);
+				return {lines: statsLines(zone, stats), json: statsJson(zone, stats)};
+			});
+		},
+	},
+	{
+		name: 'security-level',
+		summary: 'set the security level',
+		usage: '<help|high|med|low|eoff>',
+		details: ['help is "I\'m Under Attack"; eoff is "essentially off".', 'JSON: {zones: [{zone, securityLevel}], callsLeft}.'],
+		examples: ['flarewatch security-level help', 'flarewatch security-level med --zone example.com'],
+		flags: {},
+		positionals: [1, 1],
+		mutating: true,
+		check: args => void pickLevel<SecurityLevel>(args.positionals[0]!, securityLevels, 'security level'),
+		async run(ctx) {
+			const level = pickLevel<SecurityLevel>(ctx.args.positionals[0]!, securityLevels, 'security level');
+			return eachZone(ctx.zoneNames(), async zone => {
+				await ctx.backend.setSecurityLevel(zone, level);
+				return {lines: [`${inert(zone.name)}: security level set to ${level}.`], json: {zone: zone.name, securityLevel: level}};
+			});
+		},
+	},
+	{
+		name: 'cache-level',
+		summary: 'set the caching level',
+		usage: '<agg|basic>',
+		details: ['JSON: {zones: [{zone, cacheLevel}], callsLeft}.'],
+		examples: ['flarewatch cache-level agg'],
+		flags: {},
+		positionals: [1, 1],
+		mutating: true,
+		check: args => void pickLevel<CacheLevel>(args.positionals[0]!, cacheLevels, 'cache level'),
+		async run(ctx) {
+			const level = pickLevel<CacheLevel>(ctx.args.positionals[0]!, cacheLevels, 'cache level');
+			return eachZone(ctx.zoneNames(), async zone => {
+				await ctx.backend.setCacheLevel(zone, level);
+				return {lines: [`${inert(zone.name)}: cache level set to ${level}.`], json: {zone: zone.name, cacheLevel: level}};
+			});
+		},
+	},
+	{
+		name: 'devmode',
+		summary: 'development mode on (3 hours, cache bypassed) or off',
+		usage: '<on|off>',
+		details: ['JSON: {zones: [{zone, devMode, expiresOn}], callsLeft}; expiresOn in epoch seconds.'],
+		examples: ['flarewatch devmode on', 'flarewatch devmode off'],
+		flags: {},
+		positionals: [1, 1],
+		mutating: true,
+		check: args => void onOff(args.positionals[0]!, 'dev mode'),
+		async run(ctx) {
+			const on = onOff(ctx.args.positionals[0]!, 'dev mode');
+			return eachZone(ctx.zoneNames(), async zone => {
+				const {expiresOn} = await ctx.backend.setDevMode(zone, on);
+				const line = on ? `${inert(zone.name)}: development mode on until ${formatWhen(expiresOn * 1000, ctx.now())}.` : `${inert(zone.name)}: development mode off.`;
+				return {lines: [line], json: {zone: zone.name, devMode: on, expiresOn}};
+			});
+		},
+	},
+	{
+		name: 'purge',
+		summary: 'purge every cached file',
+		usage: '',
+		details: ['The cache takes a while to rebuild: use sparingly. A second purge inside the cooldown is refused.', 'JSON: {zones: [{zone, purgedAt, cooldownSeconds}], callsLeft}; purgedAt in epoch seconds.'],
+		examples: ['flarewatch purge --zone example.com'],
+		flags: {},
+		positionals: [0, 0],
+		mutating: true,
+		async run(ctx) {
+			return eachZone(ctx.zoneNames(), async zone => {
+				const result = await ctx.backend.purgeCache(zone);
+				const line = `${inert(zone.name)}: cache purged at ${formatWhen(result.purgedAt * 1000, ctx.now())}; the next purge is allowed after ${result.cooldownSeconds} s.`;
+				return {lines: [line], json: {zone: zone.name, purgedAt: result.purgedAt, cooldownSeconds: result.cooldownSeconds}};
+			});
+		},
+	},
+	{
+		name: 'zone-check',
+		summary: 'zone ids of the given (or configured) zones; 0 = not active here',
+		usage: '[zone...]',
+		details: ['JSON: {zones: [{zone, zid, active}], callsLeft}. Exit code 1 when a zone is not active.'],
+		examples: ['flarewatch zone-check example.com example.net'],
+		flags: {},
+		positionals: [0, Infinity],
+		mutating: false,
+		check: args => args.positionals.forEach(zone => requireValid('zone', checkZoneName(zone))),
+		async run(ctx) {
+			const names = ctx.args.positionals.length > 0 ? ctx.args.positionals : ctx.zoneNames().map(zone => zone.name);
+			const zones = await ctx.backend.checkZones(names);
+			const lines = formatTable(['Zone', 'Zid', 'Status'], zones.map(zone => [zone.name, String(zone.zid), zone.zid > 0 ? 'active' : 'not active on this account']), ['left', 'right', 'left']);
+			return {lines, json: {zones: zones.map(zone => ({zone: zone.name, zid: zone.zid, active: zone.zid > 0}))}, exitCode: zones.every(zone => zone.zid > 0) ? 0 : 1};
+		},
+	},
+	{
+		name: 'ips',
+		summary: 'visitors by IP address, most hits first',
+		usage: '[--hours 1..48] [--class r|s|t] [--geo]',
+		details: ['--class: r regular, s crawler (search engine), t threat. --geo adds latitude/longitude (0,0 = unknown).', 'JSON: {zones: [{zone, zid, hours, class, visitors: [{ip, classification, hits, latitude?, longitude?}]}], callsLeft}.'],
+		examples: ['flarewatch ips --class t --hours 1', 'flarewatch ips --geo --json'],
+		flags: {'--hours': 'value', '--class': 'value', '--geo': 'boolean'},
+		positionals: [0, 0],
+		mutating: false,
+		check: args => void visitorQuery(args),
+		async run(ctx) {
+			const query = visitorQuery(ctx.args);
+			return eachZone(await ctx.resolveZones(), async zone => {
+				const visitors = [...(await ctx.backend.visitors(zone, query))].sort((a, b) => b.hits - a.hits || a.ip.localeCompare(b.ip));
+				const geo = query.geo === true;
+				const table = formatTable(
+					['IP', 'Class', 'Hits', ...(geo ? ['Latitude', 'Longitude'] : [])],
+					visitors.map(v => [v.ip, v.classification, formatCount(v.hits), ...(geo ? geoCells(v.latitude, v.longitude) : [])]),
+					['left', 'left', 'right', 'right', 'right'],
+				);
+				const heading = `${inert(zone.name)}: ${visitors.length} address${visitors.length === 1 ? '' : 'es'} in the last ${query.hours} hour${query.hours === 1 ? '' : 's'}`;
+				return {lines: [heading, ...(visitors.length > 0 ? table : [])], json: {zone: zone.name, zid: zone.zid, hours: query.hours, class: query.classification ?? null, visitors}};
+			});
+		},
+	},
+	{
+		name: 'grab',
+		summary: 'ask for a new snapshot of the site (once per zone per day)',
+		usage: '',
+		details: ['JSON: {zones: [{zone, zid, requested}], callsLeft}.'],
+		examples: ['flarewatch grab --zone example.com'],
+		flags: {},
+		positionals: [0, 0],
+		mutating: true,
+		async run(ctx) {
+			return eachZone(await ctx.resolveZones(), async zone => {
+				await ctx.backend.grabSnapshot(zone);
+				return {lines: [`${inert(zone.name)}: snapshot requested; it can take an hour to appear.`], json: {zone: zone.name, zid: zone.zid, requested: true}};
+			});
+		},
+	},
+	{
+		name: 'ipv6',
+		summary: 'IPv6 support on or off',
+		usage: '<on|off>',
+		details: ['JSON: {zones: [{zone, ipv6}], callsLeft}.'],
+		examples: ['flarewatch ipv6 on'],
+		flags: {},
+		positionals: [1, 1],
+		mutating: true,
+		check: args => void onOff(args.positionals[0]!, 'ipv6'),
+		async run(ctx) {
+			const on = onOff(ctx.args.positionals[0]!, 'ipv6');
+			return eachZone(ctx.zoneNames(), async zone => {
+				await ctx.backend.setIpv6(zone, on);
+				return {lines: [`${inert(zone.name)}: IPv6 ${on ? 'on' : 'off'}.`], json: {zone: zone.name, ipv6: on}};
+			});
+		},
+	},
+	{
+		name: 'preload-purge',
+		summary: "purge the preloader's cache (takes up to an hour)",
+		usage: '',
+		details: ['JSON: {zones: [{zone, preloadPurged}], callsLeft}.'],
+		examples: ['flarewatch preload-purge'],
+		flags: {},
+		positionals: [0, 0],
+		mutating: true,
+		async run(ctx) {
+			return eachZone(ctx.zoneNames(), async zone => {
+				await ctx.backend.preloadPurge(zone);
+				return {lines: [`${inert(zone.name)}: preloader cache purge requested.`], json: {zone: zone.name, preloadPurged: true}};
+			});
+		},
+	},
+];
+
+/** 0,0 is the API's way of saying it does not know. */
+function geoCells(latitude = 0, longitude = 0): string[] {
+	return latitude === 0 && longitude === 0 ? ['unknown', ''] : [String(latitude), String(longitude)];
+}
+
+function visitorQuery(args: ParsedArgs): {hours: number; classification?: VisitorClass; geo: boolean} {
+	const rawHours = flagValue(args, '--hours') ?? '24';
+	const hours = parseIntegerIn(rawHours, 1, 48);
+	if (typeof hours === 'string') throw new FlarewatchError('validation', `Invalid hours: ${hours}; give 1 to 48.`, {field: 'hours'});
+	const rawClass = flagValue(args, '--class');
+	const classification = rawClass === undefined ? undefined : classByLetter[rawClass];
+	if (rawClass !== undefined && !classification) throw new FlarewatchError('validation', `Invalid class: ${JSON.stringify(rawClass.slice(0, 20))} is not r, s or t.`, {field: 'class'});
+	return {hours, ...(classification ? {classification} : {}), geo: flagSet(args, '--geo')};
+}

@@ -1,0 +1,307 @@
+/**
+ * Where the account, key, endpoint and zones come from: flags > environment > config file.
+ *   email     --email, CF_API_EMAIL, "email"
+ *   key       --key-file PATH, CF_API_KEY, "key"  (never a flag: argv is visible to every user)
+ *   endpoint  --endpoint, CF_API_ENDPOINT, "endpoint"
+ *   zones     --zone (repeatable, comma-separated), CF_ZONE, "zones"
+ * The config file is $XDG_CONFIG_HOME/flarewatch/config.json (default ~/.config), or --config PATH.
+ * `parseConfigArgs` and `resolveConfig` are pure; `loadConfig` adds the file reads.
+ */
+import {readFileSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import {FlarewatchError} from './errors.js';
+import {Secret} from './lib/secret.js';
+import {checkEmail, checkIp, checkZoneName, quote} from './lib/validate.js';
+import {checkEndpoint, defaultEndpoint, defaultTimeoutMs} from './v1/transport.js';
+
+/** The config file's fields (all optional). */
+export interface ConfigFile {
+	email?: string;
+	key?: string;
+	endpoint?: string;
+	zones?: string[] | string;
+	/** Every mutating action refuses and explains it is read-only. */
+	readOnly?: boolean;
+	/** Addresses the console must not ban without a second, explicit confirmation. */
+	neverBan?: string[];
+	timeoutSeconds?: number;
+}
+
+/** What the configuration flags said; `rest` of argv is left for the caller. */
+export interface ConfigFlags {
+	email?: string;
+	keyFile?: string;
+	endpoint?: string;
+	zones: string[];
+	readOnly: boolean;
+	neverBan: string[];
+	timeoutSeconds?: number;
+	caFile?: string;
+	configPath?: string;
+}
+
+/** The resolved configuration. `email`/`key` are absent when not configured (the console then demos). */
+export interface Config {
+	email?: string;
+	key?: Secret;
+	/** Where the key came from, for messages: never the key itself. */
+	keySource?: '--key-file' | 'CF_API_KEY' | 'config file';
+	endpoint: string;
+	zones: string[];
+	readOnly: boolean;
+	neverBan: string[];
+	timeoutMs: number;
+	/** A PEM file of extra trusted certificates (the emulator's --tls certificate). */
+	caFile?: string;
+	/** The config file consulted, whether or not it existed. */
+	configPath?: string;
+	/** Warnings for stderr (a key file readable by others, ...). */
+	configWarnings: string[];
+}
+
+/** Flags this module consumes, and whether they take a value. */
+export const configFlagNames: Readonly<Record<string, boolean>> = {
+	'--email': true,
+	'--key-file': true,
+	'--endpoint': true,
+	'--zone': true,
+	'--timeout': true,
+	'--ca-file': true,
+	'--config': true,
+	'--never-ban': true,
+	'--read-only': false,
+};
+
+const keyFlags = new Set(['--key', '--tkn', '--token', '--api-key', '--apikey']);
+
+function usage(message: string, field?: string): FlarewatchError {
+	return new FlarewatchError(field ? 'validation' : 'usage', message, field ? {field} : {});
+}
+
+function splitList(value: string): string[] {
+	return value
+		.split(',')
+		.map(item => item.trim())
+		.filter(item => item.length > 0);
+}
+
+/** Takes the configuration flags out of argv; everything else is returned in order in `rest`. */
+export function parseConfigArgs(argv: readonly string[]): {flags: ConfigFlags; rest: string[]} {
+	const flags: ConfigFlags = {zones: [], neverBan: [], readOnly: false};
+	const rest: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		const arg = argv[i]!;
+		if (arg === '--') {
+			rest.push(...argv.slice(i));
+			break;
+		}
+		const eq = arg.indexOf('=');
+		const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+		if (keyFlags.has(name)) {
+			throw usage(`There is no ${name} flag: a key on the command line is visible to every user of this machine, so use CF_API_KEY, --key-file PATH or the config file.`);
+		}
+		if (!(name in configFlagNames)) {
+			rest.push(arg);
+			continue;
+		}
+		if (!configFlagNames[name]) {
+			if (eq > 0) throw usage(`${name} takes no value.`);
+			flags.readOnly = true;
+			continue;
+		}
+		let value: string | undefined;
+		if (eq > 0) value = arg.slice(eq + 1);
+		else {
+			value = argv[i + 1];
+			i++;
+		}
+		if (value === undefined || (eq < 0 && value.startsWith('--'))) throw usage(`${name} needs a value.`);
+		switch (name) {
+			case '--email':
+				flags.email = value;
+				break;
+			case '--key-file':
+				flags.keyFile = value;
+				break;
+			case '--endpoint':
+				flags.endpoint = value;
+				break;
+			case '--zone':
+				flags.zones.push(...splitList(value));
+				break;
+			case '--never-ban':
+				flags.neverBan.push(...splitList(value));
+				break;
+			case '--ca-file':
+				flags.caFile = value;
+				break;
+			case '--config':
+				flags.configPath = value;
+				break;
+			case '--timeout': {
+				const seconds = Number(value);
+				if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > 600) throw usage(`--timeout must be a number of seconds from 0 to 600, not ${quote(value)}.`, 'timeout');
+				flags.timeoutSeconds = seconds;
+				break;
+			}
+		}
+	}
+	return {flags, rest};
+}
+
+/** The default config file path, from XDG_CONFIG_HOME or HOME; undefined when neither is set. */
+export function defaultConfigPath(env: Readonly<Record<string, string | undefined>>): string | undefined {
+	const base = env.XDG_CONFIG_HOME || (env.HOME ? join(env.HOME, '.config') : undefined);
+	return base ? join(base, 'flarewatch', 'config.json') : undefined;
+}
+
+/** Checks the config file's JSON against ConfigFile. */
+export function parseConfigFile(text: string, path: string): ConfigFile {
+	let value: unknown;
+	try {
+		value = JSON.parse(text);
+	} catch {
+		throw usage(`The config file ${path} is not valid JSON.`);
+	}
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw usage(`The config file ${path} must hold a JSON object.`);
+	const file = value as Record<string, unknown>;
+	const wrong = (field: string, expected: string) => usage(`The config file ${path} has a "${field}" that is not ${expected}.`, field);
+	for (const field of ['email', 'key', 'endpoint'] as const) if (file[field] !== undefined && typeof file[field] !== 'string') throw wrong(field, 'a string');
+	if (file.zones !== undefined && typeof file.zones !== 'string' && !(Array.isArray(file.zones) && file.zones.every(zone => typeof zone === 'string'))) throw wrong('zones', 'a list of zone names');
+	if (file.neverBan !== undefined && !(Array.isArray(file.neverBan) && file.neverBan.every(ip => typeof ip === 'string'))) throw wrong('neverBan', 'a list of addresses');
+	if (file.readOnly !== undefined && typeof file.readOnly !== 'boolean') throw wrong('readOnly', 'true or false');
+	if (file.timeoutSeconds !== undefined && (typeof file.timeoutSeconds !== 'number' || file.timeoutSeconds <= 0 || file.timeoutSeconds > 600)) throw wrong('timeoutSeconds', 'a number of seconds from 0 to 600');
+	return file as ConfigFile;
+}
+
+/** Inputs to the pure resolution: what the flags, environment and files said. */
+export interface ConfigSources {
+	flags: ConfigFlags;
+	env: Readonly<Record<string, string | undefined>>;
+	file?: ConfigFile;
+	/** The contents of --key-file, when given. */
+	keyFileText?: string;
+	configPath?: string;
+	warnings?: string[];
+}
+
+/** flags > environment > config file; validates everything but does not require credentials. */
+export function resolveConfig(sources: ConfigSources): Config {
+	const {flags, env, file = {}} = sources;
+	const email = flags.email ?? (env.CF_API_EMAIL || undefined) ?? file.email;
+	if (email !== undefined) {
+		const problem = checkEmail(email);
+		if (problem) throw usage(`The email ${problem}.`, 'email');
+	}
+	let key: Secret | undefined;
+	let keySource: Config['keySource'];
+	if (flags.keyFile !== undefined) {
+		key = new Secret((sources.keyFileText ?? '').trim());
+		keySource = '--key-file';
+		if (!key.isSet) throw usage(`The key file ${flags.keyFile} is empty.`, 'key');
+	} else if (env.CF_API_KEY) {
+		key = new Secret(env.CF_API_KEY.trim());
+		keySource = 'CF_API_KEY';
+	} else if (file.key) {
+		key = new Secret(file.key.trim());
+		keySource = 'config file';
+	}
+	// Checked without quoting: the key must not appear in any message.
+	if (key && /[\s\u0000-\u001f\u007f]/.test(key.reveal())) throw usage(`The key from ${keySource} contains a space or a control character.`, 'key');
+	const endpoint = flags.endpoint ?? (env.CF_API_ENDPOINT || undefined) ?? file.endpoint ?? defaultEndpoint;
+	checkEndpoint(endpoint);
+	const fileZones = typeof file.zones === 'string' ? splitList(file.zones) : (file.zones ?? []);
+	const zoneList = flags.zones.length > 0 ? flags.zones : env.CF_ZONE ? splitList(env.CF_ZONE) : fileZones;
+	const zones: string[] = [];
+	for (const zone of zoneList) {
+		const problem = checkZoneName(zone);
+		if (problem) throw usage(`The zone ${problem}.`, 'zone');
+		if (!zones.some(known => known.toLowerCase() === zone.toLowerCase())) zones.push(zone);
+	}
+	const neverBan = [...flags.neverBan, ...(file.neverBan ?? [])];
+	for (const ip of neverBan) {
+		const problem = checkIp(ip);
+		if (problem) throw usage(`A never-ban address is wrong: ${problem}.`, 'neverBan');
+	}
+	const timeoutSeconds = flags.timeoutSeconds ?? file.timeoutSeconds;
+	return {
+		...(email === undefined ? {} : {email}),
+		...(key === undefined ? {} : {key, keySource}),
+		endpoint,
+		zones,
+		readOnly: flags.readOnly || file.readOnly === true,
+		neverBan: [...new Set(neverBan)],
+		timeoutMs: timeoutSeconds === undefined ? defaultTimeoutMs : Math.round(timeoutSeconds * 1000),
+		...(flags.caFile === undefined ? {} : {caFile: flags.caFile}),
+		...(sources.configPath === undefined ? {} : {configPath: sources.configPath}),
+		configWarnings: sources.warnings ?? [],
+	};
+}
+
+/** True when both an email and a key are configured. */
+export function hasCredentials(config: Config): config is Config & {email: string; key: Secret} {
+	return config.email !== undefined && config.key !== undefined && config.key.isSet;
+}
+
+/** The credentials, or a usage error saying which one is missing and how to set it. */
+export function requireCredentials(config: Config): {email: string; key: Secret} {
+	if (config.email === undefined) throw usage('No account email is configured; use --email, CF_API_EMAIL or "email" in the config file.');
+	if (!config.key?.isSet) throw usage('No API key is configured; use CF_API_KEY, --key-file PATH or "key" in the config file.');
+	return {email: config.email, key: config.key};
+}
+
+/** File access, injectable for tests. */
+export interface ConfigIo {
+	argv: readonly string[];
+	env: Readonly<Record<string, string | undefined>>;
+	readFile?: (path: string) => string;
+	stat?: (path: string) => {mode: number};
+}
+
+function isMissing(error: unknown): boolean {
+	return typeof error === 'object' && error !== null && 'code' in error && (error as {code: unknown}).code === 'ENOENT';
+}
+
+function permissionWarning(path: string, what: string, stat: (path: string) => {mode: number}): string | undefined {
+	try {
+		const mode = stat(path).mode & 0o777;
+		if (mode & 0o044) return `${what} ${path} is readable by group or others (mode ${mode.toString(8).padStart(3, '0')}); run chmod 600 ${path}.`;
+	} catch {
+		// The read already succeeded; a failed stat only loses the warning.
+	}
+	return undefined;
+}
+
+/** Parses flags, reads the key file and the config file, and resolves. Throws usage/validation errors. */
+export function loadConfig(io: ConfigIo): {config: Config; rest: string[]} {
+	const readFile = io.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
+	const stat = io.stat ?? ((path: string) => statSync(path));
+	const {flags, rest} = parseConfigArgs(io.argv);
+	const warnings: string[] = [];
+	let keyFileText: string | undefined;
+	if (flags.keyFile !== undefined) {
+		try {
+			keyFileText = readFile(flags.keyFile);
+		} catch {
+			throw usage(`The key file ${flags.keyFile} could not be read.`, 'key');
+		}
+		const warning = permissionWarning(flags.keyFile, 'The key file', stat);
+		if (warning) warnings.push(warning);
+	}
+	const configPath = flags.configPath ?? defaultConfigPath(io.env);
+	let file: ConfigFile | undefined;
+	if (configPath !== undefined) {
+		let text: string | undefined;
+		try {
+			text = readFile(configPath);
+		} catch (error) {
+			if (flags.configPath !== undefined || !isMissing(error)) throw usage(`The config file ${configPath} could not be read.`);
+		}
+		if (text !== undefined) {
+			file = parseConfigFile(text, configPath);
+			const warning = permissionWarning(configPath, 'The config file', stat);
+			if (warning) warnings.push(warning);
+		}
+	}
+	return {config: resolveConfig({flags, env: io.env, file, keyFileText, configPath, warnings}), rest};
+}

@@ -1,0 +1,99 @@
+/**
+ * Human formatting: byte sizes, local and relative times, aligned tables, and making text from the
+ * API inert before it reaches a terminal.
+ */
+
+/** Replaces control characters (ESC included) so a string from the API cannot drive the terminal. */
+export function inert(text: string): string {
+	return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\uFFFD');
+}
+
+const byteUnits = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+
+/** 1536 → "1.5 KB" (binary multiples, as Cloudflare's dashboards showed them). */
+export function formatBytes(bytes: number): string {
+	if (!Number.isFinite(bytes)) return '?';
+	let value = Math.abs(bytes);
+	let unit = 0;
+	while (value >= 1024 && unit < byteUnits.length - 1) {
+		value /= 1024;
+		unit++;
+	}
+	const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+	return `${bytes < 0 ? '-' : ''}${value.toFixed(digits)} ${byteUnits[unit]}`;
+}
+
+/** Kilobytes, as `stats` reports bandwidth. */
+export function formatKilobytes(kilobytes: number): string {
+	return formatBytes(kilobytes * 1024);
+}
+
+/** Thousands separated: 12345 → "12,345". */
+export function formatCount(value: number): string {
+	if (!Number.isFinite(value)) return '?';
+	return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+const pad2 = (n: number) => String(n).padStart(2, '0');
+
+/** Epoch milliseconds → "2026-11-28 18:10:04" in the machine's local time zone. */
+export function formatLocalTime(epochMs: number): string {
+	const d = new Date(epochMs);
+	if (Number.isNaN(d.getTime())) return '?';
+	return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+}
+
+/** A span of seconds, coarse: "45s", "3m 20s", "2h 59m", "4d 2h". */
+export function formatSpan(seconds: number): string {
+	const s = Math.round(Math.abs(seconds));
+	if (s < 60) return `${s}s`;
+	if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+	if (s < 86_400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+	return `${Math.floor(s / 86_400)}d ${Math.floor((s % 86_400) / 3600)}h`;
+}
+
+/** "in 2h 59m", "3m 20s ago", "just now". */
+export function formatRelative(epochMs: number, nowMs: number): string {
+	const delta = (epochMs - nowMs) / 1000;
+	if (Math.abs(delta) < 1) return 'just now';
+	return delta > 0 ? `in ${formatSpan(delta)}` : `${formatSpan(delta)} ago`;
+}
+
+/** "2026-11-28 21:10:04 (in 2h 59m)". */
+export function formatWhen(epochMs: number, nowMs: number): string {
+	return `${formatLocalTime(epochMs)} (${formatRelative(epochMs, nowMs)})`;
+}
+
+/** Seconds left as a countdown: 10781 → "2:59:41". */
+export function formatCountdown(seconds: number): string {
+	const s = Math.max(0, Math.floor(seconds));
+	return `${Math.floor(s / 3600)}:${pad2(Math.floor((s % 3600) / 60))}:${pad2(s % 60)}`;
+}
+
+/** Column alignment for `formatTable`. */
+export type Align = 'left' | 'right';
+
+/** Width of a string as a terminal shows it, close enough for tables of ASCII and common text. */
+function displayWidth(text: string): number {
+	return [...text].length;
+}
+
+/**
+ * Rows of cells → aligned lines, two spaces between columns, no trailing spaces. Cells are made inert.
+ * `align` defaults to left for every column.
+ */
+export function formatTable(header: readonly string[] | undefined, rows: ReadonlyArray<readonly string[]>, align: readonly Align[] = []): string[] {
+	const all = (header ? [header, ...rows] : rows).map(row => row.map(cell => inert(cell)));
+	const columns = Math.max(0, ...all.map(row => row.length));
+	const widths = Array.from({length: columns}, (_, column) => Math.max(0, ...all.map(row => displayWidth(row[column] ?? ''))));
+	return all.map(row =>
+		widths
+			.map((width, column) => {
+				const cell = row[column] ?? '';
+				const gap = ' '.repeat(width - displayWidth(cell));
+				return align[column] === 'right' ? gap + cell : cell + gap;
+			})
+			.join('  ')
+			.trimEnd(),
+	);
+}

@@ -1,0 +1,108 @@
+/**
+ * The Backend port on the v1 client: domain calls in, v1 actions out. Kept thin so the console and
+ * the commands see the same behaviour as the client's own tests.
+ */
+import type {Backend, CacheLevel, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
+import {V1Client, type ClientOptions} from './client.js';
+
+export class V1Backend implements Backend {
+	/** The client underneath, for actions outside the port (spam reports, zone_load_multi, rec_set). */
+	readonly client: V1Client;
+
+	constructor(options: ClientOptions | V1Client) {
+		this.client = options instanceof V1Client ? options : new V1Client(options);
+	}
+
+	get endpointLabel(): string {
+		return this.client.endpointLabel;
+	}
+
+	lastCallsLeft(): {callsLeft: number; at: number} | undefined {
+		return this.client.lastCallsLeft();
+	}
+
+	/** Releases kept-alive connections. */
+	close(): void {
+		this.client.close();
+	}
+
+	checkZones(names: readonly string[]): Promise<ZoneRef[]> {
+		return this.client.checkZones(names);
+	}
+
+	stats(zone: ZoneRef, interval: StatsInterval): Promise<ZoneStats> {
+		return this.client.stats(zone.name, interval);
+	}
+
+	visitors(zone: ZoneRef, query?: VisitorQuery): Promise<Visitor[]> {
+		return this.client.visitors(zone, query);
+	}
+
+	setSecurityLevel(zone: ZoneRef, level: SecurityLevel): Promise<void> {
+		return this.client.setSecurityLevel(zone.name, level);
+	}
+
+	setCacheLevel(zone: ZoneRef, level: CacheLevel): Promise<void> {
+		return this.client.setCacheLevel(zone.name, level);
+	}
+
+	setDevMode(zone: ZoneRef, on: boolean): Promise<{expiresOn: number}> {
+		return this.client.setDevMode(zone.name, on);
+	}
+
+	purgeCache(zone: ZoneRef): Promise<PurgeResult> {
+		return this.client.purgeCache(zone.name);
+	}
+
+	setIpv6(zone: ZoneRef, on: boolean): Promise<void> {
+		return this.client.setIpv6(zone.name, on);
+	}
+
+	grabSnapshot(zone: ZoneRef): Promise<void> {
+		return this.client.grabSnapshot(zone);
+	}
+
+	preloadPurge(zone: ZoneRef): Promise<void> {
+		return this.client.preloadPurge(zone.name);
+	}
+
+	whitelist(ip: string): Promise<void> {
+		return this.client.whitelist(ip);
+	}
+
+	ban(ip: string): Promise<void> {
+		return this.client.ban(ip);
+	}
+
+	clearRule(ip: string): Promise<void> {
+		return this.client.clearRule(ip);
+	}
+
+	lookupIp(ip: string): Promise<ThreatScore> {
+		return this.client.lookupIp(ip);
+	}
+
+	listRecords(zone: ZoneRef): Promise<DnsRecord[]> {
+		return this.client.listRecords(zone.name);
+	}
+
+	addRecord(zone: ZoneRef, record: NewDnsRecord): Promise<DnsRecord> {
+		return this.client.addRecord(zone.name, record);
+	}
+
+	editRecord(zone: ZoneRef, record: DnsRecord): Promise<DnsRecord> {
+		return this.client.editRecord(zone.name, record);
+	}
+
+	deleteRecordsByName(zone: ZoneRef, fqdn: string): Promise<void> {
+		return this.client.deleteRecordsByName(zone.name, fqdn);
+	}
+
+	deleteRecord(zone: ZoneRef, id: string): Promise<void> {
+		return this.client.deleteRecord(zone.name, id);
+	}
+
+	updateHostsIp(ip: string, hosts: readonly string[]): Promise<HostUpdate[]> {
+		return this.client.updateHostsIp(ip, hosts);
+	}
+}

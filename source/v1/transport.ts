@@ -1,0 +1,189 @@
+/**
+ * The wire: one urlencoded POST per call on node-fetch, a keep-alive agent, a timeout through
+ * AbortSignal, the HTTPS rule, HTTPS_PROXY/NO_PROXY. No retries and no sleeps: callers own policy.
+ * Every failure is a FlarewatchError whose message and cause are scrubbed of the key.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import fetch, {type RequestInit} from 'node-fetch';
+import {FlarewatchError} from '../errors.js';
+import {scrub, type Secret} from '../lib/secret.js';
+import type {WireParams} from './actions.js';
+import {excerptOf} from './decode.js';
+import {proxyFor, TunnelAgent} from './proxy.js';
+
+export const defaultEndpoint = 'https://www.cloudflare.com';
+export const defaultTimeoutMs = 10_000;
+/** Far above any real answer (a 50,000-IP zone_ips is a few MB); stops a hostile endless body. */
+const maxBodyBytes = 64 * 1024 * 1024;
+
+/** How to reach the API. */
+export interface TransportOptions {
+	/** Base URL; default https://www.cloudflare.com. Plain http only for loopback hosts. */
+	endpoint?: string;
+	/** Per request, including reading the body; default 10 s. */
+	timeoutMs?: number;
+	/** Where HTTPS_PROXY / NO_PROXY are read from; default none (no proxy). */
+	env?: Readonly<Record<string, string | undefined>>;
+	/** Extra trusted certificates (PEM), e.g. the emulator's self-signed one for --tls. */
+	ca?: string | Buffer;
+	/** Values scrubbed from every message (the key). */
+	secrets?: readonly Secret[];
+}
+
+function isLoopbackHost(hostname: string): boolean {
+	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Parses and checks an endpoint: https anywhere, http only on loopback, no credentials or query. */
+export function checkEndpoint(endpoint: string): URL {
+	let url: URL;
+	try {
+		url = new URL(endpoint);
+	} catch {
+		throw new FlarewatchError('validation', `The endpoint ${JSON.stringify(excerptOf(endpoint, [], 60))} is not a URL.`, {field: 'endpoint'});
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		throw new FlarewatchError('validation', `The endpoint must be an https:// URL, not ${url.protocol}.`, {field: 'endpoint'});
+	}
+	if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+		throw new FlarewatchError('validation', `The endpoint ${url.host} uses plain http, which is only allowed for a loopback address; use https.`, {field: 'endpoint'});
+	}
+	if (url.username || url.password) throw new FlarewatchError('validation', 'The endpoint must not carry a user name or password.', {field: 'endpoint'});
+	if (url.search || url.hash) throw new FlarewatchError('validation', 'The endpoint must not carry a query or fragment.', {field: 'endpoint'});
+	return url;
+}
+
+const networkReasons: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ECONNRESET: 'the connection was reset',
+	EPIPE: 'the connection was closed',
+	ENOTFOUND: 'the host name did not resolve',
+	EAI_AGAIN: 'the host name could not be resolved right now',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+	ETIMEDOUT: 'the connection timed out',
+	EPROXY: 'the proxy refused the tunnel',
+	UND_ERR_SOCKET: 'the connection was closed',
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate is self-signed and not trusted',
+	SELF_SIGNED_CERT_IN_CHAIN: 'its certificate chain is not trusted',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate could not be verified',
+	CERT_HAS_EXPIRED: 'its certificate has expired',
+	ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate is for another name',
+};
+
+function errorCode(error: unknown): string | undefined {
+	for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+		if (typeof current === 'object' && 'code' in current && typeof (current as {code: unknown}).code === 'string') return (current as {code: string}).code;
+		current = typeof current === 'object' && 'cause' in current ? (current as {cause: unknown}).cause : undefined;
+	}
+	return undefined;
+}
+
+/** Sends requests to one endpoint. `close()` releases kept-alive sockets. */
+export class Transport {
+	/** Where requests go, safe to show. */
+	readonly endpointLabel: string;
+	private readonly base: URL;
+	private readonly timeoutMs: number;
+	private readonly secrets: readonly Secret[];
+	private readonly agent: http.Agent;
+
+	constructor(options: TransportOptions = {}) {
+		this.base = checkEndpoint(options.endpoint ?? defaultEndpoint);
+		this.endpointLabel = this.base.origin + this.base.pathname.replace(/\/+$/, '');
+		this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+		if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) throw new FlarewatchError('validation', 'The timeout must be a positive number of milliseconds.', {field: 'timeout'});
+		this.secrets = options.secrets ?? [];
+		const agentOptions: https.AgentOptions = {keepAlive: true, maxSockets: 8, ...(options.ca ? {ca: options.ca} : {})};
+		let proxy: URL | undefined;
+		try {
+			proxy = proxyFor(this.base, options.env ?? {});
+		} catch (error) {
+			throw new FlarewatchError('validation', `HTTPS_PROXY is not usable: ${scrub(error instanceof Error ? error.message : String(error), this.secrets)}.`, {field: 'HTTPS_PROXY'});
+		}
+		this.agent = proxy ? new TunnelAgent(proxy, agentOptions) : this.base.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent({keepAlive: true, maxSockets: 8});
+	}
+
+	/** The full URL of an API path under the endpoint. */
+	urlFor(path: string): URL {
+		return new URL(this.base.pathname.replace(/\/+$/, '') + path, this.base);
+	}
+
+	/**
+	 * POSTs `params` urlencoded to `path`; resolves with the body of an HTTP 200 answer.
+	 * `action` only names the call in messages.
+	 */
+	async post(path: string, params: WireParams, action: string): Promise<string> {
+		const url = this.urlFor(path);
+		const controller = new AbortController();
+		let timedOut = false;
+		const timer = setTimeout(() => {
+			timedOut = true;
+			controller.abort();
+		}, this.timeoutMs);
+		const init: RequestInit = {
+			method: 'POST',
+			body: new URLSearchParams(params).toString(),
+			headers: {'content-type': 'application/x-www-form-urlencoded', accept: 'application/json, text/plain;q=0.9', 'user-agent': 'flarewatch/0.1'},
+			agent: this.agent,
+			signal: controller.signal,
+			redirect: 'manual',
+			compress: true,
+		};
+		try {
+			const response = await fetch(url, init);
+			const body = await this.readBody(response.body, action);
+			if (response.status !== 200) throw this.httpFailure(response.status, response.statusText, body, action);
+			return body;
+		} catch (error) {
+			if (error instanceof FlarewatchError) throw error;
+			if (timedOut) {
+				throw new FlarewatchError('timeout', `No answer from ${this.base.host} to ${action} within ${formatSeconds(this.timeoutMs)}.`);
+			}
+			throw this.networkFailure(error, action);
+		} finally {
+			clearTimeout(timer);
+		}
+	}
+
+	/** Releases kept-alive connections so a process can exit promptly. */
+	close(): void {
+		this.agent.destroy();
+	}
+
+	private async readBody(stream: NodeJS.ReadableStream | null, action: string): Promise<string> {
+		if (!stream) return '';
+		const chunks: Buffer[] = [];
+		let size = 0;
+		for await (const chunk of stream) {
+			const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+			size += buffer.length;
+			if (size > maxBodyBytes) throw new FlarewatchError('decode', `The answer to ${action} is larger than ${maxBodyBytes / 1024 / 1024} MB.`);
+			chunks.push(buffer);
+		}
+		return Buffer.concat(chunks).toString('utf8');
+	}
+
+	private httpFailure(status: number, statusText: string, body: string, action: string): FlarewatchError {
+		const text = excerptOf(body.replace(/<[^>]*>/g, ' '), this.secrets, 160);
+		const label = `HTTP ${status}${statusText ? ` ${excerptOf(statusText, this.secrets, 40)}` : ''}`;
+		if (status === 410) {
+			return new FlarewatchError('http', `The API answered ${label} to ${action}: ${text.replace(/\.$/, '') || 'the service is gone'}.`, {status, excerpt: text});
+		}
+		return new FlarewatchError('http', `The API answered ${label} to ${action}.`, {status, excerpt: text});
+	}
+
+	private networkFailure(error: unknown, action: string): FlarewatchError {
+		const code = errorCode(error);
+		const raw = error instanceof Error ? error.message : String(error);
+		const reason = (code && networkReasons[code]) ?? excerptOf(raw.replace(/^request to \S+ failed, reason: /, ''), this.secrets, 120).replace(/\.$/, '');
+		const cause = Object.assign(new Error(scrub(raw, this.secrets)), code ? {code} : {});
+		return new FlarewatchError('network', `Could not reach ${this.base.host} for ${action}: ${reason || 'the connection failed'}.`, {cause, ...(code ? {code} : {})});
+	}
+}
+
+function formatSeconds(ms: number): string {
+	return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
