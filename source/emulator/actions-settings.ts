@@ -1,0 +1,163 @@
+/** Actions that read or change a zone's settings and access rules. */
+import {isIP} from 'node:net';
+import {ApiFailure, echo, touch, vParam, zoneParam, type ActionHandler, type ActionContext, type Envelope} from './action-context.js';
+import {taint} from './hostile.js';
+import {bareSuccess, success, type Json} from './json.js';
+import {devModeSeconds, purgeCooldownSeconds, zoneGrabIntervalSeconds} from './limits.js';
+import type {EmulatorCacheLevel, EmulatorSecurityLevel} from './types.js';
+import {devModeExpiresAt, normaliseZoneName, pushChange, type Zone} from './world.js';
+
+const securityLevels: readonly EmulatorSecurityLevel[] = ['low', 'med', 'high', 'help', 'eoff'];
+const cacheLevels: readonly EmulatorCacheLevel[] = ['agg', 'basic'];
+/** Access rules per zone: bounded memory whatever a client sends. */
+const maxRules = 10_000;
+
+export const secLvl: ActionHandler = context => {
+	const zone = zoneParam(context);
+	const level = vParam(context, securityLevels);
+	if (level !== zone.securityLevel) {
+		zone.securityLevel = level;
+		pushChange(zone.securityHistory, context.nowSec, level);
+		touch(zone);
+	}
+	return bareSuccess();
+};
+
+export const cacheLvl: ActionHandler = context => {
+	const zone = zoneParam(context);
+	const level = vParam(context, cacheLevels);
+	if (level !== zone.cacheLevel) {
+		zone.cacheLevel = level;
+		pushChange(zone.cacheHistory, context.nowSec, level);
+		touch(zone);
+	}
+	return bareSuccess();
+};
+
+export const devmode: ActionHandler = context => {
+	const zone = zoneParam(context);
+	const on = vParam(context, ['0', '1']) === '1';
+	const now = context.nowSec;
+	const current = zone.devModes.at(-1);
+	const active = devModeExpiresAt(zone, now) > 0;
+	if (on) {
+		// Switching on while on restarts the three hours.
+		if (active && current) current.to = now + devModeSeconds;
+		else zone.devModes.push({from: now, to: now + devModeSeconds});
+		if (zone.devModes.length > 500) zone.devModes.shift();
+	} else if (active && current) {
+		current.to = now;
+	}
+	touch(zone);
+	// Switched off, expires_on is the moment it ended (what stats' dev_mode reports afterwards).
+	return success({expires_on: on ? now + devModeSeconds : now});
+};
+
+export const fpurge: ActionHandler = context => {
+	const zone = zoneParam(context);
+	vParam(context, ['1']);
+	const wait = zone.lastPurgeAt + purgeCooldownSeconds - context.nowSec;
+	if (zone.lastPurgeAt > 0 && wait > 0) {
+		throw new ApiFailure(`The cache was purged less than ${purgeCooldownSeconds} seconds ago; try again in ${wait} seconds.`, undefined, {attributes: {cooldown: wait}});
+	}
+	zone.lastPurgeAt = context.nowSec;
+	return {attributes: {cooldown: purgeCooldownSeconds}, response: {fpurge_ts: context.nowSec}, result: 'success', msg: null};
+};
+
+export const ipv46: ActionHandler = context => {
+	const zone = zoneParam(context);
+	zone.ipv6 = vParam(context, ['0', '1']) === '1';
+	return bareSuccess();
+};
+
+export const zoneGrab: ActionHandler = context => {
+	const zone = zoneParam(context);
+	const next = zone.lastGrabAt + zoneGrabIntervalSeconds;
+	if (zone.lastGrabAt > 0 && context.nowSec < next) {
+		const hours = Math.ceil((next - context.nowSec) / 3600);
+		throw new ApiFailure(`zone_grab is limited to once per zone per day; try again in ${hours} hour${hours === 1 ? '' : 's'}.`);
+	}
+	zone.lastGrabAt = context.nowSec;
+	return bareSuccess();
+};
+
+export const prePurge: ActionHandler = context => {
+	const zone = zoneParam(context);
+	zone.lastPreloadPurgeAt = context.nowSec;
+	return success({result: 'success', msg: null}, echo(context));
+};
+
+export const zoneCheck: ActionHandler = context => {
+	const given = context.params.get('zones') ?? '';
+	const names = given
+		.split(',')
+		.map(name => name.trim())
+		.filter(name => name !== '');
+	if (names.length === 0) throw new ApiFailure('No zones given: pass zones=example.com,example.net.', 'E_INVLDINPUT');
+	const zones: Record<string, Json> = {};
+	names.forEach((name, index) => {
+		const zone = context.core.world.zoneOf(context.account, normaliseZoneName(name));
+		// The real service left a newline on the last key.
+		zones[index === names.length - 1 ? `${name}\n` : name] = zone && !/^\d+$/.test(name) ? zone.zid : 0;
+	});
+	return success({zones}, echo(context));
+};
+
+function zoneObject(zone: Zone, context: ActionContext): Json {
+	const pro = zone.plan === 'pro';
+	const name = taint(zone.name, context.core.hostile);
+	return {
+		zone_id: String(zone.zid),
+		user_id: String(100_000 + context.core.world.accounts.indexOf(zone.owner)),
+		zone_name: name,
+		display_name: name,
+		zone_status: 'V',
+		zone_mode: '1',
+		host_id: null,
+		zone_type: 'P',
+		host_pubname: null,
+		host_website: null,
+		vtxt: null,
+		fqdns: null,
+		step: '4',
+		zone_status_class: 'status-active',
+		zone_status_desc: 'CloudFlare powered, this website will be accelerated and protected',
+		ns_vanity_map: [],
+		orig_registrar: null,
+		orig_dnshost: null,
+		orig_ns_names: null,
+		props: {dns_cname: 0, dns_partner: 0, dns_anon_partner: 0, plan: pro ? 'PRO' : 'FREE', pro: pro ? 1 : 0, expired_pro: 0, pro_sub: pro ? 1 : 0, ssl: 0, expired_ssl: 0, expired_rs_pro: 0, reseller_pro: 0, force_interal: 0, ssl_needed: 0, alexa_rank: 0},
+		confirm_code: {zone_delete: 'y', zone_deactivate: 'y', zone_dev_mode1: 'y'},
+		allow: ['analytics', 'threat_control', 'dns_editor', 'cf_apps', 'zone_settings'],
+	};
+}
+
+export const zoneLoadMulti: ActionHandler = context => {
+	const objs = context.account.zones.map(zone => zoneObject(zone, context));
+	return success({zones: {has_more: false, count: objs.length, objs}}, echo(context));
+};
+
+/** wl/ban/nul on the account's zones (or the one named by z): shared with api.html. */
+export function applyRule(context: ActionContext, action: 'wl' | 'ban' | 'nul'): string {
+	const ip = (context.params.get('key') ?? context.params.get('ip') ?? '').trim();
+	if (ip === '') throw new ApiFailure('Some other input was not valid', 'E_INVLDINPUT');
+	if (isIP(ip) === 0) throw new ApiFailure('Malformed IPv4 address passed in.', 'E_INVLDIP');
+	const named = context.params.get('z') ?? context.params.get('zone') ?? context.params.get('zid');
+	const zones = named === undefined ? context.account.zones : [zoneParam(context)];
+	if (action !== 'nul' && zones.some(zone => zone.rules.size >= maxRules && !zone.rules.has(ip))) {
+		throw new ApiFailure(`Too many access rules on this zone (at most ${maxRules}).`, 'E_INVLDINPUT');
+	}
+	for (const zone of zones) {
+		if (action === 'nul') zone.rules.delete(ip);
+		else zone.rules.set(ip, {mode: action === 'wl' ? 'wl' : 'ban', since: context.nowSec});
+		touch(zone);
+	}
+	return ip;
+}
+
+export function ruleAction(action: 'wl' | 'ban' | 'nul'): ActionHandler {
+	return (context): Envelope => {
+		const ip = applyRule(context, action);
+		return success({result: {action: action.toUpperCase(), ip}}, echo(context));
+	};
+}

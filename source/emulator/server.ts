@@ -1,0 +1,144 @@
+/**
+ * HTTP: routing, body limits, parameter parsing, faults, JSONP and the wire encoding. One request
+ * handler for HTTP and HTTPS; no per-request work beyond what the answer needs.
+ */
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {adminPrefix, handleAdmin} from './admin.js';
+import {answerExternalEvent, answerJson, answerPlain, maxApiMessage, unauthMessage} from './api.js';
+import type {Envelope} from './action-context.js';
+import type {EmulatorCore} from './core.js';
+import {encodeJson, encodeLax, failure} from './json.js';
+import {parseBody, parseQuery, ParamsError, type Params} from './params.js';
+import {htmlErrorPage, htmlType, jsonType, scriptType, send, sunsetText, textType} from './responses.js';
+import type {FaultSpec} from './types.js';
+
+/** Bodies above this are refused with 413. */
+export const maxBodyBytes = 1024 * 1024;
+
+type Endpoint = 'json' | 'plain' | 'event';
+const endpoints: Record<string, Endpoint> = {'/api_json.html': 'json', '/api.html': 'plain', '/ajax/external-event.html': 'event'};
+const safeCallback = /^[A-Za-z_$][\w$]{0,63}(?:\.[A-Za-z_$][\w$]{0,63}){0,3}$/;
+
+function readBody(req: IncomingMessage, res: ServerResponse, done: (body: Buffer) => void): void {
+	const declared = Number(req.headers['content-length'] ?? 0);
+	if (declared > maxBodyBytes) return tooLarge(req, res);
+	const chunks: Buffer[] = [];
+	let size = 0;
+	let refused = false;
+	req.on('data', (chunk: Buffer) => {
+		if (refused) return;
+		size += chunk.length;
+		if (size > maxBodyBytes) {
+			refused = true;
+			tooLarge(req, res);
+			return;
+		}
+		chunks.push(chunk);
+	});
+	req.on('end', () => {
+		if (!refused) done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+	});
+	req.on('error', () => undefined);
+}
+
+function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+	res.setHeader('Connection', 'close');
+	send(res, 413, textType, 'Request Entity Too Large\n');
+	// Stop reading what is left of an oversized body.
+	res.on('finish', () => req.socket.destroy());
+}
+
+export function createHandler(core: EmulatorCore, pending: Set<ServerResponse>): (req: IncomingMessage, res: ServerResponse) => void {
+	return (req, res) => {
+		const params: Params = new Map();
+		let path: string;
+		let queryError: unknown;
+		try {
+			path = parseQuery(req.url ?? '/', params);
+		} catch (error) {
+			path = (req.url ?? '/').split('?')[0];
+			queryError = error;
+		}
+		readBody(req, res, body => {
+			try {
+				if (path.startsWith(adminPrefix)) return handleAdmin(core, path, req, body, res);
+				const endpoint = endpoints[path];
+				if (!endpoint) return send(res, 404, textType, 'Not Found\n');
+				if (core.options.sunset) return send(res, 410, textType, sunsetText);
+				const fault = core.faults.next();
+				if (fault?.mode === 'latency') {
+					setTimeout(() => answer(core, endpoint, req, res, params, body, queryError), fault.ms ?? 1000);
+					return;
+				}
+				if (fault && applyReplacingFault(core, fault, endpoint, res, pending)) return;
+				answer(core, endpoint, req, res, params, body, queryError, fault);
+			} catch {
+				send(res, 500, textType, 'Internal Server Error\n');
+			}
+		});
+	};
+}
+
+/** Faults that replace the answer entirely; the request reaches no account. */
+function applyReplacingFault(core: EmulatorCore, fault: FaultSpec, endpoint: Endpoint, res: ServerResponse, pending: Set<ServerResponse>): boolean {
+	const plain = endpoint === 'plain';
+	switch (fault.mode) {
+		case 'timeout':
+			core.faultedCalls++;
+			pending.add(res);
+			res.on('close', () => pending.delete(res));
+			return true;
+		case 'reset':
+			core.faultedCalls++;
+			res.socket?.resetAndDestroy();
+			return true;
+		case 'http500':
+			core.faultedCalls++;
+			send(res, 500, htmlType, '<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>\n');
+			return true;
+		case 'html':
+			core.faultedCalls++;
+			send(res, 200, htmlType, htmlErrorPage);
+			return true;
+		case 'gone':
+			core.faultedCalls++;
+			send(res, 410, textType, sunsetText);
+			return true;
+		case 'maxapi':
+		case 'unauth': {
+			core.faultedCalls++;
+			const code = fault.mode === 'maxapi' ? 'E_MAXAPI' : 'E_UNAUTH';
+			if (plain) send(res, 200, textType, code);
+			else send(res, 200, jsonType, encodeJson(failure(fault.mode === 'maxapi' ? maxApiMessage : unauthMessage, code)));
+			return true;
+		}
+		default:
+			return false;
+	}
+}
+
+function answer(core: EmulatorCore, endpoint: Endpoint, req: IncomingMessage, res: ServerResponse, params: Params, body: Buffer, queryError: unknown, fault?: FaultSpec): void {
+	let problem = queryError;
+	if (!problem) {
+		try {
+			parseBody(body, req.headers['content-type'], params);
+		} catch (error) {
+			problem = error;
+		}
+	}
+	if (problem) {
+		const msg = problem instanceof ParamsError ? problem.message : 'Malformed request.';
+		if (endpoint === 'plain') return send(res, 200, textType, 'E_INVLDINPUT');
+		return send(res, 200, jsonType, encodeJson(failure(msg, 'E_INVLDINPUT')));
+	}
+	if (endpoint === 'plain') return send(res, 200, textType, answerPlain(core, params));
+	const callback = endpoint === 'json' ? params.get('callback') : undefined;
+	if (callback !== undefined && !safeCallback.test(callback)) {
+		return send(res, 200, jsonType, encodeJson(failure('Invalid callback name: use a plain JavaScript identifier.', 'E_INVLDINPUT')));
+	}
+	const envelope: Envelope = endpoint === 'json' ? answerJson(core, params) : answerExternalEvent(core, params);
+	let text = fault?.mode === 'lax' ? encodeLax(envelope) : encodeJson(envelope);
+	if (fault?.mode === 'truncated') text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+	if (callback !== undefined) return send(res, 200, scriptType, `${callback}(${text})`);
+	send(res, 200, jsonType, text);
+}

@@ -1,0 +1,191 @@
+/**
+ * The traffic model: what reached the edge and the origin in a window, per IP and per class,
+ * computed on demand from the population, the zone's setting histories and its access rules.
+ * Feedback: `help` stops most threat requests at the edge, a ban stops an IP's requests, a whitelist
+ * turns a threat into a regular visitor, dev mode sends every passed request to the origin.
+ */
+import {buildPopulation, CRAWLER, REGULAR, THREAT, type Population} from './population.js';
+import {mix} from './rng.js';
+import type {EmulatorCacheLevel, EmulatorSecurityLevel, ScenarioName} from './types.js';
+import type {Change, Zone} from './world.js';
+
+/** Share of threat requests let through to the origin at each security level. */
+const passedShare: Record<EmulatorSecurityLevel, number> = {help: 0.03, high: 0.25, med: 0.5, low: 0.75, eoff: 1};
+/** Share of passed requests the cache does not answer. */
+const missShare: Record<EmulatorCacheLevel, number> = {agg: 0.3, basic: 0.45};
+const diurnalAmplitude = 0.4;
+const day = 86_400;
+
+interface Segment {
+	from: number;
+	to: number;
+	passed: number;
+	miss: number;
+}
+
+/** What happened in one window. Class-indexed arrays: 0 regular, 1 crawler, 2 threat. */
+export interface Measurement {
+	/** Requests at the edge, by class (whitelisted threats count as regular from the rule on). */
+	edge: [number, number, number];
+	/** Requests that reached the origin. */
+	origin: number;
+	/** Distinct IPs with at least one hit, by current class. */
+	uniques: [number, number, number];
+	/** Hits per IP (population order). */
+	hits: Int32Array;
+	/** The class each IP has now (a whitelisted threat is regular). */
+	currentClass: Uint8Array;
+	population: Population;
+}
+
+function levelAt<T>(history: Change<T>[], at: number): T {
+	for (let i = history.length - 1; i > 0; i--) if (history[i].at <= at) return history[i].value;
+	return history[0].value;
+}
+
+function segmentsOf(zone: Zone, from: number, to: number): Segment[] {
+	const cuts = new Set<number>([from, to]);
+	const consider = (at: number) => {
+		if (at > from && at < to) cuts.add(at);
+	};
+	for (const change of zone.securityHistory) consider(change.at);
+	for (const change of zone.cacheHistory) consider(change.at);
+	for (const period of zone.devModes) {
+		consider(period.from);
+		consider(period.to);
+	}
+	const points = [...cuts].sort((x, y) => x - y);
+	const segments: Segment[] = [];
+	for (let i = 0; i + 1 < points.length; i++) {
+		const mid = (points[i] + points[i + 1]) / 2;
+		const dev = zone.devModes.some(period => period.from <= mid && mid < period.to);
+		segments.push({
+			from: points[i],
+			to: points[i + 1],
+			passed: passedShare[levelAt(zone.securityHistory, mid)],
+			miss: dev ? 1 : missShare[levelAt(zone.cacheHistory, mid)],
+		});
+	}
+	return segments;
+}
+
+export class TrafficModel {
+	private readonly populations = new Map<string, Population>();
+	private readonly measurements = new Map<string, Measurement>();
+	private readonly listings = new Map<string, string>();
+
+	constructor(
+		private scenario: ScenarioName,
+		private readonly seed: number,
+		private scenarioStart: number,
+	) {}
+
+	setScenario(scenario: ScenarioName, start: number): void {
+		this.scenario = scenario;
+		this.scenarioStart = start;
+		this.populations.clear();
+		this.measurements.clear();
+		this.listings.clear();
+	}
+
+	/** Encoded listings derived from a measurement, cached under the same kind of key (bounded). */
+	listing(key: string, make: () => string): string {
+		let text = this.listings.get(key);
+		if (text === undefined) {
+			text = make();
+			if (this.listings.size >= 64) this.listings.clear();
+			this.listings.set(key, text);
+		}
+		return text;
+	}
+
+	population(zone: Zone): Population {
+		const key = `${zone.zid}`;
+		let population = this.populations.get(key);
+		if (!population) {
+			population = buildPopulation(this.scenario, this.seed, zone.zid, this.scenarioStart);
+			this.populations.set(key, population);
+		}
+		return population;
+	}
+
+	/** The day/night swing, integrated: people visit more in the zone's afternoon. */
+	private diurnalWeight(zone: Zone, from: number, to: number): number {
+		const omega = (2 * Math.PI) / day;
+		const phase = (mix(this.seed, zone.zid) % 1000) / 1000 * 2 * Math.PI;
+		return to - from + (diurnalAmplitude / omega) * (Math.cos(omega * from + phase) - Math.cos(omega * to + phase));
+	}
+
+	/** Measures [from, to) (epoch seconds, whole); cached per zone version, so polling is cheap. */
+	measure(zone: Zone, from: number, to: number): Measurement {
+		const key = `${zone.zid}:${zone.version}:${from}:${to}`;
+		const cached = this.measurements.get(key);
+		if (cached) return cached;
+		const measurement = this.compute(zone, from, to);
+		if (this.measurements.size >= 64) this.measurements.clear();
+		this.measurements.set(key, measurement);
+		return measurement;
+	}
+
+	private compute(zone: Zone, from: number, to: number): Measurement {
+		const population = this.population(zone);
+		const size = population.ips.length;
+		const segments = segmentsOf(zone, from, to);
+		const diurnal = segments.map(segment => this.diurnalWeight(zone, segment.from, segment.to));
+		const measurement: Measurement = {edge: [0, 0, 0], origin: 0, uniques: [0, 0, 0], hits: new Int32Array(size), currentClass: new Uint8Array(population.classOf), population};
+		for (let i = 0; i < size; i++) {
+			const start = Math.max(from, population.joinAt[i]);
+			if (start >= to) continue;
+			const cls = population.classOf[i];
+			const perSecond = population.rate[i] / 3600;
+			const rule = zone.rules.size > 0 ? zone.rules.get(population.ips[i]) : undefined;
+			let total = 0;
+			for (let s = 0; s < segments.length; s++) {
+				const segment = segments[s];
+				const lower = Math.max(segment.from, start);
+				const upper = Math.min(segment.to, to);
+				if (upper <= lower) continue;
+				const whole = lower === segment.from && upper === segment.to;
+				// Split at the rule's start: before it the IP is treated as usual, after it the rule applies.
+				const ruleFrom = rule ? Math.min(Math.max(rule.since, lower), upper) : upper;
+				const pieces: [number, number, boolean][] = ruleFrom > lower ? [[lower, ruleFrom, false]] : [];
+				if (ruleFrom < upper) pieces.push([ruleFrom, upper, true]);
+				for (const [a, b, ruled] of pieces) {
+					const span = population.diurnal[i] ? (whole && !rule ? diurnal[s] : this.diurnalWeight(zone, a, b)) : b - a;
+					const requests = span * perSecond;
+					let effectiveClass = cls;
+					let passed = cls === THREAT ? segment.passed : 1;
+					if (ruled && rule?.mode === 'ban') passed = 0;
+					if (ruled && rule?.mode === 'wl') {
+						effectiveClass = REGULAR;
+						passed = 1;
+					}
+					measurement.edge[effectiveClass] += requests;
+					measurement.origin += requests * passed * segment.miss;
+					total += requests;
+				}
+			}
+			const hits = Math.floor(total + population.dither[i]);
+			measurement.hits[i] = hits;
+			if (rule?.mode === 'wl' && cls === THREAT) measurement.currentClass[i] = REGULAR;
+			if (hits > 0) measurement.uniques[measurement.currentClass[i]]++;
+		}
+		return measurement;
+	}
+
+	/** The threat (BAD) or search-engine (SE) score of an IP over the last 48 hours, logarithmic. */
+	score(zones: Zone[], ip: string, nowSec: number): string {
+		let threatHits = 0;
+		let crawlerHits = 0;
+		for (const zone of zones) {
+			const population = this.population(zone);
+			const i = population.index.get(ip);
+			if (i === undefined) continue;
+			const measurement = this.measure(zone, nowSec - 48 * 3600, nowSec);
+			if (measurement.currentClass[i] === THREAT) threatHits += measurement.hits[i];
+			if (measurement.currentClass[i] === CRAWLER) crawlerHits += measurement.hits[i];
+		}
+		if (crawlerHits > 0) return `SE:${Math.round(Math.log2(1 + crawlerHits))}`;
+		return `BAD:${Math.round(Math.log2(1 + threatHits))}`;
+	}
+}
