@@ -1,7 +1,65 @@
+/**
+ * `flarewatch [flags]`: the console. Parses its flags and the configuration, refuses a
+ * non-terminal stdout, connects (account or demo), and runs until the operator quits.
+ */
 import type {ProcessIo} from '../cli.js';
+import {hasCredentials, loadConfig, type Config} from '../config.js';
+import {isFlarewatchError} from '../errors.js';
+import {RealClock} from '../lib/clock.js';
+import {createMonitor} from '../monitor/monitor.js';
+import {consoleUsage, parseConsoleArgs, type ConsoleArgs} from './args.js';
+import {connectAccount, connectDemo, type Connection} from './connect.js';
+import {runConsole} from './run.js';
 
-/** Placeholder until the console lands: runs the emulator so `npm start` shows something real. */
+export const notTerminalHint = 'flarewatch: the console needs a terminal; in scripts and pipes use the one-shot commands (flarewatch help).\n';
+
 export async function consoleMain(argv: string[], io: ProcessIo): Promise<number> {
-	const {emulatorMain} = await import('../emulator/cli.js');
-	return emulatorMain(['--scenario', 'attack', ...argv], io);
+	let args: ConsoleArgs;
+	let config: Config;
+	try {
+		args = parseConsoleArgs(argv);
+		if (args.help) {
+			io.stdout.write(consoleUsage);
+			return 0;
+		}
+		const loaded = loadConfig({argv: args.rest, env: io.env});
+		config = loaded.config;
+		if (loaded.rest.length > 0) {
+			io.stderr.write(`flarewatch: unknown argument ${JSON.stringify(loaded.rest[0])}; see flarewatch --help.\n`);
+			return 2;
+		}
+	} catch (error) {
+		if (!isFlarewatchError(error)) throw error;
+		io.stderr.write(`flarewatch: ${error.message}\n`);
+		return 2;
+	}
+	// Both ends must be a terminal: keys are read in raw mode, which a pipe on stdin cannot do.
+	if (!io.stdout.isTTY || !io.stdin.isTTY) {
+		io.stderr.write(notTerminalHint);
+		return 2;
+	}
+
+	let connection: Connection;
+	try {
+		connection = args.demo || !hasCredentials(config) ? await connectDemo(config, args.scenario) : connectAccount(config, io.env);
+	} catch (error) {
+		if (!isFlarewatchError(error)) throw error;
+		io.stderr.write(`flarewatch: ${error.message}\n`);
+		return 2;
+	}
+	const monitor = createMonitor({
+		backend: connection.backend,
+		clock: new RealClock(),
+		zoneNames: connection.zoneNames,
+		policy: {perHour: args.budget, reserve: args.reserve},
+		demo: connection.demo,
+		readOnly: config.readOnly,
+		visitorQuery: {hours: 1, geo: args.geo},
+	});
+	for (const warning of config.configWarnings) monitor.say('warn', warning);
+	try {
+		return await runConsole({monitor, stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, signals: process, env: io.env, secrets: connection.secrets});
+	} finally {
+		await connection.close();
+	}
 }

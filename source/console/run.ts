@@ -1,0 +1,76 @@
+/**
+ * Runs the console until the operator quits or something ends it, and guarantees the terminal is
+ * given back on every path: alternate screen left, cursor shown, raw mode off.
+ */
+import type {Instance} from 'ink';
+import type {Secret} from '../lib/secret.js';
+import type {Monitor} from '../monitor/monitor.js';
+import {AlternateScreen, signalExitCodes, type ExitReason, type SignalSource} from '../term/screen.js';
+import {writeCrashReport} from './crash-report.js';
+import {renderConsole} from './render.js';
+
+export interface RunConsoleOptions {
+	monitor: Monitor;
+	stdout: NodeJS.WriteStream;
+	stdin: NodeJS.ReadStream;
+	stderr: NodeJS.WriteStream;
+	/** `process` in the CLI: signals and uncaught errors. */
+	signals: SignalSource;
+	env: Readonly<Record<string, string | undefined>>;
+	secrets: readonly Secret[];
+}
+
+/** Exit code for an unexpected failure (EX_SOFTWARE). */
+export const crashExitCode = 70;
+
+export async function runConsole(options: RunConsoleOptions): Promise<number> {
+	const {monitor, stdout, stdin, stderr} = options;
+	const screen = new AlternateScreen(stdout, stdin);
+	let instance: Instance | undefined;
+	let settled = false;
+	let finish: (code: number) => void = () => {};
+	const done = new Promise<number>(resolve => {
+		finish = resolve;
+	});
+	let crashNote: string | undefined;
+
+	const end = (code: number): void => {
+		if (settled) return;
+		settled = true;
+		monitor.stop();
+		try {
+			instance?.unmount();
+		} catch {
+			// Unmounting a broken tree can throw; the screen is restored below either way.
+		}
+		screen.leave();
+		finish(code);
+	};
+	const crash = (error: unknown): void => {
+		if (settled) return;
+		screen.leave();
+		const path = writeCrashReport(error, options.env, options.secrets);
+		crashNote = `flarewatch: an unexpected error stopped the console${path ? `; a report is in ${path}` : ''}.\n`;
+		end(crashExitCode);
+	};
+
+	screen.enter();
+	screen.guard(options.signals, (reason: ExitReason) => {
+		if (reason.kind === 'signal') end(signalExitCodes[reason.signal]);
+		else crash(reason.error);
+	});
+	try {
+		instance = renderConsole({monitor, stdout, stdin, stderr, onQuit: () => end(0)});
+		instance.waitUntilExit().then(
+			() => end(0),
+			(error: unknown) => crash(error),
+		);
+		monitor.start().catch(crash);
+	} catch (error) {
+		crash(error);
+	}
+	const code = await done;
+	screen.unguard();
+	if (crashNote) stderr.write(crashNote);
+	return code;
+}

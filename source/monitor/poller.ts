@@ -1,0 +1,265 @@
+/**
+ * The poller: the only module in the monitor that owns timers, all through the injected Clock. It
+ * resolves zones once, then carries out the scheduler's decisions one poll at a time (polls never
+ * overlap), counts every call against the budget, and turns failures into back-off, a rate-limit
+ * stop or a message. It also ticks the monitor's clock once a second so ages and countdowns move
+ * without any API call.
+ */
+import type {Backend, VisitorQuery} from '../backend.js';
+import {isFlarewatchError, type FailureKind} from '../errors.js';
+import type {Clock, TimerId} from '../lib/clock.js';
+import {wouldEatReserve} from './budget.js';
+import type {MonitorEvent} from './reduce.js';
+import {callsPerPoll, decideNextPoll, rateLimitPauseMs} from './scheduler.js';
+import type {MonitorState, PollFailure, Store} from './store.js';
+
+export interface PollerOptions {
+	backend: Backend;
+	clock: Clock;
+	store: Store<MonitorState, MonitorEvent>;
+	/** What `zone_ips` is asked for on each poll; default the last hour, the liveliest window. */
+	visitorQuery?: VisitorQuery;
+	/** How often the monitor's clock ticks; 0 turns ticking off (budget tests). */
+	tickMs?: number;
+}
+
+/** The answer to an operator's request, for the status line. */
+export interface CommandOutcome {
+	ok: boolean;
+	message: string;
+}
+
+/** Turns anything thrown by the backend into a one-line failure; never a stack trace. */
+export function describeFailure(error: unknown, at: number): PollFailure {
+	if (isFlarewatchError(error)) return {kind: error.kind, message: oneLine(error.message), at};
+	const message = error instanceof Error ? error.message : String(error);
+	return {kind: 'network' as FailureKind, message: oneLine(message), at};
+}
+
+function oneLine(text: string): string {
+	return text.replace(/\s+/g, ' ').trim().slice(0, 300);
+}
+
+export class Poller {
+	readonly #backend: Backend;
+	readonly #clock: Clock;
+	readonly #store: Store<MonitorState, MonitorEvent>;
+	readonly #visitorQuery: VisitorQuery;
+	readonly #tickMs: number;
+	#pollTimer: TimerId | undefined;
+	#tickTimer: TimerId | undefined;
+	#running = false;
+	#inFlight = false;
+	#lastReportAt: number | undefined;
+
+	constructor(options: PollerOptions) {
+		this.#backend = options.backend;
+		this.#clock = options.clock;
+		this.#store = options.store;
+		this.#visitorQuery = options.visitorQuery ?? {hours: 1};
+		this.#tickMs = options.tickMs ?? 1000;
+	}
+
+	/** Resolves the zones with one `zone_check`, then polls on schedule, active zone first. */
+	async start(): Promise<void> {
+		this.#running = true;
+		this.#startTicking();
+		await this.#resolveZones();
+	}
+
+	/** Stops every timer; an in-flight request finishes but nothing follows it. */
+	stop(): void {
+		this.#running = false;
+		this.#clearPollTimer();
+		if (this.#tickTimer !== undefined) this.#clock.clearTimeout(this.#tickTimer);
+		this.#tickTimer = undefined;
+	}
+
+	get inFlight(): boolean {
+		return this.#inFlight;
+	}
+
+	togglePause(): CommandOutcome {
+		const state = this.#state();
+		this.#tick();
+		if (state.paused) {
+			this.#store.dispatch({type: 'resume', at: this.#clock.now()});
+			this.#reschedule();
+			return {ok: true, message: 'Polling resumed'};
+		}
+		this.#store.dispatch({type: 'pause', at: this.#clock.now()});
+		this.#reschedule();
+		return {ok: true, message: 'Polling paused'};
+	}
+
+	/** Shows the next zone; polls it first if it is the stalest. */
+	nextZone(): CommandOutcome {
+		const state = this.#state();
+		if (state.zones.length < 2) return this.#say(false, 'Only one zone is configured');
+		for (let step = 1; step <= state.zones.length; step++) {
+			const index = (state.activeZone + step) % state.zones.length;
+			if (state.zones[index].zid !== 0 || state.startup.phase !== 'ready') {
+				this.#store.dispatch({type: 'select-zone', zone: index});
+				this.#reschedule();
+				return {ok: true, message: `Zone ${state.zones[index].name}`};
+			}
+		}
+		return this.#say(false, 'No other active zone');
+	}
+
+	/** `r`: polls the zone on screen now, unless that would eat into the reserve kept for actions. */
+	refreshNow(): CommandOutcome {
+		this.#tick();
+		const state = this.#state();
+		if (state.startup.phase === 'failed') {
+			void this.#resolveZones();
+			return this.#say(true, 'Retrying the zone check');
+		}
+		if (state.startup.phase !== 'ready') return this.#say(false, 'Still connecting');
+		if (state.paused) return this.#say(false, 'Paused: press p to resume polling first');
+		if (this.#inFlight) return this.#say(false, 'A poll is already running');
+		if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > state.now) {
+			return this.#say(false, 'The API call limit is reached: refresh refused until the window allows');
+		}
+		if (wouldEatReserve(state.policy, state.ledger, state.now, callsPerPoll, state.serverCallsLeft)) {
+			return this.#say(false, `Refresh refused: it would use the ${state.policy.reserve} calls kept for actions`);
+		}
+		if (state.zones[state.activeZone]?.zid === 0) return this.#say(false, 'This zone is not active');
+		void this.#poll(state.activeZone);
+		return {ok: true, message: 'Refreshing'};
+	}
+
+	#state(): MonitorState {
+		return this.#store.getState();
+	}
+
+	#say(ok: boolean, text: string): CommandOutcome {
+		this.#store.dispatch({type: 'message', message: {at: this.#clock.now(), level: ok ? 'info' : 'warn', text}});
+		return {ok, message: text};
+	}
+
+	#tick(): void {
+		this.#store.dispatch({type: 'tick', now: this.#clock.now()});
+	}
+
+	#startTicking(): void {
+		if (this.#tickMs <= 0) return;
+		const loop = (): void => {
+			this.#tick();
+			// Align ticks to whole seconds so every countdown on screen changes at once.
+			const delay = this.#tickMs - (this.#clock.now() % this.#tickMs) || this.#tickMs;
+			this.#tickTimer = this.#running ? this.#clock.setTimeout(loop, delay) : undefined;
+		};
+		loop();
+	}
+
+	#clearPollTimer(): void {
+		if (this.#pollTimer !== undefined) this.#clock.clearTimeout(this.#pollTimer);
+		this.#pollTimer = undefined;
+	}
+
+	#reschedule(): void {
+		this.#clearPollTimer();
+		if (!this.#running) return;
+		this.#tick();
+		const decision = decideNextPoll(this.#state());
+		if (decision.kind === 'idle') {
+			this.#store.dispatch({type: 'schedule', nextPollAt: undefined});
+			return;
+		}
+		this.#store.dispatch({type: 'schedule', nextPollAt: decision.at});
+		this.#pollTimer = this.#clock.setTimeout(() => {
+			this.#pollTimer = undefined;
+			void this.#poll(decision.zone);
+		}, decision.at - this.#clock.now());
+	}
+
+	/** Counts a call, sends it, and picks up the server's `calls_left` when it reported one. */
+	async #call<T>(send: () => Promise<T>): Promise<T> {
+		this.#store.dispatch({type: 'call', at: this.#clock.now()});
+		try {
+			return await send();
+		} finally {
+			const report = this.#backend.lastCallsLeft();
+			if (report && report.at !== this.#lastReportAt) {
+				this.#lastReportAt = report.at;
+				this.#store.dispatch({type: 'calls-left', report});
+			}
+		}
+	}
+
+	async #resolveZones(): Promise<void> {
+		this.#tick();
+		this.#store.dispatch({type: 'message', message: {at: this.#clock.now(), level: 'info', text: `Connecting to ${this.#backend.endpointLabel}`}});
+		const names = this.#state().zones.map(zone => zone.name);
+		try {
+			const zones = await this.#call(() => this.#backend.checkZones(names));
+			this.#tick();
+			this.#store.dispatch({type: 'zones-resolved', zones, at: this.#clock.now()});
+		} catch (error) {
+			this.#tick();
+			this.#store.dispatch({type: 'startup-failed', message: startupMessage(error, this.#backend.endpointLabel), at: this.#clock.now()});
+		}
+		this.#reschedule();
+	}
+
+	async #poll(zoneIndex: number): Promise<void> {
+		// One request at a time: a timer that fires during a manual refresh simply reschedules.
+		if (this.#inFlight || !this.#running) return;
+		const state = this.#state();
+		const zone = state.zones[zoneIndex];
+		if (!zone || zone.zid === 0 || state.paused) {
+			this.#reschedule();
+			return;
+		}
+		this.#inFlight = true;
+		this.#clearPollTimer();
+		this.#tick();
+		const startedAt = this.#clock.now();
+		this.#store.dispatch({type: 'poll-started', zone: zoneIndex, at: startedAt});
+		const ref = {name: zone.name, zid: zone.zid};
+		let stats;
+		let visitors;
+		let failure: PollFailure | undefined;
+		let rateLimitedUntil: number | undefined;
+		try {
+			try {
+				stats = await this.#call(() => this.#backend.stats(ref, zone.statsInterval));
+				if (zone.plan === undefined && zone.statsInterval === 120) this.#store.dispatch({type: 'plan-detected', zone: zoneIndex, plan: 'Pro'});
+			} catch (error) {
+				// The 6-hour interval is Pro only: a Free zone refuses it once, then gets the 24-hour one.
+				if (!(isFlarewatchError(error) && error.kind === 'api' && zone.plan === undefined && zone.statsInterval === 120)) throw error;
+				this.#store.dispatch({type: 'plan-detected', zone: zoneIndex, plan: 'Free'});
+				stats = await this.#call(() => this.#backend.stats(ref, 40));
+			}
+			visitors = await this.#call(() => this.#backend.visitors(ref, this.#visitorQuery));
+		} catch (error) {
+			failure = describeFailure(error, this.#clock.now());
+			if (failure.kind === 'rate-limit') {
+				rateLimitedUntil = this.#clock.now() + rateLimitPauseMs;
+				failure = {...failure, message: `API call limit reached (E_MAXAPI): polling stopped until the window allows. ${failure.message}`};
+			}
+		} finally {
+			this.#inFlight = false;
+		}
+		this.#tick();
+		this.#store.dispatch({type: 'poll-finished', zone: zoneIndex, at: startedAt, stats, visitors, failure, rateLimitedUntil});
+		this.#reschedule();
+	}
+}
+
+/** The message start-up shows on screen when the zone check fails. */
+export function startupMessage(error: unknown, endpointLabel: string): string {
+	const failure = describeFailure(error, 0);
+	switch (failure.kind) {
+		case 'auth':
+			return `The API refused the credentials (E_UNAUTH): check the email and key. ${failure.message}`;
+		case 'network':
+		case 'timeout':
+			return `Cannot reach ${endpointLabel}: ${failure.message}`;
+		case 'rate-limit':
+			return `The API call limit is reached (E_MAXAPI); press r to try again later. ${failure.message}`;
+		default:
+			return `The zone check failed: ${failure.message}`;
+	}
+}

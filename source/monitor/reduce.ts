@@ -1,0 +1,142 @@
+/**
+ * Events and the pure reducer of the monitor's state. The poller dispatches what happened; the
+ * reducer decides what it means for the state; nothing here does I/O or reads the time.
+ */
+import type {ThreatScore, Visitor, ZoneRef, ZoneStats} from '../backend.js';
+import {recordCall, type ServerCallsLeft} from './budget.js';
+import {scoreCapacity, type MonitorMessage, type MonitorState, type PollFailure, type ZoneState} from './store.js';
+
+export type MonitorEvent =
+	/** The monitor's clock moved (once a second, and before every dispatch that depends on time). */
+	| {type: 'tick'; now: number}
+	| {type: 'zones-resolved'; zones: readonly ZoneRef[]; at: number}
+	| {type: 'startup-failed'; message: string; at: number}
+	/** A request is about to be sent: it counts against the budget whatever its outcome. */
+	| {type: 'call'; at: number}
+	| {type: 'calls-left'; report: ServerCallsLeft}
+	| {type: 'poll-started'; zone: number; at: number}
+	| {type: 'poll-finished'; zone: number; at: number; stats?: ZoneStats; visitors?: readonly Visitor[]; failure?: PollFailure; rateLimitedUntil?: number}
+	/** The zone refused the Pro-only stats interval: fall back to the 24-hour one. */
+	| {type: 'plan-detected'; zone: number; plan: 'Pro' | 'Free'}
+	| {type: 'schedule'; nextPollAt?: number}
+	| {type: 'pause'; at: number}
+	| {type: 'resume'; at: number}
+	| {type: 'select-zone'; zone: number}
+	| {type: 'message'; message: MonitorMessage}
+	| {type: 'score'; zone: number; score: ThreatScore};
+
+function updateZone(state: MonitorState, index: number, update: (zone: ZoneState) => ZoneState): MonitorState {
+	const current = state.zones[index];
+	if (!current) return state;
+	const zones = state.zones.slice();
+	zones[index] = update(current);
+	return {...state, zones};
+}
+
+function withMessage(state: MonitorState, message: MonitorMessage): MonitorState {
+	return {...state, messages: state.messages.push(message)};
+}
+
+/** Sorted by hits, most first; ties by IP so the order is stable between polls. */
+export function sortByHits(visitors: readonly Visitor[]): readonly Visitor[] {
+	return visitors.slice().sort((a, b) => b.hits - a.hits || (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
+}
+
+function finishPoll(state: MonitorState, event: Extract<MonitorEvent, {type: 'poll-finished'}>): MonitorState {
+	let next = updateZone(state, event.zone, zone => {
+		const stats = event.stats ?? zone.stats;
+		const threatRows = event.visitors ? sortByHits(event.visitors) : zone.threatRows;
+		let history = zone.history;
+		if (event.stats || event.visitors) {
+			let threatHits = 0;
+			let threatIps = 0;
+			for (const visitor of threatRows) {
+				if (visitor.classification === 'threat') {
+					threatHits += visitor.hits;
+					threatIps++;
+				}
+			}
+			history = history.push({
+				at: event.at,
+				serverTime: stats?.serverTime ?? event.at,
+				interval: stats?.interval ?? 0,
+				edgeRequests: stats?.requests.edge ?? 0,
+				originRequests: stats?.requests.origin ?? 0,
+				threatHits,
+				threatIps,
+			});
+		}
+		return {
+			...zone,
+			stats,
+			threatRows,
+			history,
+			lastPollAt: event.at,
+			lastSuccessAt: event.failure ? zone.lastSuccessAt : event.at,
+			lastFailure: event.failure,
+		};
+	});
+	next = {...next, polling: undefined};
+	if (event.failure) {
+		next = {...next, failure: event.failure, failures: state.failures + 1, rateLimitedUntil: event.rateLimitedUntil ?? state.rateLimitedUntil};
+		next = withMessage(next, {at: event.at, level: 'error', text: event.failure.message});
+	} else {
+		next = {...next, failure: undefined, failures: 0, rateLimitedUntil: undefined};
+	}
+	return next;
+}
+
+export function reduce(state: MonitorState, event: MonitorEvent): MonitorState {
+	switch (event.type) {
+		case 'tick':
+			return event.now === state.now ? state : {...state, now: event.now};
+		case 'zones-resolved': {
+			const byName = new Map(event.zones.map(zone => [zone.name.trim().toLowerCase(), zone.zid]));
+			const zones = state.zones.map(zone => ({...zone, zid: byName.get(zone.name.toLowerCase()) ?? 0}));
+			const inactive = zones.filter(zone => zone.zid === 0).map(zone => zone.name);
+			const firstActive = zones.findIndex(zone => zone.zid !== 0);
+			if (firstActive < 0) {
+				const message = `${inactive.join(', ')}: not active on this account, or the credentials do not match it.`;
+				return withMessage({...state, zones, startup: {phase: 'failed', message}}, {at: event.at, level: 'error', text: message});
+			}
+			let next: MonitorState = withMessage({...state, zones, activeZone: firstActive, startup: {phase: 'ready'}}, {
+				at: event.at,
+				level: 'info',
+				text: `Watching ${zones.filter(zone => zone.zid !== 0).map(zone => zone.name).join(', ')}`,
+			});
+			if (inactive.length > 0) next = withMessage(next, {at: event.at, level: 'warn', text: `Not active, skipped: ${inactive.join(', ')}`});
+			return next;
+		}
+		case 'startup-failed':
+			return withMessage({...state, startup: {phase: 'failed', message: event.message}}, {at: event.at, level: 'error', text: event.message});
+		case 'call':
+			return {...state, ledger: recordCall(state.ledger, event.at)};
+		case 'calls-left':
+			return {...state, serverCallsLeft: event.report};
+		case 'poll-started':
+			return {...state, polling: event.zone};
+		case 'poll-finished':
+			return finishPoll(state, event);
+		case 'plan-detected':
+			return updateZone(state, event.zone, zone => ({...zone, plan: event.plan, statsInterval: event.plan === 'Pro' ? 120 : 40}));
+		case 'schedule':
+			return event.nextPollAt === state.nextPollAt ? state : {...state, nextPollAt: event.nextPollAt};
+		case 'pause':
+			return state.paused ? state : withMessage({...state, paused: true}, {at: event.at, level: 'info', text: 'Polling paused (p resumes)'});
+		case 'resume':
+			return state.paused ? withMessage({...state, paused: false}, {at: event.at, level: 'info', text: 'Polling resumed'}) : state;
+		case 'select-zone':
+			return event.zone === state.activeZone || !state.zones[event.zone] ? state : {...state, activeZone: event.zone};
+		case 'message':
+			return withMessage(state, event.message);
+		case 'score':
+			return updateZone(state, event.zone, zone => {
+				const scores = new Map(zone.scores);
+				scores.delete(event.score.ip);
+				scores.set(event.score.ip, event.score);
+				// Oldest lookups go first: Maps iterate in insertion order.
+				while (scores.size > scoreCapacity) scores.delete(scores.keys().next().value as string);
+				return {...zone, scores};
+			});
+	}
+}

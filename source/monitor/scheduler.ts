@@ -1,0 +1,88 @@
+/**
+ * What to poll next, and when: pure functions of the monitor's state. The poller (poller.ts) only
+ * carries out these decisions.
+ */
+import {nextPollAt, pollSpacingMs} from './budget.js';
+import type {MonitorState} from './store.js';
+
+/** One poll of a zone is `stats` plus `zone_ips`. */
+export const callsPerPoll = 2;
+/** Back-off after repeated failures never waits longer than this. */
+export const maxBackoffMs = 5 * 60_000;
+/** After E_MAXAPI with no better knowledge of the server's window, wait this long. */
+export const rateLimitPauseMs = 10 * 60_000;
+
+export type PollDecision =
+	| {kind: 'poll'; zone: number; at: number}
+	| {kind: 'idle'; reason: 'starting' | 'paused' | 'in-flight' | 'no-zones' | 'no-budget'};
+
+/**
+ * The zone to poll next: every active zone in turn, the one polled longest ago first; the zone on
+ * screen goes first among equals (at start, and whenever it is as stale as another).
+ */
+export function pickZone(state: Pick<MonitorState, 'zones' | 'activeZone'>): number | undefined {
+	let best: number | undefined;
+	let bestAt = Number.POSITIVE_INFINITY;
+	const order = [state.activeZone, ...state.zones.map((_, index) => index).filter(index => index !== state.activeZone)];
+	for (const index of order) {
+		const zone = state.zones[index];
+		if (!zone || zone.zid === 0) continue;
+		const at = zone.lastPollAt ?? Number.NEGATIVE_INFINITY;
+		if (at < bestAt) {
+			best = index;
+			bestAt = at;
+		}
+	}
+	return best;
+}
+
+/** The wait after `failures` consecutive failed polls: the normal spacing, doubling, capped. */
+export function backoffMs(failures: number, spacingMs: number): number {
+	if (failures <= 0) return 0;
+	return Math.min(maxBackoffMs, Math.max(spacingMs, 5_000) * 2 ** (failures - 1));
+}
+
+/** The time of the most recent poll of any zone (polls share one budget, so they share one pace). */
+export function lastPollAt(state: Pick<MonitorState, 'zones'>): number | undefined {
+	let last: number | undefined;
+	for (const zone of state.zones) {
+		if (zone.lastPollAt !== undefined && (last === undefined || zone.lastPollAt > last)) last = zone.lastPollAt;
+	}
+	return last;
+}
+
+/** The next scheduled poll, or why there is none. */
+export function decideNextPoll(state: MonitorState): PollDecision {
+	if (state.startup.phase !== 'ready') return {kind: 'idle', reason: 'starting'};
+	if (state.paused) return {kind: 'idle', reason: 'paused'};
+	if (state.polling !== undefined) return {kind: 'idle', reason: 'in-flight'};
+	const zone = pickZone(state);
+	if (zone === undefined) return {kind: 'idle', reason: 'no-zones'};
+	const spacing = pollSpacingMs(state.policy, callsPerPoll);
+	let at = nextPollAt({
+		policy: state.policy,
+		ledger: state.ledger,
+		now: state.now,
+		callsPerPoll,
+		lastPollAt: lastPollAt(state),
+		server: state.serverCallsLeft,
+	});
+	if (!Number.isFinite(at)) return {kind: 'idle', reason: 'no-budget'};
+	if (state.failure && state.failures > 0) at = Math.max(at, state.failure.at + backoffMs(state.failures, spacing));
+	if (state.rateLimitedUntil !== undefined) at = Math.max(at, state.rateLimitedUntil);
+	return {kind: 'poll', zone, at};
+}
+
+/**
+ * True when the data on screen cannot be trusted as current: the last poll of the zone failed, or
+ * the next poll is overdue by more than a grace period.
+ */
+export function isStale(state: MonitorState, zoneIndex = state.activeZone): boolean {
+	const zone = state.zones[zoneIndex];
+	if (!zone || zone.lastSuccessAt === undefined) return false;
+	if (zone.lastFailure) return true;
+	if (state.paused) return false;
+	const spacing = pollSpacingMs(state.policy, callsPerPoll);
+	const cycle = spacing * Math.max(1, state.zones.filter(candidate => candidate.zid !== 0).length);
+	return state.now - zone.lastSuccessAt > cycle * 2 + 30_000;
+}

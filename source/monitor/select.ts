@@ -1,0 +1,175 @@
+/**
+ * Selectors: the monitor's state turned into the plain view models the panes render. Pure; times
+ * come from `state.now`, never from Date.
+ */
+import type {TrafficBreakdown, Visitor, VisitorClass} from '../backend.js';
+import {callsLeft} from './budget.js';
+import {isStale} from './scheduler.js';
+import type {MonitorMessage, MonitorState} from './store.js';
+
+/** The header line: where we are and what the zone is set to. */
+export interface HeaderView {
+	zoneName: string;
+	/** "1/2" when several zones are configured. */
+	zonePosition?: string;
+	plan?: string;
+	securityLabel?: string;
+	cacheLevel?: string;
+	/** Seconds until dev mode ends; undefined when it is off. */
+	devModeSecondsLeft?: number;
+	ipv6?: boolean;
+	callsLeft: number;
+	perHour: number;
+	demo: boolean;
+	readOnly: boolean;
+}
+
+/** The series the traffic charts plot, oldest first. */
+export interface TrafficView {
+	/** Requests per minute between successive polls, at the edge and at the origin. */
+	edgeRequests: readonly number[];
+	originRequests: readonly number[];
+	/** Hits by threat IPs in the last hour, at each poll. */
+	threatHits: readonly number[];
+}
+
+/** The stats table. */
+export interface StatsView {
+	pageviews: TrafficBreakdown;
+	uniques: TrafficBreakdown;
+	requests: {edge: number; origin: number};
+	bandwidth: {edgeKB: number; originKB: number};
+	pageLoad: {withCloudflare: number; without: number};
+	securityLabel: string;
+	/** What the numbers cover, e.g. "last 6 h". */
+	windowLabel: string;
+}
+
+/** The status line. */
+export interface StatusView {
+	/** Seconds since the zone's data was fetched; undefined before the first poll. */
+	ageSeconds?: number;
+	stale: boolean;
+	/** Seconds to the next scheduled poll. */
+	nextPollSeconds?: number;
+	polling: boolean;
+	paused: boolean;
+	/** A warning that stays until the condition clears (rate limit, failures). */
+	banner?: string;
+	message?: MonitorMessage;
+}
+
+/** One row of the threat list as drawn. */
+export interface ThreatRowView {
+	ip: string;
+	classification: VisitorClass;
+	hits: number;
+	/** "lat,lon", when geo was asked for and known. */
+	geo?: string;
+	/** "BAD:11" once looked up. */
+	score?: string;
+}
+
+const intervalLabels: Record<number, string> = {10: 'last year', 20: 'last 30 d', 30: 'last 7 d', 40: 'a day ago, 24 h', 100: 'last 24 h', 110: 'last 12 h', 120: 'last 6 h'};
+
+export function selectHeader(state: MonitorState): HeaderView {
+	const zone = state.zones[state.activeZone];
+	const stats = zone?.stats;
+	const devSeconds = stats ? stats.devModeUntil - Math.floor(state.now / 1000) : 0;
+	return {
+		zoneName: zone?.name ?? '',
+		zonePosition: state.zones.length > 1 ? `${state.activeZone + 1}/${state.zones.length}` : undefined,
+		plan: zone?.plan,
+		securityLabel: stats?.securityLabel,
+		cacheLevel: stats?.cacheLevel,
+		devModeSecondsLeft: devSeconds > 0 ? devSeconds : undefined,
+		ipv6: stats?.ipv6,
+		callsLeft: callsLeft(state.policy, state.ledger, state.now, state.serverCallsLeft),
+		perHour: state.policy.perHour,
+		demo: state.demo,
+		readOnly: state.readOnly,
+	};
+}
+
+/**
+ * The charts' series. `stats` only gives totals over a rolling window (6 h on Pro), which move too
+ * slowly to show an attack starting or a lockdown biting; the change between two polls, per minute of
+ * server time, does. So the request series are rates from successive samples of the same window,
+ * clamped at 0 (traffic leaving the window can make a difference negative); threat hits are plotted
+ * as reported (a one-hour window from `zone_ips`).
+ */
+export function selectTraffic(state: MonitorState, points: number): TrafficView {
+	const samples = state.zones[state.activeZone]?.history.latest(points + 1) ?? [];
+	const edgeRequests: number[] = [];
+	const originRequests: number[] = [];
+	for (let i = 1; i < samples.length; i++) {
+		const before = samples[i - 1];
+		const after = samples[i];
+		const minutes = (after.serverTime - before.serverTime) / 60_000;
+		if (after.interval !== before.interval || !(minutes > 0)) continue;
+		edgeRequests.push(Math.max(0, (after.edgeRequests - before.edgeRequests) / minutes));
+		originRequests.push(Math.max(0, (after.originRequests - before.originRequests) / minutes));
+	}
+	return {
+		edgeRequests: edgeRequests.slice(-points),
+		originRequests: originRequests.slice(-points),
+		threatHits: samples.slice(-points).map(sample => sample.threatHits),
+	};
+}
+
+export function selectStats(state: MonitorState): StatsView | undefined {
+	const stats = state.zones[state.activeZone]?.stats;
+	if (!stats) return undefined;
+	return {
+		pageviews: stats.pageviews,
+		uniques: stats.uniques,
+		requests: stats.requests,
+		bandwidth: stats.bandwidth,
+		pageLoad: stats.pageLoad,
+		securityLabel: stats.securityLabel,
+		windowLabel: intervalLabels[stats.interval] ?? `interval ${stats.interval}`,
+	};
+}
+
+export function selectStatus(state: MonitorState): StatusView {
+	const zone = state.zones[state.activeZone];
+	let banner: string | undefined;
+	if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > state.now) {
+		banner = `API call limit reached: polling stopped for ${Math.ceil((state.rateLimitedUntil - state.now) / 1000)} s`;
+	} else if (state.failure) {
+		banner = `${state.failures > 1 ? `${state.failures} failed polls, backing off: ` : 'Poll failed: '}${state.failure.message}`;
+	}
+	return {
+		ageSeconds: zone?.lastSuccessAt === undefined ? undefined : Math.max(0, Math.floor((state.now - zone.lastSuccessAt) / 1000)),
+		stale: isStale(state),
+		nextPollSeconds: state.nextPollAt === undefined ? undefined : Math.max(0, Math.ceil((state.nextPollAt - state.now) / 1000)),
+		polling: state.polling !== undefined,
+		paused: state.paused,
+		banner,
+		message: state.messages.last(),
+	};
+}
+
+/** The class filter `f` cycles through. */
+export type ClassFilter = 'all' | VisitorClass;
+export const classFilters: readonly ClassFilter[] = ['all', 'threat', 'crawler', 'regular'];
+
+/** The zone's rows that pass the class and text filters, still sorted by hits. */
+export function filterThreatRows(rows: readonly Visitor[], classFilter: ClassFilter, text: string): readonly Visitor[] {
+	const needle = text.trim().toLowerCase();
+	if (classFilter === 'all' && needle === '') return rows;
+	return rows.filter(row => (classFilter === 'all' || row.classification === classFilter) && (needle === '' || row.ip.toLowerCase().includes(needle) || row.classification.includes(needle)));
+}
+
+/** One visible row, with its geo and looked-up score. */
+export function threatRowView(row: Visitor, scores: ReadonlyMap<string, {kind: string; score: number}>): ThreatRowView {
+	const score = scores.get(row.ip);
+	const hasGeo = row.latitude !== undefined && row.longitude !== undefined && !(row.latitude === 0 && row.longitude === 0);
+	return {
+		ip: row.ip,
+		classification: row.classification,
+		hits: row.hits,
+		geo: hasGeo ? `${row.latitude?.toFixed(1)},${row.longitude?.toFixed(1)}` : undefined,
+		score: score ? `${score.kind}:${score.score}` : undefined,
+	};
+}

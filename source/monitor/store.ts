@@ -1,0 +1,158 @@
+/**
+ * The monitor's state: one plain, immutable value, changed only by `reduce` (reduce.ts) and read by
+ * the UI through selectors (select.ts). Every history in it is a bounded RingBuffer.
+ */
+import type {StatsInterval, ThreatScore, Visitor, ZoneStats} from '../backend.js';
+import type {FailureKind} from '../errors.js';
+import {RingBuffer} from '../lib/ring-buffer.js';
+import type {BudgetPolicy, ServerCallsLeft} from './budget.js';
+
+/** One point of the traffic charts: what a poll saw. */
+export interface TrafficSample {
+	at: number;
+	/** The server's clock when it answered (epoch ms): rates are computed on its time, not ours. */
+	serverTime: number;
+	/** The stats interval the totals cover: totals of different windows are never compared. */
+	interval: number;
+	/** Requests handled at the edge and forwarded to the origin, over the stats window (totals). */
+	edgeRequests: number;
+	originRequests: number;
+	/** Hits by threat-class IPs in the visitor window (the last hour). */
+	threatHits: number;
+	/** How many distinct threat IPs were listed. */
+	threatIps: number;
+}
+
+/** What the console knows about one zone. */
+export interface ZoneState {
+	name: string;
+	/** 0 until resolved by zone_check. */
+	zid: number;
+	/** Inferred: Pro when the 6-hour stats interval (Pro only) is accepted, Free when refused. */
+	plan?: 'Pro' | 'Free';
+	statsInterval: StatsInterval;
+	stats?: ZoneStats;
+	/** The latest `zone_ips` answer, sorted by hits, most first. */
+	threatRows: readonly Visitor[];
+	history: RingBuffer<TrafficSample>;
+	lastPollAt?: number;
+	lastSuccessAt?: number;
+	lastFailure?: PollFailure;
+	/** Threat scores looked up this session, by IP. */
+	scores: ReadonlyMap<string, ThreatScore>;
+}
+
+/** A failed poll, as the status line explains it. */
+export interface PollFailure {
+	kind: FailureKind;
+	message: string;
+	at: number;
+}
+
+/** A line for the status bar and the log. */
+export interface MonitorMessage {
+	at: number;
+	level: 'info' | 'warn' | 'error';
+	text: string;
+}
+
+/** Where start-up stands: the console shows a message instead of the dashboard until `ready`. */
+export type StartupPhase = {phase: 'connecting'} | {phase: 'ready'} | {phase: 'failed'; message: string};
+
+export interface MonitorState {
+	/** The monitor's clock, advanced by ticks: selectors compute ages from it, never from Date. */
+	now: number;
+	startup: StartupPhase;
+	zones: readonly ZoneState[];
+	activeZone: number;
+	policy: BudgetPolicy;
+	/** Start times of the calls made in the last hour, ascending (see budget.ts). */
+	ledger: readonly number[];
+	serverCallsLeft?: ServerCallsLeft;
+	paused: boolean;
+	/** The zone being polled, when a poll is in flight. */
+	polling?: number;
+	nextPollAt?: number;
+	/** Consecutive failed polls, for back-off. */
+	failures: number;
+	/** Set after E_MAXAPI: nothing polls before this time. */
+	rateLimitedUntil?: number;
+	/** The last failure, cleared by the next successful poll. */
+	failure?: PollFailure;
+	messages: RingBuffer<MonitorMessage>;
+	demo: boolean;
+	readOnly: boolean;
+	endpointLabel: string;
+}
+
+/** Points kept per zone: more than the widest chart needs. */
+export const historyCapacity = 512;
+/** Messages kept for the status line and the log view. */
+export const messageCapacity = 200;
+/** Threat scores kept per zone. */
+export const scoreCapacity = 1000;
+
+export interface InitialStateOptions {
+	zoneNames: readonly string[];
+	policy: BudgetPolicy;
+	now: number;
+	demo?: boolean;
+	readOnly?: boolean;
+	endpointLabel?: string;
+}
+
+export function initialZone(name: string): ZoneState {
+	return {
+		name,
+		zid: 0,
+		statsInterval: 120,
+		threatRows: [],
+		history: RingBuffer.empty<TrafficSample>(historyCapacity),
+		scores: new Map(),
+	};
+}
+
+export function initialState(options: InitialStateOptions): MonitorState {
+	return {
+		now: options.now,
+		startup: {phase: 'connecting'},
+		zones: options.zoneNames.map(name => initialZone(name)),
+		activeZone: 0,
+		policy: options.policy,
+		ledger: [],
+		paused: false,
+		failures: 0,
+		messages: RingBuffer.empty<MonitorMessage>(messageCapacity),
+		demo: options.demo ?? false,
+		readOnly: options.readOnly ?? false,
+		endpointLabel: options.endpointLabel ?? '',
+	};
+}
+
+/** A minimal observable store: the UI subscribes, the poller (and later the action queue) dispatches. */
+export class Store<S, E> {
+	#state: S;
+	readonly #reducer: (state: S, event: E) => S;
+	readonly #listeners = new Set<() => void>();
+
+	constructor(reducer: (state: S, event: E) => S, state: S) {
+		this.#reducer = reducer;
+		this.#state = state;
+	}
+
+	getState = (): S => this.#state;
+
+	dispatch = (event: E): void => {
+		const next = this.#reducer(this.#state, event);
+		if (next === this.#state) return;
+		this.#state = next;
+		for (const listener of [...this.#listeners]) listener();
+	};
+
+	subscribe = (listener: () => void): (() => void) => {
+		this.#listeners.add(listener);
+		return () => {
+			this.#listeners.delete(listener);
+		};
+	};
+}

@@ -1,0 +1,39 @@
+import {Box, Text} from 'ink';
+import type {StatusView} from '../../monitor/select.js';
+import {formatAge} from '../format.js';
+import {sanitize} from '../sanitize.js';
+
+export interface StatusPaneProps {
+	status: StatusView;
+	width: number;
+}
+
+/** One line: how old the data is (STALE when it cannot be trusted), the next poll, the last message. */
+export function StatusPane({status, width}: StatusPaneProps) {
+	const age = status.ageSeconds === undefined ? 'no data yet' : `data ${formatAge(status.ageSeconds)} old`;
+	let next = '';
+	if (status.paused) next = 'paused';
+	else if (status.polling) next = 'polling…';
+	else if (status.nextPollSeconds !== undefined) next = `next poll ${formatAge(status.nextPollSeconds)}`;
+	const text = status.banner ?? status.message?.text ?? '';
+	const level = status.banner ? 'error' : status.message?.level;
+	return (
+		<Box width={width} height={1}>
+			<Box flexShrink={0}>
+				{status.stale ? (
+					<Text backgroundColor="red" color="white" bold>
+						{' STALE '}
+					</Text>
+				) : null}
+				<Text>{` ${age}`}</Text>
+				{next ? <Text dimColor>{` · ${next}`}</Text> : null}
+				<Text dimColor>{' │ '}</Text>
+			</Box>
+			<Box flexShrink={1}>
+				<Text wrap="truncate" color={level === 'error' ? 'red' : level === 'warn' ? 'yellow' : undefined}>
+					{sanitize(text)}
+				</Text>
+			</Box>
+		</Box>
+	);
+}

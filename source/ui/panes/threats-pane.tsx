@@ -1,0 +1,88 @@
+import {Box, Text} from 'ink';
+import type {ClassFilter, ThreatRowView} from '../../monitor/select.js';
+import {compactNumber, fit} from '../format.js';
+import {threatHeaderRows} from '../layout.js';
+import {sanitize} from '../sanitize.js';
+
+export interface ThreatsPaneProps {
+	/** Only the rows that fit: the pane never sees the whole list (a flood has 50,000). */
+	rows: readonly ThreatRowView[];
+	/** Index of the first row shown, in the filtered list. */
+	start: number;
+	/** Index of the highlighted row in the filtered list, or −1. */
+	selected: number;
+	/** Rows after filtering, and before. */
+	total: number;
+	totalAll: number;
+	classFilter: ClassFilter;
+	textFilter: string;
+	editingFilter: boolean;
+	width: number;
+	height: number;
+}
+
+const classColors: Record<string, string> = {threat: 'redBright', crawler: 'blue', regular: 'green'};
+
+/** Column widths for a pane width: marker, IP, class and hits always; score, then geo, when there is room. */
+export function threatColumns(width: number, longestIp = 15): {ip: number; cls: number; hits: number; geo: number; score: number} {
+	const hits = 7;
+	const cls = 8;
+	// Two columns of gutter for the highlight marker (so it shows without colour too), one of space.
+	const ip = Math.max(7, Math.min(longestIp, width - 3 - cls - hits));
+	let room = width - 3 - ip - cls - hits;
+	const score = room >= 9 ? 9 : 0;
+	room -= score;
+	const geo = room >= 14 ? 14 : 0;
+	return {ip, cls, hits, geo, score};
+}
+
+/** The visitors from `zone_ips`, most hits first, with the highlighted row in inverse video. */
+export function ThreatsPane(props: ThreatsPaneProps) {
+	const {rows, start, selected, total, totalAll, classFilter, textFilter, editingFilter, width, height} = props;
+	const ips = rows.map(row => sanitize(row.ip));
+	const columns = threatColumns(width, Math.max(15, ...ips.map(ip => ip.length)));
+	const twoLines = threatHeaderRows(width) === 2;
+	const range = total === 0 ? '0' : `${start + 1}-${start + rows.length}/${total}`;
+	const filterLabel = `${classFilter}${textFilter || editingFilter ? ` /${sanitize(textFilter)}${editingFilter ? '▏' : ''}` : ''}${total !== totalAll ? ` of ${totalAll}` : ''}`;
+	const heading = `  ${fit('IP', columns.ip)} ${fit('CLASS', columns.cls)}${fit('HITS', columns.hits, 'right')}${columns.geo ? fit('  GEO', columns.geo) : ''}${columns.score ? fit(' SCORE', columns.score) : ''}`;
+	return (
+		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			{twoLines ? (
+				<Text color={editingFilter ? 'yellow' : 'gray'} wrap="truncate">
+					{`visitors ${filterLabel} ${range}`}
+				</Text>
+			) : null}
+			<Box width={width} justifyContent="space-between">
+				<Box flexShrink={1}>
+					<Text bold wrap="truncate">
+						{heading}
+					</Text>
+				</Box>
+				{twoLines ? null : (
+					<Box flexShrink={0}>
+						<Text color={editingFilter ? 'yellow' : 'gray'}>{` ${filterLabel} ${range}`}</Text>
+					</Box>
+				)}
+			</Box>
+			{rows.length === 0 ? (
+				<Text dimColor wrap="truncate">
+					{totalAll === 0 ? 'no visitors listed yet' : 'no visitor matches the filter'}
+				</Text>
+			) : (
+				rows.map((row, offset) => {
+					const isSelected = start + offset === selected;
+					return (
+						<Text key={row.ip} inverse={isSelected} wrap="truncate">
+							{isSelected ? '› ' : '  '}
+							{fit(ips[offset], columns.ip)}{' '}
+							<Text color={isSelected ? undefined : classColors[row.classification]}>{fit(sanitize(row.classification), columns.cls)}</Text>
+							{fit(compactNumber(row.hits), columns.hits, 'right')}
+							{columns.geo ? fit(`  ${row.geo ?? '-'}`, columns.geo) : ''}
+							{columns.score ? fit(` ${row.score ? sanitize(row.score) : '-'}`, columns.score) : ''}
+						</Text>
+					);
+				})
+			)}
+		</Box>
+	);
+}

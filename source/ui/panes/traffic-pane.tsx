@@ -1,0 +1,68 @@
+import {Box, Text} from 'ink';
+import type {ReactNode} from 'react';
+import type {TrafficView} from '../../monitor/select.js';
+import {chartColors, plotLines} from '../chart.js';
+
+export interface TrafficPaneProps {
+	traffic: TrafficView;
+	/** Rows of plot per chart. */
+	chartHeight: number;
+	/** Columns per chart. */
+	chartWidth: number;
+	sideBySide: boolean;
+}
+
+interface ChartProps {
+	title: ReactNode;
+	/** What to say while there is nothing to plot. */
+	empty: string;
+	lines: string[];
+	width: number;
+	height: number;
+}
+
+function Chart({title, empty, lines, width, height}: ChartProps) {
+	return (
+		<Box flexDirection="column" width={width} height={height + 1}>
+			<Text wrap="truncate">{title}</Text>
+			{lines.length === 0 ? (
+				<Text dimColor wrap="truncate">
+					{empty}
+				</Text>
+			) : (
+				lines.map((line, index) => (
+					// Chart rows are positional: the index is the identity.
+					<Text key={index} wrap="truncate">
+						{line}
+					</Text>
+				))
+			)}
+		</Box>
+	);
+}
+
+/** Requests served (edge vs origin) and threat activity, one point per poll. */
+export function TrafficPane({traffic, chartHeight, chartWidth, sideBySide}: TrafficPaneProps) {
+	const requests = plotLines([traffic.edgeRequests, traffic.originRequests], {height: chartHeight, width: chartWidth, colors: [chartColors.edge, chartColors.origin]});
+	const threats = plotLines([traffic.threatHits], {height: chartHeight, width: chartWidth, colors: [chartColors.threat]});
+	const requestsTitle = (
+		<Text>
+			<Text bold>requests/min: </Text>
+			<Text color="cyan">edge</Text>
+			<Text> · </Text>
+			<Text color="yellow">origin</Text>
+		</Text>
+	);
+	const threatsTitle = (
+		<Text>
+			<Text bold>threat IPs: </Text>
+			<Text color="redBright">hits, last hour</Text>
+		</Text>
+	);
+	return (
+		<Box flexDirection={sideBySide ? 'row' : 'column'} columnGap={sideBySide ? 1 : 0}>
+			<Chart title={requestsTitle} empty="needs two polls of this zone…" lines={requests} width={chartWidth} height={chartHeight} />
+			<Chart title={threatsTitle} empty="waiting for the first poll…" lines={threats} width={chartWidth} height={chartHeight} />
+		</Box>
+	);
+}

@@ -1,0 +1,102 @@
+/**
+ * The console's own state (which view, which overlay, the filters, the highlighted IP) and its
+ * pure reducer. The highlight is kept as an IP, not an index, so it stays on the same address when
+ * a refresh reorders the list; the index is only a fallback when that IP has gone.
+ */
+import type {Visitor} from '../backend.js';
+import {classFilters, type ClassFilter} from '../monitor/select.js';
+import type {Command, KeyMode} from './keymap.js';
+
+export type ViewName = 'dashboard' | 'dns' | 'log';
+export const viewNames: readonly ViewName[] = ['dashboard', 'dns', 'log'];
+
+export interface UiState {
+	view: ViewName;
+	overlay: 'none' | 'help';
+	classFilter: ClassFilter;
+	textFilter: string;
+	/** True while the operator types after `/`. */
+	editingFilter: boolean;
+	selectedIp?: string;
+	/** Where the highlight was, for when its IP leaves the list. */
+	selectedIndex: number;
+}
+
+export const initialUiState: UiState = {view: 'dashboard', overlay: 'none', classFilter: 'all', textFilter: '', editingFilter: false, selectedIndex: 0};
+
+/** The longest text filter accepted: a paste cannot grow it without bound. */
+export const maxFilterLength = 64;
+
+export function keyMode(ui: UiState): KeyMode {
+	if (ui.overlay === 'help') return 'help';
+	if (ui.editingFilter) return 'filter';
+	return 'normal';
+}
+
+/** The index of the highlighted row in `rows`: its IP if still listed, else the old position. */
+export function selectionIndex(ui: UiState, rows: readonly Visitor[]): number {
+	if (rows.length === 0) return -1;
+	if (ui.selectedIp !== undefined) {
+		const found = rows.findIndex(row => row.ip === ui.selectedIp);
+		if (found >= 0) return found;
+	}
+	return Math.min(Math.max(0, ui.selectedIndex), rows.length - 1);
+}
+
+function select(ui: UiState, rows: readonly Visitor[], index: number): UiState {
+	if (rows.length === 0) return {...ui, selectedIndex: 0};
+	const clamped = Math.min(Math.max(0, index), rows.length - 1);
+	return {...ui, selectedIp: rows[clamped].ip, selectedIndex: clamped};
+}
+
+/** Only the rows that fit are rendered: the window keeps the highlight in view. */
+export function visibleWindow(index: number, count: number, height: number): {start: number; end: number} {
+	if (height <= 0 || count === 0) return {start: 0, end: 0};
+	const start = Math.min(Math.max(0, index - Math.floor(height / 2)), Math.max(0, count - height));
+	return {start, end: Math.min(count, start + height)};
+}
+
+/**
+ * Applies a UI command. `rows` are the rows currently listed (after filters), `pageSize` the rows
+ * visible. Commands that belong to the monitor (refresh, pause, zone, quit) leave the state alone.
+ */
+export function applyUiCommand(ui: UiState, command: Command, rows: readonly Visitor[], pageSize: number): UiState {
+	const index = selectionIndex(ui, rows);
+	switch (command.type) {
+		case 'move':
+			return select(ui, rows, index + command.by);
+		case 'page':
+			return select(ui, rows, index + command.by * Math.max(1, pageSize - 1));
+		case 'jump':
+			return select(ui, rows, command.to === 'first' ? 0 : rows.length - 1);
+		case 'cycle-class': {
+			const next = classFilters[(classFilters.indexOf(ui.classFilter) + 1) % classFilters.length];
+			return {...ui, classFilter: next};
+		}
+		case 'start-text-filter':
+			return {...ui, editingFilter: true, view: 'dashboard'};
+		case 'filter-input': {
+			// Typed or pasted: keep printable characters only, and not too many.
+			const text = (ui.textFilter + command.text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')).slice(0, maxFilterLength);
+			return {...ui, textFilter: text};
+		}
+		case 'filter-backspace':
+			return {...ui, textFilter: ui.textFilter.slice(0, -1)};
+		case 'filter-accept':
+			return {...ui, editingFilter: false};
+		case 'filter-cancel':
+			return {...ui, editingFilter: false, textFilter: ''};
+		case 'toggle-help':
+			return {...ui, overlay: ui.overlay === 'help' ? 'none' : 'help'};
+		case 'close-overlay':
+			if (ui.overlay !== 'none') return {...ui, overlay: 'none'};
+			if (ui.textFilter !== '') return {...ui, textFilter: ''};
+			return ui;
+		case 'next-view': {
+			const at = viewNames.indexOf(ui.view);
+			return {...ui, view: viewNames[(at + command.by + viewNames.length) % viewNames.length]};
+		}
+		default:
+			return ui;
+	}
+}
