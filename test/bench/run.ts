@@ -8,6 +8,7 @@ import type {BenchFigure, BenchGroup} from './figures.js';
 
 const groups: Record<string, () => Promise<BenchGroup>> = {
 	emulator: async () => (await import('./emulator.js')).benchEmulator,
+	output: async () => (await import('./output.js')).benchOutput,
 };
 
 const wanted = process.argv.slice(2).filter(arg => !arg.startsWith('-'));

@@ -1,0 +1,103 @@
+/**
+ * The screen-equality proof: a long seeded session of real Ink frames (numbers ticking, colours
+ * changing, wide characters, a chart scrolling, a list growing and shrinking, an overlay opening
+ * and closing, resizes) goes through the output layer; after every frame the screen the layer's
+ * bytes produce in xterm must equal, cell by cell (character, width, colours, attributes), the
+ * screen Ink's own bytes produce in another xterm.
+ */
+import {describe, expect, it} from 'vitest';
+import {seeded, sessionView, type SessionModel} from './fixtures.js';
+import {InkHarness} from './harness.js';
+import {loadInk} from './load-ink.js';
+
+const palette = ['red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'white', 'gray', 'redBright', '#ff8800', '#00aaff', 'ansi256(208)', 'ansi256(33)'];
+const widePieces = ['東京', 'ステータス', '🔥', '中文字符', 'abc', ' ', '—', 'été', 'ok ✓', '🚀 up', 'ｆｕｌｌ'];
+const words = ['192.0.2.14', 'blocked', 'challenge', 'whitelist', 'example.com', 'GET /login', '403', 'threat score 87', 'cn', 'ru', 'us'];
+
+function step(model: SessionModel, random: () => number, frame: number): SessionModel {
+	const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+	const next: SessionModel = {...model, counter: model.counter + 1};
+	if (random() < 0.5) next.numbers = model.numbers.map(number => (random() < 0.3 ? Math.floor(random() * 10 ** (1 + Math.floor(random() * 6))) : number));
+	if (random() < 0.2) next.colors = model.colors.map(color => (random() < 0.4 ? pick(palette) : color));
+	if (random() < 0.25) next.wideText = Array.from({length: 1 + Math.floor(random() * 12)}, () => pick(widePieces)).join('');
+	if (random() < 0.4) next.chart = [...model.chart, Math.round(random() * 100)].slice(-200);
+	if (random() < 0.3) {
+		const length = Math.max(0, model.list.length + Math.floor(random() * 7) - 3);
+		next.list = Array.from({length}, (_, index) => (index < model.list.length && random() < 0.7 ? model.list[index] : {
+			text: Array.from({length: 1 + Math.floor(random() * 6)}, () => pick(words)).join(' '),
+			style: Math.floor(random() * 8),
+		}));
+	}
+	if (random() < 0.1) {
+		next.overlay = model.overlay ? undefined : {
+			title: `Block ${pick(words)}? ${frame}`,
+			x: Math.floor(random() * Math.max(1, model.cols - 30)),
+			y: Math.floor(random() * Math.max(1, model.rows - 8)),
+			width: Math.min(model.cols, 24 + Math.floor(random() * 10)),
+		};
+	}
+	if (random() < 0.05) next.bannerBackground = model.bannerBackground ? undefined : pick(['blue', '#333333', 'ansi256(236)']);
+	return next;
+}
+
+/** What the session must have exercised, recognised in Ink's bytes. */
+const features = new Map<string, RegExp>([
+	['truecolor', /\u001B\[38;2;/], ['256 colours', /\u001B\[38;5;/], ['background', /\u001B\[4\dm|\u001B\[48;/],
+	['inverse', /\u001B\[7m/], ['strikethrough', /\u001B\[9m/], ['wide', /東|🔥/], ['overlay', /╔/], ['chart', /┼|┤/],
+]);
+
+describe('output layer: randomized session against Ink\'s own output', () => {
+	// More seeds locally: OUTPUT_SESSION_SEEDS=1,2,3 npx vitest run test/term/session.test.ts
+	const seeds = (process.env['OUTPUT_SESSION_SEEDS'] ?? '20140601').split(',').map(Number);
+	it.each(seeds)('matches Ink cell by cell after every frame of a 400-frame session (seed %i)', async seed => {
+		const ink = await loadInk();
+		const random = seeded(seed);
+		let model: SessionModel = {
+			cols: 80, rows: 24, counter: 0, numbers: [1, 22, 333, 4444, 55_555, 6],
+			colors: ['green', 'red', 'cyan'], wideText: '東京 status', list: [], chart: [1, 5, 3],
+		};
+		const harness = new InkHarness(ink, model.cols, model.rows);
+		let mineBytes = 0;
+		let inkBytes = 0;
+		let resizes = 0;
+		const seen = new Set<string>();
+		for (let frame = 0; frame < 400; frame++) {
+			if (frame > 0 && random() < 0.03) {
+				model = {...model, cols: 40 + Math.floor(random() * 81), rows: 12 + Math.floor(random() * 29)};
+				await harness.resize(model.cols, model.rows);
+				resizes++;
+			}
+			model = step(model, random, frame);
+			const bytes = await harness.frame(sessionView(ink, model));
+			mineBytes += Buffer.byteLength(bytes.mine);
+			inkBytes += Buffer.byteLength(bytes.ink);
+			for (const [feature, pattern] of features) if (pattern.test(bytes.ink)) seen.add(feature);
+			const difference = harness.difference();
+			if (difference) expect.fail(`seed ${seed}, frame ${frame} (${model.cols}x${model.rows}): ${difference}\nmine: ${JSON.stringify(bytes.mine)}`);
+		}
+		expect(inkBytes).toBeGreaterThan(0);
+		expect(resizes).toBeGreaterThan(3);
+		expect([...seen].sort()).toEqual([...features.keys()].sort());
+		expect(harness.output.stats.unknownSequences).toBe(0);
+		// Not the goal (the bench measures that), only a sanity bound: far below Ink's repaints.
+		expect(mineBytes * 4).toBeLessThan(inkBytes);
+		await harness.dispose();
+	}, 60_000);
+
+	it('matches a terminal fed Ink\'s raw bytes when no resize happens (150 frames)', async () => {
+		const ink = await loadInk();
+		const random = seeded(99);
+		let model: SessionModel = {
+			cols: 100, rows: 30, counter: 0, numbers: [5, 4, 3, 2, 1],
+			colors: ['yellow', 'blue'], wideText: 'ｆｕｌｌ', list: [], chart: [3, 1, 4, 1, 5],
+		};
+		const harness = new InkHarness(ink, model.cols, model.rows, {rawReference: true});
+		for (let frame = 0; frame < 150; frame++) {
+			model = step(model, random, frame);
+			await harness.frame(sessionView(ink, model));
+			const difference = harness.difference();
+			if (difference) expect.fail(`frame ${frame}: ${difference}`);
+		}
+		await harness.dispose();
+	}, 30_000);
+});
