@@ -4,6 +4,7 @@ import {ApiFailure, echo, touch, vParam, zoneParam, type ActionHandler, type Act
 import {taint} from './hostile.js';
 import {bareSuccess, success, type Json} from './json.js';
 import {devModeSeconds, purgeCooldownSeconds, zoneGrabIntervalSeconds} from './limits.js';
+import {hashString} from './rng.js';
 import type {EmulatorCacheLevel, EmulatorSecurityLevel} from './types.js';
 import {devModeExpiresAt, normaliseZoneName, pushChange, type Zone} from './world.js';
 
@@ -66,7 +67,8 @@ export const fpurge: ActionHandler = context => {
 
 export const ipv46: ActionHandler = context => {
 	const zone = zoneParam(context);
-	zone.ipv6 = vParam(context, ['0', '1']) === '1';
+	// The 2011 documentation enables with 1, the 2012 one with 3; clients of both eras exist.
+	zone.ipv6 = vParam(context, ['0', '1', '3']) !== '0';
 	return bareSuccess();
 };
 
@@ -88,24 +90,36 @@ export const prePurge: ActionHandler = context => {
 };
 
 export const zoneCheck: ActionHandler = context => {
-	const given = context.params.get('zones') ?? '';
-	const names = given
-		.split(',')
-		.map(name => name.trim())
-		.filter(name => name !== '');
+	const items = (context.params.get('zones') ?? '').split(',').map(name => name.trim());
+	// The real service appended "\n" to the last item after splitting, even an empty one: a trailing
+	// comma answers an extra "\n": 0 (node-cloudflare deletes that key) and leaves the names clean.
+	const trailingComma = items.length > 1 && items[items.length - 1] === '';
+	const names = items.filter(name => name !== '');
 	if (names.length === 0) throw new ApiFailure('No zones given: pass zones=example.com,example.net.', 'E_INVLDINPUT');
 	const zones: Record<string, Json> = {};
 	names.forEach((name, index) => {
 		const zone = context.core.world.zoneOf(context.account, normaliseZoneName(name));
-		// The real service left a newline on the last key.
-		zones[index === names.length - 1 ? `${name}\n` : name] = zone && !/^\d+$/.test(name) ? zone.zid : 0;
+		zones[index === names.length - 1 && !trailingComma ? `${name}\n` : name] = zone && !/^\d+$/.test(name) ? zone.zid : 0;
 	});
+	if (trailingComma) zones['\n'] = 0;
 	return success({zones}, echo(context));
 };
 
+/** The nameservers the 2012 documentation shows for a full-setup ("F") zone. */
+const nameservers = ['norm.ns.cloudflare.com', 'pat.ns.cloudflare.com'];
+
+/** A stable 32-hex confirm code (the real ones were md5-like tokens, one per zone and action). */
+function confirmCode(zone: Zone, action: string): string {
+	return hashString(`${action}:${zone.zid}`).toString(16).padStart(8, '0').repeat(4);
+}
+
+/** The 2012 documentation's zone object; its status, confirm codes and allow list follow dev mode. */
 function zoneObject(zone: Zone, context: ActionContext): Json {
 	const pro = zone.plan === 'pro';
 	const name = taint(zone.name, context.core.hostile);
+	const devMode = devModeExpiresAt(zone, context.nowSec) > 0;
+	const confirm: Record<string, Json> = {zone_deactivate: confirmCode(zone, 'zone_deactivate')};
+	if (!devMode) confirm.zone_dev_mode1 = confirmCode(zone, 'zone_dev_mode1');
 	return {
 		zone_id: String(zone.zid),
 		user_id: String(100_000 + context.core.world.accounts.indexOf(zone.owner)),
@@ -114,23 +128,27 @@ function zoneObject(zone: Zone, context: ActionContext): Json {
 		zone_status: 'V',
 		zone_mode: '1',
 		host_id: null,
-		zone_type: 'P',
+		zone_type: 'F',
 		host_pubname: null,
 		host_website: null,
 		vtxt: null,
-		fqdns: null,
+		fqdns: nameservers,
 		step: '4',
-		zone_status_class: 'status-active',
-		zone_status_desc: 'CloudFlare powered, this website will be accelerated and protected',
+		zone_status_class: devMode ? 'status-dev-mode' : 'status-active',
+		zone_status_desc: devMode ? devModeDescription : activeDescription,
 		ns_vanity_map: [],
 		orig_registrar: null,
 		orig_dnshost: null,
 		orig_ns_names: null,
-		props: {dns_cname: 0, dns_partner: 0, dns_anon_partner: 0, plan: pro ? 'PRO' : 'FREE', pro: pro ? 1 : 0, expired_pro: 0, pro_sub: pro ? 1 : 0, ssl: 0, expired_ssl: 0, expired_rs_pro: 0, reseller_pro: 0, force_interal: 0, ssl_needed: 0, alexa_rank: 0},
-		confirm_code: {zone_delete: 'y', zone_deactivate: 'y', zone_dev_mode1: 'y'},
-		allow: ['analytics', 'threat_control', 'dns_editor', 'cf_apps', 'zone_settings'],
+		// Every prop is an integer, as typed clients expect.
+		props: {dns_cname: 0, dns_partner: 0, dns_anon_partner: 0, pro: pro ? 1 : 0, expired_pro: 0, pro_sub: pro ? 1 : 0, ssl: 0, expired_ssl: 0, expired_rs_pro: 0, reseller_pro: 0, force_interal: 0, ssl_needed: 0, alexa_rank: 0},
+		confirm_code: confirm,
+		allow: ['analytics', 'threat_control', 'cf_apps', 'dns_editor', 'cf_settings', 'page_rules', 'zone_deactivate', devMode ? 'zone_dev_mode0' : 'zone_dev_mode1'],
 	};
 }
+
+const activeDescription = 'CloudFlare powered, this website will be accelerated and protected';
+const devModeDescription = "Development mode active: CloudFlare's accelerated cache is inactive on this site, so changes to cachable content (like images, CSS, or JavaScript) are visible immediately.";
 
 export const zoneLoadMulti: ActionHandler = context => {
 	const objs = context.account.zones.map(zone => zoneObject(zone, context));

@@ -22,7 +22,7 @@ const windows: Record<number, [number, number]> = {
 const proOnly = new Set([100, 110, 120]);
 
 /** The labels of `userSecuritySetting` (the documentation shows "High"). */
-const securityLabels: Record<EmulatorSecurityLevel, string> = {help: "I'm under attack!", high: 'High', med: 'Medium', low: 'Low', eoff: 'Essentially Off'};
+export const securityLabels: Record<EmulatorSecurityLevel, string> = {help: "I'm under attack!", high: 'High', med: 'Medium', low: 'Low', eoff: 'Essentially Off'};
 
 export const stats: ActionHandler = context => {
 	const zone = zoneParam(context);
@@ -53,11 +53,15 @@ export const stats: ActionHandler = context => {
 		// The origin slows down under attack; the edge less so.
 		pageLoadTime: {without: round2(0.9 + 3 * threatShare), cloudflare: round2(0.45 + 0.6 * threatShare)},
 		totalUserTimeSaved: null,
+		pro_zone: zone.plan === 'pro',
 		currentServerTime: nowMs,
 		interval,
+		zoneCDate: zone.createdAt * 1000,
 		userSecuritySetting: taint(securityLabels[zone.securityLevel], context.core.hostile),
 		dev_mode: lastDevMode ? lastDevMode.to : 0,
-		ipv46: zone.ipv6 ? 1 : 0,
+		// 3 = "Full", the value the 2012 documentation gives for IPv6 on.
+		ipv46: zone.ipv6 ? 3 : 0,
+		ob: 1,
 		cache_lvl: zone.cacheLevel,
 	};
 	return success({result: {timeZero: from * 1000, timeEnd: to * 1000, count: 1, has_more: false, objs: [obj]}}, echo(context));

@@ -7,6 +7,7 @@ import {ApiFailure, invalidInput, type ActionContext, type ActionHandler, type E
 import {diupJson, dynamicIpUpdate, recDel, recDelete, recEdit, recLoadAll, recNew, recSet} from './actions-dns.js';
 import {applyRule, cacheLvl, devmode, fpurge, ipv46, prePurge, ruleAction, secLvl, zoneCheck, zoneGrab, zoneLoadMulti} from './actions-settings.js';
 import {ipLookup, stats, zoneIps} from './actions-traffic.js';
+import {minify, mirage2, rocketLoader, zoneFilePurge, zoneSettings} from './actions-zone-settings.js';
 import type {EmulatorCore} from './core.js';
 import {taint} from './hostile.js';
 import {failure} from './json.js';
@@ -36,6 +37,11 @@ const handlers: Record<string, ActionHandler> = {
 	rec_edit: recEdit,
 	rec_delete: recDelete,
 	zone_load_multi: zoneLoadMulti,
+	zone_settings: zoneSettings,
+	zone_file_purge: zoneFilePurge,
+	async: rocketLoader,
+	minify,
+	mirage2,
 };
 
 export const unauthMessage = 'Unknown token or email';

@@ -3,6 +3,7 @@
  * and input validation the real service applied.
  */
 import {isIPv4, isIPv6} from 'node:net';
+import {domainToUnicode} from 'node:url';
 import type {Json} from './json.js';
 import {hashString} from './rng.js';
 
@@ -89,7 +90,9 @@ export function isProxiable(type: string): boolean {
 /** The v1 "rec" object. Types matter: ids, ttl and service_mode are strings, props are ints. */
 export function recordObject(record: DnsRecord, zone: string, display: (text: string) => string = text => text, zoneLabel = zone): Json {
 	const proxiable = isProxiable(record.type);
-	const short = record.name === zone ? zone : record.name.slice(0, -(zone.length + 1));
+	const label = record.name === zone ? zone : record.name.slice(0, -(zone.length + 1));
+	// Punycode names are displayed decoded ("xn--vii" as "⟵"), as in the 2012 documentation.
+	const short = label.includes('xn--') ? domainToUnicode(label) || label : label;
 	return {
 		rec_id: record.recId,
 		rec_tag: hashString(`${record.recId}:${record.name}`).toString(16).padStart(8, '0').repeat(4),

@@ -131,14 +131,23 @@ function answer(core: EmulatorCore, endpoint: Endpoint, req: IncomingMessage, re
 		if (endpoint === 'plain') return send(res, 200, textType, 'E_INVLDINPUT');
 		return send(res, 200, jsonType, encodeJson(failure(msg, 'E_INVLDINPUT')));
 	}
-	if (endpoint === 'plain') return send(res, 200, textType, answerPlain(core, params));
+	if (endpoint === 'plain') {
+		// The call reaches the account first; only the answer is cut (plain "OK" arrives as "O").
+		const text = answerPlain(core, params);
+		return send(res, 200, textType, fault?.mode === 'truncated' ? truncate(text) : text);
+	}
 	const callback = endpoint === 'json' ? params.get('callback') : undefined;
 	if (callback !== undefined && !safeCallback.test(callback)) {
 		return send(res, 200, jsonType, encodeJson(failure('Invalid callback name: use a plain JavaScript identifier.', 'E_INVLDINPUT')));
 	}
 	const envelope: Envelope = endpoint === 'json' ? answerJson(core, params) : answerExternalEvent(core, params);
 	let text = fault?.mode === 'lax' ? encodeLax(envelope) : encodeJson(envelope);
-	if (fault?.mode === 'truncated') text = text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+	if (fault?.mode === 'truncated') text = truncate(text);
 	if (callback !== undefined) return send(res, 200, scriptType, `${callback}(${text})`);
 	send(res, 200, jsonType, text);
+}
+
+/** The `truncated` fault: the first half of the real answer, at least one character. */
+function truncate(text: string): string {
+	return text.slice(0, Math.max(1, Math.floor(text.length / 2)));
 }

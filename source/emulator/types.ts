@@ -11,6 +11,8 @@ export const scenarioNames: readonly ScenarioName[] = ['calm', 'attack', 'flood'
 export type EmulatorSecurityLevel = 'help' | 'high' | 'med' | 'low' | 'eoff';
 /** The v1 cache levels, as `cache_lvl` takes them. */
 export type EmulatorCacheLevel = 'agg' | 'basic';
+/** Rocket Loader as `async` takes it: off, automatic, manual. */
+export type RocketLoader = '0' | 'a' | 'm';
 
 /** An account of the emulated world. The first zone of the demo account is Pro, the others Free. */
 export interface EmulatorAccountSpec {
@@ -105,6 +107,13 @@ export interface ZoneState {
 	lastPreloadPurgeAt: number;
 	/** Epoch seconds of the last `zone_grab`, 0 if never. */
 	lastGrabAt: number;
+	/** Rocket Loader (`async`): `0` off, `a` automatic, `m` manual. */
+	rocketLoader: RocketLoader;
+	/** `minify`: 0..7, bits 1 JavaScript, 2 CSS, 4 HTML. */
+	minify: number;
+	mirage2: boolean;
+	/** The most recent `zone_file_purge` calls (at most 100), oldest first. */
+	filePurges: {url: string; at: number}[];
 	records: RecordState[];
 	accessRules: AccessRuleState[];
 }

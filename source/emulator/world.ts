@@ -5,7 +5,7 @@
 import {hashString} from './rng.js';
 import {SlidingWindow, spamReportsPerHour} from './limits.js';
 import {defaultRecords, type DnsRecord} from './records.js';
-import type {AccountState, EmulatorAccountSpec, EmulatorCacheLevel, EmulatorSecurityLevel, ZoneState} from './types.js';
+import type {AccountState, EmulatorAccountSpec, EmulatorCacheLevel, EmulatorSecurityLevel, RocketLoader, ZoneState} from './types.js';
 
 /** A timed setting change, epoch seconds. */
 export interface Change<T> {
@@ -34,6 +34,15 @@ export interface Zone {
 	lastPurgeAt: number;
 	lastPreloadPurgeAt: number;
 	lastGrabAt: number;
+	/** Rocket Loader (`async`): off, automatic or manual. */
+	rocketLoader: RocketLoader;
+	/** `minify` bits: 1 JavaScript, 2 CSS, 4 HTML. */
+	minify: number;
+	mirage2: boolean;
+	/** Recent `zone_file_purge` URLs, newest last, capped. */
+	filePurges: {url: string; at: number}[];
+	/** Epoch seconds the zone was added (stats' `zoneCDate`). */
+	createdAt: number;
 	records: DnsRecord[];
 	rules: Map<string, AccessRule>;
 	/** Bumped on every change that alters traffic, to key caches. */
@@ -112,6 +121,12 @@ export class World {
 			lastPurgeAt: 0,
 			lastPreloadPurgeAt: 0,
 			lastGrabAt: 0,
+			rocketLoader: '0',
+			minify: 0,
+			mirage2: false,
+			filePurges: [],
+			// Stable per name, like the id: some weeks to two years before the emulator started.
+			createdAt: startSec - (30 + (hashString(`created:${name}`) % 700)) * 86_400,
 			records: [],
 			rules: new Map(),
 			version: 0,
@@ -162,6 +177,10 @@ export function zoneState(zone: Zone, nowSec: number): ZoneState {
 		lastPurgeAt: zone.lastPurgeAt,
 		lastPreloadPurgeAt: zone.lastPreloadPurgeAt,
 		lastGrabAt: zone.lastGrabAt,
+		rocketLoader: zone.rocketLoader,
+		minify: zone.minify,
+		mirage2: zone.mirage2,
+		filePurges: zone.filePurges.map(purge => ({...purge})),
 		records: zone.records.map(record => ({
 			recId: record.recId,
 			name: record.name,

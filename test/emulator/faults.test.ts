@@ -88,6 +88,17 @@ describe('fault modes', () => {
 		expect(text.startsWith('{"request":{"act":"zone_check"')).toBe(true);
 	});
 
+	it('truncated cuts api.html’s plain text too, while the call still reaches the account', async () => {
+		emulator = await start();
+		emulator.setFault({mode: 'truncated', count: 2});
+		expect(await plain(emulator, {a: 'ban', key: '192.0.2.9'})).toBe('O');
+		expect(emulator.state().zones[0].accessRules).toMatchObject([{ip: '192.0.2.9', mode: 'ban'}]);
+		expect(await plain(emulator, {a: 'ban', key: 'not-an-ip'})).toBe('E_IN');
+		expect(emulator.state().accounts[0].calls.byAction.ban).toBe(2);
+		// Count spent: answers are whole again.
+		expect(await plain(emulator, {a: 'nul', key: '192.0.2.9'})).toBe('OK');
+	});
+
 	it('lax answers in the documentation’s unquoted-key style', async () => {
 		emulator = await start();
 		emulator.setFault({mode: 'lax', count: 1});

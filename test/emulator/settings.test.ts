@@ -100,10 +100,21 @@ describe('ipv46, zone_grab, pre_purge', () => {
 		expect((await api(emulator, {a: 'ipv46', z: 'example.com', v: '1'})).text).toBe('{"msg":null,"result":"success"}');
 		expect(zone().ipv6).toBe(true);
 		const {json} = await api(emulator, {a: 'stats', z: 'example.com'});
-		expect(dig(json, 'response', 'result', 'objs', 0, 'ipv46')).toBe(1);
+		// 3 = "Full", as the 2012 documentation reports IPv6 on.
+		expect(dig(json, 'response', 'result', 'objs', 0, 'ipv46')).toBe(3);
 		await api(emulator, {a: 'ipv46', z: 'example.com', v: '0'});
 		expect(zone().ipv6).toBe(false);
-		expect((await api(emulator, {a: 'ipv46', z: 'example.com', v: '2'})).json).toMatchObject({result: 'error', err_code: 'v'});
+		for (const v of ['2', '', '01', 'on', '3 ']) {
+			expect((await api(emulator, {a: 'ipv46', z: 'example.com', v})).json).toEqual({result: 'error', msg: 'v must be one of 0|1|3', err_code: 'v'});
+		}
+		expect(zone().ipv6).toBe(false);
+	});
+
+	it('takes v=3 for on as well, as the 2012 documentation says', async () => {
+		expect((await api(emulator, {a: 'ipv46', z: 'example.com', v: '3'})).text).toBe('{"msg":null,"result":"success"}');
+		expect(zone().ipv6).toBe(true);
+		const {json} = await api(emulator, {a: 'zone_settings', z: 'example.com'});
+		expect(dig(json, 'response', 'result', 'objs', 0, 'ipv46')).toBe(3);
 	});
 
 	it('allows zone_grab once per zone per day, by zid', async () => {
@@ -127,11 +138,22 @@ describe('ipv46, zone_grab, pre_purge', () => {
 });
 
 describe('zone_check and zone_load_multi', () => {
-	it('maps zones to zids, 0 for unknown or not the caller’s, newline on the last key, trailing comma ok', async () => {
-		const {json, text} = await api(emulator, {a: 'zone_check', zones: 'example.com, example.net,example.org,nope.test,'});
+	it('maps zones to zids, 0 for unknown or not the caller’s, newline on the last key', async () => {
+		const {json, text} = await api(emulator, {a: 'zone_check', zones: 'example.com, example.net,example.org,nope.test'});
 		expect(dig(json, 'response', 'zones')).toEqual({'example.com': zid(emulator, 'example.com'), 'example.net': zid(emulator, 'example.net'), 'example.org': 0, 'nope.test\n': 0});
 		expect(text).toContain('"nope.test\\n":0');
 		expect(dig(json, 'request', 'act')).toBe('zone_check');
+	});
+
+	it('answers a trailing comma with clean names and an extra "\\n": 0 (the empty last item)', async () => {
+		const {json, text} = await api(emulator, {a: 'zone_check', zones: 'example.com, example.net,example.org,nope.test,'});
+		expect(dig(json, 'response', 'zones')).toEqual({'example.com': zid(emulator, 'example.com'), 'example.net': zid(emulator, 'example.net'), 'example.org': 0, 'nope.test': 0, '\n': 0});
+		expect(text).toContain('"nope.test":0,"\\n":0}');
+		const single = await api(emulator, {a: 'zone_check', zones: 'example.net,'});
+		expect(dig(single.json, 'response', 'zones')).toEqual({'example.net': zid(emulator, 'example.net'), '\n': 0});
+		// Empty items in the middle are skipped; only the last one counts.
+		const gaps = await api(emulator, {a: 'zone_check', zones: 'example.com,,example.net, '});
+		expect(dig(gaps.json, 'response', 'zones')).toEqual({'example.com': zid(emulator, 'example.com'), 'example.net': zid(emulator, 'example.net'), '\n': 0});
 	});
 
 	it('refuses an empty zones list', async () => {
@@ -147,6 +169,23 @@ describe('zone_check and zone_load_multi', () => {
 		expect(zones.objs[0].zone_id).toBe(String(zid(emulator, 'example.com')));
 		expect(zones.objs.map(obj => obj.props.pro)).toEqual([1, 0]);
 		expect(zones.objs[0].zone_status_class).toBe('status-active');
+	});
+
+	it('gives the 2012 zone object: integer props, F setup with nameservers, dev mode in status and allow', async () => {
+		const first = async () => dig((await api(emulator, {a: 'zone_load_multi'})).json, 'response', 'zones', 'objs', 0) as Record<string, unknown>;
+		const before = await first();
+		expect(before).toMatchObject({zone_type: 'F', zone_status: 'V', host_id: null, fqdns: ['norm.ns.cloudflare.com', 'pat.ns.cloudflare.com'], zone_status_class: 'status-active'});
+		for (const value of Object.values(before.props as Record<string, unknown>)) expect(Number.isInteger(value)).toBe(true);
+		expect(before.allow).toEqual(['analytics', 'threat_control', 'cf_apps', 'dns_editor', 'cf_settings', 'page_rules', 'zone_deactivate', 'zone_dev_mode1']);
+		expect(Object.keys(before.confirm_code as object)).toEqual(['zone_deactivate', 'zone_dev_mode1']);
+		for (const code of Object.values(before.confirm_code as object)) expect(code).toMatch(/^[0-9a-f]{32}$/);
+		await api(emulator, {a: 'devmode', z: 'example.com', v: '1'});
+		const during = await first();
+		expect(during.zone_status_class).toBe('status-dev-mode');
+		expect(during.allow).toContain('zone_dev_mode0');
+		expect(Object.keys(during.confirm_code as object)).toEqual(['zone_deactivate']);
+		emulator.advanceClock(3 * 3600);
+		expect((await first()).zone_status_class).toBe('status-active');
 	});
 
 	it('keeps zone ids stable across runs and zone orders', async () => {
