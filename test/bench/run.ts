@@ -9,6 +9,13 @@ import type {BenchFigure, BenchGroup} from './figures.js';
 const groups: Record<string, () => Promise<BenchGroup>> = {
 	emulator: async () => (await import('./emulator.js')).benchEmulator,
 	output: async () => (await import('./output.js')).benchOutput,
+	load: async () => (await import('./load.js')).benchLoad,
+	'console-keys': async () => (await import('./console-keys.js')).benchConsoleKeys,
+	'console-idle': async () => (await import('./console-idle.js')).benchConsoleIdle,
+	'console-soak': async () => (await import('./console-soak.js')).benchConsoleSoak,
+	'console-start': async () => (await import('./console-start.js')).benchConsoleStart,
+	'console-flood': async () => (await import('./console-flood.js')).benchConsoleFlood,
+	'console-budget': async () => (await import('./console-budget.js')).benchConsoleBudget,
 };
 
 const wanted = process.argv.slice(2).filter(arg => !arg.startsWith('-'));

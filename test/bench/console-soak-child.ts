@@ -1,0 +1,42 @@
+/**
+ * Figure 4, the child (run by console-soak.ts as `node --expose-gc --import tsx`, production React):
+ * 24 simulated hours of the demo's polling on a FakeClock — monitor, V1Backend and the in-process
+ * emulator (`attack`), with the real App rendered into a null 100x30 terminal (the size the pty figures
+ * use). After every simulated hour: gc(), then heapUsed and RSS.
+ */
+import {startInProcess} from './console-harness.js';
+
+const hours = Number(process.env.FLAREWATCH_SOAK_HOURS ?? 24);
+// The console ticks every second; a day of 86,400 renders would take many minutes of real time, so the
+// soak ticks once a simulated minute. React still renders every state change (where state could leak);
+// Ink's frame throttle (real time) is set to 5 fps so that Ink's output pass, the costliest part of a
+// frame and stateless between frames, does not turn a simulated day into ten real minutes.
+const tickMs = 60_000;
+const maxFps = 5;
+const gc = (globalThis as {gc?: () => void}).gc;
+if (!gc) throw new Error('run with --expose-gc');
+
+function sample(hour: number, startedAt: number) {
+	gc?.();
+	gc?.();
+	const memory = process.memoryUsage();
+	return {hour, heapMB: memory.heapUsed / 2 ** 20, rssMB: memory.rss / 2 ** 20, realSeconds: (performance.now() - startedAt) / 1000};
+}
+
+const startedAt = performance.now();
+const app = await startInProcess({scenario: 'attack', render: {columns: 100, rows: 30, maxFps}, tickMs});
+await app.monitor.start();
+const samples = [sample(0, startedAt)];
+for (let hour = 1; hour <= hours; hour++) {
+	// A minute at a time: each step fires 60 clock ticks and the polls that fall due.
+	for (let minute = 0; minute < 60; minute++) await app.advance(60_000);
+	samples.push(sample(hour, startedAt));
+	process.stderr.write(`soak: hour ${hour}: heap ${samples.at(-1)?.heapMB.toFixed(1)} MB\n`);
+}
+const state = app.emulator.state();
+const calls = state.accounts.find(account => account.email === app.emulator.email)?.calls.total ?? 0;
+const bytes = app.terminal?.bytes ?? 0;
+const writes = app.terminal?.writes ?? 0;
+await app.close();
+process.stdout.write(`RESULT ${JSON.stringify({samples, calls, bytes, writes})}\n`);
+process.exit(0);
