@@ -10,6 +10,7 @@
 import {readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 import {FlarewatchError} from './errors.js';
+import {inert} from './lib/format.js';
 import {Secret} from './lib/secret.js';
 import {checkEmail, checkIp, checkZoneName, quote} from './lib/validate.js';
 import {checkEndpoint, defaultEndpoint, defaultTimeoutMs} from './v1/transport.js';
@@ -59,18 +60,26 @@ export interface Config {
 	configWarnings: string[];
 }
 
-/** Flags this module consumes, and whether they take a value. */
-export const configFlagNames: Readonly<Record<string, boolean>> = {
-	'--email': true,
-	'--key-file': true,
-	'--endpoint': true,
-	'--zone': true,
-	'--timeout': true,
-	'--ca-file': true,
-	'--config': true,
-	'--never-ban': true,
-	'--read-only': false,
-};
+/** A file path as typed, for a message: printed as is, but bounded and without control or bidi characters. */
+export function shownPath(path: string): string {
+	return inert(path.length > 200 ? `${path.slice(0, 200)}…` : path);
+}
+
+/**
+ * Flags this module consumes, and whether they take a value. A Map, not an object: `name in object`
+ * also finds inherited members, which made words like `constructor` and `toString` into flags.
+ */
+export const configFlagNames: ReadonlyMap<string, boolean> = new Map([
+	['--email', true],
+	['--key-file', true],
+	['--endpoint', true],
+	['--zone', true],
+	['--timeout', true],
+	['--ca-file', true],
+	['--config', true],
+	['--never-ban', true],
+	['--read-only', false],
+]);
 
 const keyFlags = new Set(['--key', '--tkn', '--token', '--api-key', '--apikey']);
 
@@ -100,11 +109,12 @@ export function parseConfigArgs(argv: readonly string[]): {flags: ConfigFlags; r
 		if (keyFlags.has(name)) {
 			throw usage(`There is no ${name} flag: a key on the command line is visible to every user of this machine, so use CF_API_KEY, --key-file PATH or the config file.`);
 		}
-		if (!(name in configFlagNames)) {
+		const takesValue = configFlagNames.get(name);
+		if (takesValue === undefined) {
 			rest.push(arg);
 			continue;
 		}
-		if (!configFlagNames[name]) {
+		if (!takesValue) {
 			if (eq > 0) throw usage(`${name} takes no value.`);
 			flags.readOnly = true;
 			continue;
@@ -161,11 +171,11 @@ export function parseConfigFile(text: string, path: string): ConfigFile {
 	try {
 		value = JSON.parse(text);
 	} catch {
-		throw usage(`The config file ${path} is not valid JSON.`);
+		throw usage(`The config file ${shownPath(path)} is not valid JSON.`);
 	}
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw usage(`The config file ${path} must hold a JSON object.`);
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw usage(`The config file ${shownPath(path)} must hold a JSON object.`);
 	const file = value as Record<string, unknown>;
-	const wrong = (field: string, expected: string) => usage(`The config file ${path} has a "${field}" that is not ${expected}.`, field);
+	const wrong = (field: string, expected: string) => usage(`The config file ${shownPath(path)} has a "${field}" that is not ${expected}.`, field);
 	for (const field of ['email', 'key', 'endpoint'] as const) if (file[field] !== undefined && typeof file[field] !== 'string') throw wrong(field, 'a string');
 	if (file.zones !== undefined && typeof file.zones !== 'string' && !(Array.isArray(file.zones) && file.zones.every(zone => typeof zone === 'string'))) throw wrong('zones', 'a list of zone names');
 	if (file.neverBan !== undefined && !(Array.isArray(file.neverBan) && file.neverBan.every(ip => typeof ip === 'string'))) throw wrong('neverBan', 'a list of addresses');
@@ -198,7 +208,7 @@ export function resolveConfig(sources: ConfigSources): Config {
 	if (flags.keyFile !== undefined) {
 		key = new Secret((sources.keyFileText ?? '').trim());
 		keySource = '--key-file';
-		if (!key.isSet) throw usage(`The key file ${flags.keyFile} is empty.`, 'key');
+		if (!key.isSet) throw usage(`The key file ${shownPath(flags.keyFile)} is empty.`, 'key');
 	} else if (env.CF_API_KEY) {
 		key = new Secret(env.CF_API_KEY.trim());
 		keySource = 'CF_API_KEY';
@@ -265,7 +275,7 @@ function isMissing(error: unknown): boolean {
 function permissionWarning(path: string, what: string, stat: (path: string) => {mode: number}): string | undefined {
 	try {
 		const mode = stat(path).mode & 0o777;
-		if (mode & 0o044) return `${what} ${path} is readable by group or others (mode ${mode.toString(8).padStart(3, '0')}); run chmod 600 ${path}.`;
+		if (mode & 0o044) return `${what} ${shownPath(path)} is readable by group or others (mode ${mode.toString(8).padStart(3, '0')}); run chmod 600 ${shownPath(path)}.`;
 	} catch {
 		// The read already succeeded; a failed stat only loses the warning.
 	}
@@ -283,7 +293,7 @@ export function loadConfig(io: ConfigIo): {config: Config; rest: string[]} {
 		try {
 			keyFileText = readFile(flags.keyFile);
 		} catch {
-			throw usage(`The key file ${flags.keyFile} could not be read.`, 'key');
+			throw usage(`The key file ${shownPath(flags.keyFile)} could not be read.`, 'key');
 		}
 		const warning = permissionWarning(flags.keyFile, 'The key file', stat);
 		if (warning) warnings.push(warning);
@@ -295,7 +305,7 @@ export function loadConfig(io: ConfigIo): {config: Config; rest: string[]} {
 		try {
 			text = readFile(configPath);
 		} catch (error) {
-			if (flags.configPath !== undefined || !isMissing(error)) throw usage(`The config file ${configPath} could not be read.`);
+			if (flags.configPath !== undefined || !isMissing(error)) throw usage(`The config file ${shownPath(configPath)} could not be read.`);
 		}
 		if (text !== undefined) {
 			file = parseConfigFile(text, configPath);

@@ -2,7 +2,7 @@
 import type {DnsRecord, ZoneRef} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
 import {formatTable, inert} from '../lib/format.js';
-import {checkHostname, checkIpv4, checkRecordContent, checkRecordName, checkRecordType, checkTtl, parseIntegerIn, requireValid, validated} from '../lib/validate.js';
+import {checkAnyRecordContent, checkHostname, checkIpv4, checkRecordContent, checkRecordName, checkRecordType, checkTtl, parseIntegerIn, requireValid, validated} from '../lib/validate.js';
 import {flagSet, flagValue, usageError, type CommandContext, type CommandSpec, type ParsedArgs} from './spec.js';
 
 /** The JSON form of a record. */
@@ -61,6 +61,8 @@ function checkEdit(args: ParsedArgs): {id: string; content?: string; name?: stri
 	requireValid('record id', /^[A-Za-z0-9_-]{1,64}$/.test(id) ? undefined : 'must be letters, digits, - or _');
 	if (flagSet(args, '--proxied') && flagSet(args, '--no-proxied')) throw usageError('Give --proxied or --no-proxied, not both.');
 	const content = flagValue(args, '--content');
+	// The record's type is only known after rec_load_all; what no type accepts is refused before that read.
+	if (content !== undefined) validated('content', content, checkAnyRecordContent);
 	const name = flagValue(args, '--name');
 	if (name !== undefined) validated('name', name, checkRecordName);
 	const ttl = ttlFlag(args);

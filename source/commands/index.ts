@@ -4,10 +4,10 @@
  */
 import {readFileSync} from 'node:fs';
 import type {ZoneRef} from '../backend.js';
-import {loadConfig, requireCredentials, type Config} from '../config.js';
+import {loadConfig, requireCredentials, shownPath, type Config} from '../config.js';
 import {exitCodeFor, FlarewatchError, isFlarewatchError} from '../errors.js';
-import {inert} from '../lib/format.js';
 import {scrub} from '../lib/secret.js';
+import {quote} from '../lib/validate.js';
 import {V1Backend} from '../v1/backend.js';
 import {dnsCommands} from './dns-commands.js';
 import {commandHelp, dnsHelp, overviewHelp} from './help.js';
@@ -51,7 +51,7 @@ export async function commandMain(name: string, argv: string[], io: CommandIo): 
 	}
 	const found = find(name, argv);
 	if (!found && name !== 'dns') {
-		io.stderr.write(`flarewatch: ${JSON.stringify(inert(name.slice(0, 20)))} is not a command; see flarewatch help.\n`);
+		io.stderr.write(`flarewatch: ${quote(name, 20)} is not a command; see flarewatch help.\n`);
 		return 2;
 	}
 	if (!found) {
@@ -59,7 +59,7 @@ export async function commandMain(name: string, argv: string[], io: CommandIo): 
 			write(dnsHelp(commands));
 			return argv.length === 0 ? 2 : 0;
 		}
-		io.stderr.write(`flarewatch dns: ${JSON.stringify(inert((argv[0] ?? '').slice(0, 20)))} is not a dns command; use list, add, edit, rm or update-ip.\n`);
+		io.stderr.write(`flarewatch dns: ${quote(argv[0] ?? '', 20)} is not a dns command; use list, add, edit, rm or update-ip.\n`);
 		return 2;
 	}
 	const {spec, rest} = found;
@@ -111,7 +111,7 @@ function readCa(path: string): string {
 	try {
 		return readFileSync(path, 'utf8');
 	} catch {
-		throw new FlarewatchError('usage', `The CA file ${path} could not be read.`);
+		throw new FlarewatchError('usage', `The CA file ${shownPath(path)} could not be read.`);
 	}
 }
 

@@ -24,7 +24,11 @@ function ruleCommand(name: string, action: 'wl' | 'ban' | 'nul', summary: string
 	};
 }
 
-const kindMeaning: Record<string, string> = {BAD: 'a threat', SE: 'a search engine'};
+/** A Map, not an object: a kind from the server ("constructor", "__proto__") must not find a member. */
+const kindMeaning: ReadonlyMap<string, string> = new Map([
+	['BAD', 'a threat'],
+	['SE', 'a search engine'],
+]);
 
 function spamReport(args: ParsedArgs) {
 	const need = (flag: string) => {
@@ -56,7 +60,7 @@ export const ipCommands: CommandSpec[] = [
 		check: args => void validated('IP address', args.positionals[0]!, checkIp),
 		async run(ctx) {
 			const score = await ctx.backend.lookupIp(ctx.args.positionals[0]!);
-			const meaning = kindMeaning[score.kind] ?? `kind ${inert(score.kind)}`;
+			const meaning = kindMeaning.get(score.kind) ?? `kind ${inert(score.kind)}`;
 			return {lines: [`${score.ip}: score ${score.score} (${score.kind}, ${meaning}).`], json: {ip: score.ip, kind: score.kind, score: score.score}};
 		},
 	},

@@ -5,6 +5,7 @@
 import type {Backend, ZoneRef} from '../backend.js';
 import type {Config} from '../config.js';
 import {FlarewatchError} from '../errors.js';
+import {quote} from '../lib/validate.js';
 import type {V1Backend} from '../v1/backend.js';
 
 /** The streams and environment a command may touch; ProcessIo satisfies it. */
@@ -86,8 +87,9 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArg
 		}
 		const eq = arg.indexOf('=');
 		const name = eq > 0 ? arg.slice(0, eq) : arg;
-		const kind = spec.flags[name];
-		if (kind === undefined) throw usageError(`There is no option ${JSON.stringify(name.slice(0, 40))}; see flarewatch ${spec.name} --help.`);
+		// Own properties only: the flag table is a plain object, and a word must never find an inherited member.
+		const kind = Object.hasOwn(spec.flags, name) ? spec.flags[name] : undefined;
+		if (kind === undefined) throw usageError(`There is no option ${quote(name)}; see flarewatch ${spec.name} --help.`);
 		if (kind === 'boolean') {
 			if (eq > 0) throw usageError(`${name} takes no value.`);
 			flags.set(name, true);
@@ -126,5 +128,5 @@ export function flagSet(args: ParsedArgs, name: string): boolean {
 export function onOff(value: string, what: string): boolean {
 	if (value === 'on' || value === '1') return true;
 	if (value === 'off' || value === '0') return false;
-	throw new FlarewatchError('validation', `Invalid ${what}: ${JSON.stringify(value.slice(0, 20))} is not on or off.`, {field: what});
+	throw new FlarewatchError('validation', `Invalid ${what}: ${quote(value, 20)} is not on or off.`, {field: what});
 }

@@ -6,7 +6,7 @@ import type {CacheLevel, SecurityLevel, StatsInterval, VisitorClass, ZoneRef, Zo
 import {cacheLevels, securityLevels, statsIntervals} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
 import {formatCount, formatKilobytes, formatLocalTime, formatTable, formatWhen, inert} from '../lib/format.js';
-import {checkZoneName, parseIntegerIn, requireValid} from '../lib/validate.js';
+import {checkZoneName, parseIntegerIn, quote, requireValid} from '../lib/validate.js';
 import {flagSet, flagValue, onOff, type CommandResult, type CommandSpec, type ParsedArgs} from './spec.js';
 
 const intervalNames: Record<StatsInterval, string> = {
@@ -22,7 +22,7 @@ const intervalNames: Record<StatsInterval, string> = {
 function parseInterval(args: ParsedArgs): StatsInterval {
 	const raw = flagValue(args, '--interval') ?? '20';
 	const interval = Number(raw) as StatsInterval;
-	requireValid('interval', /^\d+$/.test(raw) && statsIntervals.includes(interval) ? undefined : `${JSON.stringify(raw.slice(0, 20))} is not one of ${statsIntervals.join(', ')}`);
+	requireValid('interval', /^\d+$/.test(raw) && statsIntervals.includes(interval) ? undefined : `${quote(raw, 20)} is not one of ${statsIntervals.join(', ')}`);
 	return interval;
 }
 
@@ -94,11 +94,19 @@ async function eachZone(zones: ZoneRef[], action: (zone: ZoneRef) => Promise<{li
 }
 
 function pickLevel<T extends string>(value: string, allowed: readonly T[], what: string): T {
-	requireValid(what, allowed.includes(value as T) ? undefined : `${JSON.stringify(value.slice(0, 20))} is not one of ${allowed.join(', ')}`);
+	requireValid(what, allowed.includes(value as T) ? undefined : `${quote(value, 20)} is not one of ${allowed.join(', ')}`);
 	return value as T;
 }
 
-const classByLetter: Record<string, VisitorClass> = {r: 'regular', s: 'crawler', t: 'threat', regular: 'regular', crawler: 'crawler', threat: 'threat'};
+/** A Map, not an object: `--class=constructor` or `--class=__proto__` must not find a member. */
+const classByLetter: ReadonlyMap<string, VisitorClass> = new Map([
+	['r', 'regular'],
+	['s', 'crawler'],
+	['t', 'threat'],
+	['regular', 'regular'],
+	['crawler', 'crawler'],
+	['threat', 'threat'],
+]);
 
 export const zoneCommands: CommandSpec[] = [
 	{
@@ -295,7 +303,7 @@ function visitorQuery(args: ParsedArgs): {hours: number; classification?: Visito
 	const hours = parseIntegerIn(rawHours, 1, 48);
 	if (typeof hours === 'string') throw new FlarewatchError('validation', `Invalid hours: ${hours}; give 1 to 48.`, {field: 'hours'});
 	const rawClass = flagValue(args, '--class');
-	const classification = rawClass === undefined ? undefined : classByLetter[rawClass];
-	if (rawClass !== undefined && !classification) throw new FlarewatchError('validation', `Invalid class: ${JSON.stringify(rawClass.slice(0, 20))} is not r, s or t.`, {field: 'class'});
+	const classification = rawClass === undefined ? undefined : classByLetter.get(rawClass);
+	if (rawClass !== undefined && !classification) throw new FlarewatchError('validation', `Invalid class: ${quote(rawClass, 20)} is not r, s or t.`, {field: 'class'});
 	return {hours, ...(classification ? {classification} : {}), geo: flagSet(args, '--geo')};
 }

@@ -75,7 +75,13 @@ function round4(value: number): number {
 	return Math.round(value * 10_000) / 10_000;
 }
 
-const classFilter: Record<string, number> = {r: REGULAR, s: CRAWLER, c: CRAWLER, t: THREAT};
+/** A Map, not an object: `class=constructor` must be refused, not matched to an inherited member. */
+const classFilter: ReadonlyMap<string, number> = new Map([
+	['r', REGULAR],
+	['s', CRAWLER],
+	['c', CRAWLER],
+	['t', THREAT],
+]);
 
 export const zoneIps: ActionHandler = context => {
 	const zone = zoneParam(context);
@@ -85,7 +91,7 @@ export const zoneIps: ActionHandler = context => {
 	const classGiven = context.params.get('class');
 	let only: number | undefined;
 	if (classGiven !== undefined && classGiven !== '') {
-		only = classFilter[classGiven];
+		only = classFilter.get(classGiven);
 		if (only === undefined) throw new ApiFailure('class must be one of r|s|t.', 'class');
 	}
 	const geoGiven = context.params.get('geo');

@@ -16,36 +16,71 @@ import type {FaultSpec} from './types.js';
 export const maxBodyBytes = 1024 * 1024;
 
 type Endpoint = 'json' | 'plain' | 'event';
-const endpoints: Record<string, Endpoint> = {'/api_json.html': 'json', '/api.html': 'plain', '/ajax/external-event.html': 'event'};
+/** A Map, not an object: a request target such as `__proto__` must not find an inherited member. */
+const endpoints: ReadonlyMap<string, Endpoint> = new Map([
+	['/api_json.html', 'json'],
+	['/api.html', 'plain'],
+	['/ajax/external-event.html', 'event'],
+]);
 const safeCallback = /^[A-Za-z_$][\w$]{0,63}(?:\.[A-Za-z_$][\w$]{0,63}){0,3}$/;
+
+/**
+ * A refused body is still read, and thrown away, up to this much or this long after the 413 is sent.
+ * Closing a socket while the client's bytes are still arriving makes the kernel answer them with a
+ * reset, which can overtake the 413 before the client has read it; reading the rest first (a
+ * "lingering close") makes the close clean. The caps keep a huge or trickled upload from tying the
+ * server up: past either, the connection is dropped.
+ */
+export const maxDrainBytes = 16 * 1024 * 1024;
+export const maxDrainMs = 5000;
 
 function readBody(req: IncomingMessage, res: ServerResponse, done: (body: Buffer) => void): void {
 	const declared = Number(req.headers['content-length'] ?? 0);
-	if (declared > maxBodyBytes) return tooLarge(req, res);
+	if (declared > maxBodyBytes) return tooLarge(req, res, 0);
 	const chunks: Buffer[] = [];
 	let size = 0;
-	let refused = false;
-	req.on('data', (chunk: Buffer) => {
-		if (refused) return;
+	const collect = (chunk: Buffer): void => {
 		size += chunk.length;
 		if (size > maxBodyBytes) {
-			refused = true;
-			tooLarge(req, res);
+			// Stop buffering; tooLarge counts and discards the rest.
+			req.off('data', collect);
+			req.off('end', finish);
+			chunks.length = 0;
+			tooLarge(req, res, size);
 			return;
 		}
 		chunks.push(chunk);
-	});
-	req.on('end', () => {
-		if (!refused) done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-	});
+	};
+	const finish = (): void => done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+	req.on('data', collect);
+	req.on('end', finish);
 	req.on('error', () => undefined);
 }
 
-function tooLarge(req: IncomingMessage, res: ServerResponse): void {
+/** Answers 413 with Connection: close at once, then discards the rest of the body before closing. */
+function tooLarge(req: IncomingMessage, res: ServerResponse, alreadyRead: number): void {
+	const socket = req.socket;
+	let drained = alreadyRead;
+	const close = (): void => {
+		clearTimeout(deadline);
+		socket.destroy();
+	};
+	const deadline = setTimeout(close, maxDrainMs);
+	deadline.unref();
+	// Node ends a Connection: close response with destroySoon(), which closes the socket as soon as the
+	// 413 is written, unread bytes or not. Only half-close it here (the FIN follows the 413); the socket
+	// is closed when the body has been read to its end, or a drain cap is hit.
+	socket.destroySoon = () => void socket.end();
+	req.on('data', (chunk: Buffer) => {
+		drained += chunk.length;
+		if (drained > maxDrainBytes) close();
+	});
+	req.on('end', close);
+	req.on('close', () => clearTimeout(deadline));
+	req.on('error', () => undefined);
+	req.resume();
 	res.setHeader('Connection', 'close');
 	send(res, 413, textType, 'Request Entity Too Large\n');
-	// Stop reading what is left of an oversized body.
-	res.on('finish', () => req.socket.destroy());
 }
 
 export function createHandler(core: EmulatorCore, pending: Set<ServerResponse>): (req: IncomingMessage, res: ServerResponse) => void {
@@ -62,7 +97,7 @@ export function createHandler(core: EmulatorCore, pending: Set<ServerResponse>):
 		readBody(req, res, body => {
 			try {
 				if (path.startsWith(adminPrefix)) return handleAdmin(core, path, req, body, res);
-				const endpoint = endpoints[path];
+				const endpoint = endpoints.get(path);
 				if (!endpoint) return send(res, 404, textType, 'Not Found\n');
 				if (core.options.sunset) return send(res, 410, textType, sunsetText);
 				const fault = core.faults.next();

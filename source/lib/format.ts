@@ -3,9 +3,23 @@
  * API inert before it reaches a terminal.
  */
 
-/** Replaces control characters (ESC included) so a string from the API cannot drive the terminal. */
-export function inert(text: string): string {
-	return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\uFFFD');
+/**
+ * What must never reach a terminal from outside: C0 controls (ESC included), DEL, C1 controls (the
+ * 8-bit CSI U+009B included), the line and paragraph separators, and the bidi embeddings, overrides
+ * and isolates (U+202A–U+202E, U+2066–U+2069) that can make printed text read differently from what
+ * it is. The one definition every message, excerpt and quote uses.
+ */
+const unsafePattern = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const unsafeTest = new RegExp(unsafePattern.source);
+
+/** True when `text` holds a character `inert` would replace. */
+export function hasUnsafeCharacters(text: string): boolean {
+	return unsafeTest.test(text);
+}
+
+/** Replaces control and bidi characters so a string from outside cannot drive or mislead the terminal. */
+export function inert(text: string, replacement = '\uFFFD'): string {
+	return text.replace(unsafePattern, replacement);
 }
 
 const byteUnits = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];

@@ -6,6 +6,7 @@
  */
 import {isIPv6} from 'node:net';
 import {FlarewatchError} from '../errors.js';
+import {inert} from './format.js';
 
 /** A check: the problem with `value` in one sentence, or undefined when it is fine. */
 export type Check = (value: string) => string | undefined;
@@ -13,10 +14,14 @@ export type Check = (value: string) => string | undefined;
 const controlChars = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const maxInputLength = 4096;
 
-/** Shows a bad value inside a message without letting it flood or corrupt the terminal. */
-export function quote(value: string): string {
-	const printable = value.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
-	return JSON.stringify(printable.length > 40 ? `${printable.slice(0, 40)}…` : printable);
+/**
+ * Shows a value from outside (typed by the operator or sent by a server) inside a message without
+ * letting it flood or corrupt the terminal: at most `max` characters, control and bidi characters
+ * (see `inert`) replaced by "?", in double quotes. Every message that quotes such a value uses this.
+ */
+export function quote(value: string, max = 40): string {
+	const bounded = value.length > max ? `${value.slice(0, max)}…` : value;
+	return JSON.stringify(inert(bounded, '?'));
 }
 
 /** Free text: bounded length, no control characters (they could reach a terminal or a log). */
@@ -118,6 +123,15 @@ export function checkRecordContent(type: string, value: string): string | undefi
 	if (type === 'A') return checkIpv4(value);
 	if (type === 'AAAA') return checkIpv6(value);
 	if (type === 'CNAME') return isIp(value) ? `${quote(value)} is an IP address; a CNAME points at a host name` : checkHostname(value);
+	return checkText(value, 255);
+}
+
+/**
+ * What holds for the content of a record of any type (every per-type check in `checkRecordContent`
+ * implies it): at most 255 characters, no control characters. For checking content before the
+ * record's type is known, so content that cannot be valid is refused before anything is sent.
+ */
+export function checkAnyRecordContent(value: string): string | undefined {
 	return checkText(value, 255);
 }
 

@@ -7,7 +7,7 @@ import type {CacheLevel, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, Secur
 import {cacheLevels, securityLevels, statsIntervals} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
 import type {Secret} from '../lib/secret.js';
-import {checkEmail, checkHostname, checkIp, checkIpv4, checkRecordContent, checkRecordName, checkText, checkTtl, checkZoneName, requireValid, validated} from '../lib/validate.js';
+import {checkEmail, checkHostname, checkIp, checkIpv4, checkRecordContent, checkRecordName, checkText, checkTtl, checkZoneName, quote, requireValid, validated} from '../lib/validate.js';
 import {paths, type JsonAction, type SpamEventType, type TextAction, type WireParams, type WireSpamEvent} from './actions.js';
 import {decodeEnvelope, decodeHostLines, decodeTextStatus, type DecodeContext, type DecodedEnvelope} from './decode.js';
 import {decodeLookup, decodeNumberAt, decodeRecordObj, decodeRecordPage, decodeStats, decodeVisitors, decodeZoneCheck, decodeZoneList, type ZoneSummary} from './shapes.js';
@@ -92,14 +92,14 @@ export class V1Client {
 	/** `sec_lvl`. */
 	async setSecurityLevel(zone: string, level: SecurityLevel): Promise<void> {
 		validated('zone', zone, checkZoneName);
-		requireValid('security level', securityLevels.includes(level) ? undefined : `${JSON.stringify(String(level))} is not one of ${securityLevels.join(', ')}`);
+		requireValid('security level', securityLevels.includes(level) ? undefined : `${quote(String(level))} is not one of ${securityLevels.join(', ')}`);
 		await this.json('sec_lvl', {z: zone, v: level});
 	}
 
 	/** `cache_lvl`. */
 	async setCacheLevel(zone: string, level: CacheLevel): Promise<void> {
 		validated('zone', zone, checkZoneName);
-		requireValid('cache level', cacheLevels.includes(level) ? undefined : `${JSON.stringify(String(level))} is not one of ${cacheLevels.join(', ')}`);
+		requireValid('cache level', cacheLevels.includes(level) ? undefined : `${quote(String(level))} is not one of ${cacheLevels.join(', ')}`);
 		await this.json('cache_lvl', {z: zone, v: level});
 	}
 
@@ -140,9 +140,9 @@ export class V1Client {
 		// The 2011 service read zid, the later one z: send both when the zid is known.
 		if (zone.zid > 0) params.zid = String(zone.zid);
 		if (query.classification !== undefined) {
-			const cls = visitorClassParam[query.classification];
-			requireValid('class', cls ? undefined : `${JSON.stringify(String(query.classification))} is not regular, crawler or threat`);
-			params.class = cls;
+			const cls = Object.hasOwn(visitorClassParam, query.classification) ? visitorClassParam[query.classification] : undefined;
+			requireValid('class', cls ? undefined : `${quote(String(query.classification))} is not regular, crawler or threat`);
+			if (cls !== undefined) params.class = cls;
 		}
 		if (query.geo) params.geo = '1';
 		const answer = await this.json('zone_ips', params);
@@ -253,7 +253,7 @@ export class V1Client {
 		validated('zone', zone, checkZoneName);
 		requireValid('record id', /^[A-Za-z0-9_-]{1,64}$/.test(record.id) ? undefined : 'must be letters, digits, - or _');
 		validated('name', record.name, checkRecordName);
-		requireValid('type', /^[A-Z]{1,10}$/.test(record.type) ? undefined : `${JSON.stringify(record.type)} is not a record type`);
+		requireValid('type', /^[A-Z]{1,10}$/.test(record.type) ? undefined : `${quote(record.type)} is not a record type`);
 		validated('content', record.content, value => checkRecordContent(record.type, value));
 		requireValid('ttl', checkTtl(record.ttl));
 		const params: WireParams = {z: zone, id: record.id, type: record.type, name: record.name, content: record.content, ttl: String(record.ttl)};
@@ -268,7 +268,7 @@ export class V1Client {
 		validated('zone', zone, checkZoneName);
 		validated('name', fqdn, checkHostname);
 		const inZone = fqdn.toLowerCase() === zone.toLowerCase() || fqdn.toLowerCase().endsWith(`.${zone.toLowerCase()}`);
-		requireValid('name', inZone ? undefined : `${JSON.stringify(fqdn)} is not a full name inside ${zone}`);
+		requireValid('name', inZone ? undefined : `${quote(fqdn)} is not a full name inside ${zone}`);
 		await this.json('rec_del', {zone, name: fqdn});
 	}
 
@@ -286,7 +286,7 @@ export class V1Client {
 		const seen = new Set<string>();
 		for (const host of hosts) {
 			validated('host', host, checkHostname);
-			requireValid('host', seen.has(host.toLowerCase()) ? `${JSON.stringify(host)} is listed twice` : undefined);
+			requireValid('host', seen.has(host.toLowerCase()) ? `${quote(host)} is listed twice` : undefined);
 			seen.add(host.toLowerCase());
 		}
 		const outcomes = decodeHostLines(await this.text('DIUP', {ip, hosts: hosts.join(',')}), this.context('DIUP'));
@@ -294,7 +294,7 @@ export class V1Client {
 	}
 
 	private checkNewRecord(record: NewDnsRecord): void {
-		requireValid('type', record.type === 'A' || record.type === 'CNAME' ? undefined : `${JSON.stringify(String(record.type))} is not A or CNAME`);
+		requireValid('type', record.type === 'A' || record.type === 'CNAME' ? undefined : `${quote(String(record.type))} is not A or CNAME`);
 		validated('name', record.name, checkRecordName);
 		validated('content', record.content, value => checkRecordContent(record.type, value));
 		if (record.ttl !== undefined) requireValid('ttl', checkTtl(record.ttl));

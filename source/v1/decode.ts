@@ -4,6 +4,7 @@
  * every excerpt and message derived from the wire goes through `scrub`.
  */
 import {FlarewatchError} from '../errors.js';
+import {inert} from '../lib/format.js';
 import {scrub, type Secret} from '../lib/secret.js';
 import type {WireEnvelope} from './actions.js';
 import {parseLaxJson} from './lax-json.js';
@@ -30,8 +31,7 @@ export interface DecodedEnvelope {
 
 /** A short, printable, secret-free excerpt of a body for error reports. */
 export function excerptOf(body: string, secrets: DecodeContext['secrets'], length = 80): string {
-	const flat = scrub(body.slice(0, 4096), secrets)
-		.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+	const flat = inert(scrub(body.slice(0, 4096), secrets), ' ')
 		.replace(/\s+/g, ' ')
 		.trim();
 	return flat.length > length ? `${flat.slice(0, length)}…` : flat;
@@ -59,18 +59,19 @@ export function apiFailure(ctx: DecodeContext, code: string | undefined, message
 	if (safeCode === 'E_MAXAPI') {
 		return new FlarewatchError('rate-limit', `The API call budget is spent for now; ${ctx.action} was not done (E_MAXAPI).`, {code: safeCode});
 	}
-	const reason = msg ?? textCodeMeaning[safeCode ?? ''] ?? 'no reason given';
+	const reason = msg ?? (safeCode === undefined ? undefined : textCodeMeaning.get(safeCode)) ?? 'no reason given';
 	return new FlarewatchError('api', `The API refused ${ctx.action}: ${reason}${safeCode ? ` (${safeCode})` : ''}.`, {code: safeCode});
 }
 
-const textCodeMeaning: Record<string, string> = {
-	E_INVLDIP: 'the IP address is malformed',
-	E_INVLDINPUT: 'some input was not valid',
-	E_NOHOST: 'no such host',
-	E_INVLDHST: 'a host name is not valid',
-	E_DUPHST: 'a host is listed twice',
-	E_NOUPDATE: 'nothing to update',
-};
+/** A Map, not an object: a server's err_code of "constructor" or "__proto__" must not find a member. */
+const textCodeMeaning: ReadonlyMap<string, string> = new Map([
+	['E_INVLDIP', 'the IP address is malformed'],
+	['E_INVLDINPUT', 'some input was not valid'],
+	['E_NOHOST', 'no such host'],
+	['E_INVLDHST', 'a host name is not valid'],
+	['E_DUPHST', 'a host is listed twice'],
+	['E_NOUPDATE', 'nothing to update'],
+]);
 
 function looksLikeHtml(body: string): boolean {
 	return /^\s*</.test(body);
@@ -173,6 +174,8 @@ export function decodeHostLines(body: string, ctx: DecodeContext): HostOutcome[]
 /** A finite number from a number or a decimal string; undefined otherwise. */
 export function coerceNumber(value: unknown): number | undefined {
 	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-	if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(value)) return Number(value);
-	return undefined;
+	if (typeof value !== 'string' || !/^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(value)) return undefined;
+	// The pattern admits "1e999", which Number() reads as Infinity: refuse it like any other non-number.
+	const number = Number(value);
+	return Number.isFinite(number) ? number : undefined;
 }

@@ -4,6 +4,8 @@
  * `JSON.parse` fails. Depth and size are bounded so hostile bodies cannot exhaust the stack.
  */
 
+import {quote} from '../lib/validate.js';
+
 const maxDepth = 64;
 
 /** Thrown on a body that even the tolerant reading cannot make sense of. */
@@ -81,7 +83,7 @@ export function parseLaxJson(text: string): unknown {
 		if (word === 'false') return false;
 		if (word === 'null') return null;
 		if (numberPattern.test(word)) return Number(word);
-		return fail(`unexpected word ${JSON.stringify(word.slice(0, 20))}`);
+		return fail(`unexpected word ${quote(word, 20)}`);
 	};
 
 	const readObject = (depth: number): Record<string, unknown> => {

@@ -6,7 +6,14 @@
 import {FlarewatchError} from '../errors.js';
 import type {CacheLevel, DnsRecord, SecurityLevel, StatsInterval, ThreatScore, Visitor, VisitorClass, ZoneRef, ZoneStats} from '../backend.js';
 import {statsIntervals} from '../backend.js';
+import {scrub} from '../lib/secret.js';
+import {quote} from '../lib/validate.js';
 import {coerceNumber, excerptOf, isRecord, type DecodeContext} from './decode.js';
+
+/** `base[key]` for a message, with a key from the wire: secret-free, bounded and printable (see `quote`). */
+function member(ctx: DecodeContext, base: string, key: string): string {
+	return `${base}[${quote(scrub(key, ctx.secrets))}]`;
+}
 
 function shapeFailure(ctx: DecodeContext, path: string, expected: string, value: unknown): FlarewatchError {
 	let shown: string;
@@ -103,11 +110,20 @@ export function decodeStats(ctx: DecodeContext, response: unknown): ZoneStats {
 export function decodeZoneCheck(ctx: DecodeContext, response: unknown, asked: readonly string[]): ZoneRef[] {
 	const zones = object(ctx, object(ctx, response, 'response').zones, 'response.zones');
 	const byName = new Map<string, number>();
-	for (const [key, value] of Object.entries(zones)) byName.set(key.trim().toLowerCase(), number(ctx, value, `response.zones[${JSON.stringify(key.trim())}]`));
+	for (const [key, value] of Object.entries(zones)) byName.set(key.trim().toLowerCase(), number(ctx, value, member(ctx, 'response.zones', key.trim())));
 	return asked.map(name => ({name, zid: byName.get(name.toLowerCase()) ?? 0}));
 }
 
-const classes: Record<string, VisitorClass> = {regular: 'regular', crawler: 'crawler', threat: 'threat', r: 'regular', s: 'crawler', c: 'crawler', t: 'threat'};
+/** A Map, not an object: a classification of "constructor" or "__proto__" must not find a member. */
+const classes: ReadonlyMap<string, VisitorClass> = new Map([
+	['regular', 'regular'],
+	['crawler', 'crawler'],
+	['threat', 'threat'],
+	['r', 'regular'],
+	['s', 'crawler'],
+	['c', 'crawler'],
+	['t', 'threat'],
+]);
 
 /** `zone_ips`: `response.ips`. */
 export function decodeVisitors(ctx: DecodeContext, response: unknown): Visitor[] {
@@ -115,7 +131,7 @@ export function decodeVisitors(ctx: DecodeContext, response: unknown): Visitor[]
 	return ips.map((entry, index) => {
 		const path = `response.ips[${index}]`;
 		const ip = object(ctx, entry, path);
-		const classification = classes[string(ctx, ip.classification, `${path}.classification`).toLowerCase()];
+		const classification = classes.get(string(ctx, ip.classification, `${path}.classification`).toLowerCase());
 		if (!classification) throw shapeFailure(ctx, `${path}.classification`, 'regular, crawler or threat', ip.classification);
 		const latitude = optionalNumber(ip.latitude);
 		const longitude = optionalNumber(ip.longitude);
@@ -132,10 +148,10 @@ export function decodeVisitors(ctx: DecodeContext, response: unknown): Visitor[]
 export function decodeLookup(ctx: DecodeContext, response: unknown, ip: string): ThreatScore {
 	const answer = object(ctx, response, 'response');
 	const entries = Object.entries(answer);
-	const value = answer[ip] ?? (entries.length === 1 ? entries[0]![1] : undefined);
-	const text = string(ctx, value, `response[${JSON.stringify(ip)}]`);
+	const value = (Object.hasOwn(answer, ip) ? answer[ip] : undefined) ?? (entries.length === 1 ? entries[0]![1] : undefined);
+	const text = string(ctx, value, member(ctx, 'response', ip));
 	const match = /^\s*([A-Za-z]+)\s*:\s*(-?\d+(?:\.\d+)?)\s*$/.exec(text);
-	if (!match) throw shapeFailure(ctx, `response[${JSON.stringify(ip)}]`, 'KIND:score', value);
+	if (!match) throw shapeFailure(ctx, member(ctx, 'response', ip), 'KIND:score', value);
 	return {ip, kind: match[1]!.toUpperCase(), score: Number(match[2])};
 }
 

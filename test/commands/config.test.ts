@@ -101,3 +101,11 @@ describe('configuration', () => {
 		expect(usageFailure(() => loadConfig({argv: ['--config', '/c.json'], env: {}, ...files({'/c.json': {text: '{"readOnly": "yes"}'}})})).field).toBe('readOnly');
 	});
 });
+
+describe('parseConfigArgs and object members', () => {
+	it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf'])('%s is an ordinary argument', word => {
+		const {flags, rest} = parseConfigArgs([word, 'example.org']);
+		expect(rest).toEqual([word, 'example.org']);
+		expect(flags.zones).toEqual([]);
+	});
+});
