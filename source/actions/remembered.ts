@@ -71,3 +71,22 @@ function parseLockdown(raw: unknown): LockdownRecord | undefined {
 	const previousLevel = securityLevels.find(candidate => candidate === record.previousLevel);
 	return {previousLevel, bannedIps: record.bannedIps.filter((ip): ip is string => typeof ip === 'string'), at: record.at};
 }
+
+/** What the console needs of the remembered state: RememberedStore on disk, or memory only (tests). */
+export interface Remembered {
+	zone(name: string): ZoneMemory;
+	update(name: string, change: (memory: ZoneMemory) => ZoneMemory): void;
+}
+
+/** Remembers for this run only. */
+export class MemoryRemembered implements Remembered {
+	private readonly zones = new Map<string, ZoneMemory>();
+
+	zone(name: string): ZoneMemory {
+		return this.zones.get(name) ?? {};
+	}
+
+	update(name: string, change: (memory: ZoneMemory) => ZoneMemory): void {
+		this.zones.set(name, change({...this.zone(name)}));
+	}
+}

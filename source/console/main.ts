@@ -2,6 +2,9 @@
  * `flarewatch [flags]`: the console. Parses its flags and the configuration, refuses a
  * non-terminal stdout, connects (account or demo), and runs until the operator quits.
  */
+import {auditLogPath, FileAuditLog} from '../actions/audit-log.js';
+import {createGuard, type NeverBanGuard} from '../actions/guard.js';
+import {MemoryRemembered, RememberedStore, rememberedStatePath} from '../actions/remembered.js';
 import type {ProcessIo} from '../cli.js';
 import {hasCredentials, loadConfig, type Config} from '../config.js';
 import {isFlarewatchError} from '../errors.js';
@@ -16,6 +19,7 @@ export const notTerminalHint = 'flarewatch: the console needs a terminal; in scr
 export async function consoleMain(argv: string[], io: ProcessIo): Promise<number> {
 	let args: ConsoleArgs;
 	let config: Config;
+	let guard: NeverBanGuard;
 	try {
 		args = parseConsoleArgs(argv);
 		if (args.help) {
@@ -28,10 +32,13 @@ export async function consoleMain(argv: string[], io: ProcessIo): Promise<number
 			io.stderr.write(`flarewatch: unknown argument ${JSON.stringify(loaded.rest[0])}; see flarewatch --help.\n`);
 			return 2;
 		}
+		guard = createGuard(config.neverBan, io.env);
 	} catch (error) {
-		if (!isFlarewatchError(error)) throw error;
-		io.stderr.write(`flarewatch: ${error.message}\n`);
-		return 2;
+		if (isFlarewatchError(error) || (error instanceof Error && error.message.startsWith('--never-ban'))) {
+			io.stderr.write(`flarewatch: ${error.message}\n`);
+			return 2;
+		}
+		throw error;
 	}
 	// Both ends must be a terminal: keys are read in raw mode, which a pipe on stdin cannot do.
 	if (!io.stdout.isTTY || !io.stdin.isTTY) {
@@ -47,6 +54,15 @@ export async function consoleMain(argv: string[], io: ProcessIo): Promise<number
 		io.stderr.write(`flarewatch: ${error.message}\n`);
 		return 2;
 	}
+	const auditFile = auditLogPath(io.env);
+	const startedAt = new Date();
+	// The audit log is made before the monitor that shows its failures: reach the monitor through a box.
+	const monitorRef: {current?: {say(level: 'warn', text: string): void}} = {};
+	const audit = new FileAuditLog(
+		auditFile,
+		connection.secrets.map(secret => secret.reveal()),
+		message => monitorRef.current?.say('warn', message),
+	);
 	const monitor = createMonitor({
 		backend: connection.backend,
 		clock: new RealClock(),
@@ -55,7 +71,13 @@ export async function consoleMain(argv: string[], io: ProcessIo): Promise<number
 		demo: connection.demo,
 		readOnly: config.readOnly,
 		visitorQuery: {hours: 1, geo: args.geo},
+		audit,
+		guard,
+		// The demo's emulator starts afresh each run: remembering its lockdowns would offer to undo ones that never happened there.
+		remembered: connection.demo ? new MemoryRemembered() : new RememberedStore(rememberedStatePath(auditFile)),
+		session: `${process.pid}@${startedAt.toISOString()}`,
 	});
+	monitorRef.current = monitor;
 	for (const warning of config.configWarnings) monitor.say('warn', warning);
 	try {
 		return await runConsole({monitor, stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, signals: process, env: io.env, secrets: connection.secrets});

@@ -34,10 +34,12 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	});
 	let crashNote: string | undefined;
 
-	const end = (code: number): void => {
+	const end = (code: number, reason: string): void => {
 		if (settled) return;
 		settled = true;
 		monitor.stop();
+		// Actions sent without an answer yet are audited as outcome unknown, never silently lost.
+		monitor.actions.abandon(reason);
 		try {
 			instance?.unmount();
 		} catch {
@@ -51,18 +53,18 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 		screen.leave();
 		const path = writeCrashReport(error, options.env, options.secrets);
 		crashNote = `flarewatch: an unexpected error stopped the console${path ? `; a report is in ${path}` : ''}.\n`;
-		end(crashExitCode);
+		end(crashExitCode, 'the console crashed');
 	};
 
 	screen.enter();
 	screen.guard(options.signals, (reason: ExitReason) => {
-		if (reason.kind === 'signal') end(signalExitCodes[reason.signal]);
+		if (reason.kind === 'signal') end(signalExitCodes[reason.signal], `${reason.signal} received`);
 		else crash(reason.error);
 	});
 	try {
-		instance = renderConsole({monitor, stdout, stdin, stderr, onQuit: () => end(0)});
+		instance = renderConsole({monitor, stdout, stdin, stderr, onQuit: () => end(0, 'the operator quit')});
 		instance.waitUntilExit().then(
-			() => end(0),
+			() => end(0, 'the console ended'),
 			(error: unknown) => crash(error),
 		);
 		monitor.start().catch(crash);

@@ -4,8 +4,12 @@
  * poller: it dispatches `call` events into the same ledger, so actions and polls share one budget,
  * and it may spend the reserve that the poller never touches.
  */
+import {MemoryAuditLog, type AuditSink} from '../actions/audit-log.js';
+import {createGuard, type NeverBanGuard} from '../actions/guard.js';
+import {MemoryRemembered, type Remembered} from '../actions/remembered.js';
 import type {Backend, VisitorQuery} from '../backend.js';
 import type {Clock} from '../lib/clock.js';
+import {createActions, type Actions, type ActionsHandle} from './actions.js';
 import type {BudgetPolicy} from './budget.js';
 import {Poller, type CommandOutcome} from './poller.js';
 import {reduce, type MonitorEvent} from './reduce.js';
@@ -20,6 +24,16 @@ export interface MonitorOptions {
 	readOnly?: boolean;
 	visitorQuery?: VisitorQuery;
 	tickMs?: number;
+	/** Where actions are audited (default: memory only, for tests). */
+	audit?: AuditSink;
+	/** The never-ban guard (default: nobody guarded). */
+	guard?: NeverBanGuard;
+	/** What survives a restart (default: memory only). */
+	remembered?: Remembered;
+	/** Identifies this run in the audit log. */
+	session?: string;
+	/** Wait before the one automatic retry of an idempotent action. */
+	retryDelayMs?: number;
 }
 
 /** What the UI may do: read and subscribe to state, and ask for the operator's commands. */
@@ -31,11 +45,14 @@ export interface MonitorHandle {
 	nextZone(): CommandOutcome;
 	/** Shows a line in the status bar (for UI-side refusals). */
 	say(level: 'info' | 'warn' | 'error', text: string): void;
+	/** The operator's actions: queue, retry, DNS records, lockdown. */
+	readonly actions: ActionsHandle;
 }
 
 export interface Monitor extends MonitorHandle {
 	readonly store: Store<MonitorState, MonitorEvent>;
 	readonly poller: Poller;
+	readonly actions: Actions;
 	start(): Promise<void>;
 	stop(): void;
 }
@@ -53,9 +70,21 @@ export function createMonitor(options: MonitorOptions): Monitor {
 		}),
 	);
 	const poller = new Poller({backend: options.backend, clock: options.clock, store, visitorQuery: options.visitorQuery, tickMs: options.tickMs});
+	const actions = createActions({
+		backend: options.backend,
+		clock: options.clock,
+		store,
+		audit: options.audit ?? new MemoryAuditLog(),
+		guard: options.guard ?? createGuard([], {}),
+		remembered: options.remembered ?? new MemoryRemembered(),
+		session: options.session ?? `${process.pid}-${new Date(options.clock.now()).toISOString()}`,
+		readOnly: options.readOnly ?? false,
+		retryDelayMs: options.retryDelayMs,
+	});
 	return {
 		store,
 		poller,
+		actions,
 		getState: store.getState,
 		subscribe: store.subscribe,
 		start: () => poller.start(),

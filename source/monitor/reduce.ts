@@ -2,8 +2,10 @@
  * Events and the pure reducer of the monitor's state. The poller dispatches what happened; the
  * reducer decides what it means for the state; nothing here does I/O or reads the time.
  */
-import type {ThreatScore, Visitor, ZoneRef, ZoneStats} from '../backend.js';
+import type {ActionEntry} from '../actions/types.js';
+import type {DnsRecord, ThreatScore, Visitor, ZoneRef, ZoneStats} from '../backend.js';
 import {recordCall, type ServerCallsLeft} from './budget.js';
+import {applyActionDone, overlaySettings} from './reduce-actions.js';
 import {scoreCapacity, type MonitorMessage, type MonitorState, type PollFailure, type ZoneState} from './store.js';
 
 export type MonitorEvent =
@@ -23,7 +25,14 @@ export type MonitorEvent =
 	| {type: 'resume'; at: number}
 	| {type: 'select-zone'; zone: number}
 	| {type: 'message'; message: MonitorMessage}
-	| {type: 'score'; zone: number; score: ThreatScore};
+	| {type: 'score'; zone: number; score: ThreatScore}
+	/** The action queue's list changed (the Log view shows it). */
+	| {type: 'actions'; entries: readonly ActionEntry[]}
+	/** An action succeeded: show its effect without waiting for the next poll. */
+	| {type: 'action-done'; entry: ActionEntry; at: number}
+	| {type: 'records-loading'; zone: string}
+	| {type: 'records-loaded'; zone: string; records: readonly DnsRecord[]}
+	| {type: 'records-failed'; zone: string; message: string};
 
 function updateZone(state: MonitorState, index: number, update: (zone: ZoneState) => ZoneState): MonitorState {
 	const current = state.zones[index];
@@ -44,7 +53,9 @@ export function sortByHits(visitors: readonly Visitor[]): readonly Visitor[] {
 
 function finishPoll(state: MonitorState, event: Extract<MonitorEvent, {type: 'poll-finished'}>): MonitorState {
 	let next = updateZone(state, event.zone, zone => {
-		const stats = event.stats ?? zone.stats;
+		// An action answered after this poll started: its effect stands until a later poll confirms it.
+		const applied = zone.applied && event.at < zone.applied.at ? zone.applied : undefined;
+		const stats = overlaySettings(event.stats ?? zone.stats, applied);
 		const threatRows = event.visitors ? sortByHits(event.visitors) : zone.threatRows;
 		let history = zone.history;
 		if (event.stats || event.visitors) {
@@ -69,6 +80,7 @@ function finishPoll(state: MonitorState, event: Extract<MonitorEvent, {type: 'po
 		return {
 			...zone,
 			stats,
+			applied,
 			threatRows,
 			history,
 			lastPollAt: event.at,
@@ -82,6 +94,8 @@ function finishPoll(state: MonitorState, event: Extract<MonitorEvent, {type: 'po
 		next = withMessage(next, {at: event.at, level: 'error', text: event.failure.message});
 	} else {
 		next = {...next, failure: undefined, failures: 0, rateLimitedUntil: undefined};
+		// Fresh data under the old red failure would read as a current failure: say it recovered.
+		if (state.failures > 0) next = withMessage(next, {at: event.at, level: 'info', text: 'Polling recovered: the data is current again'});
 	}
 	return next;
 }
@@ -138,5 +152,19 @@ export function reduce(state: MonitorState, event: MonitorEvent): MonitorState {
 				while (scores.size > scoreCapacity) scores.delete(scores.keys().next().value as string);
 				return {...zone, scores};
 			});
+		case 'actions':
+			return {...state, actions: event.entries};
+		case 'action-done':
+			return applyActionDone(state, event.entry, event.at);
+		case 'records-loading':
+			return updateRecords(state, event.zone, zone => ({...zone, recordsStatus: {loading: true}}));
+		case 'records-loaded':
+			return updateRecords(state, event.zone, zone => ({...zone, records: event.records, recordsStatus: {loading: false}}));
+		case 'records-failed':
+			return updateRecords(state, event.zone, zone => ({...zone, recordsStatus: {loading: false, error: event.message}}));
 	}
+}
+
+function updateRecords(state: MonitorState, name: string, update: (zone: ZoneState) => ZoneState): MonitorState {
+	return updateZone(state, state.zones.findIndex(zone => zone.name === name), update);
 }

@@ -68,6 +68,8 @@ export interface ThreatRowView {
 	geo?: string;
 	/** "BAD:11" once looked up. */
 	score?: string;
+	/** The access rule this console set for the IP. */
+	rule?: 'ban' | 'wl';
 }
 
 const intervalLabels: Record<number, string> = {10: 'last year', 20: 'last 30 d', 30: 'last 7 d', 40: 'a day ago, 24 h', 100: 'last 24 h', 110: 'last 12 h', 120: 'last 6 h'};
@@ -75,7 +77,10 @@ const intervalLabels: Record<number, string> = {10: 'last year', 20: 'last 30 d'
 export function selectHeader(state: MonitorState): HeaderView {
 	const zone = state.zones[state.activeZone];
 	const stats = zone?.stats;
-	const devSeconds = stats ? stats.devModeUntil - Math.floor(state.now / 1000) : 0;
+	// expires_on is on the server's clock: count down on it (our clock plus the skew the last poll saw).
+	const sample = zone?.history.last();
+	const skew = sample ? sample.serverTime - sample.at : 0;
+	const devSeconds = stats ? stats.devModeUntil - Math.floor((state.now + skew) / 1000) : 0;
 	return {
 		zoneName: zone?.name ?? '',
 		zonePosition: state.zones.length > 1 ? `${state.activeZone + 1}/${state.zones.length}` : undefined,
@@ -162,7 +167,7 @@ export function filterThreatRows(rows: readonly Visitor[], classFilter: ClassFil
 }
 
 /** One visible row, with its geo and looked-up score. */
-export function threatRowView(row: Visitor, scores: ReadonlyMap<string, {kind: string; score: number}>): ThreatRowView {
+export function threatRowView(row: Visitor, scores: ReadonlyMap<string, {kind: string; score: number}>, rules?: ReadonlyMap<string, 'ban' | 'wl'>): ThreatRowView {
 	const score = scores.get(row.ip);
 	const hasGeo = row.latitude !== undefined && row.longitude !== undefined && !(row.latitude === 0 && row.longitude === 0);
 	return {
@@ -171,5 +176,6 @@ export function threatRowView(row: Visitor, scores: ReadonlyMap<string, {kind: s
 		hits: row.hits,
 		geo: hasGeo ? `${row.latitude?.toFixed(1)},${row.longitude?.toFixed(1)}` : undefined,
 		score: score ? `${score.kind}:${score.score}` : undefined,
+		rule: rules?.get(row.ip),
 	};
 }

@@ -2,7 +2,8 @@
  * The monitor's state: one plain, immutable value, changed only by `reduce` (reduce.ts) and read by
  * the UI through selectors (select.ts). Every history in it is a bounded RingBuffer.
  */
-import type {StatsInterval, ThreatScore, Visitor, ZoneStats} from '../backend.js';
+import type {ActionEntry} from '../actions/types.js';
+import type {DnsRecord, StatsInterval, ThreatScore, Visitor, ZoneStats} from '../backend.js';
 import type {FailureKind} from '../errors.js';
 import {RingBuffer} from '../lib/ring-buffer.js';
 import type {BudgetPolicy, ServerCallsLeft} from './budget.js';
@@ -40,6 +41,29 @@ export interface ZoneState {
 	lastFailure?: PollFailure;
 	/** Threat scores looked up this session, by IP. */
 	scores: ReadonlyMap<string, ThreatScore>;
+	/** Settings an action changed, laid over the stats until a poll started after the action confirms them. */
+	applied?: AppliedSettings;
+	/** The DNS records from `rec_load_all` (undefined until the DNS view asks for them). */
+	records?: readonly DnsRecord[];
+	/** Loading, or why loading failed, for the DNS view. */
+	recordsStatus?: {loading: boolean; error?: string};
+	/** Epoch ms from when the next purge is allowed (the API's cooldown). */
+	purgeAllowedAt?: number;
+	/** Epoch ms of this session's snapshot request (zone_grab is allowed once a day). */
+	lastGrabAt?: number;
+}
+
+/**
+ * What a successful action told us about the zone, shown at once. A poll that started before the action
+ * answered may still report the old value; the overlay stays until a poll started after it.
+ */
+export interface AppliedSettings {
+	at: number;
+	securityLevel?: ZoneStats['securityLevel'];
+	securityLabel?: string;
+	devModeUntil?: number;
+	cacheLevel?: ZoneStats['cacheLevel'];
+	ipv6?: boolean;
 }
 
 /** A failed poll, as the status line explains it. */
@@ -83,6 +107,10 @@ export interface MonitorState {
 	demo: boolean;
 	readOnly: boolean;
 	endpointLabel: string;
+	/** Access rules (account-wide in v1) this console set or cleared this session, by IP. */
+	rules: ReadonlyMap<string, 'ban' | 'wl'>;
+	/** Every action of the session, for the Log view (the queue's list). */
+	actions: readonly ActionEntry[];
 }
 
 /** Points kept per zone: more than the widest chart needs. */
@@ -126,6 +154,8 @@ export function initialState(options: InitialStateOptions): MonitorState {
 		demo: options.demo ?? false,
 		readOnly: options.readOnly ?? false,
 		endpointLabel: options.endpointLabel ?? '',
+		rules: new Map(),
+		actions: [],
 	};
 }
 

@@ -5,12 +5,19 @@
  * pass any size).
  */
 import {Box, useInput} from 'ink';
-import {useCallback, useMemo, useRef, useState, useSyncExternalStore} from 'react';
-import type {Visitor} from '../backend.js';
+import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
+import type {DnsRecord, Visitor} from '../backend.js';
 import type {MonitorHandle} from '../monitor/monitor.js';
 import {filterThreatRows, selectHeader, selectStats, selectStatus, selectTraffic, threatRowView} from '../monitor/select.js';
 import {pointsFor} from './chart.js';
+import {answerDialog, runPalette, startAction, type ActionContext} from './operator-actions.js';
+import {ConfirmDialog} from './dialogs/confirm-dialog.js';
 import {HelpDialog} from './dialogs/help-dialog.js';
+import {LevelPicker} from './dialogs/level-picker.js';
+import {RecordFormDialog} from './dialogs/record-form-dialog.js';
+import {DnsPane} from './panes/dns-pane.js';
+import {LogPane} from './panes/log-pane.js';
+import {PaletteLine} from './panes/palette-line.js';
 import {keyToCommand, type Command, type KeyPress} from './keymap.js';
 import {computeLayout, type TerminalSize} from './layout.js';
 import {HeaderPane} from './panes/header-pane.js';
@@ -31,6 +38,9 @@ export interface AppProps {
 }
 
 const noRows: readonly Visitor[] = [];
+const noRecords: readonly DnsRecord[] = [];
+/** Keys that arrive inside a burst of typed characters. */
+const burstKeys: Record<string, KeyPress> = {'\t': {tab: true}, '\r': {return: true}, '\u007f': {backspace: true}, '\b': {backspace: true}};
 
 export function App({monitor, size, onQuit, initialUi}: AppProps) {
 	const state = useSyncExternalStore(monitor.subscribe, monitor.getState, monitor.getState);
@@ -43,6 +53,16 @@ export function App({monitor, size, onQuit, initialUi}: AppProps) {
 	const selected = selectionIndex(ui, rows);
 	const shown = visibleWindow(selected, rows.length, layout.threats.visibleRows);
 	const quitting = useRef(false);
+	const records = zone?.records ?? noRecords;
+	const dnsIndex = Math.min(ui.dnsIndex, Math.max(0, records.length - 1));
+	const logIndex = Math.min(ui.logIndex, Math.max(0, state.actions.length - 1));
+
+	// The DNS view loads the zone's records once (one rec_load_all); r reloads them.
+	const zoneRef = zone && zone.zid !== 0 && state.startup.phase === 'ready' ? zone : undefined;
+	const needsRecords = ui.view === 'dns' && zoneRef !== undefined && zoneRef.records === undefined && !zoneRef.recordsStatus;
+	useEffect(() => {
+		if (needsRecords && zoneRef) monitor.actions.loadRecords({name: zoneRef.name, zid: zoneRef.zid});
+	}, [needsRecords, zoneRef, monitor]);
 
 	const quit = useCallback(() => {
 		if (quitting.current) return;
@@ -56,11 +76,35 @@ export function App({monitor, size, onQuit, initialUi}: AppProps) {
 
 	/** Carries out one command and returns the UI state after it. */
 	const perform = (command: Command, current: UiState): UiState => {
+		const latest = monitor.getState();
+		const context: ActionContext = {
+			monitor,
+			state: latest,
+			row: rows[selectionIndex(current, rows)],
+			record: records[Math.min(current.dnsIndex, records.length - 1)],
+			entry: latest.actions[Math.min(current.logIndex, latest.actions.length - 1)],
+			quit,
+		};
 		switch (command.type) {
 			case 'quit':
 				quit();
 				return current;
+			case 'action':
+				return startAction(current, command.action, context);
+			case 'dialog-yes':
+			case 'dialog-no':
+			case 'dialog-enter':
+			case 'dialog-focus':
+			case 'dialog-move':
+			case 'form-input':
+				return answerDialog(current, command, context);
+			case 'palette-run':
+				return runPalette(current, context);
 			case 'refresh':
+				if (current.view === 'dns' && zoneRef) {
+					monitor.actions.loadRecords({name: zoneRef.name, zid: zoneRef.zid});
+					return current;
+				}
 				monitor.refreshNow();
 				return current;
 			case 'toggle-pause':
@@ -70,7 +114,7 @@ export function App({monitor, size, onQuit, initialUi}: AppProps) {
 				monitor.nextZone();
 				return current;
 			default:
-				return applyUiCommand(current, command, rows, layout.threats.visibleRows);
+				return applyUiCommand(current, command, rows, layout.threats.visibleRows, {dns: records.length, log: monitor.getState().actions.length});
 		}
 	};
 
@@ -78,9 +122,12 @@ export function App({monitor, size, onQuit, initialUi}: AppProps) {
 		let current = uiRef.current;
 		// Ink hands over plain characters typed in a burst as one string ("jjj"): split them into
 		// keys, so that a fast typist or a slow link loses nothing. Escape sequences come one by one.
-		const keys: Array<[string, KeyPress]> = input.length > 1 && keyMode(current) !== 'filter' && !key.ctrl && !key.meta ? [...input].map(char => [char === '\t' ? '' : char, {tab: char === '\t'}]) : [[input, key]];
+		const typing = ['filter', 'palette', 'form'].includes(keyMode(current));
+		// A burst may also end in Enter (":ban 1.2.3.4⏎" typed fast): split it, Enter and Tab as keys.
+		const split = input.length > 1 && !key.ctrl && !key.meta && (!typing || /[\r\t\u007f\b]/.test(input));
+		const keys: Array<[string, KeyPress]> = split ? [...input].map(char => [/[\r\t\u007f\b]/.test(char) ? '' : char, burstKeys[char] ?? {}]) : [[input, key]];
 		for (const [char, press] of keys) {
-			const command = keyToCommand(char, press, keyMode(current));
+			const command = keyToCommand(char, press, keyMode(current), current.view);
 			if (command) current = perform(command, current);
 		}
 		if (current !== uiRef.current) {
@@ -92,23 +139,47 @@ export function App({monitor, size, onQuit, initialUi}: AppProps) {
 	const header = selectHeader(state);
 	const status = selectStatus(state);
 	let body;
-	if (ui.overlay === 'help') {
-		body = <HelpDialog width={layout.width} height={layout.body.height} />;
+	// A dialog takes the body: Ink cannot clip a fixed-height view under it reliably (rows bled into the
+	// status line when tried), and a confirmation repeats what it is about (IP, class, hits, score).
+	const dialog = ui.dialog;
+	let dialogElement;
+	if (dialog?.kind === 'confirm') {
+		dialogElement = <ConfirmDialog title={dialog.title} lines={dialog.lines} tone={dialog.tone} confirmLabel={dialog.confirmLabel} focus={dialog.focus} width={layout.width} height={layout.body.height} />;
+	} else if (dialog?.kind === 'level') {
+		dialogElement = <LevelPicker zoneName={dialog.zone.name} current={dialog.current} cursor={dialog.cursor} width={layout.width} />;
+	} else if (dialog?.kind === 'form') {
+		dialogElement = <RecordFormDialog form={dialog.form} width={layout.width} />;
+	}
+	if (dialogElement) {
+		body = dialogElement;
+	} else if (ui.overlay !== 'none') {
+		body = <HelpDialog width={layout.width} height={layout.body.height} page={ui.overlay === 'help' ? 'keys' : 'palette'} />;
 	} else if (state.startup.phase === 'connecting') {
 		body = <MessagePane title={`Connecting to ${state.endpointLabel}…`} lines={['Checking the zones (one zone_check call).']} width={layout.width} height={layout.body.height} />;
 	} else if (state.startup.phase === 'failed') {
 		body = <MessagePane tone="error" title="Cannot start the console" lines={[state.startup.message, '', 'r retries · q quits']} width={layout.width} height={layout.body.height} />;
 	} else if (ui.view === 'dns') {
-		body = <MessagePane title="DNS records" lines={['The DNS editor arrives with the console actions (issue 5).']} width={layout.width} height={layout.body.height} />;
+		body = (
+			<DnsPane
+				zoneName={zone?.name ?? ''}
+				records={zone?.records}
+				loading={zone?.recordsStatus?.loading ?? false}
+				error={zone?.recordsStatus?.error}
+				selected={dnsIndex}
+				readOnly={state.readOnly}
+				width={layout.width}
+				height={layout.body.height}
+			/>
+		);
 	} else if (ui.view === 'log') {
 		const lines = state.messages
 			.latest(Math.max(0, layout.body.height - 1))
 			.map(message => `${new Date(message.at).toISOString().slice(11, 19)} ${message.level.padEnd(5)} ${message.text}`);
-		body = <MessagePane title="Log (this session)" lines={lines} width={layout.width} height={layout.body.height} />;
+		body = <LogPane entries={state.actions} selected={logIndex} messages={lines} width={layout.width} height={layout.body.height} />;
 	} else {
 		const traffic = selectTraffic(state, pointsFor(layout.traffic.chartWidth));
 		const scores = zone?.scores ?? new Map();
-		const visible = rows.slice(shown.start, shown.end).map(row => threatRowView(row, scores));
+		const visible = rows.slice(shown.start, shown.end).map(row => threatRowView(row, scores, state.rules));
 		body = (
 			<Box flexDirection="column" height={layout.body.height}>
 				<Box height={layout.traffic.height} overflow="hidden">
@@ -136,10 +207,10 @@ export function App({monitor, size, onQuit, initialUi}: AppProps) {
 	return (
 		<Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
 			<HeaderPane header={header} view={ui.view} paused={state.paused} width={layout.width} />
-			<Box height={layout.body.height} overflow="hidden">
+			<Box height={layout.body.height} overflow="hidden" alignItems="flex-start">
 				{body}
 			</Box>
-			<StatusPane status={status} width={layout.width} />
+			{ui.palette === undefined ? <StatusPane status={status} width={layout.width} /> : <PaletteLine text={ui.palette} width={layout.width} />}
 		</Box>
 	);
 }

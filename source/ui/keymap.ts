@@ -1,12 +1,16 @@
 /**
- * Keys to commands, as a pure function of the key and the mode, so every binding is testable
+ * Keys to commands, as a pure function of the key, the mode and the view, so every binding is testable
  * without a terminal and the help overlay is generated from the same table.
  */
+import type {DialogCommand} from './dialog-state.js';
+import type {ViewName} from './ui-state.js';
 
 /** The subset of Ink's `Key` the console reads. */
 export interface KeyPress {
 	upArrow?: boolean;
 	downArrow?: boolean;
+	leftArrow?: boolean;
+	rightArrow?: boolean;
 	pageUp?: boolean;
 	pageDown?: boolean;
 	home?: boolean;
@@ -19,6 +23,27 @@ export interface KeyPress {
 	backspace?: boolean;
 	delete?: boolean;
 }
+
+/** An operator action a key asks for; the App turns it into a dialog (or a refusal in read-only mode). */
+export type ActionKey =
+	| 'security-picker'
+	| 'attack-toggle'
+	| 'dev-toggle'
+	| 'cache-toggle'
+	| 'purge'
+	| 'ipv6-toggle'
+	| 'snapshot'
+	| 'ban'
+	| 'whitelist'
+	| 'clear-rule'
+	| 'lookup'
+	| 'lockdown'
+	| 'dns-add'
+	| 'dns-edit'
+	| 'dns-proxied'
+	| 'dns-delete'
+	| 'dns-update-ip'
+	| 'retry';
 
 export type Command =
 	| {type: 'quit'}
@@ -36,10 +61,17 @@ export type Command =
 	| {type: 'next-view'; by: number}
 	| {type: 'next-zone'}
 	| {type: 'refresh'}
-	| {type: 'toggle-pause'};
+	| {type: 'toggle-pause'}
+	| {type: 'action'; action: ActionKey}
+	| {type: 'open-palette'}
+	| {type: 'palette-input'; text: string}
+	| {type: 'palette-backspace'}
+	| {type: 'palette-run'}
+	| {type: 'palette-cancel'}
+	| DialogCommand;
 
-/** What the keyboard is doing: normal keys, typing a filter, or an overlay open. */
-export type KeyMode = 'normal' | 'filter' | 'help';
+/** What the keyboard is doing: normal keys, typing a filter or a command, a dialog or an overlay open. */
+export type KeyMode = 'normal' | 'filter' | 'help' | 'dialog' | 'form' | 'palette';
 
 /** One line of the help overlay. */
 export interface KeyHelp {
@@ -49,22 +81,70 @@ export interface KeyHelp {
 
 /** Every key, as the help overlay and the README list them. */
 export const keyHelp: readonly KeyHelp[] = [
-	{keys: 'j / k, ↓ / ↑', description: 'move the highlight in the threat list'},
-	{keys: 'PgDn / PgUp', description: 'move a page; g / G first / last row'},
-	{keys: 'f', description: 'cycle the class filter: all, threat, crawler, regular'},
-	{keys: '/', description: 'filter by text (Enter keeps it, Esc clears it)'},
-	{keys: 'Tab / Shift-Tab', description: 'cycle views: Dashboard, DNS, Log'},
-	{keys: 'z', description: 'next zone'},
-	{keys: 'r', description: 'refresh now (refused if it would use the reserve)'},
-	{keys: 'p', description: 'pause / resume polling'},
-	{keys: '?', description: 'this help'},
-	{keys: 'Esc', description: 'close the overlay, or clear the text filter'},
-	{keys: 'q, Ctrl-C', description: 'quit'},
+	{keys: 'j / k, ↓ / ↑', description: 'move the highlight'},
+	{keys: 'PgDn / PgUp', description: 'a page; g or Home / End: first / last row'},
+	{keys: 'f  /  /', description: 'class filter (all, threat, crawler, regular)  /  text filter'},
+	{keys: 'Tab / z', description: 'cycle views (Dashboard, DNS, Log) / next zone'},
+	{keys: 'r / p', description: 'refresh now (DNS view: reload records) / pause polling'},
+	{keys: 's', description: 'security level picker: help, high, med, low, eoff'},
+	{keys: 'U', description: "I'm Under Attack on; again: back to the level before"},
+	{keys: 'd', description: 'dev mode on / off (the header counts down)'},
+	{keys: 'c', description: 'cache level agg / basic'},
+	{keys: 'P', description: 'purge the whole cache (cooldown applies)'},
+	{keys: '6', description: 'IPv6 on / off'},
+	{keys: 'G', description: 'zone snapshot (once a day)'},
+	{keys: 'b / w / x', description: 'ban / whitelist / clear the rule of the highlighted IP'},
+	{keys: 'i', description: "look up the highlighted IP's threat score"},
+	{keys: 'L', description: 'lockdown, after a preview; L again undoes it'},
+	{keys: ':', description: 'command palette (:help lists its commands)'},
+	{keys: 'DNS  a / e', description: 'add / edit a record (A or CNAME)'},
+	{keys: 'DNS  o / x', description: 'toggle proxied / delete every record of the name'},
+	{keys: 'DNS  u', description: 'point A records of hosts at a new IP (DIUP)'},
+	{keys: 'Log  R', description: 'retry the highlighted failed action'},
+	{keys: 'in dialogs', description: 'y confirms; n or Esc cancels (focus starts on Cancel)'},
+	{keys: '? / Esc / q', description: 'this help / close / quit (also Ctrl-C)'},
 ];
 
-export function keyToCommand(input: string, key: KeyPress, mode: KeyMode): Command | undefined {
+const dashboardActions: Record<string, ActionKey> = {b: 'ban', w: 'whitelist', x: 'clear-rule', i: 'lookup'};
+const dnsActions: Record<string, ActionKey> = {a: 'dns-add', e: 'dns-edit', o: 'dns-proxied', x: 'dns-delete', u: 'dns-update-ip'};
+const logActions: Record<string, ActionKey> = {R: 'retry'};
+const everywhere: Record<string, ActionKey> = {s: 'security-picker', U: 'attack-toggle', d: 'dev-toggle', c: 'cache-toggle', P: 'purge', '6': 'ipv6-toggle', G: 'snapshot', L: 'lockdown'};
+
+function dialogKey(input: string, key: KeyPress): Command | undefined {
+	if (key.escape || input === 'n' || input === 'N') return {type: 'dialog-no'};
+	if (input === 'y' || input === 'Y') return {type: 'dialog-yes'};
+	if (key.return) return {type: 'dialog-enter'};
+	if (key.leftArrow || input === 'h') return {type: 'dialog-focus', by: -1};
+	if (key.rightArrow || key.tab || input === 'l') return {type: 'dialog-focus', by: 1};
+	if (key.upArrow || input === 'k') return {type: 'dialog-move', by: -1};
+	if (key.downArrow || input === 'j') return {type: 'dialog-move', by: 1};
+	return undefined;
+}
+
+function formKey(input: string, key: KeyPress): Command | undefined {
+	if (key.escape) return {type: 'dialog-no'};
+	if (key.return) return {type: 'dialog-enter'};
+	if (key.tab) return {type: 'form-input', input: {type: 'focus', by: key.shift ? -1 : 1}};
+	if (key.downArrow) return {type: 'form-input', input: {type: 'focus', by: 1}};
+	if (key.upArrow) return {type: 'form-input', input: {type: 'focus', by: -1}};
+	if (key.leftArrow || key.rightArrow) return {type: 'form-input', input: {type: 'switch'}};
+	if (key.backspace || key.delete) return {type: 'form-input', input: {type: 'backspace'}};
+	if (key.ctrl || input === '') return undefined;
+	return {type: 'form-input', input: {type: 'text', text: input}};
+}
+
+export function keyToCommand(input: string, key: KeyPress, mode: KeyMode, view: ViewName = 'dashboard'): Command | undefined {
 	// Ctrl-C always quits, whatever is open (Ink's own handler is off: exitOnCtrlC false).
 	if (key.ctrl && input === 'c') return {type: 'quit'};
+	if (mode === 'dialog') return dialogKey(input, key);
+	if (mode === 'form') return formKey(input, key);
+	if (mode === 'palette') {
+		if (key.escape) return {type: 'palette-cancel'};
+		if (key.return) return {type: 'palette-run'};
+		if (key.backspace || key.delete) return {type: 'palette-backspace'};
+		if (key.ctrl || key.tab || input === '') return undefined;
+		return {type: 'palette-input', text: input};
+	}
 	if (mode === 'filter') {
 		if (key.escape) return {type: 'filter-cancel'};
 		if (key.return) return {type: 'filter-accept'};
@@ -88,6 +168,9 @@ export function keyToCommand(input: string, key: KeyPress, mode: KeyMode): Comma
 	if (key.home) return {type: 'jump', to: 'first'};
 	if (key.end) return {type: 'jump', to: 'last'};
 	if (key.ctrl) return undefined;
+	const viewActions = view === 'dashboard' ? dashboardActions : view === 'dns' ? dnsActions : logActions;
+	const action = viewActions[input] ?? everywhere[input];
+	if (action) return {type: 'action', action};
 	switch (input) {
 		case 'q':
 			return {type: 'quit'};
@@ -97,12 +180,12 @@ export function keyToCommand(input: string, key: KeyPress, mode: KeyMode): Comma
 			return {type: 'move', by: -1};
 		case 'g':
 			return {type: 'jump', to: 'first'};
-		case 'G':
-			return {type: 'jump', to: 'last'};
 		case 'f':
 			return {type: 'cycle-class'};
 		case '/':
 			return {type: 'start-text-filter'};
+		case ':':
+			return {type: 'open-palette'};
 		case '?':
 			return {type: 'toggle-help'};
 		case 'z':

@@ -5,6 +5,7 @@
  */
 import type {Visitor} from '../backend.js';
 import {classFilters, type ClassFilter} from '../monitor/select.js';
+import type {Dialog} from './dialog-state.js';
 import type {Command, KeyMode} from './keymap.js';
 
 export type ViewName = 'dashboard' | 'dns' | 'log';
@@ -12,7 +13,7 @@ export const viewNames: readonly ViewName[] = ['dashboard', 'dns', 'log'];
 
 export interface UiState {
 	view: ViewName;
-	overlay: 'none' | 'help';
+	overlay: 'none' | 'help' | 'palette-help';
 	classFilter: ClassFilter;
 	textFilter: string;
 	/** True while the operator types after `/`. */
@@ -20,15 +21,25 @@ export interface UiState {
 	selectedIp?: string;
 	/** Where the highlight was, for when its IP leaves the list. */
 	selectedIndex: number;
+	/** The open dialog (confirmation, level picker, record form). */
+	dialog?: Dialog;
+	/** The `:` palette's text while it is open. */
+	palette?: string;
+	/** The highlighted row of the DNS view and of the Log view (the Log starts on its newest action). */
+	dnsIndex: number;
+	logIndex: number;
 }
 
-export const initialUiState: UiState = {view: 'dashboard', overlay: 'none', classFilter: 'all', textFilter: '', editingFilter: false, selectedIndex: 0};
+export const initialUiState: UiState = {view: 'dashboard', overlay: 'none', classFilter: 'all', textFilter: '', editingFilter: false, selectedIndex: 0, dnsIndex: 0, logIndex: Number.MAX_SAFE_INTEGER};
 
 /** The longest text filter accepted: a paste cannot grow it without bound. */
 export const maxFilterLength = 64;
 
 export function keyMode(ui: UiState): KeyMode {
-	if (ui.overlay === 'help') return 'help';
+	if (ui.dialog?.kind === 'form') return 'form';
+	if (ui.dialog) return 'dialog';
+	if (ui.palette !== undefined) return 'palette';
+	if (ui.overlay !== 'none') return 'help';
 	if (ui.editingFilter) return 'filter';
 	return 'normal';
 }
@@ -60,14 +71,19 @@ export function visibleWindow(index: number, count: number, height: number): {st
  * Applies a UI command. `rows` are the rows currently listed (after filters), `pageSize` the rows
  * visible. Commands that belong to the monitor (refresh, pause, zone, quit) leave the state alone.
  */
-export function applyUiCommand(ui: UiState, command: Command, rows: readonly Visitor[], pageSize: number): UiState {
+export function applyUiCommand(ui: UiState, command: Command, rows: readonly Visitor[], pageSize: number, counts: {dns: number; log: number} = {dns: 0, log: 0}): UiState {
 	const index = selectionIndex(ui, rows);
+	const clamp = (value: number, count: number) => Math.min(Math.max(0, value), Math.max(0, count - 1));
 	switch (command.type) {
 		case 'move':
+			if (ui.view === 'dns') return {...ui, dnsIndex: clamp(clamp(ui.dnsIndex, counts.dns) + command.by, counts.dns)};
+			if (ui.view === 'log') return {...ui, logIndex: clamp(clamp(ui.logIndex, counts.log) + command.by, counts.log)};
 			return select(ui, rows, index + command.by);
 		case 'page':
 			return select(ui, rows, index + command.by * Math.max(1, pageSize - 1));
 		case 'jump':
+			if (ui.view === 'dns') return {...ui, dnsIndex: command.to === 'first' ? 0 : clamp(counts.dns, counts.dns)};
+			if (ui.view === 'log') return {...ui, logIndex: command.to === 'first' ? 0 : clamp(counts.log, counts.log)};
 			return select(ui, rows, command.to === 'first' ? 0 : rows.length - 1);
 		case 'cycle-class': {
 			const next = classFilters[(classFilters.indexOf(ui.classFilter) + 1) % classFilters.length];
@@ -87,7 +103,15 @@ export function applyUiCommand(ui: UiState, command: Command, rows: readonly Vis
 		case 'filter-cancel':
 			return {...ui, editingFilter: false, textFilter: ''};
 		case 'toggle-help':
-			return {...ui, overlay: ui.overlay === 'help' ? 'none' : 'help'};
+			return {...ui, overlay: ui.overlay === 'none' ? 'help' : 'none'};
+		case 'open-palette':
+			return {...ui, palette: ''};
+		case 'palette-input':
+			return ui.palette === undefined ? ui : {...ui, palette: (ui.palette + command.text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')).slice(0, 1024)};
+		case 'palette-backspace':
+			return ui.palette === undefined ? ui : {...ui, palette: ui.palette.slice(0, -1)};
+		case 'palette-cancel':
+			return {...ui, palette: undefined};
 		case 'close-overlay':
 			if (ui.overlay !== 'none') return {...ui, overlay: 'none'};
 			if (ui.textFilter !== '') return {...ui, textFilter: ''};

@@ -41,7 +41,7 @@ describe('the console in a real terminal (built bin, --demo)', () => {
 		await app.waitFor(text => highlightedIp(text) === second, 'the highlight on the second row again');
 
 		app.press('?');
-		await app.waitFor(text => text.includes('Keys (Esc closes)') && text.includes('pause / resume polling'), 'the help overlay');
+		await app.waitFor(text => text.includes('Keys (Esc closes)') && text.includes('pause polling'), 'the help overlay');
 		app.press('\u001b');
 		await app.waitFor(text => !text.includes('Keys (Esc closes)') && ipRow.test(text), 'help to close');
 

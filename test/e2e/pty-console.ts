@@ -59,7 +59,7 @@ export class PtyConsole {
 	}
 
 	/** Waits until `test` holds for the screen, or fails with the screen in the message. */
-	async waitFor(test: (screen: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+	async waitFor(test: (screen: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			// xterm parses asynchronously: an empty write's callback runs after everything before it.

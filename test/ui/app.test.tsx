@@ -116,7 +116,7 @@ describe('App', () => {
 		view.stdin.write('?');
 		await tick();
 		expect(view.lastFrame()).toContain('Keys (Esc closes)');
-		expect(view.lastFrame()).toContain('pause / resume polling');
+		expect(view.lastFrame()).toContain('pause polling');
 		view.stdin.write('\u001b');
 		await tick();
 		expect(view.lastFrame()).not.toContain('Keys (Esc closes)');

@@ -157,7 +157,7 @@ describe('StatusPane', () => {
 
 describe('HelpDialog', () => {
 	it('lists every key', () => {
-		const {lastFrame} = render(<HelpDialog width={80} height={20} />);
+		const {lastFrame} = render(<HelpDialog width={100} height={26} />);
 		for (const entry of keyHelp) expect(lastFrame()).toContain(entry.description);
 	});
 });

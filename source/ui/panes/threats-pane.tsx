@@ -26,7 +26,8 @@ const classColors: Record<string, string> = {threat: 'redBright', crawler: 'blue
 /** Column widths for a pane width: marker, IP, class and hits always; score, then geo, when there is room. */
 export function threatColumns(width: number, longestIp = 15): {ip: number; cls: number; hits: number; geo: number; score: number} {
 	const hits = 7;
-	const cls = 8;
+	// Wide enough for the WHITELISTED badge that replaces the class once a rule is set.
+	const cls = 12;
 	// Two columns of gutter for the highlight marker (so it shows without colour too), one of space.
 	const ip = Math.max(7, Math.min(longestIp, width - 3 - cls - hits));
 	let room = width - 3 - ip - cls - hits;
@@ -75,7 +76,13 @@ export function ThreatsPane(props: ThreatsPaneProps) {
 						<Text key={row.ip} inverse={isSelected} wrap="truncate">
 							{isSelected ? '› ' : '  '}
 							{fit(ips[offset], columns.ip)}{' '}
-							<Text color={isSelected ? undefined : classColors[row.classification]}>{fit(sanitize(row.classification), columns.cls)}</Text>
+							{row.rule ? (
+								<Text color={isSelected ? undefined : row.rule === 'ban' ? 'red' : 'green'} bold>
+									{fit(row.rule === 'ban' ? 'BANNED' : 'WHITELISTED', columns.cls)}
+								</Text>
+							) : (
+								<Text color={isSelected ? undefined : classColors[row.classification]}>{fit(sanitize(row.classification), columns.cls)}</Text>
+							)}
 							{fit(compactNumber(row.hits), columns.hits, 'right')}
 							{columns.geo ? fit(`  ${row.geo ?? '-'}`, columns.geo) : ''}
 							{columns.score ? fit(` ${row.score ? sanitize(row.score) : '-'}`, columns.score) : ''}

@@ -1,0 +1,292 @@
+/**
+ * The App's action logic: an action key, a palette command or a dialog answer in, the next UI state
+ * out, with requests handed to the monitor's actions. Kept out of app.tsx so the view stays a view.
+ * Read-only mode is enforced here first (nothing is even offered) and by the queue as a backstop.
+ */
+import {parsePalette, type PaletteCommand} from '../actions/palette.js';
+import {isMutating, type ActionEntry, type ActionRequest} from '../actions/types.js';
+import type {DnsRecord, Visitor, ZoneRef} from '../backend.js';
+import {callsLeft} from '../monitor/budget.js';
+import type {MonitorHandle} from '../monitor/monitor.js';
+import type {MonitorState} from '../monitor/store.js';
+import {formatAge} from './format.js';
+import {confirmFor, guardWarning, lockdownDialog, unlockDialog} from './action-dialogs.js';
+import {levelDialog, moveInDialog, type ConfirmStep, type Dialog, type DialogCommand} from './dialog-state.js';
+import {addForm, editForm, formProblems, formRequest, updateIpForm} from './forms/record-form.js';
+import type {ActionKey} from './keymap.js';
+import type {UiState} from './ui-state.js';
+import {securityLevels} from '../backend.js';
+
+/** What the action logic reads: the monitor, its state, and what is highlighted. */
+export interface ActionContext {
+	monitor: MonitorHandle;
+	state: MonitorState;
+	row?: Visitor;
+	record?: DnsRecord;
+	entry?: ActionEntry;
+	quit: () => void;
+}
+
+const dayMs = 86_400_000;
+const mutatingKeys: ReadonlySet<ActionKey> = new Set<ActionKey>(['security-picker', 'attack-toggle', 'dev-toggle', 'cache-toggle', 'purge', 'ipv6-toggle', 'snapshot', 'ban', 'whitelist', 'clear-rule', 'lockdown', 'dns-add', 'dns-edit', 'dns-proxied', 'dns-delete', 'dns-update-ip']);
+
+function activeZone(state: MonitorState): ZoneRef | undefined {
+	const zone = state.zones[state.activeZone];
+	return state.startup.phase === 'ready' && zone && zone.zid !== 0 ? {name: zone.name, zid: zone.zid} : undefined;
+}
+
+function refuseReadOnly(context: ActionContext, what: string): void {
+	context.monitor.say('warn', `Read-only mode (--read-only): ${what} is not sent. Nothing was changed.`);
+}
+
+function open(ui: UiState, dialog: Dialog): UiState {
+	return {...ui, dialog, palette: undefined};
+}
+
+/** A request from a key or the palette: lookups go at once, anything else through its confirmation. */
+export function requestAction(ui: UiState, request: ActionRequest, context: ActionContext): UiState {
+	const {monitor, state} = context;
+	if (state.readOnly && isMutating(request.kind)) {
+		refuseReadOnly(context, request.kind);
+		return {...ui, palette: undefined};
+	}
+	if (request.kind === 'lookup') {
+		monitor.actions.submit(request);
+		return {...ui, palette: undefined};
+	}
+	const zone = state.zones[state.activeZone];
+	if ('ip' in request && request.kind !== 'dns-update-ip') {
+		const visitor = zone?.threatRows.find(row => row.ip === request.ip);
+		const ip = {visitor, score: zone?.scores.get(request.ip), rule: state.rules.get(request.ip)};
+		return open(ui, confirmFor(request, {ip}));
+	}
+	return open(ui, confirmFor(request, {currentLevel: zone?.stats?.securityLevel, records: zone?.records}));
+}
+
+/** An action key pressed in the normal mode. */
+export function startAction(ui: UiState, action: ActionKey, context: ActionContext): UiState {
+	const {monitor, state} = context;
+	if (action === 'retry') {
+		if (!context.entry) monitor.say('warn', 'No action is highlighted');
+		else if (!monitor.actions.retry(context.entry.id)) monitor.say('warn', `#${context.entry.id} is ${context.entry.state}: only a failed action can be retried`);
+		return ui;
+	}
+	if (state.readOnly && mutatingKeys.has(action)) {
+		refuseReadOnly(context, action);
+		return ui;
+	}
+	const zone = activeZone(state);
+	const zoneState = state.zones[state.activeZone];
+	if (!zone || !zoneState) {
+		monitor.say('warn', 'The zone is not ready yet');
+		return ui;
+	}
+	const stats = zoneState.stats;
+	const ipAction = (kind: 'ban' | 'whitelist' | 'clear-rule' | 'lookup'): UiState => {
+		if (!context.row) {
+			monitor.say('warn', 'No IP is highlighted');
+			return ui;
+		}
+		return requestAction(ui, {kind, ip: context.row.ip}, context);
+	};
+	switch (action) {
+		case 'security-picker':
+			return open(ui, levelDialog(zone, stats?.securityLevel));
+		case 'attack-toggle': {
+			const current = stats?.securityLevel;
+			const target = monitor.actions.attackTarget(zone.name, current);
+			if (!target) {
+				monitor.say('warn', "The level before I'm Under Attack is not known: pick one");
+				return open(ui, levelDialog(zone, current));
+			}
+			const dialog = confirmFor({kind: 'security-level', zone, level: target}, {currentLevel: current});
+			if (dialog.kind !== 'confirm' || dialog.step.type !== 'submit') return ui;
+			const title = target === 'help' ? "I'm Under Attack on?" : `Back to ${target} (the level before I'm Under Attack)?`;
+			return open(ui, {...dialog, title, step: {...dialog.step, rememberLevel: target === 'help' ? {zone: zone.name, level: current} : undefined}});
+		}
+		case 'dev-toggle': {
+			const on = !(stats && stats.devModeUntil > Math.floor(state.now / 1000));
+			return requestAction(ui, {kind: 'dev-mode', zone, on}, context);
+		}
+		case 'cache-toggle':
+			return requestAction(ui, {kind: 'cache-level', zone, level: stats?.cacheLevel === 'agg' ? 'basic' : 'agg'}, context);
+		case 'ipv6-toggle':
+			return requestAction(ui, {kind: 'ipv6', zone, on: !(stats?.ipv6 ?? false)}, context);
+		case 'purge': {
+			const wait = (zoneState.purgeAllowedAt ?? 0) - state.now;
+			if (wait > 0) {
+				monitor.say('warn', `Purge: the cooldown is on; wait ${formatAge(Math.ceil(wait / 1000))} before purging again`);
+				return ui;
+			}
+			return requestAction(ui, {kind: 'purge', zone}, context);
+		}
+		case 'snapshot': {
+			const since = zoneState.lastGrabAt === undefined ? Infinity : state.now - zoneState.lastGrabAt;
+			if (since < dayMs) {
+				monitor.say('warn', `Snapshot: once a day; the next is allowed in ${formatAge(Math.ceil((dayMs - since) / 1000))}`);
+				return ui;
+			}
+			return requestAction(ui, {kind: 'snapshot', zone}, context);
+		}
+		case 'ban':
+		case 'whitelist':
+		case 'clear-rule':
+		case 'lookup':
+			return ipAction(action);
+		case 'lockdown':
+			return lockdownOrUndo(ui, zone, context);
+		case 'dns-add':
+			return open(ui, {kind: 'form', form: addForm(zone)});
+		case 'dns-update-ip': {
+			const record = context.record;
+			return open(ui, {kind: 'form', form: updateIpForm(zone, record?.type === 'A' ? [record.name] : [], record?.type === 'A' ? record.content : '')});
+		}
+		case 'dns-edit':
+		case 'dns-proxied':
+		case 'dns-delete': {
+			const record = context.record;
+			if (!record) {
+				monitor.say('warn', 'No record is highlighted');
+				return ui;
+			}
+			if (action === 'dns-edit') return open(ui, {kind: 'form', form: editForm(zone, record)});
+			if (action === 'dns-proxied') return requestAction(ui, {kind: 'dns-edit', zone, record: {...record, proxied: !record.proxied}}, context);
+			return requestAction(ui, {kind: 'dns-delete-name', zone, fqdn: record.name}, context);
+		}
+	}
+}
+
+function lockdownOrUndo(ui: UiState, zone: ZoneRef, context: ActionContext): UiState {
+	const {monitor, state} = context;
+	const record = monitor.actions.memory(zone.name).lockdown;
+	if (record) return open(ui, unlockDialog(zone, record));
+	const plan = monitor.actions.planLockdown();
+	if (!plan) {
+		monitor.say('warn', 'The zone is not ready yet');
+		return ui;
+	}
+	return open(ui, lockdownDialog(plan, callsLeft(state.policy, state.ledger, state.now, state.serverCallsLeft)));
+}
+
+/** Carries out a confirmed step. */
+function accept(ui: UiState, step: ConfirmStep, context: ActionContext): UiState {
+	const {actions} = context.monitor;
+	const closed = {...ui, dialog: undefined};
+	switch (step.type) {
+		case 'submit':
+			if (step.rememberLevel) actions.rememberLevelBeforeAttack(step.rememberLevel.zone, step.rememberLevel.level);
+			for (const request of step.requests) actions.submit(request);
+			return closed;
+		case 'guard-warning':
+			return open(ui, guardWarning(step.request, step.ip, step.reason));
+		case 'lockdown':
+			actions.startLockdown(step.plan);
+			return closed;
+		case 'unlock':
+			if (!actions.unlock(step.zone)) context.monitor.say('warn', 'No lockdown to undo');
+			return closed;
+	}
+}
+
+/** The confirmation accepted: a ban of a guarded address first goes through the second warning. */
+function confirm(ui: UiState, dialog: Extract<Dialog, {kind: 'confirm'}>, context: ActionContext): UiState {
+	const {step} = dialog;
+	if (step.type === 'submit' && step.requests.length === 1 && step.requests[0].kind === 'ban' && dialog.confirmLabel !== 'Ban anyway') {
+		const ip = step.requests[0].ip;
+		const reason = context.monitor.actions.guard.check(ip);
+		if (reason) return accept(ui, {type: 'guard-warning', request: step.requests[0], ip, reason}, context);
+	}
+	return accept(ui, step, context);
+}
+
+/** A key in a dialog. */
+export function answerDialog(ui: UiState, command: DialogCommand, context: ActionContext): UiState {
+	const dialog = ui.dialog;
+	if (!dialog) return ui;
+	if (command.type === 'dialog-no') {
+		context.monitor.say('info', 'Cancelled: nothing was sent');
+		return {...ui, dialog: undefined};
+	}
+	if (command.type === 'dialog-yes' || command.type === 'dialog-enter') {
+		if (dialog.kind === 'confirm') {
+			if (command.type === 'dialog-enter' && dialog.focus === 'cancel') return answerDialog(ui, {type: 'dialog-no'}, context);
+			return confirm(ui, dialog, context);
+		}
+		if (dialog.kind === 'level') {
+			const level = securityLevels[dialog.cursor];
+			if (level === dialog.current) {
+				context.monitor.say('info', `The security level is already ${level}: nothing was sent`);
+				return {...ui, dialog: undefined};
+			}
+			context.monitor.actions.submit({kind: 'security-level', zone: dialog.zone, level});
+			return {...ui, dialog: undefined};
+		}
+		if (command.type === 'dialog-yes') return {...ui, dialog: moveInDialog(dialog, {type: 'form-input', input: {type: 'text', text: 'y'}})};
+		const request = formRequest(dialog.form);
+		if (!request) {
+			const problem = Object.entries(formProblems(dialog.form)).find(([, text]) => text);
+			context.monitor.say('warn', `Not sent: ${problem ? `${problem[0]} ${problem[1]}` : 'the form is not valid'}`);
+			return ui;
+		}
+		context.monitor.actions.submit(request);
+		return {...ui, dialog: undefined};
+	}
+	return {...ui, dialog: moveInDialog(dialog, command)};
+}
+
+/** Enter in the palette. */
+export function runPalette(ui: UiState, context: ActionContext): UiState {
+	const {monitor, state} = context;
+	const text = ui.palette ?? '';
+	const zone = activeZone(state) ?? {name: state.zones[state.activeZone]?.name ?? '', zid: 0};
+	const parsed = parsePalette(text, {zone, zones: state.zones.map(candidate => candidate.name)});
+	const closed = {...ui, palette: undefined};
+	if (!parsed.ok) {
+		monitor.say('error', `:${text.replace(/^:/, '')}: ${parsed.error}`);
+		return closed;
+	}
+	return runCommand(closed, parsed.command, context);
+}
+
+function runCommand(ui: UiState, command: PaletteCommand, context: ActionContext): UiState {
+	const {monitor, state} = context;
+	switch (command.type) {
+		case 'action':
+			if (isMutating(command.request.kind) && !activeZone(state) && 'zone' in command.request) {
+				monitor.say('warn', 'The zone is not ready yet');
+				return ui;
+			}
+			return requestAction(ui, command.request, context);
+		case 'zone':
+			for (let step = 0; step < state.zones.length && monitor.getState().zones[monitor.getState().activeZone]?.name !== command.name; step++) monitor.nextZone();
+			return ui;
+		case 'lockdown':
+			return startAction(ui, 'lockdown', context);
+		case 'unlock': {
+			const zone = activeZone(state);
+			const record = zone && monitor.actions.memory(zone.name).lockdown;
+			if (!zone || !record) {
+				monitor.say('warn', 'No lockdown to undo');
+				return ui;
+			}
+			if (state.readOnly) {
+				refuseReadOnly(context, 'unlock');
+				return ui;
+			}
+			return open(ui, unlockDialog(zone, record));
+		}
+		case 'attack-toggle':
+			return startAction(ui, 'attack-toggle', context);
+		case 'refresh':
+			monitor.refreshNow();
+			return ui;
+		case 'pause':
+			monitor.togglePause();
+			return ui;
+		case 'help':
+			return {...ui, overlay: 'palette-help'};
+		case 'quit':
+			context.quit();
+			return ui;
+	}
+}
