@@ -40,6 +40,10 @@ function oneLine(text: string): string {
 	return text.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
+/** First retry of a failed start-up zone check, and the most it backs off to. */
+const startupRetryBaseMs = 5_000;
+const startupRetryMaxMs = 5 * 60_000;
+
 export class Poller {
 	readonly #backend: Backend;
 	readonly #clock: Clock;
@@ -48,6 +52,9 @@ export class Poller {
 	readonly #tickMs: number;
 	#pollTimer: TimerId | undefined;
 	#tickTimer: TimerId | undefined;
+	#startupTimer: TimerId | undefined;
+	#startupAttempts = 0;
+	#resolving = false;
 	#running = false;
 	#inFlight = false;
 	#lastReportAt: number | undefined;
@@ -71,6 +78,7 @@ export class Poller {
 	stop(): void {
 		this.#running = false;
 		this.#clearPollTimer();
+		this.#clearStartupTimer();
 		if (this.#tickTimer !== undefined) this.#clock.clearTimeout(this.#tickTimer);
 		this.#tickTimer = undefined;
 	}
@@ -112,6 +120,8 @@ export class Poller {
 		this.#tick();
 		const state = this.#state();
 		if (state.startup.phase === 'failed') {
+			if (this.#resolving) return this.#say(false, 'The zone check is already running');
+			this.#clearStartupTimer();
 			void this.#resolveZones();
 			return this.#say(true, 'Retrying the zone check');
 		}
@@ -189,18 +199,50 @@ export class Poller {
 	}
 
 	async #resolveZones(): Promise<void> {
+		if (this.#resolving || !this.#running) return;
+		this.#resolving = true;
 		this.#tick();
 		this.#store.dispatch({type: 'message', message: {at: this.#clock.now(), level: 'info', text: `Connecting to ${this.#backend.endpointLabel}`}});
 		const names = this.#state().zones.map(zone => zone.name);
 		try {
 			const zones = await this.#call(() => this.#backend.checkZones(names));
 			this.#tick();
+			this.#startupAttempts = 0;
 			this.#store.dispatch({type: 'zones-resolved', zones, at: this.#clock.now()});
 		} catch (error) {
 			this.#tick();
-			this.#store.dispatch({type: 'startup-failed', message: startupMessage(error, this.#backend.endpointLabel), at: this.#clock.now()});
+			let message = startupMessage(error, this.#backend.endpointLabel);
+			const delay = this.#startupRetryDelay(error);
+			if (delay !== undefined && this.#running) {
+				// An outage at start-up must not leave an incident console waiting for a key press.
+				message = `${message} Retrying by itself in ${Math.round(delay / 1000)} s.`;
+				this.#startupTimer = this.#clock.setTimeout(() => {
+					this.#startupTimer = undefined;
+					void this.#resolveZones();
+				}, delay);
+			}
+			this.#store.dispatch({type: 'startup-failed', message, at: this.#clock.now()});
+		} finally {
+			this.#resolving = false;
 		}
 		this.#reschedule();
+	}
+
+	/**
+	 * Back-off for a failed zone check: transport trouble is retried (5 s, doubling, at most 5 min);
+	 * refused credentials are not, since asking again cannot fix them (the operator presses r).
+	 */
+	#startupRetryDelay(error: unknown): number | undefined {
+		const kind = describeFailure(error, 0).kind;
+		if (kind === 'auth' || kind === 'validation' || kind === 'usage') return undefined;
+		this.#startupAttempts++;
+		if (kind === 'rate-limit') return rateLimitPauseMs;
+		return Math.min(startupRetryBaseMs * 2 ** (this.#startupAttempts - 1), startupRetryMaxMs);
+	}
+
+	#clearStartupTimer(): void {
+		if (this.#startupTimer !== undefined) this.#clock.clearTimeout(this.#startupTimer);
+		this.#startupTimer = undefined;
 	}
 
 	async #poll(zoneIndex: number): Promise<void> {

@@ -152,6 +152,31 @@ describe('poller', () => {
 		monitor.stop();
 	});
 
+	it('retries a zone check that failed on the network by itself, backing off, but not refused credentials', async () => {
+		const {clock, backend, monitor} = setup();
+		backend.fault = {kind: 'network', count: 2};
+		await monitor.start();
+		await clock.advance(0);
+		let state = monitor.getState();
+		expect(state.startup.phase === 'failed' && state.startup.message).toMatch(/Retrying by itself in 5 s/);
+		await clock.advance(4_900);
+		expect(backend.calls.map(call => call.action)).toEqual(['zone_check']);
+		await clock.advance(200);
+		state = monitor.getState();
+		expect(state.startup.phase === 'failed' && state.startup.message).toMatch(/Retrying by itself in 10 s/);
+		await clock.advance(10_000);
+		expect(monitor.getState().startup.phase).toBe('ready');
+		expect(backend.calls.map(call => call.action).slice(0, 4)).toEqual(['zone_check', 'zone_check', 'zone_check', 'stats']);
+
+		const refused = setup();
+		refused.backend.fault = {kind: 'auth', count: 1};
+		await refused.monitor.start();
+		await refused.clock.advance(30 * 60_000);
+		expect(refused.backend.calls.map(call => call.action)).toEqual(['zone_check']);
+		refused.monitor.stop();
+		monitor.stop();
+	});
+
 	it('says when no zone is active', async () => {
 		const {clock, monitor} = setup({names: ['nothere.example']});
 		await monitor.start();
