@@ -1,0 +1,175 @@
+/**
+ * The fault matrix of issue 7, one console per fault against its own emulator: the console keeps running,
+ * marks the data STALE with its age, explains the problem in one line, backs off (the emulator's calls are
+ * counted), and recovers by itself once the fault is cleared.
+ */
+import {expect} from 'vitest';
+import {startEmulator, type EmulatorHandle, type FaultMode} from '../../source/emulator/index.js';
+import {consoleEnv} from './pty-console.js';
+import {apiCalls, dataAge, delay, emulatorFlags, ReliabilityPty, waitForData} from './reliability-harness.js';
+
+/** The client timeout given to the console; `latency` answers well after it. */
+const timeoutSeconds = 2;
+const latencyMs = 6_000;
+
+/** What the one-line explanation must say, per fault. */
+export const explanations: Partial<Record<FaultMode, RegExp>> = {
+	latency: /No answer from .* within 2 s/,
+	timeout: /No answer from .* within 2 s/,
+	reset: /connection was reset/,
+	http500: /HTTP 500/,
+	gone: /HTTP 410/,
+	html: /HTML page, not JSON/,
+	truncated: /not JSON/,
+	unauth: /E_UNAUTH/,
+};
+
+interface Session {
+	emulator: EmulatorHandle;
+	app: ReliabilityPty;
+	close(): Promise<void>;
+}
+
+async function session(): Promise<Session> {
+	const emulator = await startEmulator({port: 0, quiet: true, scenario: 'attack', rateLimit: 3600});
+	const app = new ReliabilityPty(emulatorFlags(emulator, ['--timeout', String(timeoutSeconds)]), {cols: 140, rows: 30, env: consoleEnv({CF_API_KEY: emulator.key})});
+	return {
+		emulator,
+		app,
+		async close() {
+			app.dispose();
+			await emulator.close();
+		},
+	};
+}
+
+/**
+ * A fault that makes polls fail: STALE + age + one-line reason, back-off, recovery. With
+ * `explanationClears`, also that once recovered the status line stops showing the old failure.
+ */
+export async function checkFailingFault(mode: FaultMode, options: {explanationClears?: boolean} = {}): Promise<void> {
+	const {emulator, app, close} = await session();
+	try {
+		await waitForData(app);
+		// One good poll cycle first, so the fault hits a session in progress.
+		await app.waitFor(() => !/polling…/.test(app.status()) && dataAge.test(app.status()), 'a settled status line');
+		const before = apiCalls(emulator);
+		emulator.setFault({mode, ms: latencyMs});
+
+		await app.waitFor(() => /Poll failed: /.test(app.status()), `the first failed poll (${mode})`, 20_000);
+		const firstFailureAt = Date.now();
+		const status = app.status();
+		expect(status).toMatch(/STALE/);
+		expect(status).toMatch(dataAge);
+		expect(status).toMatch(explanations[mode] ?? /./);
+		// One line: the explanation is on the status row, no stack trace anywhere.
+		expect(app.screen()).not.toMatch(/\bat .+\.js:\d+/);
+
+		await app.waitFor(() => /2 failed polls, backing off: /.test(app.status()), `the second failed poll (${mode})`, 25_000);
+		const secondFailureAt = Date.now();
+		// The normal spacing at this budget is ~2 s; back-off waits at least 5 s after the first failure.
+		expect(secondFailureAt - firstFailureAt).toBeGreaterThanOrEqual(4_000);
+		const during = apiCalls(emulator) - before;
+		// Two failed polls cost at most two calls each (stats, then zone_ips): no retry storm.
+		expect(during).toBeLessThanOrEqual(4);
+		const staleStatus = app.status();
+		expect(staleStatus).toMatch(/STALE/);
+		expect(staleStatus).toMatch(dataAge);
+		expect(Number(dataAge.exec(staleStatus)?.[1])).toBeGreaterThanOrEqual(4);
+
+		emulator.setFault({mode: 'none'});
+		// Back-off after two failures is 10 s; recovery needs no key press.
+		await app.waitFor(
+			() => {
+				const line = app.status();
+				return !/STALE|failed polls|Poll failed/.test(line) && Number(dataAge.exec(line)?.[1] ?? 99) <= 3;
+			},
+			`recovery after ${mode} clears`,
+			30_000,
+		);
+		expect(app.exitCode).toBeUndefined();
+		if (options.explanationClears) {
+			// Fresh data under a red "HTTP 500 …" reads as a current failure: the explanation must go (or be
+			// replaced by a recovery note) once a poll succeeds.
+			// Only a whole status line counts (a frame caught half-drawn has none).
+			const clean = (line: string): boolean => dataAge.test(line) && line.includes('│') && !(explanations[mode] ?? /$^/).test(line);
+			await app.waitFor(() => clean(app.status()), 'the old failure to leave the status line', 6_000);
+			await delay(300);
+			await app.flush();
+			expect(clean(app.status()), app.status()).toBe(true);
+		}
+	} finally {
+		await close();
+	}
+}
+
+/** `lax` JSON is decoded by the tolerant fallback: no failure at all, polling goes on at its pace. */
+export async function checkLaxIsDecoded(): Promise<void> {
+	const {emulator, app, close} = await session();
+	try {
+		await waitForData(app);
+		const before = apiCalls(emulator);
+		emulator.setFault({mode: 'lax'});
+		const start = Date.now();
+		await app.waitFor(() => apiCalls(emulator) - before >= 4, 'two polls answered in lax JSON', 20_000);
+		expect(app.status()).not.toMatch(/STALE|failed|Poll failed/);
+		expect(Number(dataAge.exec(app.status())?.[1] ?? 99)).toBeLessThanOrEqual(3);
+		// Still paced by the budget (~2 s per poll of 2 calls), not hammering.
+		expect(Date.now() - start).toBeGreaterThanOrEqual(1_500);
+	} finally {
+		await close();
+	}
+}
+
+const rateLimitBanner = /API call limit reached: polling stopped for (\d+) s/;
+
+/**
+ * E_MAXAPI: polling stops (no call at all while the banner counts down), the data is STALE with its age,
+ * a manual refresh is refused, and the stop is bounded (at most the 10 minutes the scheduler waits).
+ */
+export async function checkMaxApi(): Promise<void> {
+	const {emulator, app, close} = await session();
+	try {
+		await waitForData(app);
+		emulator.setFault({mode: 'maxapi'});
+		await app.waitFor(() => rateLimitBanner.test(app.status()), 'the E_MAXAPI banner', 20_000);
+		const status = app.status();
+		expect(status).toMatch(/STALE/);
+		expect(status).toMatch(dataAge);
+		const seconds = Number(rateLimitBanner.exec(status)?.[1]);
+		expect(seconds).toBeGreaterThan(0);
+		expect(seconds).toBeLessThanOrEqual(600);
+		emulator.setFault({mode: 'none'});
+		const calls = apiCalls(emulator);
+		// Without the stop, this budget would poll about three times in 6 s.
+		await delay(6_000);
+		expect(apiCalls(emulator)).toBe(calls);
+		// A manual refresh is refused too (the banner keeps the status line; the refusal goes to the log).
+		app.press('r');
+		await delay(1_000);
+		expect(apiCalls(emulator)).toBe(calls);
+		const later = Number(rateLimitBanner.exec(app.status())?.[1] ?? seconds);
+		expect(later).toBeLessThan(seconds);
+		expect(app.exitCode).toBeUndefined();
+	} finally {
+		await close();
+	}
+}
+
+/**
+ * A fault during start-up (the zone check fails once): the console must get going by itself once the
+ * fault clears, like a failed poll does, without the operator pressing r.
+ */
+export async function checkStartupRecovers(): Promise<void> {
+	const emulator = await startEmulator({port: 0, quiet: true, scenario: 'attack', rateLimit: 3600});
+	emulator.setFault({mode: 'http500', count: 1});
+	const app = new ReliabilityPty(emulatorFlags(emulator, ['--timeout', String(timeoutSeconds)]), {cols: 140, rows: 30, env: consoleEnv({CF_API_KEY: emulator.key})});
+	try {
+		await app.waitFor(text => text.includes('Cannot start the console') && /HTTP 500/.test(text), 'the start-up failure');
+		expect(emulator.state().fault.mode).toBe('none');
+		await app.waitFor(text => /data \S+ old/.test(text), 'the console to connect by itself after the fault cleared', 30_000);
+	} finally {
+		app.dispose();
+		await emulator.close();
+	}
+}

@@ -1,0 +1,128 @@
+/**
+ * Issue 7, secrets on the console side: a session with a distinctive key (from CF_API_KEY, then from
+ * --key-file) through normal polling, faults, E_UNAUTH, an action and a quit; every byte the pty
+ * received and every file under the temporary HOME (state, config, audit log, crash reports) is
+ * scanned for the key, raw, URL-encoded and form-encoded. Config file permissions are checked too.
+ */
+import {chmodSync, mkdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {startEmulator, type EmulatorHandle} from '../../source/emulator/index.js';
+import {consoleEnv} from './pty-console.js';
+import {emulatorFlags, filesUnder, ReliabilityPty, secretForms, waitForData} from './reliability-harness.js';
+
+/** Distinctive, and different once URL-encoded ('+', '/', '='). */
+const key = 'Fw7Secret+Key/Only=ForThisTest0123456789abcdef';
+
+async function fullSession(emulator: EmulatorHandle, app: ReliabilityPty): Promise<void> {
+	await waitForData(app);
+	// A fault or two.
+	emulator.setFault({mode: 'http500', count: 1});
+	await app.waitFor(() => /Poll failed: .*HTTP 500/.test(app.status()), 'the HTTP 500 failure', 20_000);
+	await app.waitFor(() => !/STALE/.test(app.status()), 'recovery from HTTP 500', 25_000);
+	// E_UNAUTH in the middle of the session.
+	emulator.setFault({mode: 'unauth', count: 1});
+	await app.waitFor(() => /E_UNAUTH/.test(app.status()), 'the E_UNAUTH failure', 20_000);
+	await app.waitFor(() => !/STALE/.test(app.status()), 'recovery from E_UNAUTH', 25_000);
+	// An action.
+	app.press(':sec high\r');
+	await app.waitFor(text => text.includes('Change the security level?'), 'the confirmation');
+	app.press('y');
+	await app.waitFor(text => /#1 security level high on example\.com: done/.test(text), 'the action done', 15_000);
+	// Every view, then quit.
+	app.press('\t');
+	await app.waitFor(text => /DNS records of example\.com/.test(text), 'the DNS view');
+	app.press('\t');
+	await app.waitFor(text => /^Log /m.test(text), 'the Log view');
+	app.press('q');
+	expect(await app.exited).toBe(0);
+}
+
+function expectNoSecret(app: ReliabilityPty, home: string, exclude: string[] = [], withAudit = true): void {
+	const files = filesUnder(home).filter(file => !exclude.includes(file.path));
+	if (withAudit) expect(files.some(file => file.path.endsWith('audit.jsonl'))).toBe(true);
+	for (const form of secretForms(key)) {
+		expect(app.raw.includes(form), `the pty output contains the key (${form})`).toBe(false);
+		for (const file of files) expect(file.text.includes(form), `${file.path} contains the key (${form})`).toBe(false);
+	}
+}
+
+describe.concurrent('the key never leaves the process', () => {
+	it('from CF_API_KEY: polling, HTTP 500, E_UNAUTH, an action, every view, quit', async () => {
+		const emulator = await startEmulator({port: 0, quiet: true, scenario: 'attack', rateLimit: 3600, key});
+		const env = consoleEnv({CF_API_KEY: key});
+		const app = new ReliabilityPty(emulatorFlags(emulator, ['--timeout', '5']), {cols: 120, rows: 30, env});
+		try {
+			await fullSession(emulator, app);
+			expectNoSecret(app, env.HOME);
+		} finally {
+			app.dispose();
+			await emulator.close();
+		}
+	}, 90_000);
+
+	it('from --key-file (mode 0600, no warning): the same session', async () => {
+		const emulator = await startEmulator({port: 0, quiet: true, scenario: 'attack', rateLimit: 3600, key});
+		const env = consoleEnv();
+		const keyFile = join(env.HOME, 'flarewatch.key');
+		writeFileSync(keyFile, `${key}\n`);
+		chmodSync(keyFile, 0o600);
+		const app = new ReliabilityPty(emulatorFlags(emulator, ['--timeout', '5', '--key-file', keyFile]), {cols: 120, rows: 30, env});
+		try {
+			await fullSession(emulator, app);
+			expect(app.raw).not.toContain('readable by group or others');
+			expectNoSecret(app, env.HOME, [keyFile]);
+		} finally {
+			app.dispose();
+			await emulator.close();
+		}
+	}, 90_000);
+});
+
+describe.concurrent('config file permissions', () => {
+	async function logViewWithConfig(mode: number): Promise<{screen: string; app: ReliabilityPty; home: string; configPath: string}> {
+		const emulator = await startEmulator({port: 0, quiet: true, scenario: 'calm', rateLimit: 3600, key});
+		const env = consoleEnv();
+		const configPath = join(env.XDG_CONFIG_HOME, 'flarewatch', 'config.json');
+		mkdirSync(join(env.XDG_CONFIG_HOME, 'flarewatch'), {recursive: true});
+		writeFileSync(configPath, JSON.stringify({email: emulator.email, key, endpoint: emulator.url, zones: ['example.com']}));
+		chmodSync(configPath, mode);
+		const app = new ReliabilityPty(['--budget', '3600', '--reserve', '30'], {cols: 160, rows: 30, env});
+		try {
+			await waitForData(app);
+			app.press('\t');
+			await app.waitFor(text => /DNS records of example\.com/.test(text), 'the DNS view');
+			app.press('\t');
+			const screen = await app.waitFor(text => /^Log /m.test(text) && /Watching example\.com/.test(text), 'the Log view with the start-up messages');
+			app.press('q');
+			expect(await app.exited).toBe(0);
+			return {screen, app, home: env.HOME, configPath};
+		} finally {
+			// Killed only: the caller scans HOME, then disposes.
+			app.kill();
+			await emulator.close();
+		}
+	}
+
+	it('a config file readable by others (0644) is warned about, with the fix; the key is not shown', async () => {
+		const {screen, app, home, configPath} = await logViewWithConfig(0o644);
+		try {
+			expect(screen).toMatch(/readable by group or others/);
+			expect(screen).toMatch(/chmod 600/);
+			expect(filesUnder(home).map(file => file.path)).toContain(configPath);
+			expectNoSecret(app, home, [configPath], false);
+		} finally {
+			app.dispose();
+		}
+	}, 60_000);
+
+	it('a config file of mode 0600 is not warned about', async () => {
+		const {screen, app} = await logViewWithConfig(0o600);
+		try {
+			expect(screen).not.toMatch(/readable by group or others/);
+			expect(app.raw).not.toContain('readable by group or others');
+		} finally {
+			app.dispose();
+		}
+	}, 60_000);
+});
