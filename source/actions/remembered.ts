@@ -29,7 +29,8 @@ export class RememberedStore {
 	}
 
 	zone(name: string): ZoneMemory {
-		return this.state.zones[name] ?? {};
+		// Own properties only: a zone named like an Object.prototype member must not find one.
+		return Object.hasOwn(this.state.zones, name) ? this.state.zones[name] : {};
 	}
 
 	update(name: string, change: (memory: ZoneMemory) => ZoneMemory): void {
@@ -50,15 +51,16 @@ function load(file: string): RememberedState {
 	try {
 		const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
 		if (!parsed || typeof parsed !== 'object' || !('zones' in parsed) || typeof parsed.zones !== 'object' || !parsed.zones) return {zones: {}};
-		const zones: Record<string, ZoneMemory> = {};
+		const entries: Array<[string, ZoneMemory]> = [];
 		for (const [name, raw] of Object.entries(parsed.zones as Record<string, unknown>)) {
 			if (!raw || typeof raw !== 'object') continue;
 			const memory = raw as Record<string, unknown>;
 			const level = securityLevels.find(candidate => candidate === memory.levelBeforeAttack);
 			const lockdown = parseLockdown(memory.lockdown);
-			zones[name] = {...(level ? {levelBeforeAttack: level} : {}), ...(lockdown ? {lockdown} : {})};
+			entries.push([name, {...(level ? {levelBeforeAttack: level} : {}), ...(lockdown ? {lockdown} : {})}]);
 		}
-		return {zones};
+		// fromEntries defines own properties, so a "__proto__" key in a hand-edited file stays plain data.
+		return {zones: Object.fromEntries(entries)};
 	} catch {
 		return {zones: {}};
 	}

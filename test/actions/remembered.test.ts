@@ -17,6 +17,17 @@ describe('remembered state', () => {
 		expect(statSync(file).mode & 0o777).toBe(0o600);
 	});
 
+	it('treats zone names like "__proto__" or "constructor" as plain names', () => {
+		const file = path.join(mkdtempSync(path.join(tmpdir(), 'fw-state-')), 'state.json');
+		writeFileSync(file, '{"zones": {"__proto__": {"levelBeforeAttack": "low"}}}');
+		const store = new RememberedStore(file);
+		expect(store.zone('constructor')).toEqual({});
+		expect(store.zone('__proto__')).toEqual({levelBeforeAttack: 'low'});
+		store.update('constructor', memory => ({...memory, levelBeforeAttack: 'high'}));
+		expect(new RememberedStore(file).zone('constructor')).toEqual({levelBeforeAttack: 'high'});
+		expect(new RememberedStore(file).zone('example.com')).toEqual({});
+	});
+
 	it('ignores a corrupt or hand-edited file instead of crashing', () => {
 		const file = path.join(mkdtempSync(path.join(tmpdir(), 'fw-state-')), 'state.json');
 		writeFileSync(file, '{"zones": {"example.com": {"levelBeforeAttack": "panic", "lockdown": {"bannedIps": [1, "192.0.2.1"], "at": 3}}}}');
