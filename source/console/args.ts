@@ -5,6 +5,8 @@
  *   --reserve N       calls per hour kept for operator actions (default 30)
  *   --scenario NAME   the demo's traffic: attack (default), calm, flood (50,000 IPs), hostile; implies --demo
  *   --no-geo          do not ask zone_ips for coordinates
+ *   --fps N           redraws per second at most, 1-120 (default 30; 10 when SSH_CONNECTION is set)
+ *   --no-color        monochrome screen, highlights in inverse video (also: NO_COLOR set to anything)
  *   --help            the console's usage
  */
 import {FlarewatchError} from '../errors.js';
@@ -20,12 +22,30 @@ export interface ConsoleArgs {
 	reserve: number;
 	geo: boolean;
 	help: boolean;
+	/** `--fps N`; undefined: the default for the link ({@link defaultFps}). */
+	fps: number | undefined;
+	/** `--no-color`; NO_COLOR is read by {@link isMonochrome}. */
+	noColor: boolean;
 	/** Everything else, for the configuration parser. */
 	rest: string[];
 }
 
 export const defaultBudget = 300;
 export const defaultReserve = 30;
+/** Redraws per second on a local terminal (Ink's own default). */
+export const localFps = 30;
+/** Redraws per second over SSH: a countdown or a poll still shows at once, a burst of keys costs a third of the bytes. */
+export const sshFps = 10;
+
+/** The redraw cap: `--fps` if given, else 10 over SSH (SSH_CONNECTION set), else 30. */
+export function defaultFps(args: Pick<ConsoleArgs, 'fps'>, env: Readonly<Record<string, string | undefined>>): number {
+	return args.fps ?? (env.SSH_CONNECTION ? sshFps : localFps);
+}
+
+/** Monochrome when `--no-color` is given or NO_COLOR is set to a non-empty value (https://no-color.org). */
+export function isMonochrome(args: Pick<ConsoleArgs, 'noColor'>, env: Readonly<Record<string, string | undefined>>): boolean {
+	return args.noColor || (env.NO_COLOR ?? '') !== '';
+}
 
 function wholeNumber(name: string, value: string | undefined, min: number, max: number): number {
 	if (value === undefined || !/^\d+$/.test(value)) throw new FlarewatchError('usage', `${name} needs a whole number.`);
@@ -35,7 +55,7 @@ function wholeNumber(name: string, value: string | undefined, min: number, max: 
 }
 
 export function parseConsoleArgs(argv: readonly string[]): ConsoleArgs {
-	const result: ConsoleArgs = {demo: false, scenario: 'attack', budget: defaultBudget, reserve: defaultReserve, geo: true, help: false, rest: []};
+	const result: ConsoleArgs = {demo: false, scenario: 'attack', budget: defaultBudget, reserve: defaultReserve, geo: true, help: false, fps: undefined, noColor: false, rest: []};
 	for (let i = 0; i < argv.length; i++) {
 		const arg = argv[i];
 		const eq = arg.indexOf('=');
@@ -47,6 +67,12 @@ export function parseConsoleArgs(argv: readonly string[]): ConsoleArgs {
 				break;
 			case '--no-geo':
 				result.geo = false;
+				break;
+			case '--no-color':
+				result.noColor = true;
+				break;
+			case '--fps':
+				result.fps = wholeNumber('--fps', inline ?? argv[++i], 1, 120);
 				break;
 			case '--help':
 			case '-h':
@@ -75,7 +101,7 @@ export function parseConsoleArgs(argv: readonly string[]): ConsoleArgs {
 	return result;
 }
 
-export const consoleUsage = `Usage: flarewatch [--demo] [--scenario NAME] [--budget N] [--reserve N] [--no-geo] [--zone NAME ...] [--read-only]
+export const consoleUsage = `Usage: flarewatch [--demo] [--scenario NAME] [--budget N] [--reserve N] [--no-geo] [--fps N] [--no-color] [--zone NAME ...] [--read-only]
   A live console for the zones of a Cloudflare account (v1 Client Interface API).
   Without credentials (CF_API_EMAIL + CF_API_KEY, --key-file, or the config file), or with --demo,
   it starts the built-in emulator with an attack under way.
@@ -83,5 +109,7 @@ export const consoleUsage = `Usage: flarewatch [--demo] [--scenario NAME] [--bud
   --reserve N   calls per hour kept for your actions, never used by polling (default ${defaultReserve})
   --scenario    the demo's traffic: attack (default), calm, flood (50,000 IPs), hostile
   --no-geo      do not ask for visitor coordinates
+  --fps N       redraws per second at most, 1-120 (default 30; 10 when SSH_CONNECTION is set)
+  --no-color    monochrome, highlights in inverse video (also when NO_COLOR is set)
   Press ? in the console for the keys. For scripts, use the one-shot commands (flarewatch help).
 `;

@@ -10,7 +10,7 @@ import {hasCredentials, loadConfig, type Config} from '../config.js';
 import {isFlarewatchError} from '../errors.js';
 import {RealClock} from '../lib/clock.js';
 import {createMonitor} from '../monitor/monitor.js';
-import {consoleUsage, parseConsoleArgs, type ConsoleArgs} from './args.js';
+import {consoleUsage, defaultFps, isMonochrome, parseConsoleArgs, type ConsoleArgs} from './args.js';
 import {connectAccount, connectDemo, type Connection} from './connect.js';
 import {runConsole} from './run.js';
 
@@ -80,7 +80,7 @@ export async function consoleMain(argv: string[], io: ProcessIo): Promise<number
 	monitorRef.current = monitor;
 	for (const warning of config.configWarnings) monitor.say('warn', warning);
 	try {
-		return await runConsole({monitor, stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, signals: process, env: io.env, secrets: connection.secrets});
+		return await runConsole({monitor, stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, signals: process, env: io.env, secrets: connection.secrets, fps: defaultFps(args, io.env), monochrome: isMonochrome(args, io.env)});
 	} finally {
 		await connection.close();
 	}

@@ -3,6 +3,7 @@
  * stdout/stdin, so an output layer (term/output) can sit between Ink and the real terminal without
  * touching anything else.
  */
+import chalk from 'chalk';
 import {render, useStdout, type Instance} from 'ink';
 import {useEffect, useState} from 'react';
 import type {MonitorHandle} from '../monitor/monitor.js';
@@ -17,6 +18,13 @@ export interface RenderConsoleOptions {
 	onQuit: () => void;
 	/** Redraws per second at most (Ink's default is 30). */
 	maxFps?: number;
+	/**
+	 * Monochrome (`--no-color`, NO_COLOR): the output layer drops the colours. Ink styles text with
+	 * chalk, which turns every style off, inverse and bold too, when it sees `--no-color` in argv
+	 * (its supports-color sniffs process.argv) or FORCE_COLOR=0; the highlights need inverse video,
+	 * so chalk keeps at least its basic level here.
+	 */
+	monochrome?: boolean;
 }
 
 function sizeOf(stdout: NodeJS.WriteStream): TerminalSize {
@@ -43,6 +51,7 @@ function ConsoleRoot({monitor, onQuit}: Pick<RenderConsoleOptions, 'monitor' | '
 }
 
 export function renderConsole(options: RenderConsoleOptions): Instance {
+	if (options.monochrome && chalk.level === 0) chalk.level = 1;
 	return render(<ConsoleRoot monitor={options.monitor} onQuit={options.onQuit} />, {
 		stdout: options.stdout,
 		stdin: options.stdin,

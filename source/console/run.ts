@@ -5,6 +5,7 @@
 import type {Instance} from 'ink';
 import type {Secret} from '../lib/secret.js';
 import type {Monitor} from '../monitor/monitor.js';
+import {createCellOutput, type CellOutput} from '../term/output/index.js';
 import {AlternateScreen, signalExitCodes, type ExitReason, type SignalSource} from '../term/screen.js';
 import {writeCrashReport} from './crash-report.js';
 import {renderConsole} from './render.js';
@@ -18,6 +19,10 @@ export interface RunConsoleOptions {
 	signals: SignalSource;
 	env: Readonly<Record<string, string | undefined>>;
 	secrets: readonly Secret[];
+	/** Redraws per second at most (`--fps`): the output layer's cap and Ink's. Default 30. */
+	fps?: number;
+	/** `--no-color` / NO_COLOR: no colour codes at all, highlights in inverse video. */
+	monochrome?: boolean;
 }
 
 /** Exit code for an unexpected failure (EX_SOFTWARE). */
@@ -25,7 +30,12 @@ export const crashExitCode = 70;
 
 export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	const {monitor, stdout, stdin, stderr} = options;
-	const screen = new AlternateScreen(stdout, stdin);
+	const fps = options.fps ?? 30;
+	// Ink writes whole frames into the layer's stream; the terminal receives only the cells that changed.
+	// The screen disposes it first on every way out (quit, signal, crash, process exit): Ink's last frame
+	// and a reset style land in the alternate screen, and only then is it left.
+	let output: CellOutput | undefined;
+	const screen = new AlternateScreen(stdout, stdin, {beforeLeave: () => output?.dispose(), wipeOnNarrowing: false});
 	let instance: Instance | undefined;
 	let settled = false;
 	let finish: (code: number) => void = () => {};
@@ -61,8 +71,15 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 		if (reason.kind === 'signal') end(signalExitCodes[reason.signal], `${reason.signal} received`);
 		else crash(reason.error);
 	});
+	// Resumed after a stop: the screen may hold anything; the layer cannot diff against it, so repaint.
+	const resumed = (): void => {
+		screen.resume();
+		output?.repaint();
+	};
+	options.signals.on('SIGCONT', resumed);
 	try {
-		instance = renderConsole({monitor, stdout, stdin, stderr, onQuit: () => end(0, 'the operator quit')});
+		output = createCellOutput(stdout, {fpsCap: fps, monochrome: options.monochrome});
+		instance = renderConsole({monitor, stdout: output.stream, stdin, stderr, onQuit: () => end(0, 'the operator quit'), maxFps: fps, monochrome: options.monochrome});
 		instance.waitUntilExit().then(
 			() => end(0, 'the console ended'),
 			(error: unknown) => crash(error),
@@ -73,6 +90,7 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	}
 	const code = await done;
 	screen.unguard();
+	options.signals.off('SIGCONT', resumed);
 	if (crashNote) stderr.write(crashNote);
 	return code;
 }

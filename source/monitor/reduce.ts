@@ -46,9 +46,61 @@ function withMessage(state: MonitorState, message: MonitorMessage): MonitorState
 	return {...state, messages: state.messages.push(message)};
 }
 
-/** Sorted by hits, most first; ties by IP so the order is stable between polls. */
+/**
+ * Sorted by hits, most first; ties by IP so the order is stable between polls: IPv4 in numeric order
+ * first, then any other address in string order. The threat list scrolls and filters over the whole
+ * order, so all rows are sorted, once per poll; a flood brings 50,000 rows with many ties, and a
+ * comparator comparing IP strings on every tie cost ~100 ms a poll. Here every comparison is
+ * between numbers precomputed once per row.
+ */
 export function sortByHits(visitors: readonly Visitor[]): readonly Visitor[] {
-	return visitors.slice().sort((a, b) => b.hits - a.hits || (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : 0));
+	const count = visitors.length;
+	const hits = new Float64Array(count);
+	const ipKeys = new Float64Array(count);
+	let others: number[] | undefined;
+	for (let index = 0; index < count; index++) {
+		const visitor = visitors[index];
+		hits[index] = visitor.hits;
+		const key = ipv4Key(visitor.ip);
+		if (key >= 0) ipKeys[index] = key;
+		else (others ??= []).push(index);
+	}
+	if (others) {
+		// Not IPv4 (IPv6, or something odd from the API): after every IPv4 address, in string order.
+		others.sort((a, b) => compareStrings(visitors[a].ip, visitors[b].ip));
+		for (let rank = 0; rank < others.length; rank++) ipKeys[others[rank]] = 2 ** 32 + rank;
+	}
+	const order = new Uint32Array(count);
+	for (let index = 0; index < count; index++) order[index] = index;
+	order.sort((a, b) => hits[b] - hits[a] || ipKeys[a] - ipKeys[b] || a - b);
+	const sorted = new Array<Visitor>(count);
+	for (let index = 0; index < count; index++) sorted[index] = visitors[order[index]];
+	return sorted;
+}
+
+function compareStrings(a: string, b: string): number {
+	return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A dotted-quad IPv4 address as a number (0 to 2^32 - 1); -1 for anything else. */
+export function ipv4Key(ip: string): number {
+	let key = 0;
+	let part = 0;
+	let digits = 0;
+	let dots = 0;
+	for (let index = 0; index < ip.length; index++) {
+		const code = ip.charCodeAt(index);
+		if (code >= 48 && code <= 57) {
+			part = part * 10 + (code - 48);
+			if (++digits > 3 || part > 255) return -1;
+		} else if (code === 46 && digits > 0 && dots < 3) {
+			key = key * 256 + part;
+			part = 0;
+			digits = 0;
+			dots++;
+		} else return -1;
+	}
+	return dots === 3 && digits > 0 ? key * 256 + part : -1;
 }
 
 function finishPoll(state: MonitorState, event: Extract<MonitorEvent, {type: 'poll-finished'}>): MonitorState {

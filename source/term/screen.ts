@@ -37,6 +37,21 @@ export type ExitReason = {kind: 'signal'; signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP
 /** Exit codes for a signal: 128 + its number, as shells report it. */
 export const signalExitCodes = {SIGHUP: 129, SIGINT: 130, SIGTERM: 143} as const;
 
+/** Options of {@link AlternateScreen}. */
+export interface AlternateScreenOptions {
+	/**
+	 * Runs first when the screen is left, on every path (quit, signal, crash, process exit): the
+	 * output layer's `dispose()`, which writes Ink's last frame and resets the style while the
+	 * alternate screen is still there to receive it.
+	 */
+	beforeLeave?: () => void;
+	/**
+	 * Wipe the screen on a narrower or shorter resize (default true). Off under the output layer:
+	 * it repaints the whole screen on every resize itself, and owns what the terminal shows.
+	 */
+	wipeOnNarrowing?: boolean;
+}
+
 export class AlternateScreen {
 	readonly #stdout: ScreenStream;
 	readonly #stdin: ScreenInput | undefined;
@@ -44,10 +59,12 @@ export class AlternateScreen {
 	#columns: number;
 	#rows: number;
 	#guards: Array<() => void> = [];
+	readonly #options: AlternateScreenOptions;
 
-	constructor(stdout: ScreenStream, stdin?: ScreenInput) {
+	constructor(stdout: ScreenStream, stdin?: ScreenInput, options: AlternateScreenOptions = {}) {
 		this.#stdout = stdout;
 		this.#stdin = stdin;
+		this.#options = options;
 		this.#columns = stdout.columns ?? 80;
 		this.#rows = stdout.rows ?? 24;
 	}
@@ -64,13 +81,18 @@ export class AlternateScreen {
 		if (this.#active) return;
 		this.#active = true;
 		this.#stdout.write(enterAlternateScreen + wipeScreen);
-		this.#stdout.on('resize', this.#resized);
+		if (this.#options.wipeOnNarrowing !== false) this.#stdout.on('resize', this.#resized);
 	}
 
 	/** Leaves the alternate screen and shows the cursor; safe to call any number of times. */
 	leave(): void {
 		if (!this.#active) return;
 		this.#active = false;
+		try {
+			this.#options.beforeLeave?.();
+		} catch {
+			// A broken output layer must not keep the terminal in the alternate screen.
+		}
 		this.#stdout.off('resize', this.#resized);
 		try {
 			if (this.#stdin?.isTTY) this.#stdin.setRawMode?.(false);
@@ -104,6 +126,21 @@ export class AlternateScreen {
 		// The last resort: whatever else happens, the terminal is given back when the process ends.
 		add('exit', () => this.leave());
 		return () => this.unguard();
+	}
+
+	/**
+	 * After SIGCONT (the process was stopped and resumed: `kill -STOP`/`-CONT`, a job brought back
+	 * with fg): whatever ran meanwhile may have left the alternate screen or drawn on it. Enter it
+	 * again (entering twice is harmless) and put raw mode back; the caller then repaints.
+	 */
+	resume(): void {
+		if (!this.#active) return;
+		this.#stdout.write(enterAlternateScreen);
+		try {
+			if (this.#stdin?.isTTY) this.#stdin.setRawMode?.(true);
+		} catch {
+			// stdin closed: nothing to restore; the next read fails and ends the console.
+		}
 	}
 
 	unguard(): void {

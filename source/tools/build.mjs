@@ -2,6 +2,10 @@
 // Why a bundle: Ink's dependency tree opens 400+ files at start (~520 ms); one bundle starts in ~220 ms.
 // Why the stub: Ink imports react-devtools-core only in development, but esbuild must resolve it.
 // Why the banner: bundled CommonJS dependencies call require(), which ESM output lacks.
+// Why fetch is hidden until the footer: Yoga (Ink's layout engine) loads its WebAssembly with
+// `fetch(dataURL)` when a global fetch exists, and Node's first fetch() call loads undici (~60 ms at
+// start); without one it decodes the same base64 synchronously. Nothing in flarewatch uses the global
+// fetch (the client uses node-fetch), and it is put back as soon as the bundle's modules are loaded.
 import {build} from 'esbuild';
 import {fileURLToPath} from 'node:url';
 import {chmod} from 'node:fs/promises';
@@ -24,7 +28,14 @@ await build({
 	alias: {'react-devtools-core': `${root}source/tools/devtools-stub.mjs`},
 	define: {'process.env.NODE_ENV': '"production"'},
 	banner: {
-		js: "#!/usr/bin/env node\nimport {createRequire as __flarewatchCreateRequire} from 'node:module'; const require = __flarewatchCreateRequire(import.meta.url);",
+		js: [
+			'#!/usr/bin/env node',
+			"import {createRequire as __flarewatchCreateRequire} from 'node:module'; const require = __flarewatchCreateRequire(import.meta.url);",
+			"const __flarewatchFetch = Object.getOwnPropertyDescriptor(globalThis, 'fetch'); if (__flarewatchFetch?.configurable) delete globalThis.fetch;",
+		].join('\n'),
+	},
+	footer: {
+		js: "if (__flarewatchFetch?.configurable) Object.defineProperty(globalThis, 'fetch', __flarewatchFetch);",
 	},
 	logLevel: 'warning',
 });

@@ -5,10 +5,10 @@
  * pass any size).
  */
 import {Box, useInput} from 'ink';
-import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {DnsRecord, Visitor} from '../backend.js';
 import type {MonitorHandle} from '../monitor/monitor.js';
-import {filterThreatRows, selectHeader, selectStats, selectStatus, selectTraffic, threatRowView} from '../monitor/select.js';
+import {filterThreatRows, selectHeader, selectStats, selectTraffic, threatRowView} from '../monitor/select.js';
 import {pointsFor} from './chart.js';
 import {answerDialog, runPalette, startAction, type ActionContext} from './operator-actions.js';
 import {ConfirmDialog} from './dialogs/confirm-dialog.js';
@@ -26,6 +26,7 @@ import {StatsPane} from './panes/stats-pane.js';
 import {StatusPane} from './panes/status-pane.js';
 import {ThreatsPane} from './panes/threats-pane.js';
 import {TrafficPane} from './panes/traffic-pane.js';
+import {selectShownStatus, useMonitorState} from './visible-clock.js';
 import {applyUiCommand, initialUiState, keyMode, selectionIndex, visibleWindow, type UiState} from './ui-state.js';
 
 export interface AppProps {
@@ -43,7 +44,8 @@ const noRecords: readonly DnsRecord[] = [];
 const burstKeys: Record<string, KeyPress> = {'\t': {tab: true}, '\r': {return: true}, '\u007f': {backspace: true}, '\b': {backspace: true}};
 
 export function App({monitor, size, onQuit, initialUi}: AppProps) {
-	const state = useSyncExternalStore(monitor.subscribe, monitor.getState, monitor.getState);
+	// A clock tick that changes nothing on screen is not a render (visible-clock.ts).
+	const state = useMonitorState(monitor);
 	const [ui, setUi] = useState<UiState>(initialUi ?? initialUiState);
 	const layout = useMemo(() => computeLayout(size), [size]);
 	const zone = state.zones[state.activeZone];
@@ -137,7 +139,7 @@ export function App({monitor, size, onQuit, initialUi}: AppProps) {
 	});
 
 	const header = selectHeader(state);
-	const status = selectStatus(state);
+	const status = selectShownStatus(state);
 	let body;
 	// A dialog takes the body: Ink cannot clip a fixed-height view under it reliably (rows bled into the
 	// status line when tried), and a confirmation repeats what it is about (IP, class, hits, score).

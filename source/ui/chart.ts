@@ -43,5 +43,43 @@ export function plotLines(series: ReadonlyArray<readonly number[]>, options: Cha
 		colors: options.colors,
 		format: value => compactNumber(Math.round(value)).padStart(labelWidth).slice(-labelWidth),
 	});
-	return plot.split('\n').slice(0, options.height);
+	return plot.split('\n').slice(0, options.height).map(mergeColourRuns);
+}
+
+/**
+ * asciichart colours every symbol on its own (`ESC[36m─ESC[0m` per cell). Ink tokenizes every styled
+ * character of the frame on every render, so a chart line of 90 cells cost ~270 escape sequences a
+ * render; one run per colour draws the same cells with a few.
+ */
+export function mergeColourRuns(line: string): string {
+	const parts = line.split(/(\u001B\[[0-9;]*m)/);
+	let out = '';
+	let active = '';
+	let resetPending = false;
+	for (const part of parts) {
+		if (part === '') continue;
+		if (part.startsWith('\u001B[')) {
+			const isReset = part === '\u001B[0m' || part === '\u001B[m';
+			if (isReset) {
+				if (active !== '') resetPending = true;
+				continue;
+			}
+			if (resetPending && part === active) {
+				resetPending = false;
+				continue;
+			}
+			if (resetPending) out += '\u001B[0m';
+			resetPending = false;
+			out += part;
+			active = part;
+			continue;
+		}
+		if (resetPending) {
+			out += '\u001B[0m';
+			resetPending = false;
+			active = '';
+		}
+		out += part;
+	}
+	return resetPending ? `${out}\u001B[0m` : out;
 }

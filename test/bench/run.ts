@@ -2,7 +2,7 @@
  * `npm run bench`: runs every benchmark group, prints a table and writes bench-results.json.
  * Run one group with `npm run bench -- emulator`.
  */
-import {writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import type {BenchFigure, BenchGroup} from './figures.js';
 
@@ -39,13 +39,29 @@ const widths = header.map((title, column) => Math.max(title.length, ...rows.map(
 const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
 process.stdout.write(`${line(header)}\n${line(widths.map(width => '-'.repeat(width)))}\n${rows.map(line).join('\n')}\n`);
 
+// Running some groups keeps the other groups' figures from the last run (each figure says its group).
+const ran = new Set(figures.map(figure => figure.group));
+let kept: BenchFigure[] = [];
+if (wanted.length > 0 && existsSync('bench-results.json')) {
+	try {
+		const previous = JSON.parse(readFileSync('bench-results.json', 'utf8')) as {figures?: BenchFigure[]};
+		kept = (previous.figures ?? []).filter(figure => !ran.has(figure.group));
+	} catch {
+		kept = [];
+	}
+}
 const result = {
 	date: new Date().toISOString(),
-	machine: {node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30)},
-	figures,
+	machine: {node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), loadAverage: os.loadavg()},
+	figures: [...kept, ...figures].sort((a, b) => groupOrder(a.group) - groupOrder(b.group)),
 };
 writeFileSync('bench-results.json', `${JSON.stringify(result, null, 2)}\n`);
 process.stdout.write('written: bench-results.json\n');
+
+function groupOrder(group: string): number {
+	const index = Object.keys(groups).indexOf(group);
+	return index < 0 ? Number.MAX_SAFE_INTEGER : index;
+}
 
 function formatNumber(value: number): string {
 	if (!Number.isFinite(value)) return String(value);

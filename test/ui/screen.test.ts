@@ -67,3 +67,39 @@ describe('alternate screen', () => {
 		expect(signals.listenerCount(event)).toBe(0);
 	});
 });
+
+describe('alternate screen under the output layer', () => {
+	it('runs beforeLeave first on every way out (even when it throws), and does not wipe on resize', () => {
+		const stdout = new FakeStream(100, 30);
+		const order: string[] = [];
+		const screen = new AlternateScreen(stdout, undefined, {
+			beforeLeave: () => {
+				order.push(`dispose while written ends with leave: ${stdout.written.endsWith(leaveAlternateScreen)}`);
+				throw new Error('a broken layer');
+			},
+			wipeOnNarrowing: false,
+		});
+		screen.enter();
+		stdout.written = '';
+		stdout.columns = 60;
+		stdout.emit('resize');
+		expect(stdout.written).toBe('');
+		screen.leave();
+		screen.leave();
+		expect(order).toEqual(['dispose while written ends with leave: false']);
+		expect(stdout.written.endsWith(showCursor + leaveAlternateScreen)).toBe(true);
+	});
+
+	it('resume() after SIGCONT enters the alternate screen again and puts raw mode back, only while active', () => {
+		const stdout = new FakeStream(80, 24);
+		let raw = false;
+		const screen = new AlternateScreen(stdout, {isTTY: true, setRawMode: mode => (raw = mode)});
+		screen.resume();
+		expect(stdout.written).toBe('');
+		screen.enter();
+		stdout.written = '';
+		screen.resume();
+		expect(stdout.written).toBe(enterAlternateScreen);
+		expect(raw).toBe(true);
+	});
+});

@@ -31,6 +31,8 @@ export interface CellOutputOptions {
 	clock?: Clock;
 	/** Wrap writes longer than this in synchronized-output markers (DEC mode 2026) to avoid tearing; 0 disables. Default 512. */
 	synchronizeAbove?: number;
+	/** Drop every colour; background colours become inverse video (`--no-color`, NO_COLOR). */
+	monochrome?: boolean;
 }
 
 /** Counters of what the layer has done, for the bench and for diagnostics. */
@@ -77,7 +79,7 @@ export function createCellOutput(real: TerminalStream, options: CellOutputOption
 	const fpsCap = options.fpsCap ?? 0;
 	const synchronizeAbove = options.synchronizeAbove ?? 512;
 	const size = () => ({cols: Math.max(1, real.columns || 80), rows: Math.max(1, real.rows || 24)});
-	const styles = new StyleTable();
+	const styles = new StyleTable(options.monochrome === true);
 	const initial = size();
 	const ink = new InkTerminal(styles, initial.cols, initial.rows);
 	const shown = new CellGrid(initial.cols, initial.rows);

@@ -18,6 +18,8 @@ export class InkTerminal {
 	/** After writing the last column: the next printable character wraps first. */
 	private pendingWrap = false;
 	pen = 0;
+	/** The style cells get from the pen: the pen itself, or without colours in monochrome (StyleTable.shown). */
+	private cellPen = 0;
 	/** Starts hidden: the layer hides the real cursor first thing, and Ink hides it on its first frame anyway. */
 	cursorVisible = false;
 	/** Set when something was not understood or the screen was replaced: repaint everything. */
@@ -99,10 +101,10 @@ export class InkTerminal {
 			if (this.pendingWrap) this.wrap();
 			const cell = this.y * cols + this.x;
 			if (grid.widths[cell] !== 1) {
-				grid.put(this.x, this.y, text[index], 1, this.pen);
+				grid.put(this.x, this.y, text[index], 1, this.cellPen);
 			} else {
 				grid.chars[cell] = text[index];
-				grid.styles[cell] = this.pen;
+				grid.styles[cell] = this.cellPen;
 			}
 			if (this.x === cols - 1) this.pendingWrap = true;
 			else this.x++;
@@ -123,7 +125,7 @@ export class InkTerminal {
 			grid.eraseInRow(this.y, this.x, grid.cols, this.styles.eraseStyle(this.pen));
 			this.wrap();
 		}
-		grid.put(this.x, this.y, cluster, width, this.pen);
+		grid.put(this.x, this.y, cluster, width, this.cellPen);
 		this.x += width;
 		if (this.x >= grid.cols) {
 			this.x = grid.cols - 1;
@@ -188,7 +190,10 @@ export class InkTerminal {
 			return after;
 		}
 		if (kind === '7') this.saved = {x: this.x, y: this.y, pen: this.pen};
-		else if (kind === '8') ({x: this.x, y: this.y, pen: this.pen} = this.saved);
+		else if (kind === '8') {
+			({x: this.x, y: this.y, pen: this.pen} = this.saved);
+			this.cellPen = this.styles.shown(this.pen);
+		}
 		else if (kind === '=' || kind === '>') this.passThrough += text.slice(start, start + 2);
 		else if (kind === '(' || kind === ')') return Math.min(text.length, start + 3);
 		else this.unknown();
@@ -210,6 +215,7 @@ export class InkTerminal {
 		if (final === 'm') {
 			const result = this.styles.applySgr(this.pen, parameters);
 			this.pen = result.id;
+			this.cellPen = this.styles.shown(result.id);
 			if (result.unknown) this.unknown();
 			return;
 		}

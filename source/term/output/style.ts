@@ -53,6 +53,31 @@ export class StyleTable {
 	private readonly transitions = new Map<number, string>();
 	private readonly applied = new Map<number, Map<string, SgrResult>>();
 
+	/**
+	 * @param monochrome `--no-color`/NO_COLOR: cells get {@link shown} styles, without colours, so no
+	 * colour code can ever be emitted, whatever Ink, chalk or asciichart wrote.
+	 */
+	constructor(readonly monochrome = false) {}
+
+	private readonly shownIds: number[] = [];
+
+	/**
+	 * The style a cell drawn with pen `id` gets on screen: `id` itself, or in monochrome the same
+	 * attributes without colours, a background colour (a badge such as STALE or DEMO) turned into
+	 * inverse video. The pen keeps the real style, so a later `49m` ends the badge as it should.
+	 */
+	shown(id: number): number {
+		if (!this.monochrome || id === 0) return id;
+		let shown = this.shownIds[id];
+		if (shown === undefined) {
+			const {flags, fg, bg} = this.styles[id];
+			// Inverse inside an inverse highlight flips back, so a badge on a selected row still stands out.
+			shown = fg === defaultColor && bg === defaultColor ? id : this.intern(bg === defaultColor ? flags : flags ^ Attr.inverse, defaultColor, defaultColor);
+			this.shownIds[id] = shown;
+		}
+		return shown;
+	}
+
 	get(id: number): Style {
 		return this.styles[id];
 	}
@@ -71,7 +96,7 @@ export class StyleTable {
 	/** The style a terminal erases with: real terminals keep only the background (BCE). */
 	eraseStyle(id: number): number {
 		const {bg} = this.styles[id];
-		return bg === defaultColor ? 0 : this.intern(0, defaultColor, bg);
+		return bg === defaultColor || this.monochrome ? 0 : this.intern(0, defaultColor, bg);
 	}
 
 	/** Applies the parameters of `CSI … m` to style `id` (memoized: a frame repeats the same few). */

@@ -1,20 +1,16 @@
 import {Box, Text} from 'ink';
 import type {StatusView} from '../../monitor/select.js';
-import {formatAge} from '../format.js';
 import {sanitize} from '../sanitize.js';
+import {statusClock} from '../visible-clock.js';
 
 export interface StatusPaneProps {
 	status: StatusView;
 	width: number;
 }
 
-/** One line: how old the data is (STALE when it cannot be trusted), the next poll, the last message. */
+/** One line: how old the data is (STALE when it cannot be trusted), the next poll, the last message; ages in steps (visible-clock.ts). */
 export function StatusPane({status, width}: StatusPaneProps) {
-	const age = status.ageSeconds === undefined ? 'no data yet' : `data ${formatAge(status.ageSeconds)} old`;
-	let next = '';
-	if (status.paused) next = 'paused';
-	else if (status.polling) next = 'polling…';
-	else if (status.nextPollSeconds !== undefined) next = `next poll ${formatAge(status.nextPollSeconds)}`;
+	const {age, next} = statusClock(status);
 	const text = status.banner ?? status.message?.text ?? '';
 	const level = status.banner ? 'error' : status.message?.level;
 	return (
