@@ -1,6 +1,5 @@
 /** The self-signed certificate of `--tls`, generated at start for localhost and the loopback addresses. */
 import {X509Certificate} from 'node:crypto';
-import selfsigned from 'selfsigned';
 
 export interface TlsMaterial {
 	key: string;
@@ -18,6 +17,8 @@ export async function generateCertificate(host: string): Promise<TlsMaterial> {
 	if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1' && host !== '0.0.0.0' && host !== '::') {
 		altNames.push(/^[\d.]+$|:/.test(host) ? {type: 7, ip: host} : {type: 2, value: host});
 	}
+	// Loaded only for --tls: evaluating selfsigned and its ASN.1 stack cost ~100 ms of every start.
+	const {default: selfsigned} = await import('selfsigned');
 	const pems = await selfsigned.generate([{name: 'commonName', value: 'flarewatch emulator'}], {
 		keyType: 'ec',
 		algorithm: 'sha256',
