@@ -2,6 +2,8 @@
 // Why a bundle: Ink's dependency tree opens 400+ files at start (~520 ms); one bundle starts in ~220 ms.
 // Why the stub: Ink imports react-devtools-core only in development, but esbuild must resolve it.
 // Why the banner: bundled CommonJS dependencies call require(), which ESM output lacks.
+// Why the plugin: Ink's Output and widest-line are served by flarewatch's own remembering versions
+// (source/term/ink-output.ts): Ink's cost about 15 ms of every frame (ink-output-plugin.mjs).
 // Why fetch is hidden until the footer: Yoga (Ink's layout engine) loads its WebAssembly with
 // `fetch(dataURL)` when a global fetch exists, and Node's first fetch() call loads undici (~60 ms at
 // start); without one it decodes the same base64 synchronously. Nothing in flarewatch uses the global
@@ -9,6 +11,7 @@
 import {build} from 'esbuild';
 import {fileURLToPath} from 'node:url';
 import {chmod} from 'node:fs/promises';
+import {inkOutputPlugin} from './ink-output-plugin.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const outfile = `${root}dist/flarewatch.js`;
@@ -37,6 +40,7 @@ await build({
 	footer: {
 		js: "if (__flarewatchFetch?.configurable) Object.defineProperty(globalThis, 'fetch', __flarewatchFetch);",
 	},
+	plugins: [inkOutputPlugin()],
 	logLevel: 'warning',
 });
 await chmod(outfile, 0o755);

@@ -16,3 +16,24 @@ export async function loadInk(): Promise<InkModule> {
 	chalk.level = 3;
 	return ink;
 }
+
+/**
+ * Ink as the bundle runs it: built by esbuild with the plugin that swaps in flarewatch's Output and
+ * widest-line (source/tools/ink-output-plugin.mjs). Ink's own files are bundled; packages stay
+ * external, so this Ink shares React and chalk with the plain one (chalk's level as above). Written
+ * under node_modules/.cache so that those imports resolve.
+ */
+export async function loadBundledInk(): Promise<InkModule> {
+	await loadInk();
+	const {build} = await import('esbuild');
+	const {inkOutputPlugin} = await import('../../source/tools/ink-output-plugin.mjs');
+	const {mkdirSync} = await import('node:fs');
+	const {join} = await import('node:path');
+	const {createRequire} = await import('node:module');
+	const inkEntry = createRequire(import.meta.url).resolve('ink');
+	const directory = join(process.cwd(), 'node_modules', '.cache', 'flarewatch-test');
+	mkdirSync(directory, {recursive: true});
+	const outfile = join(directory, `ink-bundled-${process.pid}.mjs`);
+	await build({entryPoints: [inkEntry], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', alias: {'react-devtools-core': join(process.cwd(), 'source', 'tools', 'devtools-stub.mjs')}, plugins: [inkOutputPlugin()], logLevel: 'error'});
+	return (await import(outfile)) as InkModule;
+}
