@@ -3,6 +3,8 @@ import type {DnsRecord} from '../../backend.js';
 import {fit} from '../format.js';
 import {sanitize} from '../sanitize.js';
 import {visibleWindow} from '../ui-state.js';
+import {memo} from 'react';
+import {sameProps} from '../same-props.js';
 
 export interface DnsPaneProps {
 	zoneName: string;
@@ -17,7 +19,7 @@ export interface DnsPaneProps {
 }
 
 /** The zone's records from `rec_load_all`: name, type, content, TTL, proxied; the highlighted one marked. */
-export function DnsPane({zoneName, records, loading, error, selected, readOnly, width, height}: DnsPaneProps) {
+function DnsPaneView({zoneName, records, loading, error, selected, readOnly, width, height}: DnsPaneProps) {
 	const rows = Math.max(0, height - 3);
 	const list = records ?? [];
 	const shown = visibleWindow(selected, list.length, rows);
@@ -59,3 +61,6 @@ export function DnsPane({zoneName, records, loading, error, selected, readOnly, 
 		</Box>
 	);
 }
+
+/** Re-rendered only when its view model changes (same-props.ts). */
+export const DnsPane = memo(DnsPaneView, sameProps);

@@ -3,6 +3,8 @@ import type {HeaderView} from '../../monitor/select.js';
 import {formatCountdown} from '../format.js';
 import {sanitize} from '../sanitize.js';
 import type {ViewName} from '../ui-state.js';
+import {memo} from 'react';
+import {sameProps} from '../same-props.js';
 
 export interface HeaderPaneProps {
 	header: HeaderView;
@@ -14,7 +16,7 @@ export interface HeaderPaneProps {
 const viewTitles: Record<ViewName, string> = {dashboard: 'Dashboard', dns: 'DNS', log: 'Log'};
 
 /** Two lines: the zone and its settings; the views, badges and the call budget. */
-export function HeaderPane({header, view, paused, width}: HeaderPaneProps) {
+function HeaderPaneView({header, view, paused, width}: HeaderPaneProps) {
 	const settings = [
 		header.plan ?? 'plan …',
 		`sec ${header.securityLabel === undefined ? '…' : sanitize(header.securityLabel)}`,
@@ -53,3 +55,6 @@ export function HeaderPane({header, view, paused, width}: HeaderPaneProps) {
 		</Box>
 	);
 }
+
+/** Re-rendered only when its view model changes (same-props.ts). */
+export const HeaderPane = memo(HeaderPaneView, sameProps);

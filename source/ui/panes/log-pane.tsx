@@ -2,6 +2,8 @@ import {Box, Text} from 'ink';
 import {describeAction, isIdempotent, type ActionEntry} from '../../actions/types.js';
 import {sanitize} from '../sanitize.js';
 import {visibleWindow} from '../ui-state.js';
+import {memo} from 'react';
+import {sameProps} from '../same-props.js';
 
 export interface LogPaneProps {
 	entries: readonly ActionEntry[];
@@ -16,7 +18,7 @@ const stateColors: Record<ActionEntry['state'], string | undefined> = {pending: 
 const stateWords: Record<ActionEntry['state'], string> = {pending: 'PENDING', sent: 'SENT', done: 'DONE', failed: 'FAILED', unknown: 'UNKNOWN'};
 
 /** Every action of the session with its state (R retries a failed one), then recent messages. */
-export function LogPane({entries, selected, messages, width, height}: LogPaneProps) {
+function LogPaneView({entries, selected, messages, width, height}: LogPaneProps) {
 	const current = entries[selected];
 	// The highlighted action in full (its message is cut in the list), and its retry rule.
 	const detail = current
@@ -76,3 +78,6 @@ export function LogPane({entries, selected, messages, width, height}: LogPanePro
 		</Box>
 	);
 }
+
+/** Re-rendered only when its view model changes (same-props.ts). */
+export const LogPane = memo(LogPaneView, sameProps);

@@ -3,6 +3,8 @@ import type {StatsView} from '../../monitor/select.js';
 import {compactNumber, formatKilobytes} from '../format.js';
 import {sanitize} from '../sanitize.js';
 import {CompactTable} from './compact-table.js';
+import {memo} from 'react';
+import {sameProps} from '../same-props.js';
 
 export interface StatsPaneProps {
 	stats?: StatsView;
@@ -11,7 +13,7 @@ export interface StatsPaneProps {
 }
 
 /** Pageviews and uniques by class; requests, bandwidth and load time at the edge vs the origin. */
-export function StatsPane({stats, width, height}: StatsPaneProps) {
+function StatsPaneView({stats, width, height}: StatsPaneProps) {
 	if (!stats) {
 		return (
 			<Box width={width} height={height}>
@@ -42,3 +44,6 @@ export function StatsPane({stats, width, height}: StatsPaneProps) {
 		</Box>
 	);
 }
+
+/** Re-rendered only when its view model changes (same-props.ts). */
+export const StatsPane = memo(StatsPaneView, sameProps);

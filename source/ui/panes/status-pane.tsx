@@ -2,6 +2,8 @@ import {Box, Text} from 'ink';
 import type {StatusView} from '../../monitor/select.js';
 import {sanitize} from '../sanitize.js';
 import {statusClock} from '../visible-clock.js';
+import {memo} from 'react';
+import {sameProps} from '../same-props.js';
 
 export interface StatusPaneProps {
 	status: StatusView;
@@ -9,7 +11,7 @@ export interface StatusPaneProps {
 }
 
 /** One line: how old the data is (STALE when it cannot be trusted), the next poll, the last message; ages in steps (visible-clock.ts). */
-export function StatusPane({status, width}: StatusPaneProps) {
+function StatusPaneView({status, width}: StatusPaneProps) {
 	const {age, next} = statusClock(status);
 	const text = status.banner ?? status.message?.text ?? '';
 	const level = status.banner ? 'error' : status.message?.level;
@@ -33,3 +35,6 @@ export function StatusPane({status, width}: StatusPaneProps) {
 		</Box>
 	);
 }
+
+/** Re-rendered only when its view model changes (same-props.ts). */
+export const StatusPane = memo(StatusPaneView, sameProps);

@@ -3,6 +3,8 @@ import type {ClassFilter, ThreatRowView} from '../../monitor/select.js';
 import {compactNumber, fit} from '../format.js';
 import {threatHeaderRows} from '../layout.js';
 import {sanitize} from '../sanitize.js';
+import {memo} from 'react';
+import {sameProps} from '../same-props.js';
 
 export interface ThreatsPaneProps {
 	/** Only the rows that fit: the pane never sees the whole list (a flood has 50,000). */
@@ -38,7 +40,7 @@ export function threatColumns(width: number, longestIp = 15): {ip: number; cls: 
 }
 
 /** The visitors from `zone_ips`, most hits first, with the highlighted row in inverse video. */
-export function ThreatsPane(props: ThreatsPaneProps) {
+function ThreatsPaneView(props: ThreatsPaneProps) {
 	const {rows, start, selected, total, totalAll, classFilter, textFilter, editingFilter, width, height} = props;
 	const ips = rows.map(row => sanitize(row.ip));
 	const columns = threatColumns(width, Math.max(15, ...ips.map(ip => ip.length)));
@@ -93,3 +95,6 @@ export function ThreatsPane(props: ThreatsPaneProps) {
 		</Box>
 	);
 }
+
+/** Re-rendered only when its view model changes (same-props.ts). */
+export const ThreatsPane = memo(ThreatsPaneView, sameProps);

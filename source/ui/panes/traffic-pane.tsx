@@ -1,7 +1,8 @@
 import {Box, Text} from 'ink';
-import type {ReactNode} from 'react';
+import {memo, type ReactNode} from 'react';
 import type {TrafficView} from '../../monitor/select.js';
 import {chartColors, plotLines} from '../chart.js';
+import {sameProps} from '../same-props.js';
 
 export interface TrafficPaneProps {
 	traffic: TrafficView;
@@ -42,7 +43,7 @@ function Chart({title, empty, lines, width, height}: ChartProps) {
 }
 
 /** Requests served (edge vs origin) and threat activity, one point per poll. */
-export function TrafficPane({traffic, chartHeight, chartWidth, sideBySide}: TrafficPaneProps) {
+function TrafficPaneView({traffic, chartHeight, chartWidth, sideBySide}: TrafficPaneProps) {
 	const requests = plotLines([traffic.edgeRequests, traffic.originRequests], {height: chartHeight, width: chartWidth, colors: [chartColors.edge, chartColors.origin]});
 	const threats = plotLines([traffic.threatHits], {height: chartHeight, width: chartWidth, colors: [chartColors.threat]});
 	const requestsTitle = (
@@ -66,3 +67,6 @@ export function TrafficPane({traffic, chartHeight, chartWidth, sideBySide}: Traf
 		</Box>
 	);
 }
+
+/** Re-rendered only when its view model changes (same-props.ts). */
+export const TrafficPane = memo(TrafficPaneView, sameProps);
