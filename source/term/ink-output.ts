@@ -136,6 +136,19 @@ function serializeRow(row: ReadonlyArray<Glyph | undefined>): string {
 	return text.trimEnd();
 }
 
+/**
+ * The last frame's rows and their text: a row whose glyphs are the very same as last frame's (most
+ * rows, on a tick or a key) is not serialized again.
+ */
+let lastRows: Array<ReadonlyArray<Glyph | undefined>> = [];
+let lastTexts: string[] = [];
+
+function sameRow(a: ReadonlyArray<Glyph | undefined>, b: ReadonlyArray<Glyph | undefined>): boolean {
+	if (a.length !== b.length) return false;
+	for (let column = 0; column < a.length; column++) if (a[column] !== b[column]) return false;
+	return true;
+}
+
 export default class Output {
 	width: number;
 	height: number;
@@ -170,7 +183,13 @@ export default class Output {
 			else if (operation.type === 'unclip') clips.pop();
 			else this.#draw(rows, operation, clips.at(-1));
 		}
-		return {output: rows.map(serializeRow).join('\n'), height: rows.length};
+		const texts = rows.map((row, y) => {
+			const previous = lastRows[y];
+			return previous !== undefined && sameRow(previous, row) ? lastTexts[y] : serializeRow(row);
+		});
+		lastRows = rows;
+		lastTexts = texts;
+		return {output: texts.join('\n'), height: rows.length};
 	}
 
 	/** Ink's algorithm (ink/build/output.js) step for step; only parsing and cutting are remembered. */
