@@ -15,12 +15,12 @@ const reserve = 30;
 async function measure(zones: string[]): Promise<{firstHour: number; secondHour: number; worstWindow: number}> {
 	const app = await startInProcess({scenario: 'attack', zones, tickMs: 0});
 	try {
-		const total = () => app.emulator.state().accounts.find(account => account.email === app.emulator.email)?.calls.total ?? 0;
+		const total = () => app.emulator.calls();
 		await app.monitor.start();
-		const perMinute = [total()];
+		const perMinute = [await total()];
 		for (let minute = 1; minute <= 120; minute++) {
 			await app.advance(60_000);
-			perMinute.push(total());
+			perMinute.push(await total());
 		}
 		let worstWindow = 0;
 		for (let end = 60; end < perMinute.length; end++) worstWindow = Math.max(worstWindow, perMinute[end] - perMinute[end - 60]);

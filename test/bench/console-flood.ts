@@ -4,7 +4,7 @@
  * (tsx, other groups) shares nothing with it.
  */
 import type {BenchFigure, BenchGroup} from './figures.js';
-import {runChild} from './console-harness.js';
+import {runChild} from './run-child.js';
 import {median, percentile} from './pty-timing.js';
 
 const goalMs = 100;

@@ -1,20 +1,20 @@
 /**
  * The real console in process, for the figures a pty cannot isolate: the monitor and a V1Backend
- * against the in-process emulator, all on one FakeClock, rendered by the console's own
- * `renderConsole` into a null terminal that only timestamps what Ink writes. Run it in a child with
- * NODE_ENV=production (see `runChild`): React's development build grows the heap on every render and
- * is several times slower, so a figure measured with it would describe a console nobody ships.
+ * against the emulator (in this process, or in its own so that this process holds the console
+ * alone), all on one FakeClock, rendered by the console's own `renderConsole` into a null terminal
+ * that only timestamps what Ink writes. Run it with `runChild`: bundled as dist/flarewatch.js is
+ * (esbuild, NODE_ENV=production, Ink's Output swapped), so a figure describes the console that ships.
  */
 import {spawn} from 'node:child_process';
 import {EventEmitter} from 'node:events';
 import type {Backend} from '../../source/backend.js';
 import {renderConsole} from '../../source/console/render.js';
-import {startEmulator, type EmulatorHandle, type EmulatorOptions} from '../../source/emulator/index.js';
+import type {EmulatorHandle, EmulatorOptions} from '../../source/emulator/index.js';
 import {FakeClock, flushMicrotasks} from '../../source/lib/clock.js';
 import {Secret} from '../../source/lib/secret.js';
 import {createMonitor, type Monitor} from '../../source/monitor/monitor.js';
 import {V1Backend} from '../../source/v1/backend.js';
-import {track} from './pty-timing.js';
+import {bundle, demoEmail, demoKey, killGroup, track} from './processes.js';
 
 /** A terminal that swallows Ink's output, keeping only when and how much was written. */
 export class NullTerminal extends EventEmitter {
@@ -73,9 +73,19 @@ export class NullKeyboard extends EventEmitter {
 	unref(): void {}
 }
 
+/** The emulator the console talks to, wherever it runs. */
+export interface BenchEmulator {
+	url: string;
+	/** API calls the demo account has made so far. */
+	calls(): Promise<number>;
+	/** Moves the emulator's clock with the console's (only a separate process needs telling). */
+	advance(ms: number): Promise<void>;
+	close(): Promise<void>;
+}
+
 export interface InProcessConsole {
 	clock: FakeClock;
-	emulator: EmulatorHandle;
+	emulator: BenchEmulator;
 	backend: V1Backend;
 	monitor: Monitor;
 	terminal: NullTerminal | undefined;
@@ -97,12 +107,66 @@ export interface InProcessOptions {
 	wrap?: (backend: Backend) => Backend;
 	/** Sees the monitor before the App subscribes to it, so its store listeners run before React's. */
 	onMonitor?: (monitor: Monitor) => void;
+	/** 'separate': the built emulator in its own process, so that this one's memory is the console's. */
+	emulator?: 'in-process' | 'separate';
+}
+
+function inProcessEmulator(handle: EmulatorHandle): BenchEmulator {
+	return {
+		url: handle.url,
+		calls: async () => handle.state().accounts.find(account => account.email === handle.email)?.calls.total ?? 0,
+		advance: async () => {},
+		close: () => handle.close(),
+	};
+}
+
+/** `flarewatch emulator` in its own process; its clock is moved through the admin API. */
+async function separateEmulator(scenario: EmulatorOptions['scenario'], zones: string[] | undefined): Promise<BenchEmulator & {now: number}> {
+	const args = [bundle, 'emulator', '--port', '0', '--scenario', String(scenario ?? 'attack'), ...(zones ? ['--zones', zones.join(',')] : [])];
+	const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'inherit'], detached: true, env: {...process.env, NODE_ENV: 'production'}});
+	if (child.pid === undefined) throw new Error('the emulator did not start');
+	const pid = child.pid;
+	track(pid);
+	const url = await new Promise<string>((resolve, reject) => {
+		let output = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+			const match = /listening on (\S+)/.exec(output);
+			if (match) resolve(match[1]);
+		});
+		child.on('exit', code => reject(new Error(`the emulator exited with ${code}: ${output}`)));
+	});
+	const admin = async (path: string, body?: unknown): Promise<{now: number; accounts: Array<{email: string; calls: {total: number}}>}> => {
+		const response = await fetch(`${url}/__emulator/${path}`, body === undefined ? {} : {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(body)});
+		if (!response.ok) throw new Error(`emulator admin ${path}: HTTP ${response.status}`);
+		return (await response.json()) as {now: number; accounts: Array<{email: string; calls: {total: number}}>};
+	};
+	const state = await admin('state');
+	return {
+		url,
+		now: state.now,
+		calls: async () => (await admin('state')).accounts.find(account => account.email === demoEmail)?.calls.total ?? 0,
+		advance: async ms => {
+			await admin('clock', {advanceSeconds: ms / 1000});
+		},
+		close: async () => killGroup(pid),
+	};
 }
 
 export async function startInProcess(options: InProcessOptions): Promise<InProcessConsole> {
-	const clock = new FakeClock(Date.UTC(2014, 5, 2, 14, 0, 0));
-	const emulator = await startEmulator({port: 0, scenario: options.scenario, ...(options.zones ? {zones: options.zones} : {}), now: () => clock.now(), quiet: true});
-	const backend = new V1Backend({endpoint: emulator.url, email: emulator.email, key: new Secret(emulator.key), now: () => clock.now()});
+	let clock: FakeClock;
+	let emulator: BenchEmulator;
+	if (options.emulator === 'separate') {
+		const separate = await separateEmulator(options.scenario, options.zones);
+		emulator = separate;
+		clock = new FakeClock(separate.now * 1000);
+	} else {
+		const fake = new FakeClock(Date.UTC(2014, 5, 2, 14, 0, 0));
+		clock = fake;
+		const {startEmulator} = await import('../../source/emulator/index.js');
+		emulator = inProcessEmulator(await startEmulator({port: 0, scenario: options.scenario, ...(options.zones ? {zones: options.zones} : {}), now: () => fake.now(), quiet: true}));
+	}
+	const backend = new V1Backend({endpoint: emulator.url, email: demoEmail, key: new Secret(demoKey), now: () => clock.now()});
 	const zoneNames = options.zones ?? ['example.com', 'example.net'];
 	const monitor = createMonitor({
 		backend: options.wrap ? options.wrap(backend) : backend,
@@ -142,7 +206,10 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
 		monitor,
 		terminal,
 		keyboard,
-		advance: ms => clock.advance(ms, settle),
+		advance: async ms => {
+			await emulator.advance(ms);
+			await clock.advance(ms, settle);
+		},
 		async close() {
 			monitor.stop();
 			unmount();
@@ -150,25 +217,4 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
 			await emulator.close();
 		},
 	};
-}
-
-/**
- * Runs a bench child script (`node [--expose-gc] --import tsx FILE`) in its own process group with
- * production React, and returns the JSON it prints on its last `RESULT ` line.
- */
-export async function runChild<T>(file: string, nodeFlags: string[] = [], timeoutMs = 240_000): Promise<T> {
-	const env: Record<string, string> = {};
-	for (const [name, value] of Object.entries(process.env)) if (value !== undefined && name !== 'CI') env[name] = value;
-	const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', file], {stdio: ['ignore', 'pipe', 'inherit'], detached: true, env: {...env, NODE_ENV: 'production'}});
-	if (child.pid !== undefined) track(child.pid);
-	let output = '';
-	child.stdout.on('data', (chunk: Buffer) => {
-		output += chunk.toString();
-	});
-	const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-	const code = await new Promise<number | null>(resolve => child.on('exit', resolve));
-	clearTimeout(timer);
-	const line = output.split('\n').findLast(text => text.startsWith('RESULT '));
-	if (code !== 0 || !line) throw new Error(`${file} exited with ${code}; output:\n${output.slice(-2000)}`);
-	return JSON.parse(line.slice('RESULT '.length)) as T;
 }

@@ -1,8 +1,9 @@
 /**
- * Figure 4, the child (run by console-soak.ts as `node --expose-gc --import tsx`, production React):
- * 24 simulated hours of the demo's polling on a FakeClock — monitor, V1Backend and the in-process
- * emulator (`attack`), with the real App rendered into a null 100x30 terminal (the size the pty figures
- * use). After every simulated hour: gc(), then heapUsed and RSS.
+ * Figure 4, the child (bundled and run by console-soak.ts with --expose-gc, production React): 24
+ * simulated hours of the demo's polling on a FakeClock — monitor and V1Backend against the built
+ * emulator (`attack`) in its own process, its clock moved along, with the real App rendered into a
+ * null 100x30 terminal (the size the pty figures use). After every simulated hour: gc(), then
+ * heapUsed and RSS of this process: the console's alone.
  */
 import {startInProcess} from './console-harness.js';
 
@@ -24,7 +25,7 @@ function sample(hour: number, startedAt: number) {
 }
 
 const startedAt = performance.now();
-const app = await startInProcess({scenario: 'attack', render: {columns: 100, rows: 30, maxFps}, tickMs});
+const app = await startInProcess({scenario: 'attack', render: {columns: 100, rows: 30, maxFps}, tickMs, emulator: 'separate'});
 await app.monitor.start();
 const samples = [sample(0, startedAt)];
 for (let hour = 1; hour <= hours; hour++) {
@@ -33,8 +34,7 @@ for (let hour = 1; hour <= hours; hour++) {
 	samples.push(sample(hour, startedAt));
 	process.stderr.write(`soak: hour ${hour}: heap ${samples.at(-1)?.heapMB.toFixed(1)} MB\n`);
 }
-const state = app.emulator.state();
-const calls = state.accounts.find(account => account.email === app.emulator.email)?.calls.total ?? 0;
+const calls = await app.emulator.calls();
 const bytes = app.terminal?.bytes ?? 0;
 const writes = app.terminal?.writes ?? 0;
 await app.close();

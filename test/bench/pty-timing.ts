@@ -4,50 +4,14 @@
  * to the bytes that completed a frame, not to when we happened to look. Every child is a session
  * leader (node-pty calls setsid), so it is killed by process group, on every exit path of the bench.
  */
-import {join} from 'node:path';
 import xtermHeadless from '@xterm/headless';
 import * as pty from 'node-pty';
 import {consoleEnv} from '../e2e/pty-console.js';
+import {killGroup, track, untrack} from './processes.js';
 
 const {Terminal} = xtermHeadless;
 
-export const bundle = join(process.cwd(), 'dist', 'flarewatch.js');
-export const demoEmail = 'demo@example.com';
-export const demoKey = 'e0f4b5a1c3d2e1f09a8b7c6d5e4f3a2b1c0d9';
-
-const live = new Set<number>();
-let hooked = false;
-
-/** Kills a process group started here; harmless if it is gone already. */
-export function killGroup(pid: number): void {
-	live.delete(pid);
-	try {
-		process.kill(-pid, 'SIGKILL');
-	} catch {
-		// Already gone.
-	}
-}
-
-/** Makes sure no child outlives the bench, whatever way it ends. */
-function hookExit(): void {
-	if (hooked) return;
-	hooked = true;
-	process.on('exit', () => {
-		for (const pid of [...live]) killGroup(pid);
-	});
-	for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-		process.once(signal, () => {
-			for (const pid of [...live]) killGroup(pid);
-			process.exit(130);
-		});
-	}
-}
-
-/** Registers a child started elsewhere (e.g. child_process with detached) for cleanup. */
-export function track(pid: number): void {
-	hookExit();
-	live.add(pid);
-}
+export {bundle, demoEmail, demoKey, killGroup, track} from './processes.js';
 
 export interface TimedPtyOptions {
 	/** Arguments after the node binary, e.g. [bundle, '--demo']. */
@@ -89,7 +53,7 @@ export class TimedPty {
 		});
 		this.child.onExit(() => {
 			this.exited = true;
-			live.delete(this.child.pid);
+			untrack(this.child.pid);
 		});
 	}
 
