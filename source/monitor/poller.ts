@@ -135,7 +135,7 @@ export class Poller {
 			return this.#say(false, `Refresh refused: it would use the ${state.policy.reserve} calls kept for actions`);
 		}
 		if (state.zones[state.activeZone]?.zid === 0) return this.#say(false, 'This zone is not active');
-		void this.#poll(state.activeZone);
+		void this.#poll(state.activeZone, true);
 		return {ok: true, message: 'Refreshing'};
 	}
 
@@ -245,7 +245,8 @@ export class Poller {
 		this.#startupTimer = undefined;
 	}
 
-	async #poll(zoneIndex: number): Promise<void> {
+	/** `asked`: the operator asked for it (r), so the screen says "polling…" at once. */
+	async #poll(zoneIndex: number, asked = false): Promise<void> {
 		// One request at a time: a timer that fires during a manual refresh simply reschedules.
 		if (this.#inFlight || !this.#running) return;
 		const state = this.#state();
@@ -258,7 +259,7 @@ export class Poller {
 		this.#clearPollTimer();
 		this.#tick();
 		const startedAt = this.#clock.now();
-		this.#store.dispatch({type: 'poll-started', zone: zoneIndex, at: startedAt});
+		this.#store.dispatch({type: 'poll-started', zone: zoneIndex, at: startedAt, asked});
 		const ref = {name: zone.name, zid: zone.zid};
 		let stats;
 		let visitors;

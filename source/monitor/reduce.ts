@@ -16,7 +16,7 @@ export type MonitorEvent =
 	/** A request is about to be sent: it counts against the budget whatever its outcome. */
 	| {type: 'call'; at: number}
 	| {type: 'calls-left'; report: ServerCallsLeft}
-	| {type: 'poll-started'; zone: number; at: number}
+	| {type: 'poll-started'; zone: number; at: number; asked?: boolean}
 	| {type: 'poll-finished'; zone: number; at: number; stats?: ZoneStats; visitors?: readonly Visitor[]; failure?: PollFailure; rateLimitedUntil?: number}
 	/** The zone refused the Pro-only stats interval: fall back to the 24-hour one. */
 	| {type: 'plan-detected'; zone: number; plan: 'Pro' | 'Free'}
@@ -180,7 +180,7 @@ export function reduce(state: MonitorState, event: MonitorEvent): MonitorState {
 		case 'calls-left':
 			return {...state, serverCallsLeft: event.report};
 		case 'poll-started':
-			return {...state, polling: event.zone};
+			return {...state, polling: event.zone, pollStartedAt: event.asked ? undefined : event.at};
 		case 'poll-finished':
 			return finishPoll(state, event);
 		case 'plan-detected':

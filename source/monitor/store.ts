@@ -96,6 +96,8 @@ export interface MonitorState {
 	paused: boolean;
 	/** The zone being polled, when a poll is in flight. */
 	polling?: number;
+	/** When the poll in flight started, if the scheduler started it (not the operator's r). */
+	pollStartedAt?: number;
 	nextPollAt?: number;
 	/** Consecutive failed polls, for back-off. */
 	failures: number;

@@ -12,23 +12,24 @@ import type {MonitorState} from '../monitor/store.js';
 import {formatAge} from './format.js';
 
 /**
- * Ages and delays on the status line, in steps: 5 s under a minute, a minute above. A poll comes
+ * Ages and delays on the status line, in steps: 10 s under a minute, a minute above. A poll comes
  * every 10–30 s, so a per-second "data 7s old · next poll 13s" was a full re-render every second
- * for the least useful digits on screen. The dev-mode countdown in the header keeps its seconds, and
- * so does the status line while the data is STALE or polls fail (statusClock).
+ * for the least useful digits on screen; in 5 s steps those renders were still most of an idle
+ * console's CPU. The dev-mode countdown in the header keeps its seconds, and so does the status line
+ * while the data is STALE or polls fail (statusClock).
  */
 export function statusSeconds(seconds: number, round: 'down' | 'up'): number {
-	const step = seconds < 60 ? 5 : 60;
+	const step = seconds < 60 ? 10 : 60;
 	return round === 'down' ? Math.floor(seconds / step) * step : Math.ceil(seconds / step) * step;
 }
 
-/** A stepped age: "15s", "2m", "1h04m". */
+/** A stepped age: "20s", "2m", "1h04m". */
 function steppedAge(seconds: number): string {
 	return seconds >= 60 && seconds < 3600 ? `${Math.floor(seconds / 60)}m` : formatAge(seconds);
 }
 
 /**
- * The time-dependent words of the status line: "data 15s old", "next poll 10s". In steps while all
+ * The time-dependent words of the status line: "data 20s old", "next poll 10s". In steps while all
  * is well; to the second when the data is STALE or a poll failed, when the age is what matters.
  */
 export function statusClock(status: StatusView): {age: string; next: string} {
@@ -42,12 +43,12 @@ export function statusClock(status: StatusView): {age: string; next: string} {
 	return {age, next};
 }
 
-/** The status clock's step: ages and delays move together, once per 5 s of wall time. */
-export const statusStepMs = 5000;
+/** The status clock's step: ages and delays move together, once per 10 s of wall time. */
+export const statusStepMs = 10_000;
 
 /**
  * The status line's view: as `selectStatus`, with the data age and the next-poll delay read at the
- * last whole 5 s, so that both change on the same tick instead of two ticks in every five.
+ * last whole 10 s, so that both change on the same tick instead of two ticks in every five.
  */
 export function selectShownStatus(state: MonitorState): StatusView {
 	const status = selectStatus(state);
@@ -64,13 +65,30 @@ export function clockFace(state: MonitorState): string {
 	return `${age}|${next}|${status.stale}|${status.banner ?? ''}|${header.devModeSecondsLeft ?? ''}|${header.callsLeft}`;
 }
 
-/** True when `next` differs from `previous` only by a clock tick that changes nothing on screen. */
+/**
+ * A scheduled poll's first second is quiet: its bookkeeping (in flight, the calls it spends, the
+ * server's calls_left) is not drawn until the poll finishes, so a quick poll is one frame, the data's,
+ * instead of three ("polling…", a call spent, the data). A poll still running after a second shows
+ * "polling…" on the next tick; a poll the operator asked for (r) shows it at once.
+ */
+export const pollQuietMs = 1000;
+const pollBookkeeping: ReadonlySet<keyof MonitorState> = new Set<keyof MonitorState>(['now', 'polling', 'pollStartedAt', 'ledger', 'serverCallsLeft', 'nextPollAt']);
+
+function inQuietPoll(state: MonitorState): boolean {
+	return state.polling !== undefined && state.pollStartedAt !== undefined && state.now - state.pollStartedAt < pollQuietMs;
+}
+
+/**
+ * True when `next` differs from `previous` only by a clock tick that changes nothing on screen, or
+ * only by a scheduled poll's bookkeeping in its quiet first second.
+ */
 export function onlyInvisibleTick(previous: MonitorState, next: MonitorState): boolean {
 	if (previous === next) return true;
+	const quiet = inQuietPoll(next);
 	for (const key of Object.keys(next) as Array<keyof MonitorState>) {
-		if (key !== 'now' && previous[key] !== next[key]) return false;
+		if (key !== 'now' && previous[key] !== next[key] && !(quiet && pollBookkeeping.has(key))) return false;
 	}
-	return clockFace(previous) === clockFace(next);
+	return quiet || clockFace(previous) === clockFace(next);
 }
 
 /**

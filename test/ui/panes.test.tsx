@@ -141,9 +141,9 @@ describe('StatusPane', () => {
 
 	it('shows the data age, the next poll and the last message', () => {
 		const {lastFrame} = render(<StatusPane status={status} width={80} />);
-		// In steps (visible-clock.ts): a minute above a minute, 5 s below; the next poll rounded up.
+		// In steps (visible-clock.ts): a minute above a minute, 10 s below; the next poll rounded up.
 		expect(lastFrame()).toContain('data 1m old');
-		expect(lastFrame()).toContain('next poll 15s');
+		expect(lastFrame()).toContain('next poll 20s');
 		expect(lastFrame()).toContain('Watching example.com');
 		expect(lastFrame()).not.toContain('STALE');
 	});
