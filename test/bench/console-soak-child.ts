@@ -21,7 +21,7 @@ function sample(hour: number, startedAt: number) {
 	gc?.();
 	gc?.();
 	const memory = process.memoryUsage();
-	return {hour, heapMB: memory.heapUsed / 2 ** 20, rssMB: memory.rss / 2 ** 20, realSeconds: (performance.now() - startedAt) / 1000};
+	return {hour, heapMB: memory.heapUsed / 2 ** 20, heapTotalMB: memory.heapTotal / 2 ** 20, externalMB: memory.external / 2 ** 20, rssMB: memory.rss / 2 ** 20, realSeconds: (performance.now() - startedAt) / 1000};
 }
 
 const startedAt = performance.now();
@@ -32,7 +32,8 @@ for (let hour = 1; hour <= hours; hour++) {
 	// A minute at a time: each step fires 60 clock ticks and the polls that fall due.
 	for (let minute = 0; minute < 60; minute++) await app.advance(60_000);
 	samples.push(sample(hour, startedAt));
-	process.stderr.write(`soak: hour ${hour}: heap ${samples.at(-1)?.heapMB.toFixed(1)} MB\n`);
+	const last = samples.at(-1);
+	process.stderr.write(`soak: hour ${hour}: heap ${last?.heapMB.toFixed(1)} MB of ${last?.heapTotalMB.toFixed(1)}, external ${last?.externalMB.toFixed(1)} MB, RSS ${last?.rssMB.toFixed(1)} MB\n`);
 }
 const calls = await app.emulator.calls();
 const bytes = app.terminal?.bytes ?? 0;

@@ -21,7 +21,7 @@ const growthGoalMB = 1;
 const rssGoalMB = 100;
 
 export const benchConsoleSoak: BenchGroup = async () => {
-	const result = await runChild<{samples: SoakSample[]; calls: number; bytes: number; writes: number}>('test/bench/console-soak-child.ts', ['--expose-gc'], 480_000);
+	const result = await runChild<{samples: SoakSample[]; calls: number; bytes: number; writes: number}>('test/bench/console-soak-child.ts', ['--expose-gc', '--max-semi-space-size=1'], 480_000);
 	const samples = result.samples;
 	const hours = samples.at(-1)?.hour ?? 0;
 	const steady = samples.filter(sample => sample.hour >= 2);
