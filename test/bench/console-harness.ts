@@ -100,7 +100,7 @@ export interface InProcessOptions {
 	scenario: EmulatorOptions['scenario'];
 	zones?: string[];
 	/** Render the real App (renderConsole) into a null terminal of this size. */
-	render?: {columns: number; rows: number; maxFps?: number};
+	render?: {columns: number; rows: number; maxFps?: number; stdout?: NodeJS.WriteStream};
 	/** The monitor's clock tick (ages, countdowns); 0 turns it off. */
 	tickMs?: number;
 	/** Wraps the backend before the monitor gets it (to time calls). */
@@ -182,10 +182,10 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
 	const keyboard = new NullKeyboard();
 	let unmount = () => {};
 	if (options.render) {
-		terminal = new NullTerminal(options.render.columns, options.render.rows);
+		terminal = options.render.stdout ? undefined : new NullTerminal(options.render.columns, options.render.rows);
 		const instance = renderConsole({
 			monitor,
-			stdout: terminal as unknown as NodeJS.WriteStream,
+			stdout: options.render.stdout ?? (terminal as unknown as NodeJS.WriteStream),
 			stdin: keyboard as unknown as NodeJS.ReadStream,
 			stderr: new NullTerminal(80, 24) as unknown as NodeJS.WriteStream,
 			onQuit: () => {},

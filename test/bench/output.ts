@@ -1,7 +1,10 @@
 /**
  * Bench group "output": bytes the terminal receives for the demo dashboard, per update and per
- * second while idle (a dev-mode countdown ticking every second, a poll every 30 s changing numbers,
- * the visitors table and the chart), at 80x24 and 120x40, in three columns measured in one run:
+ * second while idle, at 80x24 and 120x40: the real console (App, monitor, V1Backend) against the
+ * in-process demo emulator (`attack`, two zones) on a fake clock, with dev mode switched on through
+ * the keyboard (d, y) so the header counts down every second while the polls (every ~13 s, as the
+ * budget spreads them) change the numbers, the charts and the visitors table. Three columns,
+ * measured in one run:
  *
  * - flarewatch: what the output layer sends (source/term/output);
  * - Ink default: what Ink 6.8 itself writes for the same frames (its full-frame repaint);
@@ -14,15 +17,16 @@
  * The screens are read from @xterm/headless fed with Ink's own bytes, so the minimum does not
  * depend on the layer's interpreter. Also measured: the layer's per-frame CPU time at 120x40.
  */
+import {flushMicrotasks} from '../../source/lib/clock.js';
 import {moveCursor} from '../../source/term/output/cursor.js';
 import {createCellOutput} from '../../source/term/output/index.js';
 import {FakeTty, ReferenceScreen} from '../term/fake-terminal.js';
-import {dashboard, seeded, type DashboardModel} from '../term/fixtures.js';
+import {dashboard, type DashboardModel} from '../term/fixtures.js';
 import {loadInk, type InkModule} from '../term/load-ink.js';
+import {startInProcess} from './console-harness.js';
 import type {BenchFigure, BenchGroup} from './figures.js';
 
 const simulatedSeconds = 300;
-const pollEverySeconds = 30;
 const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
 
 interface Bytes {
@@ -69,8 +73,7 @@ export function changedCellMinimum(before: string[][], after: string[][], cursor
 	return bytes;
 }
 
-async function measureSize(ink: InkModule, cols: number, rows: number): Promise<SizeResult> {
-	const random = seeded(cols * 1000 + rows);
+async function measureSize(cols: number, rows: number): Promise<SizeResult> {
 	const tty = new FakeTty(cols, rows);
 	const output = createCellOutput(tty);
 	const inkScreen = new ReferenceScreen(cols, rows, {convertEol: true});
@@ -80,32 +83,35 @@ async function measureSize(ink: InkModule, cols: number, rows: number): Promise<
 		inkChunks.push(chunk);
 		return write(chunk);
 	}});
-	const model: DashboardModel = {
-		cols, rows, countdown: 3 * 3600, requests: 1_204_331, threats: 17, bandwidthMb: 5120.4,
-		chart: Array.from({length: 120}, () => Math.round(200 + random() * 100)),
-		visitors: Array.from({length: 30}, (_, index) => ({ip: `198.51.100.${index + 10}`, hits: Math.round(random() * 5000), country: ['us', 'cn', 'ru', 'de', 'br'][index % 5]})),
+	const app = await startInProcess({scenario: 'attack', render: {columns: cols, rows, maxFps: 1000, stdout: output.stream as unknown as NodeJS.WriteStream}});
+	// Ink draws in real time (its throttle) after the fake clock moved: wait for it, then read.
+	const drawn = async () => {
+		await flushMicrotasks();
+		await sleep(4);
+		output.flush();
 	};
-	const instance = ink.render(dashboard(ink, model), {stdout: output.stream, patchConsole: false, exitOnCtrlC: false, maxFps: 1000});
-	await sleep(5);
+	await app.monitor.start();
+	await app.advance(1000);
+	app.keyboard.press('d');
+	await drawn();
+	app.keyboard.press('y');
+	// Dev mode's call, then the polls of both zones, so the dashboard is whole before measuring.
+	for (let second = 0; second < 40; second++) await app.advance(1000);
+	await drawn();
 	await inkScreen.write(inkChunks.join(''));
 	inkChunks = [];
+	if (!/DEV \d+:\d\d:\d\d/.test(inkScreen.text().join('\n'))) throw new Error(`output bench: no dev-mode countdown on the dashboard:\n${inkScreen.text().join('\n')}`);
 	let screen = inkScreen.cells();
 	const cursor = {x: -1, y: -1};
 	const startBytes = tty.bytes;
+	const startCalls = await app.emulator.calls();
 	const result: SizeResult = {updates: 0, flarewatch: 0, ink: 0, minimum: 0, ticks: {count: 0, flarewatch: 0, ink: 0, minimum: 0}, polls: {count: 0, flarewatch: 0, ink: 0, minimum: 0}};
 	for (let second = 1; second <= simulatedSeconds; second++) {
-		model.countdown--;
-		const poll = second % pollEverySeconds === 0;
 		const before = tty.bytes;
-		if (poll) {
-			model.requests += Math.round(random() * 4000);
-			model.threats += random() < 0.5 ? 1 : 0;
-			model.bandwidthMb += random() * 30;
-			model.chart = [...model.chart.slice(1), Math.round(200 + random() * 100)];
-			model.visitors = model.visitors.map(visitor => ({...visitor, hits: visitor.hits + Math.round(random() * 50)})).sort((a, b) => b.hits - a.hits);
-		}
-		instance.rerender(dashboard(ink, {...model}));
-		await sleep(2);
+		const callsBefore = await app.emulator.calls();
+		await app.advance(1000);
+		await drawn();
+		const poll = (await app.emulator.calls()) !== callsBefore;
 		const inkBytes = inkChunks.join('');
 		inkChunks = [];
 		await inkScreen.write(inkBytes);
@@ -122,7 +128,8 @@ async function measureSize(ink: InkModule, cols: number, rows: number): Promise<
 		result.updates++;
 	}
 	result.flarewatch = tty.bytes - startBytes;
-	instance.unmount();
+	if ((await app.emulator.calls()) - startCalls < 20) throw new Error('output bench: the console hardly polled during the measurement');
+	await app.close();
 	output.dispose();
 	return result;
 }
@@ -166,7 +173,7 @@ export const benchOutput: BenchGroup = async () => {
 	const figures: BenchFigure[] = [];
 	for (const [cols, rows] of [[80, 24], [120, 40]] as const) {
 		const size = `${cols}x${rows}`;
-		const result = await measureSize(ink, cols, rows);
+		const result = await measureSize(cols, rows);
 		const perUpdate = (bytes: number) => bytes / result.updates;
 		const perSecond = (bytes: number) => bytes / simulatedSeconds;
 		const goal = '<= 2x changed-cell minimum';
