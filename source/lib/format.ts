@@ -5,11 +5,12 @@
 
 /**
  * What must never reach a terminal from outside: C0 controls (ESC included), DEL, C1 controls (the
- * 8-bit CSI U+009B included), the line and paragraph separators, and the bidi embeddings, overrides
- * and isolates (U+202A–U+202E, U+2066–U+2069) that can make printed text read differently from what
- * it is. The one definition every message, excerpt and quote uses.
+ * 8-bit CSI U+009B included), the line and paragraph separators, the bidi marks (U+200E, U+200F),
+ * and the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) that can make
+ * printed text read differently from what it is. The one definition every message, excerpt, quote
+ * and pane (ui/sanitize.ts) uses.
  */
-const unsafePattern = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const unsafePattern = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const unsafeTest = new RegExp(unsafePattern.source);
 
 /** True when `text` holds a character `inert` would replace. */

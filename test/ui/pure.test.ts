@@ -130,3 +130,13 @@ describe('ui state', () => {
 		expect(ui.textFilter).not.toContain('\u001b');
 	});
 });
+
+describe('one unsafe-character list for panes and messages', () => {
+	it('replaces line separators and bidi marks in panes as inert does in messages', async () => {
+		const {sanitize} = await import('../../source/ui/sanitize.js');
+		const {inert} = await import('../../source/lib/format.js');
+		const hostile = 'zone\u2028name\u200e\u200f\u202e.com';
+		expect(sanitize(hostile)).toBe('zone?name???.com');
+		expect(inert(hostile, '?')).toBe('zone?name???.com');
+	});
+});
