@@ -4,8 +4,11 @@
  *   flarewatch <command> [args]    a one-shot command (see commands/)
  *   flarewatch [flags]             the console
  */
-import {emulatorMain} from './emulator/cli.js';
-import {commandMain, isCommandName} from './commands/index.js';
+// Only the console is imported statically; the emulator and the one-shot commands are imported when
+// named, so that a console start evaluates none of their modules (in the bundle, esbuild turns these
+// import() calls into lazily initialised modules: no extra files). The console stays static: the
+// bundle hides the global fetch only while its static modules load (see source/tools/build.mjs), and
+// Ink's Yoga must be one of them.
 import {consoleMain} from './console/main.js';
 
 export interface ProcessIo {
@@ -18,8 +21,14 @@ export interface ProcessIo {
 
 export async function main(io: ProcessIo): Promise<number> {
 	const [first, ...rest] = io.argv;
-	if (first === 'emulator') return emulatorMain(rest, io);
-	if (first !== undefined && isCommandName(first)) return commandMain(first, rest, io);
+	if (first === 'emulator') {
+		const {emulatorMain} = await import('./emulator/cli.js');
+		return emulatorMain(rest, io);
+	}
+	if (first !== undefined) {
+		const {commandMain, isCommandName} = await import('./commands/index.js');
+		if (isCommandName(first)) return commandMain(first, rest, io);
+	}
 	return consoleMain(io.argv, io);
 }
 

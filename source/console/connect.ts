@@ -7,7 +7,6 @@ import type {Backend} from '../backend.js';
 import type {DemoScenario} from './args.js';
 import {hasCredentials, type Config} from '../config.js';
 import {FlarewatchError} from '../errors.js';
-import {startEmulator} from '../emulator/index.js';
 import {Secret} from '../lib/secret.js';
 import {V1Backend} from '../v1/backend.js';
 
@@ -27,6 +26,9 @@ export interface Connection {
 export const demoHeadStartSeconds = 90;
 
 export async function connectDemo(config: Config, scenario: DemoScenario = 'attack'): Promise<Connection> {
+	// Imported here, not at the top: only the demo needs the emulator, and a console on an account
+	// then evaluates none of its modules (the bundle initialises them on this first use).
+	const {startEmulator} = await import('../emulator/index.js');
 	const emulator = await startEmulator({port: 0, host: '127.0.0.1', scenario, quiet: true});
 	emulator.advanceClock(demoHeadStartSeconds);
 	const key = new Secret(emulator.key);

@@ -1,0 +1,47 @@
+// dist/flarewatch.js, the command (package.json "bin"): runs the bundle, dist/flarewatch-bundle.js,
+// with V8's code cache for it, dist/flarewatch-bundle.js.cache. All three are written by
+// `npm run build` (source/tools/build.mjs copies this file); see there for why.
+//
+// The bundle is one async function expression, `(async function (require, importMetaUrl) {...})`:
+// a script, not a module, because Node 20 can give V8 a code cache only for a vm.Script (a module
+// is always parsed and compiled afresh: ~85 ms for this bundle, and more for every function compiled
+// on its first call). With a cache, V8 deserialises the bytecode it holds instead of compiling.
+// This file is CommonJS (dist/package.json says so): Node starts a CommonJS entry ~10 ms sooner
+// than a module, which would load the ESM loader and wrap each built-in it imports.
+//
+// The cache is an optimisation only: missing, unreadable, damaged, from another build, or rejected
+// by V8 (another Node or V8 version, other V8 flags), the bundle is compiled from source as if there
+// were no cache, and starts as it would without one. V8 checks its version and flags and the source's
+// length, but not the data (damaged data that passes those checks crashes the process). So the cache
+// file starts with two lines: the bundle's first line, which names its build (a hash of its text),
+// and the CRC-32 of V8's data after them; a cache is offered only if both match.
+// (zlib.crc32 is Node 20.15+; before that, no cache. zlib itself is loaded at start anyway, by node-fetch.)
+'use strict';
+/* global require, __dirname */
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose, see above */
+const {readFileSync} = require('node:fs');
+const {join} = require('node:path');
+const {pathToFileURL} = require('node:url');
+const {Script} = require('node:vm');
+const {crc32} = require('node:zlib');
+
+const bundlePath = join(__dirname, 'flarewatch-bundle.js');
+// Its first line says how the build wrote it: latin1 (ASCII, read without UTF-8 decoding) or utf8.
+const file = readFileSync(bundlePath);
+const source = file.toString(file.toString('latin1', 0, 32).startsWith('// flarewatch bundle utf8 ') ? 'utf8' : 'latin1');
+let cachedData;
+try {
+	const cache = readFileSync(`${bundlePath}.cache`);
+	const build = source.slice(0, source.indexOf('\n') + 1);
+	const end = cache.indexOf(10, build.length);
+	if (typeof crc32 === 'function' && build.length > 0 && end > build.length && cache.toString('latin1', 0, build.length) === build) {
+		const data = cache.subarray(end + 1);
+		if (cache.toString('latin1', build.length, end) === String(crc32(data))) cachedData = data;
+	}
+} catch {
+	// No cache: compile from source.
+}
+const bundle = new Script(source, {filename: bundlePath, cachedData}).runInThisContext();
+// The bundle's require() resolves from dist/, as this file's does. A failure to start rejects the
+// promise, and Node reports it and exits with 1, as it did for the bundle as a module.
+bundle(require, pathToFileURL(bundlePath).href);
