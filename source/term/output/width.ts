@@ -8,9 +8,12 @@
  * into ranges; emoji are caught first by `\p{RGI_Emoji}`.
  */
 
-const segmenter = new Intl.Segmenter();
-// Built from strings: TypeScript's ES2022 target rejects the `v` flag in literals; Node 20 supports it.
-const rgiEmoji = new RegExp('^\\p{RGI_Emoji}$', 'v');
+// Both made on first use: the segmenter starts ICU (~15-25 ms) and the emoji expression takes V8
+// 20-40 ms to build (thousands of sequences), and a first frame of ASCII, box drawing and the
+// punctuation isPlainNarrow knows needs neither (string-width-plugin.mjs does the same for
+// string-width, and V8 shares one compiled expression per pattern, so both must wait).
+let segmenter: Intl.Segmenter | undefined;
+let rgiEmoji: RegExp | undefined;
 const visibleCharacter = new RegExp('[^\\p{Default_Ignorable_Code_Point}\\p{Control}\\p{Format}\\p{Nonspacing_Mark}\\p{Enclosing_Mark}\\p{Surrogate}]', 'v');
 
 // Sorted [first, last] pairs of East Asian Wide (W) and Fullwidth (F) code points.
@@ -35,12 +38,13 @@ const wideRanges: ReadonlyArray<readonly [number, number]> = [
 ];
 
 /**
- * Code units that are always one column and never start or extend a cluster: Latin-1 letters and
- * the box drawing and block elements Ink's borders and charts are made of (most of a frame's
- * non-ASCII text), so they skip grapheme segmentation.
+ * Code units that are always one column and never start or extend a cluster: Latin-1 letters, the
+ * general punctuation U+2010-U+2027 (dashes, quotes, bullets, the ellipsis) and the box drawing and
+ * block elements Ink's borders and charts are made of (most of a frame's non-ASCII text), so they
+ * skip grapheme segmentation.
  */
 export function isPlainNarrow(code: number): boolean {
-	return (code >= 0xA0 && code < 0x300 && code !== 0xAD) || (code >= 0x2500 && code < 0x25A0);
+	return (code >= 0xA0 && code < 0x300 && code !== 0xAD) || (code >= 0x2010 && code <= 0x2027) || (code >= 0x2500 && code < 0x25A0);
 }
 
 /** Whether a code point is East Asian Wide or Fullwidth (binary search over `wideRanges`). */
@@ -64,6 +68,8 @@ export function clusterWidth(cluster: string): number {
 	if (cluster.length === 1 && first >= 0x20 && first < 0x7F) return 1;
 	const start = cluster.search(visibleCharacter);
 	if (start === -1) return 0;
+	// Built from a string: TypeScript's ES2022 target rejects the `v` flag in literals; Node 20 supports it.
+	rgiEmoji ??= new RegExp('^\\p{RGI_Emoji}$', 'v');
 	if (rgiEmoji.test(cluster)) return 2;
 	return isWideCodePoint(cluster.codePointAt(start) ?? 0) ? 2 : 1;
 }
@@ -71,6 +77,7 @@ export function clusterWidth(cluster: string): number {
 /** Splits non-ASCII text into grapheme clusters (ASCII never needs this: the caller fast-paths it). */
 export function clusters(text: string): Iterable<string> {
 	const result: string[] = [];
+	segmenter ??= new Intl.Segmenter();
 	for (const {segment} of segmenter.segment(text)) result.push(segment);
 	return result;
 }
