@@ -19,7 +19,7 @@ export interface RunConsoleOptions {
 	signals: SignalSource;
 	env: Readonly<Record<string, string | undefined>>;
 	secrets: readonly Secret[];
-	/** Redraws per second at most (`--fps`): the output layer's cap and Ink's. Default 30. */
+	/** Redraws per second at most (`--fps`): the output layer's cap. Default 30. */
 	fps?: number;
 	/** `--no-color` / NO_COLOR: no colour codes at all, highlights in inverse video. */
 	monochrome?: boolean;
@@ -31,6 +31,7 @@ export const crashExitCode = 70;
 export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	const {monitor, stdout, stdin, stderr} = options;
 	const fps = options.fps ?? 30;
+	const inkMaxFps = 120;
 	// Ink writes whole frames into the layer's stream; the terminal receives only the cells that changed.
 	// The screen disposes it first on every way out (quit, signal, crash, process exit): Ink's last frame
 	// and a reset style land in the alternate screen, and only then is it left.
@@ -79,7 +80,9 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	options.signals.on('SIGCONT', resumed);
 	try {
 		output = createCellOutput(stdout, {fpsCap: fps, monochrome: options.monochrome});
-		instance = renderConsole({monitor, stdout: output.stream, stdin, stderr, onQuit: () => end(0, 'the operator quit'), maxFps: fps, monochrome: options.monochrome});
+		// The layer caps what reaches the terminal; Ink's own throttle (no burst) would hold a key's frame
+		// for a whole frame interval after a poll's, so it only merges commits that come together.
+		instance = renderConsole({monitor, stdout: output.stream, stdin, stderr, onQuit: () => end(0, 'the operator quit'), maxFps: inkMaxFps, monochrome: options.monochrome});
 		instance.waitUntilExit().then(
 			() => end(0, 'the console ended'),
 			(error: unknown) => crash(error),

@@ -187,7 +187,7 @@ describe('output layer, targeted', () => {
 		expect(tty.take()).toBe('\u001B[m\u001B[?25h');
 	});
 
-	it('caps writes per second and always draws the latest frame', async () => {
+	it('caps writes per second (a burst of two, then the rate) and always draws the latest frame', async () => {
 		const clock = new FakeClock();
 		const tty = new FakeTty(20, 5);
 		const output = createCellOutput(tty, {fpsCap: 2, clock});
@@ -195,14 +195,25 @@ describe('output layer, targeted', () => {
 			output.stream.write(`\u001B[H${value}`);
 			await Promise.resolve();
 		}
-		expect(output.framesWritten).toBe(1);
-		await clock.advance(499);
-		expect(output.framesWritten).toBe(1);
-		await clock.advance(1);
+		// The first frame and one close behind it go at once (a key right after a poll's frame)...
 		expect(output.framesWritten).toBe(2);
+		// ...then one per 1/fps seconds, the latest frame each time.
+		await clock.advance(499);
+		expect(output.framesWritten).toBe(2);
+		await clock.advance(1);
+		expect(output.framesWritten).toBe(3);
 		expect(tty.take().endsWith('9')).toBe(true);
 		await clock.advance(5_000);
-		expect(output.framesWritten).toBe(2);
+		expect(output.framesWritten).toBe(3);
+		// Over a long run of frames, no more than fps a second (plus the burst).
+		for (let second = 0; second < 10; second++) {
+			for (let tick = 0; tick < 20; tick++) {
+				output.stream.write(`\u001B[H${second}${tick}`);
+				await clock.advance(50);
+			}
+		}
+		expect(output.framesWritten - 3).toBeLessThanOrEqual(10 * 2 + 2);
+		expect(output.framesWritten - 3).toBeGreaterThanOrEqual(10 * 2 - 1);
 		output.dispose();
 	});
 });

@@ -93,7 +93,17 @@ export function createCellOutput(real: TerminalStream, options: CellOutputOption
 	let disposed = false;
 	let timer: TimerId | undefined;
 	let microtaskQueued = false;
-	let lastWriteAt = Number.NEGATIVE_INFINITY;
+	// The fps cap is a token bucket holding at most two frames: on average `fpsCap` writes a second,
+	// but a frame that follows another closely (a key pressed just after a poll's frame) is not held
+	// back for a whole frame interval.
+	const burst = 2;
+	let credit = burst;
+	let creditAt = Number.NEGATIVE_INFINITY;
+	const refill = (): void => {
+		const now = clock.now();
+		if (fpsCap > 0) credit = Math.min(burst, creditAt === Number.NEGATIVE_INFINITY ? burst : credit + ((now - creditAt) * fpsCap) / 1000);
+		creditAt = now;
+	};
 
 	const emitter = new InkStream(() => size().cols, () => size().rows, real.isTTY === true, (text) => {
 		if (disposed) return;
@@ -115,7 +125,8 @@ export function createCellOutput(real: TerminalStream, options: CellOutputOption
 
 	function schedule(): void {
 		if (disposed || timer !== undefined || microtaskQueued) return;
-		const wait = fpsCap > 0 ? lastWriteAt + 1000 / fpsCap - clock.now() : 0;
+		refill();
+		const wait = fpsCap > 0 && credit < 1 ? ((1 - credit) * 1000) / fpsCap : 0;
 		if (wait <= 0) {
 			// Ink writes a frame in several synchronous writes (hide cursor, bsu, erase+frame, esu):
 			// diffing once they are all in keeps each frame one write.
@@ -185,7 +196,8 @@ export function createCellOutput(real: TerminalStream, options: CellOutputOption
 		real.write(wrapped);
 		stats.bytesWritten += Buffer.byteLength(wrapped);
 		stats.framesWritten++;
-		lastWriteAt = clock.now();
+		refill();
+		credit -= 1;
 	}
 
 	return {
