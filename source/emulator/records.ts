@@ -6,16 +6,10 @@ import {isIPv4, isIPv6} from 'node:net';
 import {domainToUnicode} from 'node:url';
 import type {Json} from './json.js';
 import {hashString} from './rng.js';
+import type {RecordState} from './types.js';
 
-export interface DnsRecord {
-	recId: string;
-	/** FQDN, lower case. */
-	name: string;
-	type: string;
-	content: string;
-	/** 1 = automatic. */
-	ttl: number;
-	proxied: boolean;
+/** A record as the world keeps it: what the admin API shows (RecordState; the name in lower case), and more. */
+export interface DnsRecord extends RecordState {
 	prio: number | null;
 	createdAt: number;
 }

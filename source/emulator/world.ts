@@ -5,7 +5,7 @@
 import {hashString} from './rng.js';
 import {SlidingWindow, spamReportsPerHour} from './limits.js';
 import {defaultRecords, type DnsRecord} from './records.js';
-import type {AccountState, EmulatorAccountSpec, EmulatorCacheLevel, EmulatorSecurityLevel, RocketLoader, ZoneState} from './types.js';
+import type {AccountState, EmulatorAccountSpec, EmulatorCacheLevel, EmulatorSecurityLevel, ZoneState} from './types.js';
 
 /** A timed setting change, epoch seconds. */
 export interface Change<T> {
@@ -19,28 +19,16 @@ export interface AccessRule {
 	since: number;
 }
 
-export interface Zone {
-	name: string;
-	zid: number;
-	plan: 'pro' | 'free';
+/**
+ * A zone: the fields the admin API shows (ZoneState, documented there) that the world keeps as they
+ * are shown, and the ones it keeps its own way (owner, histories, records, rules).
+ */
+export interface Zone extends Pick<ZoneState, 'name' | 'zid' | 'plan' | 'securityLevel' | 'cacheLevel' | 'ipv6' | 'lastPurgeAt' | 'lastPreloadPurgeAt' | 'lastGrabAt' | 'rocketLoader' | 'minify' | 'mirage2' | 'filePurges'> {
 	owner: Account;
-	securityLevel: EmulatorSecurityLevel;
 	securityHistory: Change<EmulatorSecurityLevel>[];
-	cacheLevel: EmulatorCacheLevel;
 	cacheHistory: Change<EmulatorCacheLevel>[];
 	/** Dev mode periods, epoch seconds; `to` is the expiry, or when it was switched off. */
 	devModes: {from: number; to: number}[];
-	ipv6: boolean;
-	lastPurgeAt: number;
-	lastPreloadPurgeAt: number;
-	lastGrabAt: number;
-	/** Rocket Loader (`async`): off, automatic or manual. */
-	rocketLoader: RocketLoader;
-	/** `minify` bits: 1 JavaScript, 2 CSS, 4 HTML. */
-	minify: number;
-	mirage2: boolean;
-	/** Recent `zone_file_purge` URLs, newest last, capped. */
-	filePurges: {url: string; at: number}[];
 	/** Epoch seconds the zone was added (stats' `zoneCDate`). */
 	createdAt: number;
 	records: DnsRecord[];

@@ -31,9 +31,10 @@ export class PtyConsole {
 	exitCode: number | undefined;
 	readonly exited: Promise<number>;
 
-	constructor(args: string[], size: {cols: number; rows: number}, env = consoleEnv()) {
+	/** `launch`: run this program with these arguments instead of `node bin args` (e.g. under a shell). */
+	constructor(args: string[], size: {cols: number; rows: number}, env = consoleEnv(), launch?: {file: string; argv: string[]}) {
 		this.term = new Terminal({cols: size.cols, rows: size.rows, allowProposedApi: true});
-		this.process = pty.spawn(process.execPath, [bin, ...args], {name: 'xterm-256color', cols: size.cols, rows: size.rows, cwd: process.cwd(), env});
+		this.process = pty.spawn(launch?.file ?? process.execPath, launch?.argv ?? [bin, ...args], {name: 'xterm-256color', cols: size.cols, rows: size.rows, cwd: process.cwd(), env});
 		this.process.onData(data => {
 			this.raw += data;
 			this.term.write(data);

@@ -6,12 +6,8 @@
 import {readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import xtermHeadless from '@xterm/headless';
-import * as pty from 'node-pty';
 import type {EmulatorHandle} from '../../source/emulator/index.js';
-import {bin} from './pty-console.js';
-
-const {Terminal} = xtermHeadless;
+import {bin, PtyConsole} from './pty-console.js';
 
 export interface SpawnOptions {
 	cols?: number;
@@ -21,54 +17,25 @@ export interface SpawnOptions {
 	underShell?: boolean;
 }
 
-/** The console in a pty, every byte kept, the screen replayed into a headless xterm. */
-export class ReliabilityPty {
-	readonly term: InstanceType<typeof Terminal>;
-	readonly process: pty.IPty;
-	raw = '';
+/** The console in a pty (pty-console.ts), also under a shell, with what the terminal answered and the titles set. */
+export class ReliabilityPty extends PtyConsole {
 	/** What the terminal answered (device status reports and the like): data must never cause any. */
 	answers = '';
 	/** Window titles set, by anything. */
 	titles: string[] = [];
-	exitCode: number | undefined;
-	readonly exited: Promise<number>;
 	readonly underShell: boolean;
 	readonly #home: string | undefined;
 
 	constructor(args: string[], options: SpawnOptions) {
+		const shell = {file: '/bin/sh', argv: ['-c', '"$0" "$@"; echo "EXIT:$?"; stty -a; echo STTY-DONE', process.execPath, bin, ...args]};
+		super(args, {cols: options.cols ?? 100, rows: options.rows ?? 30}, options.env, options.underShell ? shell : undefined);
 		this.underShell = options.underShell ?? false;
 		this.#home = options.env.HOME;
-		const cols = options.cols ?? 100;
-		const rows = options.rows ?? 30;
-		this.term = new Terminal({cols, rows, allowProposedApi: true});
+		// xterm parses asynchronously, so nothing it answers can come before these listeners.
 		this.term.onData(data => {
 			this.answers += data;
 		});
 		this.term.onTitleChange(title => this.titles.push(title));
-		const file = options.underShell ? '/bin/sh' : process.execPath;
-		const argv = options.underShell ? ['-c', '"$0" "$@"; echo "EXIT:$?"; stty -a; echo STTY-DONE', process.execPath, bin, ...args] : [bin, ...args];
-		this.process = pty.spawn(file, argv, {name: 'xterm-256color', cols, rows, cwd: process.cwd(), env: options.env});
-		this.process.onData(data => {
-			this.raw += data;
-			this.term.write(data);
-		});
-		this.exited = new Promise(resolve => {
-			this.process.onExit(({exitCode}) => {
-				this.exitCode = exitCode;
-				resolve(exitCode);
-			});
-		});
-	}
-
-	lines(): string[] {
-		const buffer = this.term.buffer.active;
-		const rows: string[] = [];
-		for (let y = 0; y < this.term.rows; y++) rows.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
-		return rows;
-	}
-
-	screen(): string {
-		return this.lines().join('\n');
 	}
 
 	/** The status line: the last non-empty row of the frame. */
@@ -80,18 +47,6 @@ export class ReliabilityPty {
 		await new Promise<void>(resolve => this.term.write('', resolve));
 	}
 
-	/** Waits until `test` holds for the screen, or fails with the screen in the message. */
-	async waitFor(test: (screen: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			await this.flush();
-			const screen = this.screen();
-			if (test(screen)) return screen;
-			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen:\n${screen}`);
-			await delay(100);
-		}
-	}
-
 	/** Waits until the raw byte stream matches. */
 	async waitForRaw(pattern: RegExp, what: string, timeoutMs = 15_000): Promise<RegExpMatchArray> {
 		const deadline = Date.now() + timeoutMs;
@@ -101,10 +56,6 @@ export class ReliabilityPty {
 			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the last bytes: ${JSON.stringify(this.raw.slice(-400))}`);
 			await delay(100);
 		}
-	}
-
-	press(keys: string): void {
-		this.process.write(keys);
 	}
 
 	resize(cols: number, rows: number): void {
@@ -120,7 +71,7 @@ export class ReliabilityPty {
 		return Number(children[0]);
 	}
 
-	kill(): void {
+	override kill(): void {
 		if (this.exitCode !== undefined) return;
 		try {
 			// Under the shell, the console first: killing only the shell would orphan it.
