@@ -64,7 +64,7 @@ export class TimedPty {
 	screen(): string {
 		const buffer = this.term.buffer.active;
 		const lines: string[] = [];
-		for (let y = 0; y < this.term.rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+		for (let y = 0; y < this.term.rows; y++) lines.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true, 0, this.term.cols) ?? '');
 		return lines.join('\n');
 	}
 

@@ -47,11 +47,14 @@ export class PtyConsole {
 		});
 	}
 
-	/** The visible screen, one string per row. */
+	/**
+	 * The visible screen, one string per row. Only the first `cols` columns: after the terminal
+	 * narrows, xterm keeps what was drawn right of the new edge in its lines, unseen.
+	 */
 	lines(): string[] {
 		const buffer = this.term.buffer.active;
 		const rows: string[] = [];
-		for (let y = 0; y < this.term.rows; y++) rows.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true) ?? '');
+		for (let y = 0; y < this.term.rows; y++) rows.push(buffer.getLine(buffer.viewportY + y)?.translateToString(true, 0, this.term.cols) ?? '');
 		return rows;
 	}
 
