@@ -18,6 +18,7 @@
 import {ansiCodesToString, diffAnsiCodes, styledCharsFromTokens, tokenize, type AnsiCode} from '@alcalzone/ansi-tokenize';
 import stringWidth from 'string-width';
 import sliceAnsi from 'slice-ansi';
+import {Lru} from '../lib/lru.js';
 import widestLine from './widest-line.js';
 
 /** Ink's OutputTransformer: applied to each line of a Text's output (colours, bold, inverse…). */
@@ -28,26 +29,6 @@ interface Clip {
 	x2: number | undefined;
 	y1: number | undefined;
 	y2: number | undefined;
-}
-
-/** Remembers up to `limit` answers; when full, the oldest goes first. */
-class Remembered<Value> {
-	readonly #entries = new Map<string, Value>();
-
-	constructor(private readonly limit: number) {}
-
-	get(key: string, compute: () => Value): Value {
-		let value = this.#entries.get(key);
-		if (value === undefined) {
-			value = compute();
-			if (this.#entries.size >= this.limit) {
-				const oldest = this.#entries.keys().next();
-				if (oldest.done !== true) this.#entries.delete(oldest.value);
-			}
-			this.#entries.set(key, value);
-		}
-		return value;
-	}
 }
 
 /** A style: Ink's reduced SGR codes for a character (no code twice), and a key naming them. */
@@ -73,9 +54,9 @@ const space: Glyph = {value: ' ', width: 1, style: plain};
 const asciiGlyphs: Glyph[] = [];
 for (let code = 0x20; code < 0x7f; code++) asciiGlyphs[code] = {value: String.fromCharCode(code), width: 1, style: plain};
 
-/** Styles and glyphs are shared, so remembered lines cost little memory. */
-const styles = new Remembered<Style>(4096);
-const glyphs = new Remembered<Glyph>(20_000);
+/** Styles and glyphs are shared, so remembered lines cost little memory (limits: see lib/lru.ts). */
+const styles = new Lru<Style>(1024);
+const glyphs = new Lru<Glyph>(4096);
 
 function styleOf(codes: AnsiCode[]): Style {
 	let key = '';
@@ -106,9 +87,9 @@ function parseLine(line: string): Glyph[] {
 	return parsed;
 }
 
-const lines = new Remembered<Glyph[]>(2048);
-const cuts = new Remembered<string>(2048);
-const changes = new Remembered<string>(4096);
+const lines = new Lru<Glyph[]>(1024);
+const cuts = new Lru<string>(512);
+const changes = new Lru<string>(1024);
 
 /** slice-ansi's cut of a line, in columns, as Ink clips. */
 function cut(line: string, from: number, to: number): string {

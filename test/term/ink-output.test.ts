@@ -1,6 +1,7 @@
 /**
  * The bundle draws with source/term/ink-output.ts in place of Ink's own Output class (and a
- * remembering widest-line). These tests prove it draws the same screen as Ink's:
+ * remembering widest-line, and bounded measure-text and wrap-text). These tests prove it draws the
+ * same screen as Ink's:
  * - operation by operation: random writes (styles, colours, wide characters, several lines,
  *   transformers, positions off the edges) and nested clips go to both classes, and the two frame
  *   strings must be equal;
@@ -16,6 +17,7 @@ import {describe, expect, it} from 'vitest';
 import widestLineOriginal from 'widest-line';
 import FlarewatchOutput, {type OutputTransformer} from '../../source/term/ink-output.js';
 import widestLine from '../../source/term/widest-line.js';
+import {measureText, wrapText} from '../../source/term/ink-text-caches.js';
 import {screenDifference} from './fake-terminal.js';
 import {seeded, sessionView, type SessionModel} from './fixtures.js';
 import {InkHarness} from './harness.js';
@@ -140,6 +142,23 @@ describe('Output replacement (source/term/ink-output.ts) against Ink\'s Output',
 			const text = Array.from({length: 1 + Math.floor(random() * 4)}, () => Array.from({length: Math.floor(random() * 5)}, () => styles[Math.floor(random() * styles.length)](pieces[Math.floor(random() * pieces.length)])).join('')).join('\n');
 			expect(widestLine(text)).toBe(widestLineOriginal(text));
 			expect(widestLine(text)).toBe(widestLineOriginal(text));
+		}
+	});
+
+	it('measures and wraps every text as Ink\'s measure-text and wrap-text do, the second time from memory too', async () => {
+		chalk.level = 3;
+		const inkDirectory = dirname(createRequire(import.meta.url).resolve('ink'));
+		const inkMeasure = ((await import(pathToFileURL(join(inkDirectory, 'measure-text.js')).href)) as {default: typeof measureText}).default;
+		const inkWrap = ((await import(pathToFileURL(join(inkDirectory, 'wrap-text.js')).href)) as {default: typeof wrapText}).default;
+		const random = seeded(8);
+		for (let round = 0; round < 1500; round++) {
+			const text = Array.from({length: 1 + Math.floor(random() * 3)}, () => Array.from({length: Math.floor(random() * 6)}, () => styles[Math.floor(random() * styles.length)](pieces[Math.floor(random() * pieces.length)])).join(' ')).join('\n');
+			const width = 1 + Math.floor(random() * 30);
+			const type = ['wrap', 'truncate', 'truncate-middle', 'truncate-start', 'end'][round % 5];
+			for (let twice = 0; twice < 2; twice++) {
+				expect(measureText(text)).toEqual(inkMeasure(text));
+				expect(wrapText(text, width, type)).toBe(inkWrap(text, width, type));
+			}
 		}
 	});
 
