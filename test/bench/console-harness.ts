@@ -15,6 +15,7 @@ import {Secret} from '../../source/lib/secret.js';
 import {createMonitor, type Monitor} from '../../source/monitor/monitor.js';
 import {V1Backend} from '../../source/v1/backend.js';
 import {bundle, demoEmail, demoKey, killGroup, track} from './processes.js';
+import {listeningUrl} from '../listening.js';
 
 /** A terminal that swallows Ink's output, keeping only when and how much was written. */
 export class NullTerminal extends EventEmitter {
@@ -127,15 +128,7 @@ async function separateEmulator(scenario: EmulatorOptions['scenario'], zones: st
 	if (child.pid === undefined) throw new Error('the emulator did not start');
 	const pid = child.pid;
 	track(pid);
-	const url = await new Promise<string>((resolve, reject) => {
-		let output = '';
-		child.stdout.on('data', (chunk: Buffer) => {
-			output += chunk.toString();
-			const match = /listening on (\S+)/.exec(output);
-			if (match) resolve(match[1]);
-		});
-		child.on('exit', code => reject(new Error(`the emulator exited with ${code}: ${output}`)));
-	});
+	const url = await listeningUrl(child, 'the emulator');
 	const admin = async (path: string, body?: unknown): Promise<{now: number; accounts: Array<{email: string; calls: {total: number}}>}> => {
 		const response = await fetch(`${url}/__emulator/${path}`, body === undefined ? {} : {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(body)});
 		if (!response.ok) throw new Error(`emulator admin ${path}: HTTP ${response.status}`);

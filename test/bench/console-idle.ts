@@ -10,6 +10,7 @@ import {execFileSync} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import type {BenchFigure, BenchGroup} from './figures.js';
 import {consoleEnv} from '../e2e/pty-console.js';
+import {listeningUrl} from '../listening.js';
 import {bundle, demoEmail, demoKey, highlightedRow, killGroup, sleep, TimedPty, track} from './pty-timing.js';
 
 const windowMs = 60_000;
@@ -41,19 +42,7 @@ async function startEmulatorProcess(): Promise<{url: string; pid: number}> {
 	if (child.pid === undefined) throw new Error('the emulator did not start');
 	track(child.pid);
 	const pid = child.pid;
-	const url = await new Promise<string>((resolve, reject) => {
-		let output = '';
-		const timer = setTimeout(() => reject(new Error(`the emulator did not print its address: ${output}`)), 15_000);
-		child.stdout.on('data', (chunk: Buffer) => {
-			output += chunk.toString();
-			const match = /listening on (\S+)/.exec(output);
-			if (match) {
-				clearTimeout(timer);
-				resolve(match[1]);
-			}
-		});
-		child.on('exit', code => reject(new Error(`the emulator exited with ${code}`)));
-	});
+	const url = await listeningUrl(child, 'the emulator', 15_000);
 	return {url, pid};
 }
 

@@ -5,6 +5,7 @@
  */
 import {spawn} from 'node:child_process';
 import {createRequire} from 'node:module';
+import {listeningUrl} from '../listening.js';
 import type {BenchFigure, BenchGroup} from './figures.js';
 
 interface AutocannonRequest {
@@ -59,15 +60,7 @@ process.once('SIGTERM', () => process.exit(0));
 
 async function startServer(args: string[]): Promise<{url: string; stop: () => Promise<void>}> {
 	const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'inherit'], env: {...process.env, NODE_ENV: 'production'}});
-	const url = await new Promise<string>((resolve, reject) => {
-		let output = '';
-		child.stdout.on('data', (chunk: Buffer) => {
-			output += chunk.toString();
-			const match = /listening on (\S+)/.exec(output);
-			if (match) resolve(match[1]);
-		});
-		child.on('exit', code => reject(new Error(`bench emulator exited with ${code}`)));
-	});
+	const url = await listeningUrl(child, 'the bench server');
 	return {
 		url,
 		stop: () =>

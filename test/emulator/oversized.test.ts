@@ -7,6 +7,7 @@
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import http from 'node:http';
+import {listeningUrl} from '../listening.js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {EmulatorHandle} from '../../source/emulator/index.js';
 import {maxBodyBytes, maxDrainBytes} from '../../source/emulator/server.js';
@@ -18,15 +19,7 @@ let childUrl: URL;
 beforeAll(async () => {
 	emulator = await start({rateLimit: 10_000});
 	child = spawn(process.execPath, ['--import', 'tsx', 'test/emulator/bench-server.ts'], {stdio: ['ignore', 'pipe', 'inherit']});
-	childUrl = await new Promise<URL>((resolve, reject) => {
-		let seen = '';
-		child.stdout?.on('data', (chunk: Buffer) => {
-			seen += String(chunk);
-			const match = /listening on (\S+)/.exec(seen);
-			if (match) resolve(new URL(match[1]!));
-		});
-		child.once('exit', code => reject(new Error(`the emulator process exited (${String(code)})`)));
-	});
+	childUrl = new URL(await listeningUrl(child, 'the emulator process'));
 }, 30_000);
 afterAll(async () => {
 	child.kill('SIGTERM');

@@ -14,6 +14,7 @@
 import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import http from 'node:http';
+import {listeningUrl} from '../listening.js';
 
 export interface LoadOptions {
 	/** Concurrent clients in all (one is the light account's, one the hostile client). */
@@ -145,14 +146,8 @@ async function startChild(env: Record<string, string>): Promise<{url: URL; pid: 
 	const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve((exitCode = code))));
 	let stderr = '';
 	child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()).slice(-4000));
-	const url = await new Promise<string>((resolve, reject) => {
-		let output = '';
-		child.stdout.on('data', (chunk: Buffer) => {
-			output += chunk.toString();
-			const match = /listening on (\S+)/.exec(output);
-			if (match) resolve(match[1]!);
-		});
-		void exited.then(code => reject(new Error(`the load emulator exited with ${code}: ${stderr.slice(0, 500)}`)));
+	const url = await listeningUrl(child, 'the load emulator').catch((error: Error) => {
+		throw new Error(`${error.message}; stderr: ${stderr.slice(0, 500)}`);
 	});
 	return {
 		url: new URL(url),
