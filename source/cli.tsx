@@ -9,6 +9,7 @@
 // import() calls into lazily initialised modules: no extra files). The console stays static: the
 // bundle hides the global fetch only while its static modules load (see source/tools/build.mjs), and
 // Ink's Yoga must be one of them.
+import {mayNameCommand} from './commands/names.js';
 import {consoleMain} from './console/main.js';
 
 export interface ProcessIo {
@@ -25,7 +26,7 @@ export async function main(io: ProcessIo): Promise<number> {
 		const {emulatorMain} = await import('./emulator/cli.js');
 		return emulatorMain(rest, io);
 	}
-	if (first !== undefined) {
+	if (first !== undefined && mayNameCommand(first)) {
 		const {commandMain, isCommandName} = await import('./commands/index.js');
 		if (isCommandName(first)) return commandMain(first, rest, io);
 	}

@@ -11,6 +11,7 @@ import {quote} from '../lib/validate.js';
 import {V1Backend} from '../v1/backend.js';
 import {dnsCommands} from './dns-commands.js';
 import {commandHelp, dnsHelp, overviewHelp} from './help.js';
+import {helpNames} from './names.js';
 import {ipCommands} from './ip-commands.js';
 import {parseArgs, usageError, type CommandContext, type CommandIo, type CommandSpec} from './spec.js';
 import {zoneCommands} from './zone-commands.js';
@@ -19,8 +20,6 @@ export type {CommandIo} from './spec.js';
 
 /** Every command, in help order. */
 export const commands: readonly CommandSpec[] = [...zoneCommands, ...ipCommands, ...dnsCommands];
-
-const helpNames = new Set(['help', '--help', '-h']);
 
 /** True for a first argument that names a command (or asks for help). */
 export function isCommandName(name: string): boolean {

@@ -234,3 +234,12 @@ describe('failures map to exit codes, one sentence on stderr', () => {
 describe('secrets', () => {
 	it('no output of this file ever held the key', () => expectKeyNeverPrinted(emu.key));
 });
+
+describe('mayNameCommand (cli.tsx loads the commands only when it holds)', () => {
+	it('holds for every command and help name, and not for the console\'s flags', async () => {
+		const {mayNameCommand} = await import('../../source/commands/names.js');
+		for (const command of commands) expect(mayNameCommand(command.name), command.name).toBe(true);
+		for (const name of ['dns', 'help', '--help', '-h']) expect(mayNameCommand(name), name).toBe(true);
+		for (const flag of ['--demo', '--scenario', '--fps', '--endpoint']) expect(isCommandName(flag) || mayNameCommand(flag), flag).toBe(false);
+	});
+});
