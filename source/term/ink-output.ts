@@ -40,19 +40,17 @@ interface Style {
 interface Glyph {
 	/** The grapheme; '' for the right half of a wide character. */
 	readonly value: string;
-	/** Columns taken: 1 or 2 (0 for a right half). */
-	readonly width: number;
 	readonly style: Style;
 }
 
 type Operation = {type: 'write'; x: number; y: number; text: string; transformers: readonly OutputTransformer[]} | {type: 'clip'; clip: Clip} | {type: 'unclip'};
 
 const plain: Style = {codes: [], key: ''};
-const space: Glyph = {value: ' ', width: 1, style: plain};
+const space: Glyph = {value: ' ', style: plain};
 
 /** Unstyled printable ASCII: one shared glyph per character. */
 const asciiGlyphs: Glyph[] = [];
-for (let code = 0x20; code < 0x7f; code++) asciiGlyphs[code] = {value: String.fromCharCode(code), width: 1, style: plain};
+for (let code = 0x20; code < 0x7f; code++) asciiGlyphs[code] = {value: String.fromCharCode(code), style: plain};
 
 /** Styles and glyphs are shared, so remembered lines cost little memory (limits: see lib/lru.ts). */
 const styles = new Lru<Style>(1024);
@@ -64,8 +62,8 @@ function styleOf(codes: AnsiCode[]): Style {
 	return styles.get(key, () => ({codes, key}));
 }
 
-function glyph(value: string, width: number, style: Style): Glyph {
-	return glyphs.get(`${style.key}\u0001${value}`, () => ({value, width, style}));
+function glyph(value: string, style: Style): Glyph {
+	return glyphs.get(`${style.key}\u0001${value}`, () => ({value, style}));
 }
 
 const plainAscii = /^[\u0020-\u007E]*$/;
@@ -81,8 +79,8 @@ function parseLine(line: string): Glyph[] {
 	for (const char of styledCharsFromTokens(tokenize(line))) {
 		const style = styleOf(char.styles);
 		const width = Math.max(1, stringWidth(char.value));
-		parsed.push(glyph(char.value, width, style));
-		for (let half = 1; half < width; half++) parsed.push(glyph('', 0, style));
+		parsed.push(glyph(char.value, style));
+		for (let half = 1; half < width; half++) parsed.push(glyph('', style));
 	}
 	return parsed;
 }
