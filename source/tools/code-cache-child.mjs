@@ -6,8 +6,8 @@
 //   node code-cache-child.mjs check BUNDLE CACHE           prints "accepted" or "rejected"
 // A cache file is the bundle's first line (which names its build), the CRC-32 of V8's data on a
 // line of its own, and the data: see launcher.cjs, which checks both lines before offering the data.
-// The script is made as in launcher.cjs: the same source text, read the same way.
-import {readFileSync, renameSync, writeFileSync} from 'node:fs';
+// The source and the cache are read by launcher.cjs's own readBundle, as a start reads them.
+import {renameSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {pathToFileURL} from 'node:url';
 import {Script} from 'node:vm';
@@ -16,8 +16,8 @@ import zlib from 'node:zlib';
 const [mode, bundlePath, cachePath, ...args] = process.argv.slice(2);
 // zlib.crc32 is Node 20.15+: before that the launcher uses no cache, so none is made.
 const {crc32} = zlib;
-const file = readFileSync(bundlePath);
-const source = file.toString(file.toString('latin1', 0, 32).startsWith('// flarewatch bundle utf8 ') ? 'utf8' : 'latin1');
+const {readBundle} = createRequire(import.meta.url)('./launcher.cjs');
+const {source, cachedData} = readBundle(bundlePath, cachePath);
 const header = source.slice(0, source.indexOf('\n') + 1);
 
 function write(script) {
@@ -30,12 +30,8 @@ function write(script) {
 if (typeof crc32 !== 'function') {
 	process.stdout.write(mode === 'check' ? 'rejected (this Node has no zlib.crc32)\n' : '');
 } else if (mode === 'check') {
-	const cache = readFileSync(cachePath);
-	const end = cache.indexOf(10, header.length);
-	const data = cache.subarray(end + 1);
-	const intact = end > header.length && cache.toString('latin1', 0, header.length) === header && cache.toString('latin1', header.length, end) === String(crc32(data));
 	// As the launcher: damaged data is never given to V8.
-	process.stdout.write(intact && !new Script(source, {filename: bundlePath, cachedData: data}).cachedDataRejected ? 'accepted\n' : 'rejected\n');
+	process.stdout.write(cachedData !== undefined && !new Script(source, {filename: bundlePath, cachedData}).cachedDataRejected ? 'accepted\n' : 'rejected\n');
 } else if (mode === 'compile') {
 	write(new Script(source, {filename: bundlePath}));
 } else if (mode === 'train') {

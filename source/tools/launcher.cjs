@@ -17,7 +17,7 @@
 // and the CRC-32 of V8's data after them; a cache is offered only if both match.
 // (zlib.crc32 is Node 20.15+; before that, no cache. zlib itself is loaded at start anyway, by node-fetch.)
 'use strict';
-/* global require, __dirname */
+/* global require, __dirname, module */
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose, see above */
 const {readFileSync} = require('node:fs');
 const {join} = require('node:path');
@@ -25,23 +25,36 @@ const {pathToFileURL} = require('node:url');
 const {Script} = require('node:vm');
 const {crc32} = require('node:zlib');
 
-const bundlePath = join(__dirname, 'flarewatch-bundle.js');
-// Its first line says how the build wrote it: latin1 (ASCII, read without UTF-8 decoding) or utf8.
-const file = readFileSync(bundlePath);
-const source = file.toString(file.toString('latin1', 0, 32).startsWith('// flarewatch bundle utf8 ') ? 'utf8' : 'latin1');
-let cachedData;
-try {
-	const cache = readFileSync(`${bundlePath}.cache`);
-	const build = source.slice(0, source.indexOf('\n') + 1);
-	const end = cache.indexOf(10, build.length);
-	if (typeof crc32 === 'function' && build.length > 0 && end > build.length && cache.toString('latin1', 0, build.length) === build) {
-		const data = cache.subarray(end + 1);
-		if (cache.toString('latin1', build.length, end) === String(crc32(data))) cachedData = data;
+/**
+ * The bundle's source, and V8's cache for it when the cache is intact and of this build (else
+ * undefined). Also used by code-cache-child.mjs, so the build checks a cache as a start reads it.
+ */
+function readBundle(bundlePath, cachePath = `${bundlePath}.cache`) {
+	// Its first line says how the build wrote it: latin1 (ASCII, read without UTF-8 decoding) or utf8.
+	const file = readFileSync(bundlePath);
+	const source = file.toString(file.toString('latin1', 0, 32).startsWith('// flarewatch bundle utf8 ') ? 'utf8' : 'latin1');
+	let cachedData;
+	try {
+		const cache = readFileSync(cachePath);
+		const build = source.slice(0, source.indexOf('\n') + 1);
+		const end = cache.indexOf(10, build.length);
+		if (typeof crc32 === 'function' && build.length > 0 && end > build.length && cache.toString('latin1', 0, build.length) === build) {
+			const data = cache.subarray(end + 1);
+			if (cache.toString('latin1', build.length, end) === String(crc32(data))) cachedData = data;
+		}
+	} catch {
+		// No cache: compile from source.
 	}
-} catch {
-	// No cache: compile from source.
+	return {source, cachedData};
 }
-const bundle = new Script(source, {filename: bundlePath, cachedData}).runInThisContext();
-// The bundle's require() resolves from dist/, as this file's does. A failure to start rejects the
-// promise, and Node reports it and exits with 1, as it did for the bundle as a module.
-bundle(require, pathToFileURL(bundlePath).href);
+
+if (require.main === module) {
+	const bundlePath = join(__dirname, 'flarewatch-bundle.js');
+	const {source, cachedData} = readBundle(bundlePath);
+	const bundle = new Script(source, {filename: bundlePath, cachedData}).runInThisContext();
+	// The bundle's require() resolves from dist/, as this file's does. A failure to start rejects the
+	// promise, and Node reports it and exits with 1, as it did for the bundle as a module.
+	bundle(require, pathToFileURL(bundlePath).href);
+} else {
+	module.exports = {readBundle};
+}
