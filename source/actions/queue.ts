@@ -22,6 +22,19 @@ export interface ActionQueueOptions {
 	retryDelayMs?: number;
 	/** How many finished entries the Log view keeps (default 500). */
 	maxEntries?: number;
+	/**
+	 * Asked right before each send: a reason to refuse it (the hour's calls are spent), or undefined.
+	 * A refused action is not sent, and says why.
+	 */
+	gate?: (request: ActionRequest) => string | undefined;
+	/** The least time between two sends of one batch (a lockdown's bans), so polls and keys get through. */
+	paceMs?: number;
+}
+
+/** How an action is queued. */
+export interface SubmitOptions {
+	/** Groups the actions of one lockdown or undo. */
+	batch?: string;
 }
 
 type Listener = (entries: readonly ActionEntry[]) => void;
@@ -48,9 +61,9 @@ export class ActionQueue {
 	}
 
 	/** Queues an action. In read-only mode a mutating action is refused here and nothing is sent. */
-	submit(request: ActionRequest): ActionEntry {
+	submit(request: ActionRequest, options: SubmitOptions = {}): ActionEntry {
 		const now = this.options.clock.now();
-		const entry: ActionEntry = {id: this.nextId++, request, state: 'pending', createdAt: now, updatedAt: now, attempts: 0};
+		const entry: ActionEntry = {id: this.nextId++, request, state: 'pending', createdAt: now, updatedAt: now, attempts: 0, ...(options.batch ? {batch: options.batch} : {})};
 		this.list = [...this.list, entry];
 		this.trim();
 		if (this.options.readOnly && isMutating(request.kind)) {
@@ -82,25 +95,61 @@ export class ActionQueue {
 	 * and actions not yet sent as cancelled, so the audit log says exactly what may have happened.
 	 */
 	abandon(reason: string): void {
-		for (const entry of this.list) {
-			if (entry.state === 'sent') {
-				this.update(entry, {state: 'unknown', message: `outcome unknown: ${reason}`});
-				this.audit(this.find(entry.id), 'unknown', reason);
-			} else if (entry.state === 'pending') {
-				this.update(entry, {state: 'failed', failureKind: 'cancelled', message: `not sent: ${reason}`});
-				this.audit(this.find(entry.id), 'cancelled', reason);
-			}
-		}
 		this.waiting.length = 0;
+		// One pass and one notification: on a quit during a lockdown this must take milliseconds.
+		const now = this.options.clock.now();
+		this.list = this.list.map(entry => {
+			if (entry.state === 'sent') {
+				const next: ActionEntry = {...entry, state: 'unknown', message: `outcome unknown: ${reason}`, updatedAt: now};
+				this.audit(next, 'unknown', reason);
+				return next;
+			}
+			if (entry.state === 'pending') {
+				const next: ActionEntry = {...entry, state: 'failed', failureKind: 'cancelled', message: `not sent: ${reason}`, updatedAt: now};
+				this.audit(next, 'cancelled', reason);
+				return next;
+			}
+			return entry;
+		});
+		this.emit();
+	}
+
+	/** Marks every action still waiting as not sent (the API's hourly limit is reached: each would fail). */
+	private dropWaiting(reason: string): void {
+		const dropped = new Set(this.waiting.splice(0).map(entry => entry.id));
+		if (dropped.size === 0) return;
+		const now = this.options.clock.now();
+		this.list = this.list.map(entry => {
+			if (!dropped.has(entry.id) || entry.state !== 'pending') return entry;
+			const next: ActionEntry = {...entry, state: 'failed', failureKind: 'not-sent', message: `not sent: ${reason}`, updatedAt: now};
+			this.audit(next, 'refused', reason);
+			return next;
+		});
+		this.emit();
 	}
 
 	private async drain(): Promise<void> {
 		if (this.running) return;
 		this.running = true;
 		try {
+			let lastBatchSend: {batch: string; at: number} | undefined;
 			for (let entry = this.waiting.shift(); entry; entry = this.waiting.shift()) {
 				if (this.find(entry.id).state !== 'pending') continue;
+				const pace = this.options.paceMs ?? 0;
+				if (entry.batch && lastBatchSend?.batch === entry.batch && pace > 0) {
+					const wait = lastBatchSend.at + pace - this.options.clock.now();
+					if (wait > 0) await this.sleep(wait);
+					if (this.find(entry.id).state !== 'pending') continue;
+				}
+				const refusal = this.options.gate?.(entry.request);
+				if (refusal) {
+					this.update(entry, {state: 'failed', failureKind: 'budget', message: `not sent: ${refusal}`});
+					this.audit(this.find(entry.id), 'refused', refusal);
+					continue;
+				}
+				if (entry.batch) lastBatchSend = {batch: entry.batch, at: this.options.clock.now()};
 				await this.run(entry);
+				if (this.find(entry.id).failureKind === 'rate-limit') this.dropWaiting('the API call limit is reached (E_MAXAPI)');
 			}
 		} finally {
 			this.running = false;

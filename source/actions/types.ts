@@ -66,6 +66,8 @@ export interface ActionEntry {
 	failureKind?: string;
 	/** What the action returned (e.g. dev mode's expires_on, a lookup's score), for the UI. */
 	result?: unknown;
+	/** The lockdown or undo this action belongs to. */
+	batch?: string;
 }
 
 /** A short, secret-free description of a request, for the status line, the Log view and the audit log. */

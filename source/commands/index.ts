@@ -3,6 +3,8 @@
  * the streams passed in; every failure becomes one sentence on stderr and an exit code (errors.ts).
  */
 import {readFileSync} from 'node:fs';
+import {auditLogPath} from '../actions/audit-log.js';
+import {accountKey, FileRegistry, registryPath, withOwnedRule, type Registry} from '../actions/registry.js';
 import type {ZoneRef} from '../backend.js';
 import {loadConfig, requireCredentials, shownPath, type Config} from '../config.js';
 import {exitCodeFor, FlarewatchError, isFlarewatchError} from '../errors.js';
@@ -85,7 +87,8 @@ export async function commandMain(name: string, argv: string[], io: CommandIo): 
 			env: io.env,
 			...(config.caFile ? {ca: readCa(config.caFile)} : {}),
 		});
-		const context = makeContext(spec, args, config, backend);
+		const registry = new FileRegistry(registryPath(auditLogPath(io.env)), accountKey(config.endpoint, credentials.email), message => io.stderr.write(`flarewatch: warning: ${message}\n`));
+		const context = makeContext(spec, args, config, backend, registry);
 		const result = await spec.run(context);
 		const callsLeft = backend.lastCallsLeft()?.callsLeft ?? null;
 		if (json) write(JSON.stringify({...result.json, callsLeft}, null, 2));
@@ -114,7 +117,7 @@ function readCa(path: string): string {
 	}
 }
 
-function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Config, backend: V1Backend): CommandContext {
+function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Config, backend: V1Backend, registry: Registry): CommandContext {
 	const zoneNames = (): ZoneRef[] => {
 		if (config.zones.length === 0) throw usageError(`flarewatch ${spec.name} needs a zone; use --zone NAME or CF_ZONE.`);
 		return config.zones.map(name => ({name, zid: 0}));
@@ -132,5 +135,6 @@ function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Co
 			return zones;
 		},
 		now: () => Date.now(),
+		recordRule: (ip, mode) => void registry.update(records => withOwnedRule(records, ip, mode, Date.now(), 'command')),
 	};
 }

@@ -19,6 +19,7 @@ function ruleCommand(name: string, action: 'wl' | 'ban' | 'nul', summary: string
 			if (action === 'wl') await ctx.backend.whitelist(ip);
 			else if (action === 'ban') await ctx.backend.ban(ip);
 			else await ctx.backend.clearRule(ip);
+			ctx.recordRule(ip, action === 'nul' ? undefined : action);
 			return {lines: [`${ip} ${done}.`], json: {ip, rule: action === 'wl' ? 'whitelist' : action === 'ban' ? 'ban' : 'none'}};
 		},
 	};

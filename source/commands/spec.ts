@@ -45,6 +45,11 @@ export interface CommandContext {
 	resolveZones(): Promise<ZoneRef[]>;
 	/** Epoch milliseconds. */
 	now(): number;
+	/**
+	 * Notes in the rule registry that flarewatch made (or cleared) a rule on this account, so that a
+	 * console's lockdown leaves it alone. A registry that cannot be written is a warning on stderr.
+	 */
+	recordRule(ip: string, mode: 'ban' | 'wl' | undefined): void;
 }
 
 /** A command's description and behaviour. */

@@ -4,7 +4,7 @@
  */
 import {auditLogPath, FileAuditLog} from '../actions/audit-log.js';
 import {createGuard, type NeverBanGuard} from '../actions/guard.js';
-import {MemoryRemembered, RememberedStore, rememberedStatePath} from '../actions/remembered.js';
+import {accountKey, FileRegistry, MemoryRegistry, registryPath} from '../actions/registry.js';
 import type {ProcessIo} from '../cli.js';
 import {hasCredentials, loadConfig, type Config} from '../config.js';
 import {isFlarewatchError} from '../errors.js';
@@ -74,7 +74,9 @@ export async function consoleMain(argv: string[], io: ProcessIo): Promise<number
 		audit,
 		guard,
 		// The demo's emulator starts afresh each run: remembering its lockdowns would offer to undo ones that never happened there.
-		remembered: connection.demo ? new MemoryRemembered() : new RememberedStore(rememberedStatePath(auditFile)),
+		registry: connection.demo
+			? new MemoryRegistry()
+			: new FileRegistry(registryPath(auditFile), accountKey(config.endpoint, config.email ?? ''), message => monitorRef.current?.say('warn', message)),
 		session: `${process.pid}@${startedAt.toISOString()}`,
 	});
 	monitorRef.current = monitor;

@@ -112,3 +112,11 @@ export function formatTable(header: readonly string[] | undefined, rows: Readonl
 			.trimEnd(),
 	);
 }
+
+/** An age or a delay: 5s, 2m05s, 1h04m. */
+export function formatAge(seconds: number): string {
+	const total = Math.max(0, Math.floor(seconds));
+	if (total < 60) return `${total}s`;
+	if (total < 3600) return `${Math.floor(total / 60)}m${String(total % 60).padStart(2, '0')}s`;
+	return `${Math.floor(total / 3600)}h${String(Math.floor((total % 3600) / 60)).padStart(2, '0')}m`;
+}

@@ -10,18 +10,24 @@ export class Lru<Value> {
 	constructor(private readonly limit: number) {}
 
 	get(key: string, compute: () => Value): Value {
-		let value = this.#entries.get(key);
-		if (value === undefined) {
-			value = compute();
-			if (this.#entries.size >= this.limit) {
-				const oldest = this.#entries.keys().next();
-				if (oldest.done !== true) this.#entries.delete(oldest.value);
-			}
-		} else {
+		const value = this.find(key) ?? compute();
+		this.set(key, value);
+		return value;
+	}
+
+	/** The remembered answer, if any (without computing one). */
+	find(key: string): Value | undefined {
+		return this.#entries.get(key);
+	}
+
+	set(key: string, value: Value): void {
+		if (this.#entries.has(key)) {
 			// Used again: to the back of the line (a Map iterates in insertion order).
 			this.#entries.delete(key);
+		} else if (this.#entries.size >= this.limit) {
+			const oldest = this.#entries.keys().next();
+			if (oldest.done !== true) this.#entries.delete(oldest.value);
 		}
 		this.#entries.set(key, value);
-		return value;
 	}
 }

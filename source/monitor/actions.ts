@@ -1,17 +1,23 @@
 /**
- * Operator actions inside the monitor: the action queue sends them, every request counts in the same
- * ledger as the polls (so actions and polls share one budget, and actions may use the reserve the poller
- * never touches), each state change reaches the status line and the Log view, and a success is shown at
- * once. It also keeps what must survive a restart: the level before `U`, and the last lockdown.
+ * The action service: every call the operator causes goes through here. It applies the rules
+ * (action-rules.ts: read-only, cooldowns, lookups answered from memory, the hour's budget) before
+ * queueing, has the queue ask the budget again right before each send, counts every request in the
+ * same ledger as the polls (actions may use the reserve the poller never touches), shows each state
+ * change on the status line and in the Log view, and keeps what must survive a restart in the rule
+ * registry (the level before `U`, the rules we made, lockdowns: lockdowns.ts).
  */
 import type {AuditSink} from '../actions/audit-log.js';
 import type {NeverBanGuard} from '../actions/guard.js';
-import {lockdownRequests, planLockdown, unlockRequests, type LockdownPlan} from '../actions/lockdown.js';
+import type {LockdownPlan, UnlockPlan} from '../actions/lockdown.js';
 import {ActionQueue} from '../actions/queue.js';
-import type {Remembered, ZoneMemory} from '../actions/remembered.js';
-import {describeAction, type ActionEntry, type ActionRequest} from '../actions/types.js';
-import type {Backend, SecurityLevel, ZoneRef} from '../backend.js';
+import {withZone, zoneMemory, type LockdownRecord, type Registry, type ZoneMemory} from '../actions/registry.js';
+import {describeAction, isMutating, type ActionEntry, type ActionRequest} from '../actions/types.js';
+import type {Backend, SecurityLevel, ThreatScore, ZoneRef} from '../backend.js';
 import type {Clock} from '../lib/clock.js';
+import {Lru} from '../lib/lru.js';
+import {formatAge} from '../lib/format.js';
+import {budgetRefusal, checkRequest, type Verdict} from './action-rules.js';
+import {LockdownKeeper, type LockdownStatus} from './lockdowns.js';
 import type {MonitorEvent} from './reduce.js';
 import {describeFailure} from './poller.js';
 import type {MonitorState, Store} from './store.js';
@@ -19,19 +25,27 @@ import type {MonitorState, Store} from './store.js';
 /** What the UI may ask of the actions. */
 export interface ActionsHandle {
 	readonly guard: NeverBanGuard;
-	/** Queues an action (read-only mode refuses a mutating one, and says so). */
-	submit(request: ActionRequest): void;
+	/** May this request be sent now? The refusal's message names why (the UI shows it, nothing is sent). */
+	check(request: ActionRequest): Verdict;
+	/** Queues an action after checking it; a refusal is shown on the status line. False when refused. */
+	submit(request: ActionRequest): boolean;
 	/** `R` in the Log view: sends a failed action again. False when it cannot be retried. */
 	retry(id: number): boolean;
 	/** One `rec_load_all` for the zone (the DNS view). */
 	loadRecords(zone: ZoneRef): void;
-	/** What is remembered for a zone (level before `U`, last lockdown). */
+	/** What is remembered for a zone (level before `U`, its lockdown). */
 	memory(zoneName: string): ZoneMemory;
+	/** Where the zone's lockdown stands (read afresh: another console may have changed it). */
+	lockdownStatus(zoneName: string): LockdownStatus;
 	/** The lockdown the active zone would get now, or undefined when the zone is not ready. */
 	planLockdown(): LockdownPlan | undefined;
-	/** Remembers the lockdown (for undo, across a restart) and queues its requests. */
+	/** Records the lockdown (for undo, across a restart) and queues its requests. */
 	startLockdown(plan: LockdownPlan): void;
-	/** Queues the undo of the zone's last lockdown; false when there is none. */
+	/** Sends the rest of an interrupted lockdown. */
+	finishLockdown(zone: ZoneRef): boolean;
+	/** What the undo of this record would send now. */
+	unlockPlan(zone: ZoneRef, record: LockdownRecord): UnlockPlan;
+	/** Queues the undo of the zone's lockdown; false when there is none. */
 	unlock(zone: ZoneRef): boolean;
 	/** `U`: the level to set (help, or back to the one before), remembering the one it leaves. */
 	attackTarget(zoneName: string, current: SecurityLevel | undefined): SecurityLevel | undefined;
@@ -45,16 +59,20 @@ export interface ActionsOptions {
 	store: Store<MonitorState, MonitorEvent>;
 	audit: AuditSink;
 	guard: NeverBanGuard;
-	remembered: Remembered;
+	registry: Registry;
 	session: string;
 	readOnly: boolean;
 	retryDelayMs?: number;
+	/** Least time between two bans of a lockdown (default 20 ms). */
+	paceMs?: number;
 }
 
 export interface Actions extends ActionsHandle {
 	readonly queue: ActionQueue;
 	/** On quit or a signal: in-flight actions are audited as outcome unknown. */
 	abandon(reason: string): void;
+	/** At start: interrupted lockdowns and the rules this machine made, from the registry. */
+	announce(): void;
 }
 
 /** The backend with every request counted in the monitor's ledger before it is sent. */
@@ -73,8 +91,11 @@ export function countingBackend(backend: Backend, onCall: () => void): Backend {
 
 const stateWords: Record<ActionEntry['state'], string> = {pending: 'queued', sent: 'sent', done: 'done', failed: 'FAILED', unknown: 'outcome unknown'};
 
+/** How many looked-up IPs are remembered (lookups within 10 minutes are answered from here). */
+const lookupMemory = 2000;
+
 export function createActions(options: ActionsOptions): Actions {
-	const {clock, store, remembered, guard} = options;
+	const {clock, store, registry, guard} = options;
 	let lastReportAt: number | undefined;
 	const backend = countingBackend(options.backend, () => store.dispatch({type: 'call', at: clock.now()}));
 	const reportCallsLeft = (): void => {
@@ -84,9 +105,24 @@ export function createActions(options: ActionsOptions): Actions {
 			store.dispatch({type: 'calls-left', report});
 		}
 	};
-	const queue = new ActionQueue({backend, clock, audit: options.audit, session: options.session, readOnly: options.readOnly, retryDelayMs: options.retryDelayMs});
+	const stateNow = (): MonitorState => {
+		store.dispatch({type: 'tick', now: clock.now()});
+		return store.getState();
+	};
+	const queue = new ActionQueue({
+		backend,
+		clock,
+		audit: options.audit,
+		session: options.session,
+		readOnly: options.readOnly,
+		retryDelayMs: options.retryDelayMs,
+		paceMs: options.paceMs ?? 20,
+		gate: request => budgetRefusal(request, stateNow()),
+	});
 	const seen = new Map<number, ActionEntry['state']>();
+	const lookups = new Lru<{at: number; score: ThreatScore}>(lookupMemory);
 	const say = (level: 'info' | 'warn' | 'error', text: string): void => store.dispatch({type: 'message', message: {at: clock.now(), level, text}});
+	const keeper = new LockdownKeeper({registry, queue, store, clock, guard, session: options.session, say});
 
 	queue.subscribe(entries => {
 		const changed = entries.filter(entry => seen.get(entry.id) !== entry.state);
@@ -95,12 +131,22 @@ export function createActions(options: ActionsOptions): Actions {
 		store.dispatch({type: 'actions', entries});
 		for (const entry of changed) {
 			if (entry.state === 'done') store.dispatch({type: 'action-done', entry, at: clock.now()});
+			if (entry.state === 'done' && entry.request.kind === 'lookup' && entry.result) lookups.set(entry.request.ip, {at: clock.now(), score: entry.result as ThreatScore});
 			if (entry.state !== 'pending') reportCallsLeft();
+		}
+		// A lockdown's hundreds of bans would flood the log with a line each: its summary says it all.
+		for (const entry of changed.filter(candidate => candidate.batch === undefined || candidate.state === 'failed' || candidate.state === 'unknown').slice(-20)) {
 			const detail = entry.state === 'done' || entry.state === 'failed' || entry.state === 'unknown' ? `: ${entry.message ?? ''}` : '';
 			const level = entry.state === 'failed' ? 'error' : entry.state === 'unknown' ? 'warn' : 'info';
-			say(level, `#${entry.id} ${describeAction(entry.request)}: ${stateWords[entry.state]}${detail}`);
+			if (entry.batch === undefined || entry.failureKind !== 'not-sent') say(level, `#${entry.id} ${describeAction(entry.request)}: ${stateWords[entry.state]}${detail}`);
 		}
+		keeper.onEntries(changed);
 	});
+
+	const check = (request: ActionRequest): Verdict => {
+		const lookedUp = request.kind === 'lookup' ? lookups.find(request.ip) : undefined;
+		return checkRequest(request, stateNow(), {lookedUp});
+	};
 
 	const activeZoneRef = (): ZoneRef | undefined => {
 		const state = store.getState();
@@ -111,10 +157,30 @@ export function createActions(options: ActionsOptions): Actions {
 	return {
 		queue,
 		guard,
-		submit: request => void queue.submit(request),
+		check,
+		submit(request) {
+			// Read-only goes to the queue, which refuses it there and audits the refusal.
+			if (options.readOnly && isMutating(request.kind)) {
+				queue.submit(request);
+				return false;
+			}
+			const verdict = check(request);
+			if (!verdict.ok) {
+				say('warn', verdict.message);
+				return false;
+			}
+			if ('cached' in verdict) {
+				say('info', `${request.kind === 'lookup' ? request.ip : ''}: ${verdict.cached.kind}:${verdict.cached.score} (looked up ${formatAge(Math.round(verdict.age / 1000))} ago; no call made)`);
+				return true;
+			}
+			queue.submit(request);
+			return true;
+		},
 		retry: id => queue.retry(id) !== undefined,
 		abandon: reason => queue.abandon(reason),
-		memory: zoneName => remembered.zone(zoneName),
+		announce: () => keeper.announce(),
+		memory: zoneName => zoneMemory(registry.read(), zoneName),
+		lockdownStatus: zoneName => keeper.status(zoneName),
 		loadRecords(zone) {
 			store.dispatch({type: 'records-loading', zone: zone.name});
 			backend.listRecords(zone).then(
@@ -130,33 +196,20 @@ export function createActions(options: ActionsOptions): Actions {
 			);
 		},
 		planLockdown() {
-			const zoneRef = activeZoneRef();
-			if (!zoneRef) return undefined;
-			const state = store.getState();
-			const zone = state.zones[state.activeZone];
-			return planLockdown({zone: zoneRef, currentLevel: zone.stats?.securityLevel, visitors: zone.threatRows, guard, rules: state.rules});
+			const zone = activeZoneRef();
+			stateNow();
+			return zone ? keeper.plan(zone) : undefined;
 		},
-		startLockdown(plan) {
-			remembered.update(plan.zone.name, memory => ({
-				...memory,
-				levelBeforeAttack: plan.previousLevel && plan.previousLevel !== 'help' ? plan.previousLevel : memory.levelBeforeAttack,
-				lockdown: {previousLevel: plan.previousLevel, bannedIps: plan.bans.map(visitor => visitor.ip), at: clock.now()},
-			}));
-			for (const request of lockdownRequests(plan)) queue.submit(request);
-		},
-		unlock(zone) {
-			const record = remembered.zone(zone.name).lockdown;
-			if (!record) return false;
-			remembered.update(zone.name, ({lockdown: _lockdown, ...memory}) => memory);
-			for (const request of unlockRequests(zone, record)) queue.submit(request);
-			return true;
-		},
+		startLockdown: plan => void keeper.start(plan),
+		finishLockdown: zone => keeper.finish(zone),
+		unlockPlan: (zone, record) => keeper.unlockPlan(zone, record),
+		unlock: zone => keeper.undo(zone),
 		attackTarget(zoneName, current) {
 			if (current !== 'help') return 'help';
-			return remembered.zone(zoneName).levelBeforeAttack;
+			return zoneMemory(registry.read(), zoneName).levelBeforeAttack;
 		},
 		rememberLevelBeforeAttack(zoneName, level) {
-			if (level && level !== 'help') remembered.update(zoneName, memory => ({...memory, levelBeforeAttack: level}));
+			if (level && level !== 'help') registry.update(records => withZone(records, zoneName, memory => ({...memory, levelBeforeAttack: level})));
 		},
 	};
 }

@@ -1,12 +1,11 @@
 /**
- * Assembles the monitor: the store and the poller over one backend and one clock. The UI receives
- * the result and talks to nothing else. The action queue of the next issue plugs in here beside the
- * poller: it dispatches `call` events into the same ledger, so actions and polls share one budget,
- * and it may spend the reserve that the poller never touches.
+ * Assembles the monitor: the store, the poller and the action service over one backend and one clock.
+ * The UI receives the result and talks to nothing else. Actions dispatch `call` events into the same
+ * ledger as the polls, so both share one budget, and actions may spend the reserve the poller never touches.
  */
 import {MemoryAuditLog, type AuditSink} from '../actions/audit-log.js';
 import {createGuard, type NeverBanGuard} from '../actions/guard.js';
-import {MemoryRemembered, type Remembered} from '../actions/remembered.js';
+import {MemoryRegistry, type Registry} from '../actions/registry.js';
 import type {Backend, VisitorQuery} from '../backend.js';
 import type {Clock} from '../lib/clock.js';
 import {createActions, type Actions, type ActionsHandle} from './actions.js';
@@ -28,12 +27,14 @@ export interface MonitorOptions {
 	audit?: AuditSink;
 	/** The never-ban guard (default: nobody guarded). */
 	guard?: NeverBanGuard;
-	/** What survives a restart (default: memory only). */
-	remembered?: Remembered;
+	/** The rule registry: what survives a restart and what other flarewatch processes made (default: memory only). */
+	registry?: Registry;
 	/** Identifies this run in the audit log. */
 	session?: string;
 	/** Wait before the one automatic retry of an idempotent action. */
 	retryDelayMs?: number;
+	/** Least time between two bans of a lockdown. */
+	paceMs?: number;
 }
 
 /** What the UI may do: read and subscribe to state, and ask for the operator's commands. */
@@ -76,10 +77,11 @@ export function createMonitor(options: MonitorOptions): Monitor {
 		store,
 		audit: options.audit ?? new MemoryAuditLog(),
 		guard: options.guard ?? createGuard([], {}),
-		remembered: options.remembered ?? new MemoryRemembered(),
+		registry: options.registry ?? new MemoryRegistry(),
 		session: options.session ?? `${process.pid}-${new Date(options.clock.now()).toISOString()}`,
 		readOnly: options.readOnly ?? false,
 		retryDelayMs: options.retryDelayMs,
+		paceMs: options.paceMs,
 	});
 	return {
 		store,
@@ -87,7 +89,10 @@ export function createMonitor(options: MonitorOptions): Monitor {
 		actions,
 		getState: store.getState,
 		subscribe: store.subscribe,
-		start: () => poller.start(),
+		start: () => {
+			actions.announce();
+			return poller.start();
+		},
 		stop: () => poller.stop(),
 		refreshNow: () => poller.refreshNow(),
 		togglePause: () => poller.togglePause(),

@@ -30,6 +30,10 @@ export type MonitorEvent =
 	| {type: 'actions'; entries: readonly ActionEntry[]}
 	/** An action succeeded: show its effect without waiting for the next poll. */
 	| {type: 'action-done'; entry: ActionEntry; at: number}
+	/** Rules this machine's flarewatch made earlier (the registry), shown as BANNED / WHITELISTED. */
+	| {type: 'rules-known'; rules: ReadonlyArray<[string, 'ban' | 'wl']>}
+	/** How many bans the zone's lockdown holds (undefined: none), for the header. */
+	| {type: 'lockdown-count'; zone: string; bans?: number}
 	| {type: 'records-loading'; zone: string}
 	| {type: 'records-loaded'; zone: string; records: readonly DnsRecord[]}
 	| {type: 'records-failed'; zone: string; message: string};
@@ -208,6 +212,12 @@ export function reduce(state: MonitorState, event: MonitorEvent): MonitorState {
 			return {...state, actions: event.entries};
 		case 'action-done':
 			return applyActionDone(state, event.entry, event.at);
+		case 'rules-known':
+			return {...state, rules: new Map([...event.rules, ...state.rules])};
+		case 'lockdown-count':
+			return updateRecords(state, event.zone, zone =>
+				zone.lockdown?.bans === event.bans ? zone : {...zone, lockdown: event.bans === undefined ? undefined : {bans: event.bans}},
+			);
 		case 'records-loading':
 			return updateRecords(state, event.zone, zone => ({...zone, recordsStatus: {loading: true}}));
 		case 'records-loaded':

@@ -2,8 +2,9 @@
  * What each operator action shows before anything is sent: the confirmation's title and lines, built
  * from plain data (the request, the highlighted row, what the console knows). Pure.
  */
-import {describeLockdown, type LockdownPlan, type LockdownRecord} from '../actions/lockdown.js';
-import {describeAction, type ActionRequest} from '../actions/types.js';
+import {bansToFinish, countBans, describeLockdown, type LockdownPlan, type UnlockPlan} from '../actions/lockdown.js';
+import type {LockdownRecord} from '../actions/registry.js';
+import {describeAction, type ActionEntry, type ActionRequest} from '../actions/types.js';
 import type {DnsRecord, ThreatScore, Visitor, ZoneRef} from '../backend.js';
 import {securityLabels} from '../monitor/reduce-actions.js';
 import {confirmDialog, type Dialog} from './dialog-state.js';
@@ -111,24 +112,62 @@ export function guardWarning(request: ActionRequest, ip: string, reason: string)
 	);
 }
 
-/** The lockdown preview: the level change, how many IPs and their share of hits, who is left out. */
-export function lockdownDialog(plan: LockdownPlan, callsLeft: number): Dialog {
+/** The lockdown preview: the level change, how many IPs fit the hour's calls and their share of hits, who is left out. */
+export function lockdownDialog(plan: LockdownPlan): Dialog {
 	const lines = describeLockdown(plan);
-	if (plan.callsNeeded > callsLeft) lines.push(`Only ${callsLeft} calls are left this hour: the last ${plan.callsNeeded - callsLeft} bans will be refused (E_MAXAPI).`);
 	const preview = plan.bans.slice(0, 5).map(visitor => `  ${visitor.ip}  ${visitor.hits} hits`);
-	if (plan.bans.length > 5) preview.push(`  … and ${plan.bans.length - 5} more`);
+	if (plan.bans.length > 5) preview.push(`  … and ${(plan.bans.length - 5).toLocaleString('en-US')} more`);
 	return confirmDialog(`Lockdown ${plan.zone.name}?`, [...lines, ...preview], {type: 'lockdown', plan}, {tone: 'danger', confirmLabel: 'Lock down'});
 }
 
-export function unlockDialog(zone: ZoneRef, record: LockdownRecord): Dialog {
+function when(at: number): string {
+	return `${new Date(at).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+function costLines(plan: UnlockPlan): string[] {
+	const lines = [`Costs ${plan.requests.length} API call${plan.requests.length === 1 ? '' : 's'}.`];
+	if (plan.deferred > 0) lines.push(`${plan.deferred} bans do not fit this hour's calls: they stay, and L clears them later.`);
+	return lines;
+}
+
+/** The undo of a lockdown (or the rest of an interrupted undo): exactly what it clears, and its cost. */
+export function unlockDialog(zone: ZoneRef, record: LockdownRecord, plan: UnlockPlan): Dialog {
+	const clears = plan.requests.filter(request => request.kind === 'clear-rule').length;
 	return confirmDialog(
-		`Undo the lockdown of ${zone.name}?`,
+		record.phase === 'undoing' ? `Finish undoing the lockdown of ${zone.name}?` : `Undo the lockdown of ${zone.name}?`,
 		[
-			record.previousLevel && record.previousLevel !== 'help' ? `Security level back to ${record.previousLevel}.` : 'The level stays (it was already help before the lockdown).',
-			`Clear the ${record.bannedIps.length} ban${record.bannedIps.length === 1 ? '' : 's'} it made (other rules are left alone).`,
-			`Locked down at ${new Date(record.at).toISOString().slice(0, 19).replace('T', ' ')} UTC.`,
+			record.previousLevel && record.previousLevel !== 'help' ? `Security level back to ${record.previousLevel}.` : 'The level stays (it was help, or unknown, before).',
+			`Clear ${clears} ban${clears === 1 ? '' : 's'} this lockdown made; other rules are left alone`,
+			`(${record.leftAlone} that already existed among them).`,
+			...costLines(plan),
+			`Locked down at ${when(record.at)}.`,
 		],
 		{type: 'unlock', zone},
 		{confirmLabel: 'Undo lockdown'},
 	);
+}
+
+/** A lockdown cut short (a kill, a dropped link): y sends the rest, u undoes what was sent. */
+export function finishLockdownDialog(zone: ZoneRef, record: LockdownRecord, undo: UnlockPlan): Dialog {
+	const counts = countBans(record);
+	const left = bansToFinish(record).length;
+	const dialog = confirmDialog(
+		`Interrupted lockdown of ${zone.name}`,
+		[
+			`Started ${when(record.at)}; its sender ended before it was done.`,
+			`${counts.done} bans confirmed, ${counts.sent} sent without an answer,`,
+			`${counts.planned} never sent, ${counts.failed} refused by the API.`,
+			'',
+			`y finishes it: I'm Under Attack and the ${left} bans left (as many as the hour allows).`,
+			`u undoes it instead: ${undo.requests.length} calls (level back, clear what was sent).`,
+		],
+		{type: 'finish-lockdown', zone},
+		{tone: 'danger', confirmLabel: 'Finish'},
+	);
+	return dialog.kind === 'confirm' ? {...dialog, alternative: {label: 'Undo it', step: {type: 'unlock', zone}}} : dialog;
+}
+
+/** `R`: a failed action again, after saying what failed. */
+export function retryDialog(entry: ActionEntry): Dialog {
+	return confirmDialog('Send this action again?', [`#${entry.id} ${describeAction(entry.request)}`, `It failed: ${entry.message ?? 'no message'}`], {type: 'retry', id: entry.id}, {confirmLabel: 'Send again'});
 }

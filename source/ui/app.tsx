@@ -96,6 +96,7 @@ export function App({monitor, size, onQuit, initialUi}: AppProps) {
 			case 'dialog-yes':
 			case 'dialog-no':
 			case 'dialog-enter':
+			case 'dialog-alt':
 			case 'dialog-focus':
 			case 'dialog-move':
 			case 'form-input':
@@ -146,7 +147,7 @@ export function App({monitor, size, onQuit, initialUi}: AppProps) {
 	const dialog = ui.dialog;
 	let dialogElement;
 	if (dialog?.kind === 'confirm') {
-		dialogElement = <ConfirmDialog title={dialog.title} lines={dialog.lines} tone={dialog.tone} confirmLabel={dialog.confirmLabel} focus={dialog.focus} width={layout.width} height={layout.body.height} />;
+		dialogElement = <ConfirmDialog title={dialog.title} lines={dialog.lines} tone={dialog.tone} confirmLabel={dialog.confirmLabel} focus={dialog.focus} alternativeLabel={dialog.alternative?.label} width={layout.width} height={layout.body.height} />;
 	} else if (dialog?.kind === 'level') {
 		dialogElement = <LevelPicker zoneName={dialog.zone.name} current={dialog.current} cursor={dialog.cursor} width={layout.width} />;
 	} else if (dialog?.kind === 'form') {

@@ -3,9 +3,10 @@
  * cancels, and focus starts on Cancel, so a stray Enter never sends anything.
  */
 import type {LockdownPlan} from '../actions/lockdown.js';
+import type {RecordForm} from './forms/record-form.js';
 import type {ActionRequest} from '../actions/types.js';
 import {securityLevels, type SecurityLevel, type ZoneRef} from '../backend.js';
-import {applyFormInput, type FormInput, type RecordForm} from './forms/record-form.js';
+import {applyFormInput, type FormInput} from './forms/record-form.js';
 
 /** What happens when a confirmation is accepted. */
 export type ConfirmStep =
@@ -13,10 +14,26 @@ export type ConfirmStep =
 	/** The never-ban guard: a second, explicit warning before the request. */
 	| {type: 'guard-warning'; request: ActionRequest; ip: string; reason: string}
 	| {type: 'lockdown'; plan: LockdownPlan}
-	| {type: 'unlock'; zone: ZoneRef};
+	| {type: 'unlock'; zone: ZoneRef}
+	/** Send the rest of an interrupted lockdown. */
+	| {type: 'finish-lockdown'; zone: ZoneRef}
+	/** `R` in the Log view: the failed action again. */
+	| {type: 'retry'; id: number}
+	/** A DNS form's request; cancelling goes back to the form. */
+	| {type: 'form'; request: ActionRequest; form: RecordForm};
 
 export type Dialog =
-	| {kind: 'confirm'; title: string; lines: string[]; tone: 'normal' | 'danger'; confirmLabel: string; focus: 'cancel' | 'confirm'; step: ConfirmStep}
+	| {
+			kind: 'confirm';
+			title: string;
+			lines: string[];
+			tone: 'normal' | 'danger';
+			confirmLabel: string;
+			focus: 'cancel' | 'confirm';
+			step: ConfirmStep;
+			/** A second way out, on `u` (an interrupted lockdown: finish with y, or undo with u). */
+			alternative?: {label: string; step: ConfirmStep};
+		}
 	| {kind: 'level'; zone: ZoneRef; current?: SecurityLevel; cursor: number}
 	| {kind: 'form'; form: RecordForm};
 
@@ -25,6 +42,7 @@ export type DialogCommand =
 	| {type: 'dialog-yes'}
 	| {type: 'dialog-no'}
 	| {type: 'dialog-enter'}
+	| {type: 'dialog-alt'}
 	| {type: 'dialog-focus'; by: number}
 	| {type: 'dialog-move'; by: number}
 	| {type: 'form-input'; input: FormInput};

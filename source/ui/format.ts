@@ -35,13 +35,7 @@ export function formatCountdown(seconds: number): string {
 	return `${hours}:${String(minutes).padStart(2, '0')}:${String(rest).padStart(2, '0')}`;
 }
 
-/** An age or a delay: 5s, 2m05s, 1h04m. */
-export function formatAge(seconds: number): string {
-	const total = Math.max(0, Math.floor(seconds));
-	if (total < 60) return `${total}s`;
-	if (total < 3600) return `${Math.floor(total / 60)}m${String(total % 60).padStart(2, '0')}s`;
-	return `${Math.floor(total / 3600)}h${String(Math.floor((total % 3600) / 60)).padStart(2, '0')}m`;
-}
+export {formatAge} from '../lib/format.js';
 
 /** Pads or cuts `text` to exactly `width` columns (ASCII content: IPs, numbers, labels). */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {

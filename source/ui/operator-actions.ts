@@ -6,13 +6,11 @@
 import {parsePalette, type PaletteCommand} from '../actions/palette.js';
 import {isMutating, type ActionEntry, type ActionRequest} from '../actions/types.js';
 import type {DnsRecord, Visitor, ZoneRef} from '../backend.js';
-import {callsLeft} from '../monitor/budget.js';
 import type {MonitorHandle} from '../monitor/monitor.js';
 import type {MonitorState} from '../monitor/store.js';
-import {formatAge} from './format.js';
-import {confirmFor, guardWarning, lockdownDialog, unlockDialog} from './action-dialogs.js';
+import {confirmFor, finishLockdownDialog, guardWarning, lockdownDialog, retryDialog, unlockDialog} from './action-dialogs.js';
 import {levelDialog, moveInDialog, type ConfirmStep, type Dialog, type DialogCommand} from './dialog-state.js';
-import {addForm, editForm, formProblems, formRequest, updateIpForm} from './forms/record-form.js';
+import {addForm, editForm, formProblems, formRequest, updateIpForm, type RecordForm} from './forms/record-form.js';
 import type {ActionKey} from './keymap.js';
 import type {UiState} from './ui-state.js';
 import {securityLevels} from '../backend.js';
@@ -27,7 +25,6 @@ export interface ActionContext {
 	quit: () => void;
 }
 
-const dayMs = 86_400_000;
 const mutatingKeys: ReadonlySet<ActionKey> = new Set<ActionKey>(['security-picker', 'attack-toggle', 'dev-toggle', 'cache-toggle', 'purge', 'ipv6-toggle', 'snapshot', 'ban', 'whitelist', 'clear-rule', 'lockdown', 'dns-add', 'dns-edit', 'dns-proxied', 'dns-delete', 'dns-update-ip']);
 
 function activeZone(state: MonitorState): ZoneRef | undefined {
@@ -43,6 +40,25 @@ function open(ui: UiState, dialog: Dialog): UiState {
 	return {...ui, dialog, palette: undefined};
 }
 
+/** The confirmation after a form's Enter: the request with the old values it replaces. */
+function formConfirmation(request: ActionRequest, form: RecordForm, records: readonly DnsRecord[] | undefined): Dialog {
+	const dialog = confirmFor(request, {records});
+	if (dialog.kind !== 'confirm') return dialog;
+	const old = request.kind === 'dns-edit' ? records?.find(record => record.id === request.record.id) : undefined;
+	const before =
+		old && request.kind === 'dns-edit'
+			? [`Was     ${old.type} ${old.name} → ${old.content} · TTL ${old.ttl === 1 ? 'auto' : old.ttl} · proxied ${old.proxied ? 'yes' : 'no'}`, `Becomes ${request.record.type} ${request.record.name} → ${request.record.content} · TTL ${request.record.ttl === 1 ? 'auto' : request.record.ttl} · proxied ${request.record.proxied ? 'yes' : 'no'}`]
+			: [];
+	const hosts =
+		request.kind === 'dns-update-ip'
+			? request.hosts.map(host => {
+					const current = records?.find(record => record.type === 'A' && record.name.toLowerCase() === host.toLowerCase());
+					return `  ${host}: ${current ? current.content : 'unknown'} → ${request.ip}`;
+				})
+			: [];
+	return {...dialog, lines: [...dialog.lines, ...before, ...hosts], step: {type: 'form', request, form}};
+}
+
 /** A request from a key or the palette: lookups go at once, anything else through its confirmation. */
 export function requestAction(ui: UiState, request: ActionRequest, context: ActionContext): UiState {
 	const {monitor, state} = context;
@@ -52,6 +68,12 @@ export function requestAction(ui: UiState, request: ActionRequest, context: Acti
 	}
 	if (request.kind === 'lookup') {
 		monitor.actions.submit(request);
+		return {...ui, palette: undefined};
+	}
+	// The service's rules (cooldowns, budget) refuse before a confirmation is even shown.
+	const verdict = monitor.actions.check(request);
+	if (!verdict.ok) {
+		monitor.say('warn', verdict.message);
 		return {...ui, palette: undefined};
 	}
 	const zone = state.zones[state.activeZone];
@@ -67,8 +89,10 @@ export function requestAction(ui: UiState, request: ActionRequest, context: Acti
 export function startAction(ui: UiState, action: ActionKey, context: ActionContext): UiState {
 	const {monitor, state} = context;
 	if (action === 'retry') {
-		if (!context.entry) monitor.say('warn', 'No action is highlighted');
-		else if (!monitor.actions.retry(context.entry.id)) monitor.say('warn', `#${context.entry.id} is ${context.entry.state}: only a failed action can be retried`);
+		const entry = context.entry;
+		if (!entry) monitor.say('warn', 'No action is highlighted');
+		else if (entry.state !== 'failed' || entry.failureKind === 'read-only') monitor.say('warn', `#${entry.id} is ${entry.state}: only a failed action can be retried`);
+		else return open(ui, retryDialog(entry));
 		return ui;
 	}
 	if (state.readOnly && mutatingKeys.has(action)) {
@@ -112,22 +136,10 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 			return requestAction(ui, {kind: 'cache-level', zone, level: stats?.cacheLevel === 'agg' ? 'basic' : 'agg'}, context);
 		case 'ipv6-toggle':
 			return requestAction(ui, {kind: 'ipv6', zone, on: !(stats?.ipv6 ?? false)}, context);
-		case 'purge': {
-			const wait = (zoneState.purgeAllowedAt ?? 0) - state.now;
-			if (wait > 0) {
-				monitor.say('warn', `Purge: the cooldown is on; wait ${formatAge(Math.ceil(wait / 1000))} before purging again`);
-				return ui;
-			}
+		case 'purge':
 			return requestAction(ui, {kind: 'purge', zone}, context);
-		}
-		case 'snapshot': {
-			const since = zoneState.lastGrabAt === undefined ? Infinity : state.now - zoneState.lastGrabAt;
-			if (since < dayMs) {
-				monitor.say('warn', `Snapshot: once a day; the next is allowed in ${formatAge(Math.ceil((dayMs - since) / 1000))}`);
-				return ui;
-			}
+		case 'snapshot':
 			return requestAction(ui, {kind: 'snapshot', zone}, context);
-		}
 		case 'ban':
 		case 'whitelist':
 		case 'clear-rule':
@@ -156,16 +168,31 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 	}
 }
 
+/** `L`: a lockdown's preview, or what the zone's recorded lockdown needs next (undo, finish). */
 function lockdownOrUndo(ui: UiState, zone: ZoneRef, context: ActionContext): UiState {
-	const {monitor, state} = context;
-	const record = monitor.actions.memory(zone.name).lockdown;
-	if (record) return open(ui, unlockDialog(zone, record));
+	const {monitor} = context;
+	const status = monitor.actions.lockdownStatus(zone.name);
+	switch (status.kind) {
+		case 'running':
+			monitor.say('warn', `The ${status.record.phase === 'undoing' ? 'undo of the lockdown' : 'lockdown'} of ${zone.name} is being sent; L again once it is done`);
+			return ui;
+		case 'elsewhere':
+			monitor.say('warn', `Another flarewatch (pid ${status.record.owner.pid}) is sending a lockdown of ${zone.name}; L again once it is done`);
+			return ui;
+		case 'interrupted':
+			if (status.record.phase === 'locking') return open(ui, finishLockdownDialog(zone, status.record, monitor.actions.unlockPlan(zone, status.record)));
+			return open(ui, unlockDialog(zone, status.record, monitor.actions.unlockPlan(zone, status.record)));
+		case 'locked':
+			return open(ui, unlockDialog(zone, status.record, monitor.actions.unlockPlan(zone, status.record)));
+		case 'none':
+			break;
+	}
 	const plan = monitor.actions.planLockdown();
 	if (!plan) {
 		monitor.say('warn', 'The zone is not ready yet');
 		return ui;
 	}
-	return open(ui, lockdownDialog(plan, callsLeft(state.policy, state.ledger, state.now, state.serverCallsLeft)));
+	return open(ui, lockdownDialog(plan));
 }
 
 /** Carries out a confirmed step. */
@@ -184,6 +211,15 @@ function accept(ui: UiState, step: ConfirmStep, context: ActionContext): UiState
 			return closed;
 		case 'unlock':
 			if (!actions.unlock(step.zone)) context.monitor.say('warn', 'No lockdown to undo');
+			return closed;
+		case 'finish-lockdown':
+			if (!actions.finishLockdown(step.zone)) context.monitor.say('warn', 'No interrupted lockdown to finish');
+			return closed;
+		case 'retry':
+			if (!actions.retry(step.id)) context.monitor.say('warn', `#${step.id} cannot be retried`);
+			return closed;
+		case 'form':
+			actions.submit(step.request);
 			return closed;
 	}
 }
@@ -205,7 +241,12 @@ export function answerDialog(ui: UiState, command: DialogCommand, context: Actio
 	if (!dialog) return ui;
 	if (command.type === 'dialog-no') {
 		context.monitor.say('info', 'Cancelled: nothing was sent');
+		// Cancelling a form's confirmation goes back to the form, with what was typed.
+		if (dialog.kind === 'confirm' && dialog.step.type === 'form') return {...ui, dialog: {kind: 'form', form: dialog.step.form}};
 		return {...ui, dialog: undefined};
+	}
+	if (command.type === 'dialog-alt') {
+		return dialog.kind === 'confirm' && dialog.alternative ? accept(ui, dialog.alternative.step, context) : ui;
 	}
 	if (command.type === 'dialog-yes' || command.type === 'dialog-enter') {
 		if (dialog.kind === 'confirm') {
@@ -218,8 +259,8 @@ export function answerDialog(ui: UiState, command: DialogCommand, context: Actio
 				context.monitor.say('info', `The security level is already ${level}: nothing was sent`);
 				return {...ui, dialog: undefined};
 			}
-			context.monitor.actions.submit({kind: 'security-level', zone: dialog.zone, level});
-			return {...ui, dialog: undefined};
+			// Picking is not sending: the same confirmation as everywhere else, old → new.
+			return requestAction({...ui, dialog: undefined}, {kind: 'security-level', zone: dialog.zone, level}, context);
 		}
 		if (command.type === 'dialog-yes') return {...ui, dialog: moveInDialog(dialog, {type: 'form-input', input: {type: 'text', text: 'y'}})};
 		const request = formRequest(dialog.form);
@@ -228,8 +269,14 @@ export function answerDialog(ui: UiState, command: DialogCommand, context: Actio
 			context.monitor.say('warn', `Not sent: ${problem ? `${problem[0]} ${problem[1]}` : 'the form is not valid'}`);
 			return ui;
 		}
-		context.monitor.actions.submit(request);
-		return {...ui, dialog: undefined};
+		const verdict = context.monitor.actions.check(request);
+		if (!verdict.ok) {
+			context.monitor.say('warn', verdict.message);
+			return ui;
+		}
+		const zone = context.state.zones[context.state.activeZone];
+		// The form's Enter leads to the same confirmation as any change, with the old and new values; n goes back to the form.
+		return open(ui, formConfirmation(request, dialog.form, zone?.records));
 	}
 	return {...ui, dialog: moveInDialog(dialog, command)};
 }
@@ -264,8 +311,8 @@ function runCommand(ui: UiState, command: PaletteCommand, context: ActionContext
 			return startAction(ui, 'lockdown', context);
 		case 'unlock': {
 			const zone = activeZone(state);
-			const record = zone && monitor.actions.memory(zone.name).lockdown;
-			if (!zone || !record) {
+			const status = zone ? monitor.actions.lockdownStatus(zone.name) : undefined;
+			if (!zone || !status || status.kind === 'none') {
 				monitor.say('warn', 'No lockdown to undo');
 				return ui;
 			}
@@ -273,7 +320,8 @@ function runCommand(ui: UiState, command: PaletteCommand, context: ActionContext
 				refuseReadOnly(context, 'unlock');
 				return ui;
 			}
-			return open(ui, unlockDialog(zone, record));
+			if (status.kind === 'locked' || status.kind === 'interrupted') return open(ui, unlockDialog(zone, status.record, monitor.actions.unlockPlan(zone, status.record)));
+			return startAction(ui, 'lockdown', context);
 		}
 		case 'attack-toggle':
 			return startAction(ui, 'attack-toggle', context);

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {MemoryAuditLog} from '../../source/actions/audit-log.js';
 import {createGuard} from '../../source/actions/guard.js';
-import {MemoryRemembered} from '../../source/actions/remembered.js';
+import {MemoryRegistry, zoneMemory} from '../../source/actions/registry.js';
 import {FakeClock} from '../../source/lib/clock.js';
 import {createMonitor} from '../../source/monitor/monitor.js';
 import {selectHeader, threatRowView} from '../../source/monitor/select.js';
@@ -13,7 +13,7 @@ async function setup(options: {neverBan?: string[]; readOnly?: boolean} = {}) {
 	const clock = new FakeClock();
 	const backend = new FakeBackend({clock});
 	const audit = new MemoryAuditLog();
-	const remembered = new MemoryRemembered();
+	const registry = new MemoryRegistry();
 	const monitor = createMonitor({
 		backend,
 		clock,
@@ -21,14 +21,15 @@ async function setup(options: {neverBan?: string[]; readOnly?: boolean} = {}) {
 		policy: {perHour: 300, reserve: 30},
 		tickMs: 1000,
 		audit,
-		remembered,
+		registry,
 		guard: createGuard(options.neverBan ?? [], {}),
 		readOnly: options.readOnly,
 		retryDelayMs: 10,
+		paceMs: 0,
 	});
 	await monitor.start();
 	await clock.advance(0);
-	return {clock, backend, monitor, audit, remembered};
+	return {clock, backend, monitor, audit, registry};
 }
 
 describe('actions inside the monitor', () => {
@@ -78,7 +79,7 @@ describe('actions inside the monitor', () => {
 	});
 
 	it('lock down and undo: the level before comes back and only the bans it made are cleared, guarded IPs left out', async () => {
-		const {monitor, backend, remembered} = await setup({neverBan: ['203.0.113.9']});
+		const {monitor, backend, registry} = await setup({neverBan: ['203.0.113.9']});
 		backend.visitorRows = [
 			{ip: '203.0.113.9', classification: 'threat', hits: 50},
 			{ip: '192.0.2.1', classification: 'threat', hits: 30},
@@ -96,7 +97,8 @@ describe('actions inside the monitor', () => {
 		monitor.actions.startLockdown(plan);
 		await monitor.actions.queue.idle();
 		expect(backend.calls.slice(before).map(call => call.action)).toEqual(['sec_lvl', 'ban', 'ban']);
-		expect(remembered.zone('example.com').lockdown?.bannedIps).toEqual(['192.0.2.1', '192.0.2.2']);
+		expect(zoneMemory(registry.read(), 'example.com').lockdown?.bans).toEqual({'192.0.2.1': 'done', '192.0.2.2': 'done'});
+		expect(zoneMemory(registry.read(), 'example.com').lockdown?.phase).toBe('locked');
 		expect(monitor.actions.unlock(zone)).toBe(true);
 		await monitor.actions.queue.idle();
 		const undo = monitor.getState().actions.slice(-3).map(entry => entry.request);
@@ -107,7 +109,8 @@ describe('actions inside the monitor', () => {
 		]);
 		expect(selectHeader(monitor.getState()).securityLabel).toBe('Medium');
 		expect(monitor.getState().rules.size).toBe(0);
-		expect(remembered.zone('example.com').lockdown).toBeUndefined();
+		expect(zoneMemory(registry.read(), 'example.com').lockdown).toBeUndefined();
+		expect(registry.read().rules).toEqual({});
 		expect(monitor.actions.unlock(zone)).toBe(false);
 		monitor.stop();
 	});

@@ -81,7 +81,7 @@ describe('App actions', () => {
 		const preview = frame();
 		expect(preview).toContain('Lockdown example.com?');
 		expect(preview).toContain('Security level: med → help');
-		expect(preview).toContain('Ban 2 threat IPs: 40% of recent hits (400 of 1000)');
+		expect(preview).toContain('Ban 2 threat IPs, most hits first: 40% of hits (400 of 1000)');
 		expect(preview).toContain('Left out (never-ban guard): 192.0.2.66 (the address of your SSH session)');
 		await press('n');
 		expect(sent()).toEqual([]);

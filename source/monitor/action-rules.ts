@@ -1,0 +1,70 @@
+/**
+ * The rules every operator action obeys, in one place, whoever asks (a key, the palette, a dialog, a
+ * lockdown): read-only mode, the purge cooldown, one snapshot a day, lookups answered from what was
+ * looked up lately, and the hour's call budget. Pure: the request and the monitor's state in, a verdict
+ * out. The action service asks before it queues, and the queue asks the budget again right before it
+ * sends, since calls may have been spent meanwhile.
+ */
+import {describeAction, isMutating, type ActionRequest} from '../actions/types.js';
+import type {ThreatScore} from '../backend.js';
+import {formatAge} from '../lib/format.js';
+import {callsLeft, wouldEatReserve} from './budget.js';
+import type {MonitorState} from './store.js';
+
+const dayMs = 86_400_000;
+/** A lookup of the same IP within this time is answered from the last one, with no call. */
+export const lookupFreshMs = 10 * 60_000;
+
+export type Verdict =
+	| {ok: true; cost: number}
+	/** Answered without a call: a lookup made lately. */
+	| {ok: true; cost: 0; cached: ThreatScore; age: number}
+	| {ok: false; message: string};
+
+function refuse(message: string): Verdict {
+	return {ok: false, message};
+}
+
+/** What the action service remembers besides the state: when each IP was last looked up. */
+export interface RuleFacts {
+	lookedUp?: {at: number; score: ThreatScore};
+}
+
+/** May this request be queued now? */
+export function checkRequest(request: ActionRequest, state: MonitorState, facts: RuleFacts = {}): Verdict {
+	if (state.readOnly && isMutating(request.kind)) return refuse(`Read-only mode (--read-only): ${describeAction(request)} is not sent. Nothing was changed.`);
+	const zone = 'zone' in request ? state.zones.find(candidate => candidate.name === request.zone.name) : undefined;
+	if (request.kind === 'purge' && zone) {
+		const wait = (zone.purgeAllowedAt ?? 0) - state.now;
+		if (wait > 0) return refuse(`Purge: the cooldown is on; wait ${formatAge(Math.ceil(wait / 1000))} before purging again`);
+	}
+	if (request.kind === 'snapshot' && zone?.lastGrabAt !== undefined) {
+		const since = state.now - zone.lastGrabAt;
+		if (since < dayMs) return refuse(`Snapshot: once a day; the next is allowed in ${formatAge(Math.ceil((dayMs - since) / 1000))}`);
+	}
+	if (request.kind === 'lookup' && facts.lookedUp && state.now - facts.lookedUp.at < lookupFreshMs) {
+		return {ok: true, cost: 0, cached: facts.lookedUp.score, age: state.now - facts.lookedUp.at};
+	}
+	const budget = budgetRefusal(request, state);
+	return budget ? refuse(budget) : {ok: true, cost: 1};
+}
+
+/**
+ * Why the hour's calls cannot cover this request now, or undefined. Actions may spend the reserve kept
+ * for them; a lookup is information, not defence, so it spends only the polling share.
+ */
+export function budgetRefusal(request: ActionRequest, state: MonitorState): string | undefined {
+	if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > state.now) {
+		return `the API call limit is reached (E_MAXAPI); ${describeAction(request)} was not sent`;
+	}
+	if (request.kind === 'lookup') {
+		if (wouldEatReserve(state.policy, state.ledger, state.now, 1, state.serverCallsLeft)) {
+			return `lookup refused: it would use the ${state.policy.reserve} calls kept for actions (the polling share of this hour is spent)`;
+		}
+		return undefined;
+	}
+	if (callsLeft(state.policy, state.ledger, state.now, state.serverCallsLeft) < 1) {
+		return `no API calls are left this hour; ${describeAction(request)} was not sent`;
+	}
+	return undefined;
+}
