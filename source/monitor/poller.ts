@@ -2,8 +2,8 @@
  * The poller: the only module in the monitor that owns timers, all through the injected Clock. It
  * resolves zones once, then carries out the scheduler's decisions one poll at a time (polls never
  * overlap, so `r` during a poll queues one refresh), counts every call against the budget, and turns
- * failures into back-off, a rate-limit stop, a stop for good (HTTP 410) or a message. It also ticks the monitor's clock once a second so ages and countdowns move
- * without any API call.
+ * failures into back-off, a rate-limit stop, a stop for good (HTTP 410) or a message. It also ticks
+ * the monitor's clock once a second so ages and countdowns move without any API call.
  */
 import type {Backend, VisitorQuery} from '../backend.js';
 import {isFlarewatchError, type FailureKind} from '../errors.js';
