@@ -14,14 +14,23 @@ export type FailureKind =
 	| 'auth'
 	/** E_MAXAPI: the hourly call budget is spent. */
 	| 'rate-limit'
-	/** A non-200 HTTP status (410 carries the shutdown message). */
+	/** A non-200 HTTP status other than 410. */
 	| 'http'
+	/** HTTP 410: the v1 API is switched off for good. Asking again cannot help, so nothing retries it. */
+	| 'gone'
 	/** Connection refused, reset, DNS, TLS. */
 	| 'network'
 	/** No answer within the timeout. */
 	| 'timeout'
 	/** An answer that could not be decoded. */
 	| 'decode';
+
+/**
+ * The one sentence every 410 becomes, in the console and from the one-shot commands alike. It says what
+ * to do instead; the server's own text stays in the error's `excerpt`.
+ */
+export const goneMessage =
+	"Cloudflare's Client Interface API (v1) was retired in 2016 and now answers HTTP 410 Gone, so flarewatch cannot poll or act through it; run flarewatch --demo to rehearse on the built-in emulator instead.";
 
 export interface FlarewatchErrorDetails {
 	/** The API's err_code, when it sent one (e.g. E_UNAUTH, E_INVLDINPUT, "ip"). */
@@ -71,8 +80,10 @@ export function exitCodeFor(kind: FailureKind): number {
 		case 'usage':
 		case 'validation':
 			return exitCodes.usage;
+		// A 410 is permanent, like a refusal: a script must not take it for a passing outage and retry.
 		case 'api':
 		case 'auth':
+		case 'gone':
 			return exitCodes.refused;
 		case 'rate-limit':
 			return exitCodes.rateLimited;

@@ -1,16 +1,16 @@
 /**
  * The poller: the only module in the monitor that owns timers, all through the injected Clock. It
  * resolves zones once, then carries out the scheduler's decisions one poll at a time (polls never
- * overlap), counts every call against the budget, and turns failures into back-off, a rate-limit
- * stop or a message. It also ticks the monitor's clock once a second so ages and countdowns move
- * without any API call.
+ * overlap, so `r` during a poll queues one refresh), counts every call against the budget, and turns
+ * failures into back-off, a rate-limit stop, a stop for good (HTTP 410) or a message. It also ticks
+ * the monitor's clock once a second so ages and countdowns move without any API call.
  */
 import type {Backend, VisitorQuery} from '../backend.js';
 import {isFlarewatchError, type FailureKind} from '../errors.js';
 import type {Clock, TimerId} from '../lib/clock.js';
 import {wouldEatReserve} from './budget.js';
 import type {MonitorEvent} from './reduce.js';
-import {callsPerPoll, decideNextPoll, rateLimitPauseMs} from './scheduler.js';
+import {callsPerPoll, decideNextPoll, isNoAnswer, maxNetworkBackoffMs, rateLimitPauseMs} from './scheduler.js';
 import type {MonitorState, PollFailure, Store} from './store.js';
 
 export interface PollerOptions {
@@ -43,6 +43,8 @@ function oneLine(text: string): string {
 /** First retry of a failed start-up zone check, and the most it backs off to. */
 const startupRetryBaseMs = 5_000;
 const startupRetryMaxMs = 5 * 60_000;
+/** The most it backs off to when the API did not answer at all (the polls' cap, scheduler.ts). */
+const startupNetworkRetryMaxMs = maxNetworkBackoffMs;
 
 export class Poller {
 	readonly #backend: Backend;
@@ -57,6 +59,8 @@ export class Poller {
 	#resolving = false;
 	#running = false;
 	#inFlight = false;
+	/** `r` pressed while a poll was in flight: one refresh runs when that poll ends. */
+	#refreshQueued = false;
 	#lastReportAt: number | undefined;
 
 	constructor(options: PollerOptions) {
@@ -77,6 +81,7 @@ export class Poller {
 	/** Stops every timer; an in-flight request finishes but nothing follows it. */
 	stop(): void {
 		this.#running = false;
+		this.#refreshQueued = false;
 		this.#clearPollTimer();
 		this.#clearStartupTimer();
 		if (this.#tickTimer !== undefined) this.#clock.clearTimeout(this.#tickTimer);
@@ -115,7 +120,11 @@ export class Poller {
 		return this.#say(false, 'No other active zone');
 	}
 
-	/** `r`: polls the zone on screen now, unless that would eat into the reserve kept for actions. */
+	/**
+	 * `r`: polls the zone on screen now, unless that would eat into the reserve kept for actions. During
+	 * a poll it queues one refresh for when that poll ends (polls never overlap); more presses add none.
+	 * Back-off after failures does not hold it back: the operator may know the outage is over.
+	 */
 	refreshNow(): CommandOutcome {
 		this.#tick();
 		const state = this.#state();
@@ -126,17 +135,50 @@ export class Poller {
 			return this.#say(true, 'Retrying the zone check');
 		}
 		if (state.startup.phase !== 'ready') return this.#say(false, 'Still connecting');
-		if (state.paused) return this.#say(false, 'Paused: press p to resume polling first');
-		if (this.#inFlight) return this.#say(false, 'A poll is already running');
-		if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > state.now) {
-			return this.#say(false, 'The API call limit is reached: refresh refused until the window allows');
+		if (this.#inFlight) {
+			if (this.#refreshQueued) return this.#say(true, 'Refresh already queued: it runs when the poll in flight ends');
+			const refusal = this.#refusal(state);
+			if (refusal !== undefined) return this.#say(false, refusal);
+			this.#refreshQueued = true;
+			return this.#say(true, 'Refresh queued: it runs when the poll in flight ends');
 		}
-		if (wouldEatReserve(state.policy, state.ledger, state.now, callsPerPoll, state.serverCallsLeft)) {
-			return this.#say(false, `Refresh refused: it would use the ${state.policy.reserve} calls kept for actions`);
-		}
-		if (state.zones[state.activeZone]?.zid === 0) return this.#say(false, 'This zone is not active');
+		const refusal = this.#refusal(state);
+		if (refusal !== undefined) return this.#say(false, refusal);
 		void this.#poll(state.activeZone, true);
 		return {ok: true, message: 'Refreshing'};
+	}
+
+	/** Why a refresh of the zone on screen may not run now, if it may not: pause, rate limit, reserve. */
+	#refusal(state: MonitorState): string | undefined {
+		if (state.paused) return 'Paused: press p to resume polling first';
+		if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > state.now) {
+			return 'The API call limit is reached: refresh refused until the window allows';
+		}
+		if (wouldEatReserve(state.policy, state.ledger, state.now, callsPerPoll, state.serverCallsLeft)) {
+			return `Refresh refused: it would use the ${state.policy.reserve} calls kept for actions`;
+		}
+		if (state.zones[state.activeZone]?.zid === 0) return 'This zone is not active';
+		return undefined;
+	}
+
+	/**
+	 * Runs the refresh queued during the poll that just ended, checked again now (that poll spent calls
+	 * and may have hit the limit). True when it started a poll. After a 410 it is dropped: the same
+	 * request would only get the same answer, and the operator can still press r.
+	 */
+	#runQueuedRefresh(): boolean {
+		if (!this.#refreshQueued) return false;
+		this.#refreshQueued = false;
+		if (!this.#running) return false;
+		const state = this.#state();
+		if (state.failure?.kind === 'gone') return false;
+		const refusal = this.#refusal(state);
+		if (refusal !== undefined) {
+			this.#say(false, `Queued refresh not run: ${refusal}`);
+			return false;
+		}
+		void this.#poll(state.activeZone, true);
+		return true;
 	}
 
 	#state(): MonitorState {
@@ -229,15 +271,17 @@ export class Poller {
 	}
 
 	/**
-	 * Back-off for a failed zone check: transport trouble is retried (5 s, doubling, at most 5 min);
-	 * refused credentials are not, since asking again cannot fix them (the operator presses r).
+	 * Back-off for a failed zone check: transport trouble is retried (5 s, doubling, at most 60 s when
+	 * nothing answered, 5 min otherwise); refused credentials and a 410 are not, since asking again
+	 * cannot fix them (the operator presses r).
 	 */
 	#startupRetryDelay(error: unknown): number | undefined {
 		const kind = describeFailure(error, 0).kind;
-		if (kind === 'auth' || kind === 'validation' || kind === 'usage') return undefined;
+		if (kind === 'auth' || kind === 'validation' || kind === 'usage' || kind === 'gone') return undefined;
 		this.#startupAttempts++;
 		if (kind === 'rate-limit') return rateLimitPauseMs;
-		return Math.min(startupRetryBaseMs * 2 ** (this.#startupAttempts - 1), startupRetryMaxMs);
+		const max = isNoAnswer(kind) ? startupNetworkRetryMaxMs : startupRetryMaxMs;
+		return Math.min(startupRetryBaseMs * 2 ** (this.#startupAttempts - 1), max);
 	}
 
 	#clearStartupTimer(): void {
@@ -287,7 +331,7 @@ export class Poller {
 		}
 		this.#tick();
 		this.#store.dispatch({type: 'poll-finished', zone: zoneIndex, at: startedAt, stats, visitors, failure, rateLimitedUntil});
-		this.#reschedule();
+		if (!this.#runQueuedRefresh()) this.#reschedule();
 	}
 }
 
@@ -302,6 +346,8 @@ export function startupMessage(error: unknown, endpointLabel: string): string {
 			return `Cannot reach ${endpointLabel}: ${failure.message}`;
 		case 'rate-limit':
 			return `The API call limit is reached (E_MAXAPI); press r to try again later. ${failure.message}`;
+		case 'gone':
+			return failure.message;
 		default:
 			return `The zone check failed: ${failure.message}`;
 	}

@@ -146,7 +146,9 @@ function finishPoll(state: MonitorState, event: Extract<MonitorEvent, {type: 'po
 	});
 	next = {...next, polling: undefined};
 	if (event.failure) {
-		next = {...next, failure: event.failure, failures: state.failures + 1, rateLimitedUntil: event.rateLimitedUntil ?? state.rateLimitedUntil};
+		// A 410 is not retried, so it never counts up: the status line must not say "backing off".
+		const failures = event.failure.kind === 'gone' ? 1 : state.failures + 1;
+		next = {...next, failure: event.failure, failures, rateLimitedUntil: event.rateLimitedUntil ?? state.rateLimitedUntil};
 		next = withMessage(next, {at: event.at, level: 'error', text: event.failure.message});
 	} else {
 		next = {...next, failure: undefined, failures: 0, rateLimitedUntil: undefined};

@@ -2,6 +2,7 @@
  * What to poll next, and when: pure functions of the monitor's state. The poller (poller.ts) only
  * carries out these decisions.
  */
+import type {FailureKind} from '../errors.js';
 import {nextPollAt, pollSpacingMs} from './budget.js';
 import type {MonitorState} from './store.js';
 
@@ -9,12 +10,17 @@ import type {MonitorState} from './store.js';
 export const callsPerPoll = 2;
 /** Back-off after repeated failures never waits longer than this. */
 export const maxBackoffMs = 5 * 60_000;
+/**
+ * No answer at all (`network`, `timeout`) is usually an outage that ends without warning: retry at
+ * least this often so the console catches up soon after, while still not hammering.
+ */
+export const maxNetworkBackoffMs = 60_000;
 /** After E_MAXAPI with no better knowledge of the server's window, wait this long. */
 export const rateLimitPauseMs = 10 * 60_000;
 
 export type PollDecision =
 	| {kind: 'poll'; zone: number; at: number}
-	| {kind: 'idle'; reason: 'starting' | 'paused' | 'in-flight' | 'no-zones' | 'no-budget'};
+	| {kind: 'idle'; reason: 'starting' | 'paused' | 'in-flight' | 'no-zones' | 'no-budget' | 'gone'};
 
 /**
  * The zone to poll next: every active zone in turn, the one polled longest ago first; the zone on
@@ -36,10 +42,19 @@ export function pickZone(state: Pick<MonitorState, 'zones' | 'activeZone'>): num
 	return best;
 }
 
-/** The wait after `failures` consecutive failed polls: the normal spacing, doubling, capped. */
-export function backoffMs(failures: number, spacingMs: number): number {
+/** True for failures where the API did not answer at all. */
+export function isNoAnswer(kind: FailureKind): boolean {
+	return kind === 'network' || kind === 'timeout';
+}
+
+/**
+ * The wait after `failures` consecutive failed polls: the normal spacing, doubling, capped at 5 min,
+ * or at 60 s when the last failure was no answer at all.
+ */
+export function backoffMs(failures: number, spacingMs: number, kind?: FailureKind): number {
 	if (failures <= 0) return 0;
-	return Math.min(maxBackoffMs, Math.max(spacingMs, 5_000) * 2 ** (failures - 1));
+	const cap = kind !== undefined && isNoAnswer(kind) ? maxNetworkBackoffMs : maxBackoffMs;
+	return Math.min(cap, Math.max(spacingMs, 5_000) * 2 ** (failures - 1));
 }
 
 /** The time of the most recent poll of any zone (polls share one budget, so they share one pace). */
@@ -56,6 +71,8 @@ export function decideNextPoll(state: MonitorState): PollDecision {
 	if (state.startup.phase !== 'ready') return {kind: 'idle', reason: 'starting'};
 	if (state.paused) return {kind: 'idle', reason: 'paused'};
 	if (state.polling !== undefined) return {kind: 'idle', reason: 'in-flight'};
+	// HTTP 410 is permanent: nothing more is scheduled; only the operator's r asks again.
+	if (state.failure?.kind === 'gone') return {kind: 'idle', reason: 'gone'};
 	const zone = pickZone(state);
 	if (zone === undefined) return {kind: 'idle', reason: 'no-zones'};
 	const spacing = pollSpacingMs(state.policy, callsPerPoll);
@@ -68,7 +85,7 @@ export function decideNextPoll(state: MonitorState): PollDecision {
 		server: state.serverCallsLeft,
 	});
 	if (!Number.isFinite(at)) return {kind: 'idle', reason: 'no-budget'};
-	if (state.failure && state.failures > 0) at = Math.max(at, state.failure.at + backoffMs(state.failures, spacing));
+	if (state.failure && state.failures > 0) at = Math.max(at, state.failure.at + backoffMs(state.failures, spacing, state.failure.kind));
 	if (state.rateLimitedUntil !== undefined) at = Math.max(at, state.rateLimitedUntil);
 	return {kind: 'poll', zone, at};
 }

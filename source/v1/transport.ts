@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import fetch, {type RequestInit} from 'node-fetch';
-import {FlarewatchError} from '../errors.js';
+import {FlarewatchError, goneMessage} from '../errors.js';
 import {scrub, type Secret} from '../lib/secret.js';
 import type {WireParams} from './actions.js';
 import {excerptOf} from './decode.js';
@@ -169,9 +169,8 @@ export class Transport {
 	private httpFailure(status: number, statusText: string, body: string, action: string): FlarewatchError {
 		const text = excerptOf(body.replace(/<[^>]*>/g, ' '), this.secrets, 160);
 		const label = `HTTP ${status}${statusText ? ` ${excerptOf(statusText, this.secrets, 40)}` : ''}`;
-		if (status === 410) {
-			return new FlarewatchError('http', `The API answered ${label} to ${action}: ${text.replace(/\.$/, '') || 'the service is gone'}.`, {status, excerpt: text});
-		}
+		// The shutdown is for good: one fixed sentence saying what to do instead; the server's text stays in excerpt.
+		if (status === 410) return new FlarewatchError('gone', goneMessage, {status, excerpt: text});
 		return new FlarewatchError('http', `The API answered ${label} to ${action}.`, {status, excerpt: text});
 	}
 

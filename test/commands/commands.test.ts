@@ -1,5 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {commandMain, commands, isCommandName} from '../../source/commands/index.js';
+import {goneMessage} from '../../source/errors.js';
 import {account, callsSeen, captureIo, emulator, zoneState, type EmulatorHandle} from '../v1/harness.js';
 import {expectKeyNeverPrinted, transcript} from './transcript.js';
 
@@ -173,7 +174,7 @@ describe('failures map to exit codes, one sentence on stderr', () => {
 		{fault: 'reset', code: 3},
 		{fault: 'html', code: 3},
 		{fault: 'truncated', code: 3},
-		{fault: 'gone', code: 3},
+		{fault: 'gone', code: 1},
 		{fault: 'timeout', code: 3},
 		{fault: 'unauth', code: 1},
 		{fault: 'maxapi', code: 4},
@@ -184,6 +185,18 @@ describe('failures map to exit codes, one sentence on stderr', () => {
 		expect(result.code).toBe(code);
 		expect(result.stdout).toBe('');
 		expect(result.stderr).toMatch(/^flarewatch stats: [^\n]+\.\n$/);
+	});
+
+	it('a sunset API (HTTP 410 everywhere) is exit 1 with the one sentence, for reads and actions alike', async () => {
+		const sunset = await emulator({sunset: true});
+		try {
+			for (const argv of [['stats'], ['ban', '203.0.113.7']]) {
+				const result = await run(argv, {CF_API_ENDPOINT: sunset.url});
+				expect(result).toEqual({code: 1, stdout: '', stderr: `flarewatch ${argv[0]}: ${goneMessage}\n`});
+			}
+		} finally {
+			await sunset.close();
+		}
 	});
 
 	it('lax answers still succeed', async () => {

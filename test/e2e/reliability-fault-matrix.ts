@@ -1,12 +1,15 @@
 /**
  * The fault matrix of issue 7, one console per fault against its own emulator: the console keeps running,
  * marks the data STALE with its age, explains the problem in one line, backs off (the emulator's calls are
- * counted), and recovers by itself once the fault is cleared.
+ * counted), and recovers by itself once the fault is cleared, or at once on r. HTTP 410 is the exception:
+ * it is permanent, so polling stops.
  */
+import {execFile} from 'node:child_process';
 import {expect} from 'vitest';
 import {startEmulator, type EmulatorHandle, type FaultMode} from '../../source/emulator/index.js';
-import {consoleEnv} from './pty-console.js';
-import {apiCalls, dataAge, delay, emulatorFlags, ReliabilityPty, waitForData} from './reliability-harness.js';
+import {goneMessage} from '../../source/errors.js';
+import {bin, consoleEnv} from './pty-console.js';
+import {apiCalls, countingProxy, dataAge, delay, emulatorFlags, ReliabilityPty, screenText, waitForData} from './reliability-harness.js';
 
 /** The client timeout given to the console; `latency` answers well after it. */
 const timeoutSeconds = 2;
@@ -18,7 +21,7 @@ export const explanations: Partial<Record<FaultMode, RegExp>> = {
 	timeout: /No answer from .* within 2 s/,
 	reset: /connection was reset/,
 	http500: /HTTP 500/,
-	gone: /HTTP 410/,
+	gone: /HTTP 410 Gone/,
 	html: /HTML page, not JSON/,
 	truncated: /not JSON/,
 	unauth: /E_UNAUTH/,
@@ -43,11 +46,19 @@ async function session(): Promise<Session> {
 	};
 }
 
+/** Fresh data: no failure on the status line, and the data at most `seconds` old. */
+function current(line: string, seconds = 3): boolean {
+	return !/STALE|failed polls|Poll failed/.test(line) && Number(dataAge.exec(line)?.[1] ?? 99) <= seconds;
+}
+
 /**
  * A fault that makes polls fail: STALE + age + one-line reason, back-off, recovery. With
- * `explanationClears`, also that once recovered the status line stops showing the old failure.
+ * `explanationClears`, also that once recovered the status line stops showing the old failure. With
+ * `refreshAfter`, the fault lasts until that many polls failed (back-off 20 s after three), then the
+ * operator presses r once it clears: the data must be current within 10 s, back-off or a poll in flight
+ * notwithstanding.
  */
-export async function checkFailingFault(mode: FaultMode, options: {explanationClears?: boolean} = {}): Promise<void> {
+export async function checkFailingFault(mode: FaultMode, options: {explanationClears?: boolean; refreshAfter?: number} = {}): Promise<void> {
 	const {emulator, app, close} = await session();
 	try {
 		await waitForData(app);
@@ -77,16 +88,21 @@ export async function checkFailingFault(mode: FaultMode, options: {explanationCl
 		expect(staleStatus).toMatch(dataAge);
 		expect(Number(dataAge.exec(staleStatus)?.[1])).toBeGreaterThanOrEqual(4);
 
+		if (options.refreshAfter !== undefined) {
+			const failed = new RegExp(`${options.refreshAfter} failed polls, backing off: `);
+			await app.waitFor(() => failed.test(app.status()), `${options.refreshAfter} failed polls (${mode})`, 40_000);
+			emulator.setFault({mode: 'none'});
+			const calls = apiCalls(emulator);
+			app.press('r');
+			await app.waitFor(() => current(app.status()), `current data within 10 s of r after ${mode} clears`, 10_000);
+			// r brought it, not the back-off timer: one poll (and perhaps the one in flight), no more.
+			expect(apiCalls(emulator) - calls).toBeLessThanOrEqual(4);
+			expect(app.exitCode).toBeUndefined();
+			return;
+		}
 		emulator.setFault({mode: 'none'});
 		// Back-off after two failures is 10 s; recovery needs no key press.
-		await app.waitFor(
-			() => {
-				const line = app.status();
-				return !/STALE|failed polls|Poll failed/.test(line) && Number(dataAge.exec(line)?.[1] ?? 99) <= 3;
-			},
-			`recovery after ${mode} clears`,
-			30_000,
-		);
+		await app.waitFor(() => current(app.status()), `recovery after ${mode} clears`, 30_000);
 		expect(app.exitCode).toBeUndefined();
 		if (options.explanationClears) {
 			// Fresh data under a red "HTTP 500 …" reads as a current failure: the explanation must go (or be
@@ -170,6 +186,80 @@ export async function checkStartupRecovers(): Promise<void> {
 		await app.waitFor(text => /data \S+ old/.test(text), 'the console to connect by itself after the fault cleared', 30_000);
 	} finally {
 		app.dispose();
+		await emulator.close();
+	}
+}
+
+/**
+ * HTTP 410 in the middle of a session (the emulator's `gone` fault): the one sentence on the status line,
+ * then no call at all; once the API answers again, r brings polling back.
+ */
+export async function checkGoneStopsPolling(): Promise<void> {
+	const {emulator, app, close} = await session();
+	try {
+		await waitForData(app);
+		emulator.setFault({mode: 'gone'});
+		await app.waitFor(() => /Poll failed: .*HTTP 410 Gone/.test(app.status()), 'the 410 on the status line', 20_000);
+		expect(app.status()).toMatch(/STALE/);
+		expect(app.status()).not.toMatch(/next poll|backing off/);
+		const calls = apiCalls(emulator);
+		// Without the stop, this budget would poll about twice in 4 s, and back off to 5 s after that.
+		await delay(6_000);
+		expect(apiCalls(emulator)).toBe(calls);
+		emulator.setFault({mode: 'none'});
+		app.press('r');
+		await app.waitFor(() => current(app.status()), 'current data within 10 s of r once the API answers again', 10_000);
+	} finally {
+		await close();
+	}
+}
+
+/**
+ * A `--sunset` emulator (HTTP 410 everywhere) at start-up: the sentence once, no "Retrying by itself", and
+ * no further call. It counts nothing itself, so a proxy in front counts the requests.
+ */
+export async function checkSunsetAtStartup(): Promise<void> {
+	const emulator = await startEmulator({port: 0, quiet: true, sunset: true});
+	const proxy = await countingProxy(emulator.url);
+	const flags = emulatorFlags(emulator, ['--timeout', String(timeoutSeconds)]).map(flag => (flag === emulator.url ? proxy.url : flag));
+	const app = new ReliabilityPty(flags, {cols: 140, rows: 30, env: consoleEnv({CF_API_KEY: emulator.key})});
+	try {
+		// The pane above the status line (which echoes the last message, truncated) says it all, once.
+		const pane = (): string => screenText(app.lines().filter(line => line.trim() !== '').slice(0, -1).join('\n'));
+		await app.waitFor(text => text.includes('Cannot start the console') && pane().includes(goneMessage), 'the 410 sentence at start-up');
+		const once = (): void => {
+			expect(pane().split('410 Gone')).toHaveLength(2);
+			expect(app.status()).toMatch(/410 Gone/);
+			expect(app.screen()).not.toMatch(/Retrying by itself/);
+			expect(app.screen()).not.toContain(emulator.key);
+		};
+		once();
+		expect(proxy.requests()).toBe(1);
+		// A retry would come 5 s after the first failure.
+		await delay(6_000);
+		await app.flush();
+		expect(proxy.requests()).toBe(1);
+		once();
+		expect(app.exitCode).toBeUndefined();
+	} finally {
+		app.dispose();
+		await proxy.close();
+		await emulator.close();
+	}
+}
+
+/** A one-shot command (the built bin, a real process) against a `--sunset` emulator: exit 1, the sentence. */
+export async function checkSunsetOneShot(): Promise<void> {
+	const emulator = await startEmulator({port: 0, quiet: true, sunset: true});
+	try {
+		const env = consoleEnv({CF_API_KEY: emulator.key, CF_API_EMAIL: emulator.email, CF_API_ENDPOINT: emulator.url, CF_ZONE: 'example.com'});
+		const result = await new Promise<{code: number; stdout: string; stderr: string}>(resolve => {
+			execFile(process.execPath, [bin, 'stats'], {env, timeout: 20_000}, (error, stdout, stderr) => {
+				resolve({code: typeof error?.code === 'number' ? error.code : error ? -1 : 0, stdout, stderr});
+			});
+		});
+		expect(result).toEqual({code: 1, stdout: '', stderr: `flarewatch stats: ${goneMessage}\n`});
+	} finally {
 		await emulator.close();
 	}
 }

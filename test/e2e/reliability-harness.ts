@@ -4,6 +4,8 @@
  * and the console's status line. Builds on pty-console.ts; every wait has a deadline, never a fixed sleep.
  */
 import {readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {EmulatorHandle} from '../../source/emulator/index.js';
@@ -171,4 +173,35 @@ export function sttyAfterExit(raw: string): string {
 	const start = raw.lastIndexOf('EXIT:');
 	const end = raw.indexOf('STTY-DONE', start);
 	return start >= 0 && end > start ? raw.slice(start, end) : '';
+}
+
+/**
+ * A pass-through HTTP proxy in front of a server, counting the requests it forwards: `--sunset` answers
+ * 410 without counting anything in the emulator's state, and a test must see that nothing more is asked.
+ */
+export async function countingProxy(target: string): Promise<{url: string; requests(): number; close(): Promise<void>}> {
+	let requests = 0;
+	const server = http.createServer((req, res) => {
+		requests++;
+		const upstream = http.request(new URL(req.url ?? '/', target), {method: req.method, headers: req.headers}, answer => {
+			res.writeHead(answer.statusCode ?? 502, answer.headers);
+			answer.pipe(res);
+		});
+		upstream.on('error', () => res.destroy());
+		req.pipe(upstream);
+	});
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		requests: () => requests,
+		async close() {
+			server.closeAllConnections();
+			await new Promise(resolve => server.close(resolve));
+		},
+	};
+}
+
+/** The screen's text as one line: a message wrapped over several rows reads as written. */
+export function screenText(screen: string): string {
+	return screen.split('\n').map(line => line.replace(/[│┃║|]/g, ' ').trim()).filter(Boolean).join(' ').replace(/\s+/g, ' ');
 }

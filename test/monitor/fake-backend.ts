@@ -3,7 +3,7 @@
  * server, can be told to fail, and serves a traffic picture that an attack can change.
  */
 import type {Backend, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../../source/backend.js';
-import {FlarewatchError, type FailureKind} from '../../source/errors.js';
+import {FlarewatchError, goneMessage, type FailureKind} from '../../source/errors.js';
 import type {Clock} from '../../source/lib/clock.js';
 
 export interface FakeBackendOptions {
@@ -49,7 +49,8 @@ export class FakeBackend implements Backend {
 		if (this.fault && this.fault.count > 0) {
 			this.fault.count--;
 			const kind = this.fault.kind;
-			throw new FlarewatchError(kind, kind === 'rate-limit' ? 'You have exceeded your allowed number of API calls.' : `injected ${kind}`);
+			const message = kind === 'rate-limit' ? 'You have exceeded your allowed number of API calls.' : kind === 'gone' ? goneMessage : `injected ${kind}`;
+			throw new FlarewatchError(kind, message);
 		}
 		if (this.#serverLimit !== undefined) {
 			const used = this.calls.filter(call => call.at > now - 3_600_000).length;

@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest';
+import {goneMessage} from '../../source/errors.js';
 import {FakeClock} from '../../source/lib/clock.js';
 import {createMonitor} from '../../source/monitor/monitor.js';
 import {selectHeader, selectStatus, selectTraffic} from '../../source/monitor/select.js';
@@ -13,6 +14,29 @@ function setup(options: {zones?: Record<string, {zid: number; pro: boolean}>; na
 }
 
 const spacing = (2 * 3_600_000) / 270;
+
+/** Holds every `stats` call in flight until `release()`; `hold(false)` lets them through again. */
+function holdStats(backend: FakeBackend) {
+	const original = backend.stats.bind(backend);
+	let held = true;
+	let releases: Array<() => void> = [];
+	backend.stats = async (...args) => {
+		if (held) await new Promise<void>(resolve => releases.push(resolve));
+		return original(...args);
+	};
+	return {
+		release(): void {
+			held = false;
+			for (const resolve of releases) resolve();
+			releases = [];
+		},
+	};
+}
+
+/** When each poll's first call (stats) was sent. */
+function statsTimes(backend: FakeBackend): number[] {
+	return backend.calls.filter(call => call.action === 'stats').map(call => call.at);
+}
 
 describe('poller', () => {
 	it('resolves zones with one zone_check and polls the active zone at once', async () => {
@@ -63,32 +87,83 @@ describe('poller', () => {
 		monitor.stop();
 	});
 
-	it('never overlaps polls: a refresh during a poll is refused', async () => {
+	it('never overlaps polls: r during a poll queues one refresh, run as soon as that poll ends', async () => {
 		const {clock, backend, monitor} = setup();
 		await monitor.start();
 		await clock.advance(0);
 		// A slow answer: the poll stays in flight until released.
-		let release: () => void = () => {};
-		const original = backend.stats.bind(backend);
-		backend.stats = async (...args) => {
-			await new Promise<void>(resolve => {
-				release = resolve;
-			});
-			return original(...args);
-		};
+		const slow = holdStats(backend);
 		await clock.advance(spacing + 1);
 		expect(monitor.getState().polling).toBe(0);
 		const outcome = monitor.refreshNow();
-		expect(outcome.ok).toBe(false);
-		expect(outcome.message).toContain('already running');
+		expect(outcome.ok).toBe(true);
+		expect(outcome.message).toMatch(/Refresh queued/);
+		expect(selectStatus(monitor.getState()).message?.text).toMatch(/Refresh queued/);
+		// More presses during the same poll add nothing.
+		expect(monitor.refreshNow().message).toMatch(/already queued/);
+		expect(monitor.refreshNow().ok).toBe(true);
 		const ledger = monitor.getState().ledger.length;
-		await clock.advance(spacing * 3);
-		// Timers fell due meanwhile, but no second request was sent.
+		// Well inside the spacing, so only the queue can explain a poll right after this one.
+		await clock.advance(5_000);
 		expect(monitor.getState().ledger.length).toBe(ledger);
-		release();
+		slow.release();
+		const releasedAt = clock.now();
 		await clock.advance(0);
-		expect(backend.calls.filter(call => call.action === 'zone_ips')).toHaveLength(2);
+		// The held poll, then exactly one refresh at once (no waiting for the spacing), and nothing more.
+		expect(backend.calls.filter(call => call.action === 'zone_ips')).toHaveLength(3);
+		expect(statsTimes(backend).at(-1)).toBe(releasedAt);
+		expect(monitor.getState().polling).toBeUndefined();
+		await clock.advance(spacing - 1_000);
+		expect(backend.calls.filter(call => call.action === 'zone_ips')).toHaveLength(3);
+		await clock.advance(2_000);
+		expect(backend.calls.filter(call => call.action === 'zone_ips')).toHaveLength(4);
 		monitor.stop();
+	});
+
+	it('checks a queued refresh again when it runs: pause, reserve and rate limit still refuse it', async () => {
+		// Paused while the poll was in flight.
+		const paused = setup();
+		await paused.monitor.start();
+		await paused.clock.advance(0);
+		let slow = holdStats(paused.backend);
+		await paused.clock.advance(spacing + 1);
+		expect(paused.monitor.refreshNow().message).toMatch(/Refresh queued/);
+		paused.monitor.togglePause();
+		slow.release();
+		await paused.clock.advance(0);
+		expect(paused.backend.calls.filter(call => call.action === 'zone_ips')).toHaveLength(2);
+		expect(selectStatus(paused.monitor.getState()).message?.text).toMatch(/Queued refresh not run: Paused/);
+		paused.monitor.stop();
+
+		// The poll in flight spends what a refresh needed: 10 an hour, 4 kept. When r is pressed, 4 calls
+		// are made (zone_check and a poll, then this poll's stats): 2 more leave 4. Once its zone_ips is
+		// made too, 2 more would leave 3.
+		const reserve = setup({perHour: 10, reserve: 4});
+		await reserve.monitor.start();
+		await reserve.clock.advance(0);
+		slow = holdStats(reserve.backend);
+		while (reserve.monitor.getState().polling === undefined) await reserve.clock.advance(60_000);
+		expect(reserve.monitor.getState().ledger).toHaveLength(4);
+		expect(reserve.monitor.refreshNow().message).toMatch(/Refresh queued/);
+		slow.release();
+		await reserve.clock.advance(0);
+		expect(selectStatus(reserve.monitor.getState()).message?.text).toMatch(/Queued refresh not run: .*calls kept for actions/);
+		reserve.monitor.stop();
+
+		// The poll in flight hit E_MAXAPI.
+		const limited = setup();
+		await limited.monitor.start();
+		await limited.clock.advance(0);
+		slow = holdStats(limited.backend);
+		await limited.clock.advance(spacing + 1);
+		expect(limited.monitor.refreshNow().message).toMatch(/Refresh queued/);
+		limited.backend.fault = {kind: 'rate-limit', count: 1};
+		const calls = limited.backend.calls.length;
+		slow.release();
+		await limited.clock.advance(60_000);
+		expect(limited.backend.calls.length).toBe(calls + 1);
+		expect(selectStatus(limited.monitor.getState()).banner).toContain('API call limit reached');
+		limited.monitor.stop();
 	});
 
 	it('refuses r when it would eat into the reserve', async () => {
@@ -118,6 +193,79 @@ describe('poller', () => {
 		await clock.advance(20 * 60_000);
 		expect(monitor.getState().failure).toBeUndefined();
 		expect(selectStatus(monitor.getState()).stale).toBe(false);
+		monitor.stop();
+	});
+
+	it('retries polls that got no answer at least once a minute, however long the outage; other failures back off to 5 min', async () => {
+		for (const kind of ['network', 'timeout'] as const) {
+			const {clock, backend, monitor} = setup();
+			await monitor.start();
+			await clock.advance(0);
+			backend.fault = {kind, count: 1_000};
+			const from = backend.calls.length;
+			await clock.advance(30 * 60_000);
+			const attempts = backend.calls.slice(from).filter(call => call.action === 'stats').map(call => call.at);
+			const gaps = attempts.slice(1).map((at, index) => at - attempts[index]);
+			expect(Math.max(...gaps), kind).toBeLessThanOrEqual(60_000);
+			// Still backing off: the later gaps are the full minute, not the 26.7 s spacing.
+			expect(gaps.at(-1), kind).toBeGreaterThanOrEqual(59_000);
+			monitor.stop();
+		}
+		const {clock, backend, monitor} = setup();
+		await monitor.start();
+		await clock.advance(0);
+		backend.fault = {kind: 'http', count: 1_000};
+		const from = backend.calls.length;
+		await clock.advance(30 * 60_000);
+		const attempts = backend.calls.slice(from).filter(call => call.action === 'stats').map(call => call.at);
+		expect(attempts.at(-1)! - attempts.at(-2)!).toBe(5 * 60_000);
+		monitor.stop();
+	});
+
+	it('r is not held back by back-off: once the outage ends, one press brings current data at once', async () => {
+		const {clock, backend, monitor} = setup();
+		await monitor.start();
+		await clock.advance(0);
+		backend.fault = {kind: 'timeout', count: 1_000};
+		await clock.advance(10 * 60_000);
+		expect(monitor.getState().failures).toBeGreaterThan(3);
+		expect(monitor.getState().nextPollAt! - clock.now()).toBeGreaterThan(1_000);
+		backend.fault = undefined;
+		expect(monitor.refreshNow()).toEqual({ok: true, message: 'Refreshing'});
+		await clock.advance(0);
+		const status = selectStatus(monitor.getState());
+		expect(status.ageSeconds).toBe(0);
+		expect(status.stale).toBe(false);
+		expect(monitor.getState().failure).toBeUndefined();
+		monitor.stop();
+	});
+
+	it('HTTP 410 mid-session stops polling with its message; r asks once more', async () => {
+		const {clock, backend, monitor} = setup();
+		await monitor.start();
+		await clock.advance(0);
+		backend.fault = {kind: 'gone', count: 1_000};
+		await clock.advance(spacing + 1);
+		const stoppedAt = backend.calls.length;
+		let state = monitor.getState();
+		expect(state.failure?.kind).toBe('gone');
+		expect(state.nextPollAt).toBeUndefined();
+		expect(selectStatus(state).banner).toBe(`Poll failed: ${goneMessage}`);
+		await clock.advance(6 * 3_600_000);
+		expect(backend.calls.length).toBe(stoppedAt);
+		// The operator may try again: one poll, still 410, still stopped, never "backing off".
+		expect(monitor.refreshNow().ok).toBe(true);
+		await clock.advance(3_600_000);
+		expect(backend.calls.length).toBe(stoppedAt + 1);
+		state = monitor.getState();
+		expect(state.nextPollAt).toBeUndefined();
+		expect(selectStatus(state).banner).not.toMatch(/backing off/);
+		// Should the API answer again (an emulator's fault cleared), r brings polling back.
+		backend.fault = undefined;
+		monitor.refreshNow();
+		await clock.advance(spacing + 1);
+		expect(monitor.getState().failure).toBeUndefined();
+		expect(backend.calls.length).toBeGreaterThan(stoppedAt + 4);
 		monitor.stop();
 	});
 
@@ -174,6 +322,36 @@ describe('poller', () => {
 		await refused.clock.advance(30 * 60_000);
 		expect(refused.backend.calls.map(call => call.action)).toEqual(['zone_check']);
 		refused.monitor.stop();
+		monitor.stop();
+	});
+
+	it('retries a zone check that got no answer at least once a minute', async () => {
+		const {clock, backend, monitor} = setup();
+		backend.fault = {kind: 'timeout', count: 1_000};
+		await monitor.start();
+		await clock.advance(20 * 60_000);
+		const attempts = backend.calls.map(call => call.at);
+		const gaps = attempts.slice(1).map((at, index) => at - attempts[index]);
+		expect(gaps.slice(0, 5)).toEqual([5_000, 10_000, 20_000, 40_000, 60_000]);
+		expect(Math.max(...gaps)).toBe(60_000);
+		const state = monitor.getState();
+		expect(state.startup.phase === 'failed' && state.startup.message).toMatch(/Retrying by itself in 60 s/);
+		monitor.stop();
+	});
+
+	it('a 410 at start-up shows the one message and is never retried by itself', async () => {
+		const {clock, backend, monitor} = setup();
+		backend.fault = {kind: 'gone', count: 1_000};
+		await monitor.start();
+		await clock.advance(3_600_000);
+		expect(backend.calls.map(call => call.action)).toEqual(['zone_check']);
+		const state = monitor.getState();
+		expect(state.startup).toEqual({phase: 'failed', message: goneMessage});
+		expect(state.messages.toArray().filter(message => message.text.includes('410'))).toHaveLength(1);
+		// r may try once more.
+		monitor.refreshNow();
+		await clock.advance(3_600_000);
+		expect(backend.calls.map(call => call.action)).toEqual(['zone_check', 'zone_check']);
 		monitor.stop();
 	});
 

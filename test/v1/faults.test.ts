@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {exitCodeFor} from '../../source/errors.js';
+import {exitCodeFor, goneMessage} from '../../source/errors.js';
 import type {V1Client} from '../../source/v1/client.js';
 import {clientFor, emulator, rejection, type EmulatorHandle} from './harness.js';
 
@@ -31,7 +31,7 @@ const failing = [
 	{mode: 'truncated', kind: 'decode'},
 	{mode: 'maxapi', kind: 'rate-limit'},
 	{mode: 'unauth', kind: 'auth'},
-	{mode: 'gone', kind: 'http', status: 410},
+	{mode: 'gone', kind: 'gone', status: 410},
 ] as const;
 
 describe('every emulator fault mode, as typed failures', () => {
@@ -53,10 +53,12 @@ describe('every emulator fault mode, as typed failures', () => {
 		expect(error.kind).toBe(kind);
 	});
 
-	it('gone carries the shutdown message', async () => {
+	it('gone is one fixed sentence saying what to do instead; the shutdown text stays in the excerpt', async () => {
 		emu.setFault({mode: 'gone', count: 1});
 		const error = await rejection(client.setSecurityLevel('example.com', 'high'));
-		expect(error.message).toContain('This API has been deprecated in favor of API v4, available at https://api.cloudflare.com');
+		expect(error.message).toBe(goneMessage);
+		expect(error.message).toMatch(/410 Gone.*--demo/);
+		expect(error.excerpt).toContain('This API has been deprecated in favor of API v4, available at https://api.cloudflare.com');
 	});
 
 	it('decode failures carry a short, secret-free excerpt', async () => {
@@ -108,7 +110,7 @@ describe('every emulator fault mode, as typed failures', () => {
 		try {
 			for (const call of [() => gone.stats('example.com'), () => gone.ban('203.0.113.1')]) {
 				const error = await rejection(call());
-				expect([error.kind, error.status]).toEqual(['http', 410]);
+				expect([error.kind, error.status, error.message]).toEqual(['gone', 410, goneMessage]);
 			}
 		} finally {
 			gone.close();
