@@ -112,8 +112,8 @@ describe('the key never reaches any output, whatever happens', () => {
 		}
 		// The scan only means something if the runs really took the paths they name.
 		expect(codes.get('ok')!.filter(code => code === 0).length).toBeGreaterThanOrEqual(everyCommand.length - 3);
-		for (const mode of ['timeout', 'reset', 'http500', 'html', 'gone'] as const) expect(codes.get(mode)!.every(code => code === 3), mode).toBe(true);
-		expect(codes.get('unauth')!.every(code => code === 1)).toBe(true);
+		for (const mode of ['timeout', 'reset', 'http500', 'html'] as const) expect(codes.get(mode)!.every(code => code === 3), mode).toBe(true);
+		for (const mode of ['unauth', 'gone'] as const) expect(codes.get(mode)!.every(code => code === 1), mode).toBe(true);
 		expect(codes.get('maxapi')!.every(code => code === 4)).toBe(true);
 		expectNoKey();
 	}, 30_000);
