@@ -198,6 +198,22 @@ describe('Ctrl-Z', () => {
 	}, 60_000);
 });
 
+describe('Ctrl-Z without job control', () => {
+	it('comes straight back, drawn whole: the kernel discards the stop of an orphaned process group', async () => {
+		// Spawned straight into the pty, the console leads its own session: no shell could ever resume it.
+		const app = start(['--demo'], {cols: 100, rows: 30});
+		await app.waitFor(dashboard, 'the dashboard', 25_000);
+		const suspendStart = app.raw.length;
+		app.press('\u001A');
+		await app.waitForRaw(/\u001B\[\?1049l[\s\S]*\u001B\[\?1049h[\s\S]*\u001B\[H\u001B\[2J/, 'the screen left, entered again and repainted', suspendStart);
+		await app.waitFor(text => app.term.buffer.active.type === 'alternate' && dashboard(text), 'the dashboard back');
+		app.press('\t');
+		await app.waitFor(text => !/visitors/.test(text), 'the DNS view after Tab');
+		app.press('q');
+		expect(await app.exited).toBe(0);
+	}, 60_000);
+});
+
 describe('resize, then quit', () => {
 	it('leaves nothing of the console on the normal screen', async () => {
 		const app = start(['--demo'], {cols: 100, rows: 30, script: 'echo BEFORE-CONSOLE; "$0" "$@"; echo "EXIT:$?"'});
