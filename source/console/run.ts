@@ -5,6 +5,7 @@
 import type {Instance} from 'ink';
 import type {Secret} from '../lib/secret.js';
 import type {Monitor} from '../monitor/monitor.js';
+import {TerminalInput} from '../term/input.js';
 import {createCellOutput, type CellOutput} from '../term/output/index.js';
 import {AlternateScreen, signalExitCodes, type ExitReason, type SignalSource} from '../term/screen.js';
 import {writeCrashReport} from './crash-report.js';
@@ -23,6 +24,11 @@ export interface RunConsoleOptions {
 	fps?: number;
 	/** `--no-color` / NO_COLOR: no colour codes at all, highlights in inverse video. */
 	monochrome?: boolean;
+	/**
+	 * Stops the process for Ctrl-Z, returning once it runs again. Default: SIGTSTP to itself, whose
+	 * default action stops it (the kernel discards it when no shell could resume the process).
+	 */
+	stopSelf?: () => void;
 }
 
 /** Exit code for an unexpected failure (EX_SOFTWARE). */
@@ -44,6 +50,9 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 		finish = resolve;
 	});
 	let crashNote: string | undefined;
+	// The terminal hung up (EIO/EPIPE on a write): nothing may be written to it again, SIGCONT included.
+	let terminalGone = false;
+	const stopSelf = options.stopSelf ?? ((): void => void process.kill(process.pid, 'SIGTSTP'));
 
 	const end = (code: number, reason: string): void => {
 		if (settled) return;
@@ -56,6 +65,7 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 		} catch {
 			// Unmounting a broken tree can throw; the screen is restored below either way.
 		}
+		input.dispose();
 		screen.leave();
 		finish(code);
 	};
@@ -73,16 +83,50 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 		else crash(reason.error);
 	});
 	// Resumed after a stop: the screen may hold anything; the layer cannot diff against it, so repaint.
+	// Never after the end or on a terminal that hung up (an SSH link gone sends SIGHUP then SIGCONT).
 	const resumed = (): void => {
+		if (settled || terminalGone || stdout.destroyed) return;
 		screen.resume();
 		output?.repaint();
 	};
 	options.signals.on('SIGCONT', resumed);
+	// A write to a terminal that is gone fails asynchronously with EIO or EPIPE: end as on a hang-up
+	// rather than crash on an unheard 'error' event.
+	const outputFailed = (error: NodeJS.ErrnoException): void => {
+		if (error.code !== 'EIO' && error.code !== 'EPIPE') {
+			crash(error);
+			return;
+		}
+		terminalGone = true;
+		end(signalExitCodes.SIGHUP, 'the terminal closed');
+	};
+	stdout.on('error', outputFailed);
+	// Ctrl-L and Ctrl-Z never reach Ink: the terminal layer takes them out of the input (term/input.ts).
+	const input = new TerminalInput(stdin, {
+		// Stray output (a `wall` message) broke the picture the diff draws against: draw it all again.
+		onRedraw: () => {
+			if (!settled && !terminalGone) output?.repaint();
+		},
+		// As in vim or htop: give the terminal back, stop, and on fg (SIGCONT) take it again.
+		onSuspend: () => {
+			if (settled || terminalGone) return;
+			output?.flush();
+			screen.suspend();
+			try {
+				stopSelf();
+			} catch {
+				// Could not stop: carry on as if resumed at once.
+			}
+			// Returns once running again: after fg, or at once if the kernel discarded the stop (no job
+			// control). SIGCONT also calls resumed(), later; a second repaint request costs nothing.
+			resumed();
+		},
+	});
 	try {
 		output = createCellOutput(stdout, {fpsCap: fps, monochrome: options.monochrome});
 		// The layer caps what reaches the terminal; Ink's own throttle (no burst) would hold a key's frame
 		// for a whole frame interval after a poll's, so it only merges commits that come together.
-		instance = renderConsole({monitor, stdout: output.stream, stdin, stderr, onQuit: () => end(0, 'the operator quit'), maxFps: inkMaxFps, monochrome: options.monochrome});
+		instance = renderConsole({monitor, stdout: output.stream, stdin: input as unknown as NodeJS.ReadStream, stderr, onQuit: () => end(0, 'the operator quit'), maxFps: inkMaxFps, monochrome: options.monochrome});
 		instance.waitUntilExit().then(
 			() => end(0, 'the console ended'),
 			(error: unknown) => crash(error),
@@ -94,6 +138,7 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	const code = await done;
 	screen.unguard();
 	options.signals.off('SIGCONT', resumed);
+	stdout.off('error', outputFailed);
 	if (crashNote) stderr.write(crashNote);
 	return code;
 }

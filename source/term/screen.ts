@@ -129,15 +129,35 @@ export class AlternateScreen {
 	}
 
 	/**
-	 * After SIGCONT (the process was stopped and resumed: `kill -STOP`/`-CONT`, a job brought back
-	 * with fg): whatever ran meanwhile may have left the alternate screen or drawn on it. Enter it
-	 * again (entering twice is harmless) and put raw mode back; the caller then repaints.
+	 * Before the process stops itself (Ctrl-Z): the terminal as the shell expects it, cooked mode, the
+	 * cursor shown, the normal screen back, while the screen stays active for {@link resume}. The
+	 * style is reset first so nothing of the console's pen leaks into the shell's prompt.
+	 */
+	suspend(): void {
+		if (!this.#active) return;
+		try {
+			if (this.#stdin?.isTTY) this.#stdin.setRawMode?.(false);
+		} catch {
+			// stdin closed: nothing to restore there.
+		}
+		this.#stdout.write('\u001b[m' + showCursor + leaveAlternateScreen);
+	}
+
+	/**
+	 * After SIGCONT (the process was stopped and resumed: Ctrl-Z then fg, `kill -STOP`/`-CONT`):
+	 * whatever ran meanwhile may have left the alternate screen or drawn on it. Enter it again
+	 * (entering twice is harmless) and put raw mode back; the caller then repaints. Raw mode is set
+	 * off then on: libuv skips a mode it believes is already set, and a shell may have reset the
+	 * terminal's modes while the process was stopped.
 	 */
 	resume(): void {
 		if (!this.#active) return;
 		this.#stdout.write(enterAlternateScreen);
 		try {
-			if (this.#stdin?.isTTY) this.#stdin.setRawMode?.(true);
+			if (this.#stdin?.isTTY) {
+				this.#stdin.setRawMode?.(false);
+				this.#stdin.setRawMode?.(true);
+			}
 		} catch {
 			// stdin closed: nothing to restore; the next read fails and ends the console.
 		}

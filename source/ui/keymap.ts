@@ -103,6 +103,7 @@ export const keyHelp: readonly KeyHelp[] = [
 	{keys: 'Log  R', description: 'retry the highlighted failed action'},
 	{keys: 'in dialogs', description: 'y confirms; n or Esc cancels (focus starts on Cancel)'},
 	{keys: '? / Esc / q', description: 'this help / close / quit (also Ctrl-C)'},
+	{keys: 'Ctrl-L / Ctrl-Z', description: 'redraw the screen / suspend (fg resumes)'},
 ];
 
 const dashboardActions: Record<string, ActionKey> = {b: 'ban', w: 'whitelist', x: 'clear-rule', i: 'lookup'};

@@ -55,7 +55,11 @@ export interface CellOutput {
 	readonly bytesWritten: number;
 	readonly framesWritten: number;
 	readonly stats: Readonly<CellOutputStats>;
-	/** Repaints the whole screen at the next write (after the terminal was cleared behind our back, SIGCONT...). */
+	/**
+	 * Forgets what the terminal shows (cells, cursor, style, cursor visibility) and repaints the whole
+	 * screen at the next write: after something else drew on it (a `wall` message, Ctrl-L), or after a
+	 * stop (SIGCONT).
+	 */
 	repaint(): void;
 	/** Writes pending changes now, ignoring the fps cap. */
 	flush(): void;
@@ -88,6 +92,8 @@ export function createCellOutput(real: TerminalStream, options: CellOutputOption
 	const decoder = new TextDecoder();
 	let started = false;
 	let cursorShown = true;
+	// False after repaint(): the terminal's cursor visibility is unknown, so it is written whichever it is.
+	let cursorKnown = true;
 	let dirty = false;
 	let repaintPending = true;
 	let disposed = false;
@@ -181,12 +187,13 @@ export function createCellOutput(real: TerminalStream, options: CellOutputOption
 			out.push(moveCursor(state.x, state.y, ink.x, ink.y));
 			state.x = ink.x;
 			state.y = ink.y;
-			if (!cursorShown) out.push(showCursor);
+			if (!cursorShown || !cursorKnown) out.push(showCursor);
 			cursorShown = true;
-		} else if (cursorShown) {
+		} else if (cursorShown || !cursorKnown) {
 			out.push(hideCursor);
 			cursorShown = false;
 		}
+		cursorKnown = true;
 		send(out.join(''));
 	}
 
@@ -210,6 +217,12 @@ export function createCellOutput(real: TerminalStream, options: CellOutputOption
 		},
 		stats,
 		repaint() {
+			// Stray output may have moved the cursor, set a style or shown the cursor: assume nothing, so
+			// the repaint resets the style and states the cursor's visibility again.
+			state.x = -1;
+			state.y = -1;
+			state.pen = -1;
+			cursorKnown = false;
 			repaintPending = true;
 			schedule();
 		},
