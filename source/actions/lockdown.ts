@@ -195,7 +195,7 @@ export interface UnlockPlan {
 /** Undo: restore the level that was active before, and clear the bans it made, as many as the calls cover. */
 export function unlockPlan(zone: ZoneRef, record: LockdownRecord, callsLeft: number): UnlockPlan {
 	const requests: ActionRequest[] = [];
-	if (record.previousLevel && record.previousLevel !== 'help') requests.push({kind: 'security-level', zone, level: record.previousLevel});
+	if (record.previousLevel && record.previousLevel !== 'help' && !record.levelRestored) requests.push({kind: 'security-level', zone, level: record.previousLevel});
 	const clears = bansToClear(record);
 	const room = Math.max(0, callsLeft - requests.length);
 	for (const ip of clears.slice(0, room)) requests.push({kind: 'clear-rule', ip});

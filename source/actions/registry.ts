@@ -32,6 +32,8 @@ export interface LockdownRecord {
 	leftAlone: number;
 	/** Threat IPs not planned because the hour's calls would not cover them. */
 	overBudget: number;
+	/** The undo has set the level back (an unfinished undo does not send it again). */
+	levelRestored?: boolean;
 }
 
 /** A rule this machine's flarewatch made. */
@@ -327,5 +329,6 @@ function parseLockdown(raw: unknown): LockdownRecord | undefined {
 		bans: Object.fromEntries(bans),
 		leftAlone: typeof raw.leftAlone === 'number' ? raw.leftAlone : 0,
 		overBudget: typeof raw.overBudget === 'number' ? raw.overBudget : 0,
+		...(raw.levelRestored === true ? {levelRestored: true} : {}),
 	};
 }

@@ -121,6 +121,8 @@ export function createActions(options: ActionsOptions): Actions {
 	});
 	const seen = new Map<number, ActionEntry['state']>();
 	const lookups = new Lru<{at: number; score: ThreatScore}>(lookupMemory);
+	/** IPs whose lookup is queued or on its way: a held-down `i` must not queue one per key repeat. */
+	const lookingUp = new Set<string>();
 	const say = (level: 'info' | 'warn' | 'error', text: string): void => store.dispatch({type: 'message', message: {at: clock.now(), level, text}});
 	const keeper = new LockdownKeeper({registry, queue, store, clock, guard, session: options.session, say});
 
@@ -131,6 +133,7 @@ export function createActions(options: ActionsOptions): Actions {
 		store.dispatch({type: 'actions', entries});
 		for (const entry of changed) {
 			if (entry.state === 'done') store.dispatch({type: 'action-done', entry, at: clock.now()});
+			if (entry.request.kind === 'lookup' && entry.state !== 'pending' && entry.state !== 'sent') lookingUp.delete(entry.request.ip);
 			if (entry.state === 'done' && entry.request.kind === 'lookup' && entry.result) lookups.set(entry.request.ip, {at: clock.now(), score: entry.result as ThreatScore});
 			if (entry.state !== 'pending') reportCallsLeft();
 		}
@@ -144,6 +147,7 @@ export function createActions(options: ActionsOptions): Actions {
 	});
 
 	const check = (request: ActionRequest): Verdict => {
+		if (request.kind === 'lookup' && lookingUp.has(request.ip)) return {ok: false, message: `The lookup of ${request.ip} is already on its way: no new call`};
 		const lookedUp = request.kind === 'lookup' ? lookups.find(request.ip) : undefined;
 		return checkRequest(request, stateNow(), {lookedUp});
 	};
@@ -173,6 +177,7 @@ export function createActions(options: ActionsOptions): Actions {
 				say('info', `${request.kind === 'lookup' ? request.ip : ''}: ${verdict.cached.kind}:${verdict.cached.score} (looked up ${formatAge(Math.round(verdict.age / 1000))} ago; no call made)`);
 				return true;
 			}
+			if (request.kind === 'lookup') lookingUp.add(request.ip);
 			queue.submit(request);
 			return true;
 		},

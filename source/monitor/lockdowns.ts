@@ -230,10 +230,12 @@ export class LockdownKeeper {
 		if (!record) return;
 		const counts = countBans(record);
 		if (batch.kind === 'lock') {
+			// Cut short (a quit, a signal): the record stays `locking`, and the next start offers to finish or undo it.
+			if (counts.planned > 0 || counts.sent > 0) return;
 			this.#updateRecord(zone.name, current => ({...current, phase: 'locked'}));
 			this.#options.say(
 				counts.failed > 0 || counts.notSent > 0 ? 'warn' : 'info',
-				`Lockdown of ${zone.name} done: ${counts.done} banned, ${record.leftAlone} already banned (left alone), ${counts.failed} refused, ${counts.notSent + record.overBudget} not sent (budget), ${batch.calls} calls used`,
+				`Lockdown of ${zone.name} done: ${counts.done} banned, ${record.leftAlone} already banned, ${counts.failed} refused, ${(counts.notSent + record.overBudget).toLocaleString('en-US')} not sent, ${batch.calls} calls`,
 			);
 			return;
 		}
@@ -264,10 +266,12 @@ export class LockdownKeeper {
 /** One answer of a lockdown's (ban) or an undo's (clear) request, in the record and the owned rules. */
 function applyAnswer(records: AccountRecords, batch: Batch, entry: ActionEntry): AccountRecords {
 	const request = entry.request;
+	const record = zoneMemory(records, batch.zone.name).lockdown;
+	if (batch.kind === 'undo' && request.kind === 'security-level' && entry.state === 'done' && record) {
+		return withZone(records, batch.zone.name, current => ({...current, lockdown: {...record, levelRestored: true}}));
+	}
 	if (request.kind !== 'ban' && request.kind !== 'clear-rule') return records;
 	const ip = request.ip;
-	const memory = zoneMemory(records, batch.zone.name);
-	const record = memory.lockdown;
 	if (!record || own(record.bans, ip) === undefined) return records;
 	let state: BanState;
 	if (batch.kind === 'lock') {

@@ -133,12 +133,17 @@ function costLines(plan: UnlockPlan): string[] {
 /** The undo of a lockdown (or the rest of an interrupted undo): exactly what it clears, and its cost. */
 export function unlockDialog(zone: ZoneRef, record: LockdownRecord, plan: UnlockPlan): Dialog {
 	const clears = plan.requests.filter(request => request.kind === 'clear-rule').length;
+	const level = plan.requests.find(request => request.kind === 'security-level');
 	return confirmDialog(
 		record.phase === 'undoing' ? `Finish undoing the lockdown of ${zone.name}?` : `Undo the lockdown of ${zone.name}?`,
 		[
-			record.previousLevel && record.previousLevel !== 'help' ? `Security level back to ${record.previousLevel}.` : 'The level stays (it was help, or unknown, before).',
-			`Clear ${clears} ban${clears === 1 ? '' : 's'} this lockdown made; other rules are left alone`,
-			`(${record.leftAlone} that already existed among them).`,
+			level?.kind === 'security-level'
+				? `Security level back to ${level.level}.`
+				: record.levelRestored
+					? 'The level was already set back.'
+					: 'The level stays (it was help, or unknown, before).',
+			`Clear ${clears} ban${clears === 1 ? '' : 's'} this lockdown made.`,
+			`Rules that existed before it stay (${record.leftAlone} among its threat IPs).`,
 			...costLines(plan),
 			`Locked down at ${when(record.at)}.`,
 		],
