@@ -40,8 +40,11 @@ describe('DNS view, Log view, read-only (pty, emulator)', {timeout: 90_000}, () 
 		await app.waitFor(text => text.includes('Not sent: content'), 'Enter refused while invalid');
 		expect(await console.calls()).toBe(calls);
 		app.press('.7');
-		await app.waitFor(text => /Content\s+203\.0\.113\.7▏\s+✓/.test(text) && text.includes('Enter sends it'), 'the form valid');
+		await app.waitFor(text => /Content\s+203\.0\.113\.7▏\s+✓/.test(text) && text.includes('Enter reviews it'), 'the form valid');
 		app.press('\r');
+		await app.waitFor(text => text.includes('Add this DNS record?') && text.includes('add A new → 203.0.113.7 on example.com'), 'the confirmation');
+		expect(await console.calls()).toBe(calls);
+		app.press('y');
 		await app.waitFor(text => text.includes('new.example.com') && text.includes('(8)'), 'the new record listed');
 		expect(await record(console, 'new.example.com')()).toMatchObject([{type: 'A', content: '203.0.113.7', proxied: true}]);
 
@@ -59,6 +62,8 @@ describe('DNS view, Log view, read-only (pty, emulator)', {timeout: 90_000}, () 
 		app.press('8');
 		await app.waitFor(text => /Content\s+203\.0\.113\.8▏/.test(text), 'the edited content');
 		app.press('\r');
+		await app.waitFor(text => /Was\s+A new\.example\.com → 203\.0\.113\.7/.test(text) && /Becomes A new\.example\.com → 203\.0\.113\.8/.test(text), 'the old and new values');
+		app.press('y');
 		await waitForState(console, state => state.zones[0].records.some(candidate => candidate.name === 'new.example.com' && candidate.content === '203.0.113.8'), 'the edit');
 		await app.waitFor(text => /new\.example\.com\s+A\s+203\.0\.113\.8/.test(text), 'the edit listed');
 
@@ -67,6 +72,8 @@ describe('DNS view, Log view, read-only (pty, emulator)', {timeout: 90_000}, () 
 		app.press('\u007f9');
 		await app.waitFor(text => /New IPv4\s+203\.0\.113\.9▏/.test(text), 'the new IP typed');
 		app.press('\r');
+		await app.waitFor(text => text.includes('new.example.com: 203.0.113.8 → 203.0.113.9'), 'the DIUP confirmation, old → new');
+		app.press('y');
 		await waitForState(console, state => state.zones[0].records.some(candidate => candidate.name === 'new.example.com' && candidate.content === '203.0.113.9'), 'DIUP');
 
 		await openAndCancel(console, 'x', 'Delete every record of this name?');
@@ -112,6 +119,8 @@ describe('DNS view, Log view, read-only (pty, emulator)', {timeout: 90_000}, () 
 		app.press('k');
 		await app.waitFor(text => text.includes('Retry rule: idempotent, sent once more by itself'), 'the ban selected');
 		app.press('R');
+		await app.waitFor(text => text.includes('Send this action again?'), 'the retry confirmation');
+		app.press('y');
 		await app.waitFor(text => /#3 .*DONE\s+ban/.test(text), 'the retried ban');
 		await waitForState(console, state => state.zones[0].accessRules.some(rule => rule.ip === ip), 'the ban');
 		app.press('q');

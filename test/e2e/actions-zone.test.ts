@@ -59,6 +59,8 @@ describe('zone actions from the keyboard (pty, emulator)', {timeout: 90_000}, ()
 		app.press('j');
 		await app.waitFor(text => /› low/.test(text), 'the cursor on low');
 		app.press('y');
+		await app.waitFor(text => text.includes('Security level of example.com: med → low'), 'the confirmation, old → new');
+		app.press('y');
 		await waitForState(console, state => state.zones[0].securityLevel === 'low' || state.zones.some(zone => zone.name === 'example.com' && zone.securityLevel === 'low'), 'level low');
 		await app.waitFor(text => text.includes('sec Low'), 'the header to show Low');
 	});

@@ -60,7 +60,7 @@ describe('the record form', () => {
 		expect(formRequest(form)).toBeUndefined();
 		form = typeInto(form, '.7');
 		frame = render(<RecordFormDialog form={form} width={90} />).lastFrame() ?? '';
-		expect(frame).toContain('Enter sends it');
+		expect(frame).toContain('Enter reviews it');
 		expect(formRequest(form)).toEqual({kind: 'dns-add', zone, record: {type: 'A', name: 'www2', content: '203.0.113.7', ttl: 1, proxied: true}});
 	});
 

@@ -10,7 +10,7 @@ export interface LevelPickerProps {
 	width: number;
 }
 
-/** The five security levels, the current one marked; j/k choose, y or Enter sets, n or Esc cancels. */
+/** The five security levels, the current one marked; j/k choose, y or Enter reviews the change, n or Esc cancels. */
 export function LevelPicker({zoneName, current, cursor, width}: LevelPickerProps) {
 	return (
 		<Box flexDirection="column" width={width} borderStyle="round" borderColor="cyan" paddingX={1}>
@@ -25,7 +25,7 @@ export function LevelPicker({zoneName, current, cursor, width}: LevelPickerProps
 				</Text>
 			))}
 			<Text dimColor wrap="truncate">
-				j/k choose · y or Enter sets it · n or Esc cancels
+				j/k choose · y or Enter reviews it · n or Esc cancels
 			</Text>
 		</Box>
 	);

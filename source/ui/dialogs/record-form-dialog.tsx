@@ -9,7 +9,7 @@ export interface RecordFormDialogProps {
 
 const titles: Record<RecordForm['mode'], string> = {add: 'Add a DNS record', edit: 'Edit a DNS record', 'update-ip': 'Point A records at a new IP (DIUP)'};
 
-/** The form, each field's problem shown inline as it is typed; Enter sends only when all are valid. */
+/** The form, each field's problem shown inline as it is typed; Enter reviews the change (old and new) only when all are valid. */
 export function RecordFormDialog({form, width}: RecordFormDialogProps) {
 	const problems = formProblems(form);
 	const labelWidth = Math.max(...form.fields.map(field => field.label.length)) + 2;
@@ -33,7 +33,7 @@ export function RecordFormDialog({form, width}: RecordFormDialogProps) {
 				);
 			})}
 			<Text dimColor wrap="truncate">
-				{`${valid ? 'Enter sends it' : 'Nothing is sent until every field is valid'} · Tab/↑↓ field · Space/←→ switch · Esc cancels`}
+				{`${valid ? 'Enter reviews it' : 'Nothing is sent until every field is valid'} · Tab/↑↓ field · Space/←→ switch · Esc cancels`}
 			</Text>
 		</Box>
 	);
