@@ -54,17 +54,19 @@ export function checkRequest(request: ActionRequest, state: MonitorState, facts:
  * for them; a lookup is information, not defence, so it spends only the polling share.
  */
 export function budgetRefusal(request: ActionRequest, state: MonitorState): string | undefined {
-	if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > state.now) {
-		return `the API call limit is reached (E_MAXAPI); ${describeAction(request)} was not sent`;
+	if (request.kind === 'lookup' && !isRateLimited(state) && wouldEatReserve(state.policy, state.ledger, state.now, 1, state.serverCallsLeft)) {
+		return `lookup refused: it would use the ${state.policy.reserve} calls kept for actions (the polling share of this hour is spent)`;
 	}
-	if (request.kind === 'lookup') {
-		if (wouldEatReserve(state.policy, state.ledger, state.now, 1, state.serverCallsLeft)) {
-			return `lookup refused: it would use the ${state.policy.reserve} calls kept for actions (the polling share of this hour is spent)`;
-		}
-		return undefined;
-	}
-	if (callsLeft(state.policy, state.ledger, state.now, state.serverCallsLeft) < 1) {
-		return `no API calls are left this hour; ${describeAction(request)} was not sent`;
-	}
+	return callRefusal(state, `${describeAction(request)} was not sent`);
+}
+
+function isRateLimited(state: MonitorState): boolean {
+	return state.rateLimitedUntil !== undefined && state.rateLimitedUntil > state.now;
+}
+
+/** Why one more call the operator causes cannot be made now (`outcome` says what was not done), or undefined. */
+export function callRefusal(state: MonitorState, outcome: string): string | undefined {
+	if (isRateLimited(state)) return `the API call limit is reached (E_MAXAPI); ${outcome}`;
+	if (callsLeft(state.policy, state.ledger, state.now, state.serverCallsLeft) < 1) return `no API calls are left this hour; ${outcome}`;
 	return undefined;
 }

@@ -16,7 +16,7 @@ import type {Backend, SecurityLevel, ThreatScore, ZoneRef} from '../backend.js';
 import type {Clock} from '../lib/clock.js';
 import {Lru} from '../lib/lru.js';
 import {formatAge} from '../lib/format.js';
-import {budgetRefusal, checkRequest, type Verdict} from './action-rules.js';
+import {budgetRefusal, callRefusal, checkRequest, type Verdict} from './action-rules.js';
 import {LockdownKeeper, type LockdownStatus} from './lockdowns.js';
 import type {MonitorEvent} from './reduce.js';
 import {describeFailure} from './poller.js';
@@ -187,6 +187,13 @@ export function createActions(options: ActionsOptions): Actions {
 		memory: zoneName => zoneMemory(registry.read(), zoneName),
 		lockdownStatus: zoneName => keeper.status(zoneName),
 		loadRecords(zone) {
+			// Reading records costs a call like any other the operator causes.
+			const refusal = callRefusal(stateNow(), `the DNS records of ${zone.name} were not loaded`);
+			if (refusal) {
+				store.dispatch({type: 'records-failed', zone: zone.name, message: refusal});
+				say('warn', refusal);
+				return;
+			}
 			store.dispatch({type: 'records-loading', zone: zone.name});
 			backend.listRecords(zone).then(
 				records => {

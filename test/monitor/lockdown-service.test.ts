@@ -220,6 +220,9 @@ describe('lookups', () => {
 		expect(messages().at(-1)).toMatch(/no API calls are left this hour; ban 10\.9\.9\.9 was not sent/);
 		expect(backend.calls.length).toBe(sent);
 		expect(audit.records.filter(line => line.params.ip === '10.9.9.9')).toEqual([]);
+		monitor.actions.loadRecords(zone);
+		expect(monitor.getState().zones[0].recordsStatus?.error).toMatch(/no API calls are left this hour; the DNS records of example.com were not loaded/);
+		expect(backend.calls.length).toBe(sent);
 		monitor.stop();
 	});
 });
