@@ -246,6 +246,50 @@ export class FileRegistry implements Registry {
 	}
 }
 
+/**
+ * Before the registry, the console kept the level before `U` and its last lockdown in state.json beside
+ * it, for whatever account it ran on. Its first run with the registry adopts that file into the account
+ * it runs on (a lockdown as locked, its bans as confirmed), so an undo still works, and renames it.
+ */
+export function adoptLegacyState(stateFile: string, registry: Registry): void {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(readFileSync(stateFile, 'utf8'));
+	} catch {
+		return;
+	}
+	const zones = isObject(parsed) && isObject(parsed.zones) ? parsed.zones : {};
+	registry.update(records => {
+		let next = records;
+		for (const [name, raw] of Object.entries(zones)) {
+			if (!isObject(raw) || zoneMemory(next, name).lockdown) continue;
+			const level = securityLevels.find(candidate => candidate === raw.levelBeforeAttack);
+			const old = isObject(raw.lockdown) ? raw.lockdown : undefined;
+			const ips = old && Array.isArray(old.bannedIps) ? old.bannedIps.filter((ip): ip is string => typeof ip === 'string') : [];
+			const at = old && typeof old.at === 'number' ? old.at : 0;
+			const lockdown: LockdownRecord | undefined = old
+				? {
+						id: `${name}@${new Date(at).toISOString()}`,
+						at,
+						previousLevel: securityLevels.find(candidate => candidate === old.previousLevel),
+						phase: 'locked',
+						owner: {pid: 0, session: 'state.json'},
+						bans: Object.fromEntries(ips.map(ip => [ip, 'done' satisfies BanState])),
+						leftAlone: 0,
+						overBudget: 0,
+					}
+				: undefined;
+			next = withZone(next, name, memory => ({...memory, ...(level ? {levelBeforeAttack: level} : {}), ...(lockdown ? {lockdown} : {})}));
+		}
+		return next;
+	});
+	try {
+		renameSync(stateFile, `${stateFile}.adopted`);
+	} catch {
+		// Left in place: adopting it again changes nothing (a zone that has a lockdown is skipped).
+	}
+}
+
 /** For tests and the demo (its emulator starts afresh each run). */
 export class MemoryRegistry implements Registry {
 	#records = emptyRecords();

@@ -2,9 +2,10 @@
  * `flarewatch [flags]`: the console. Parses its flags and the configuration, refuses a
  * non-terminal stdout, connects (account or demo), and runs until the operator quits.
  */
+import path from 'node:path';
 import {auditLogPath, FileAuditLog} from '../actions/audit-log.js';
 import {createGuard, type NeverBanGuard} from '../actions/guard.js';
-import {accountKey, FileRegistry, MemoryRegistry, registryPath} from '../actions/registry.js';
+import {accountKey, adoptLegacyState, FileRegistry, MemoryRegistry, registryPath} from '../actions/registry.js';
 import type {ProcessIo} from '../cli.js';
 import {hasCredentials, loadConfig, type Config} from '../config.js';
 import {isFlarewatchError} from '../errors.js';
@@ -63,6 +64,11 @@ export async function consoleMain(argv: string[], io: ProcessIo): Promise<number
 		connection.secrets.map(secret => secret.reveal()),
 		message => monitorRef.current?.say('warn', message),
 	);
+	// The demo's emulator starts afresh each run: remembering its lockdowns would offer to undo ones that never happened there.
+	const registry = connection.demo
+		? new MemoryRegistry()
+		: new FileRegistry(registryPath(auditFile), accountKey(config.endpoint, config.email ?? ''), message => monitorRef.current?.say('warn', message));
+	if (registry instanceof FileRegistry) adoptLegacyState(path.join(path.dirname(auditFile), 'state.json'), registry);
 	const monitor = createMonitor({
 		backend: connection.backend,
 		clock: new RealClock(),
@@ -73,10 +79,7 @@ export async function consoleMain(argv: string[], io: ProcessIo): Promise<number
 		visitorQuery: {hours: 1, geo: args.geo},
 		audit,
 		guard,
-		// The demo's emulator starts afresh each run: remembering its lockdowns would offer to undo ones that never happened there.
-		registry: connection.demo
-			? new MemoryRegistry()
-			: new FileRegistry(registryPath(auditFile), accountKey(config.endpoint, config.email ?? ''), message => monitorRef.current?.say('warn', message)),
+		registry,
 		session: `${process.pid}@${startedAt.toISOString()}`,
 	});
 	monitorRef.current = monitor;

@@ -9,7 +9,8 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {MemoryAuditLog} from '../../source/actions/audit-log.js';
 import {createGuard} from '../../source/actions/guard.js';
-import {FileRegistry, MemoryRegistry, withOwnedRule, zoneMemory, type Registry} from '../../source/actions/registry.js';
+import {adoptLegacyState, FileRegistry, MemoryRegistry, withOwnedRule, zoneMemory, type Registry} from '../../source/actions/registry.js';
+import {mkdirSync} from 'node:fs';
 import type {Visitor} from '../../source/backend.js';
 import {FakeClock} from '../../source/lib/clock.js';
 import {callsLeft} from '../../source/monitor/budget.js';
@@ -260,6 +261,25 @@ describe('the rule registry on disk', () => {
 		const rules = new FileRegistry(shared, 'acct').read().rules;
 		expect(Object.keys(rules).sort()).toEqual(['__proto__', 'constructor']);
 		expect(JSON.parse(readFileSync(shared, 'utf8')).accounts.acct.rules.constructor.mode).toBe('wl');
+	});
+
+	it('adopts the state.json of earlier versions once: the level before U and a lockdown its undo can still clear', async () => {
+		const shared = file();
+		mkdirSync(path.dirname(shared), {recursive: true});
+		const legacy = path.join(path.dirname(shared), 'state.json');
+		writeFileSync(legacy, JSON.stringify({zones: {'example.com': {levelBeforeAttack: 'low', lockdown: {previousLevel: 'low', bannedIps: ['192.0.2.1', 7], at: 5}}}}));
+		const registry = new FileRegistry(shared, 'acct');
+		adoptLegacyState(legacy, registry);
+		const memory = zoneMemory(new FileRegistry(shared, 'acct').read(), 'example.com');
+		expect(memory.levelBeforeAttack).toBe('low');
+		expect(memory.lockdown).toMatchObject({phase: 'locked', previousLevel: 'low', bans: {'192.0.2.1': 'done'}});
+		expect(readdirSync(path.dirname(shared)).sort()).toEqual(['registry.json', 'state.json.adopted']);
+		const {monitor, backend} = await setup({registry});
+		expect(monitor.actions.lockdownStatus('example.com').kind).toBe('locked');
+		monitor.actions.unlock(zone);
+		await monitor.actions.queue.idle();
+		expect(actionCalls(backend).map(call => call.action)).toEqual(['sec_lvl', 'nul']);
+		monitor.stop();
 	});
 
 	it('says so when it cannot be written, and keeps the change for this run', () => {
