@@ -51,6 +51,8 @@ export interface ZoneState {
 	purgeAllowedAt?: number;
 	/** Epoch ms of this session's snapshot request (zone_grab is allowed once a day). */
 	lastGrabAt?: number;
+	/** The lockdown in force on this zone, as the rule registry knows it. */
+	lockdown?: {bans: number};
 }
 
 /**
