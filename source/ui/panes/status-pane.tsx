@@ -12,7 +12,7 @@ export interface StatusPaneProps {
 
 /** The hint at the right end of the status line, at every width. */
 export const helpHint = '? help';
-/** Columns the message keeps before the next-poll delay gives way to it. */
+/** Columns a message keeps before the next-poll delay gives way to it (a notice keeps all it needs). */
 const messageRoom = 16;
 
 /**
@@ -28,13 +28,14 @@ export function statusText(status: StatusView): {text: string; level?: 'info' | 
 /**
  * One line: how old the data is (STALE when it cannot be trusted), the next poll, the message, and
  * `? help`; ages in steps (visible-clock.ts). STALE, the age and the hint stay at every width; the
- * next poll goes first when the message would have too little room.
+ * next poll goes first when the message would have too little room, or a notice would be cut.
  */
 function StatusPaneView({status, width}: StatusPaneProps) {
 	const {age, next} = statusClock(status);
 	const {text, level} = statusText(status);
 	const fixed = (status.stale ? 7 : 0) + 1 + age.length + 3 + 1 + helpHint.length;
-	const showNext = next !== '' && width - fixed - (next.length + 3) >= messageRoom;
+	const needs = status.notice ? sanitize(text).length : messageRoom;
+	const showNext = next !== '' && width - fixed - (next.length + 3) >= needs;
 	return (
 		<Box width={width} height={1}>
 			<Box flexShrink={0}>
