@@ -254,7 +254,8 @@ describe('App with plain state', () => {
 		};
 		const handle: MonitorHandle = {...monitor, getState: () => withLockdown(monitor.getState())};
 		const view = render(<App monitor={handle} size={{columns, rows}} onQuit={() => undefined} />);
-		await new Promise(resolve => setTimeout(resolve, 30));
+		// Rendering is asynchronous: wait (with a deadline) for the first frame with data.
+		for (let waited = 0; waited < 2000 && !(view.lastFrame() ?? '').includes('LOCKDOWN'); waited += 20) await new Promise(resolve => setTimeout(resolve, 20));
 		const frame = lines(view.lastFrame());
 		expect(frame[0]).toContain('LOCKDOWN 7');
 		expect(frame.at(-1)?.trimEnd().endsWith('? help')).toBe(true);
