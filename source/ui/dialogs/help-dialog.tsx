@@ -82,10 +82,11 @@ export function HelpDialog({width, height, page = 'keys'}: HelpDialogProps) {
 	// Two rows of border and one of title; the rest lists keys. Two columns of border and two of padding.
 	const layout = helpColumns(entries, width - 4, Math.max(1, height - 3));
 	const title = page === 'keys' ? 'Keys (Esc closes)' : 'Commands after : (Esc closes)';
+	// Too small for all of them: say so (the README lists every key).
 	return (
 		<Box flexDirection="column" width={width} height={height} borderStyle="round" borderColor="cyan" paddingX={1} overflow="hidden">
 			<Text bold wrap="truncate">
-				{layout.hidden > 0 ? `${title} · ${layout.hidden} more: widen the terminal, or see the README` : title}
+				{layout.hidden > 0 ? `${title}, ${layout.hidden} more if wider` : title}
 			</Text>
 			<Box flexDirection="row">
 				{layout.columns.map((column, index) => (
