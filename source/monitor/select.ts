@@ -165,13 +165,15 @@ export const noticeInfoMs = 10_000;
 const noticeLookback = 50;
 
 /**
- * True for the messages the operator's own keys caused: the action queue's lines (`#12 ban …`), every
- * warning (refusals, read-only, cooldowns: polls never warn) and a failed DNS load. The messages carry
- * no source, so this goes by their form; everything else (poll failures, recoveries, pause) is poll
- * status, which the banner already reports.
+ * True for the messages the operator's keys caused: the action queue's lines (`#12 …`), palette errors
+ * (`:…`), a failed DNS load, and every warning or note but the start-up and recovery ones. The rest are
+ * the poll's own reports (a failed poll, start-up), which the banner already tells. The messages carry
+ * no source, so this goes by their form (the set of senders is small: reduce.ts, poller.ts, actions.ts,
+ * operator-actions.ts).
  */
 export function isOperatorMessage(message: MonitorMessage): boolean {
-	return /^#\d+ /.test(message.text) || message.level === 'warn' || message.text.startsWith('DNS records of ');
+	if (message.level === 'error') return /^(#\d+ |:|DNS records of )/.test(message.text);
+	return !/^(Watching |Connecting to |Polling recovered)/.test(message.text);
 }
 
 /**
@@ -192,7 +194,10 @@ export function selectNotice(state: MonitorState, seenAt = Number.NEGATIVE_INFIN
 export function selectStatus(state: MonitorState, seenAt?: number): StatusView {
 	const zone = state.zones[state.activeZone];
 	let banner: string | undefined;
+	let notice = selectNotice(state, seenAt);
 	if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > state.now) {
+		// An r refused for the limit repeats the banner without its countdown: the banner stays.
+		if (notice?.text.startsWith('The API call limit is reached')) notice = undefined;
 		banner = `API call limit reached: polling stopped for ${Math.ceil((state.rateLimitedUntil - state.now) / 1000)} s`;
 	} else if (state.failure) {
 		banner = `${state.failures > 1 ? `${state.failures} failed polls, backing off: ` : 'Poll failed: '}${state.failure.message}`;
@@ -205,7 +210,7 @@ export function selectStatus(state: MonitorState, seenAt?: number): StatusView {
 		paused: state.paused,
 		banner,
 		message: state.messages.last(),
-		notice: selectNotice(state, seenAt),
+		notice,
 	};
 }
 

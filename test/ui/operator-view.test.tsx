@@ -142,13 +142,27 @@ describe('selectNotice: the operator results over the poll status until seen', (
 		expect(selectNotice(stateWith([failed, refused], 500_000), failed.at)).toEqual(refused);
 	});
 
+	it('a newer line of the operator, even a plain one, replaces a failure', () => {
+		const cancelled: MonitorMessage = {at: 11_000, level: 'info', text: 'Cancelled: nothing was sent'};
+		expect(selectNotice(stateWith([failed, cancelled, pollFailure(12_000)], 15_000))).toEqual(cancelled);
+	});
+
 	it('a success shows 10 s', () => {
 		expect(selectNotice(stateWith([done, pollFailure(12_000)], 19_999))).toEqual(done);
 		expect(selectNotice(stateWith([done, pollFailure(12_000)], 20_000))).toBeUndefined();
 	});
 
-	it('poll reports are never notices', () => {
-		expect(selectNotice(stateWith([pollFailure(1000), {at: 2000, level: 'info', text: 'Polling recovered: the data is current again'}], 3000))).toBeUndefined();
+	it('poll reports are never notices; palette errors are', () => {
+		expect(selectNotice(stateWith([{at: 500, level: 'info', text: 'Watching example.com'}, pollFailure(1000), {at: 2000, level: 'info', text: 'Polling recovered: the data is current again'}], 3000))).toBeUndefined();
+		const palette: MonitorMessage = {at: 2000, level: 'error', text: ':sec hgih: "hgih" is not a security level'};
+		expect(selectNotice(stateWith([palette, pollFailure(3000)], 4000))).toEqual(palette);
+	});
+
+	it('the rate-limit banner stays over a refusal that only repeats it', () => {
+		const refusal: MonitorMessage = {at: 50_000, level: 'warn', text: 'The API call limit is reached: refresh refused until the window allows'};
+		const view = selectStatus(stateWith([refusal], 51_000, {rateLimitedUntil: 600_000}));
+		expect(view.notice).toBeUndefined();
+		expect(view.banner).toContain('API call limit reached');
 	});
 
 	it('a key acknowledges a failure only once it has been up 2 s', () => {
