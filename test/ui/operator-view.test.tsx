@@ -240,6 +240,20 @@ describe('threat list and help at 80x24', () => {
 	});
 });
 
+describe('the palette page of the help at 80x24', () => {
+	it('lists every command whole, a long usage on lines of its own', async () => {
+		const {paletteUsage} = await import('../../source/actions/palette.js');
+		const layout = computeLayout({columns: 80, rows: 24});
+		const {lastFrame} = render(<HelpDialog width={80} height={layout.body.height} page="palette" />);
+		const frame = lastFrame() ?? '';
+		expect(frame).not.toContain('more if wider');
+		expect(frame).not.toContain('…');
+		// A long usage wraps onto lines of its own: every word is there.
+		const text = frame.replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ');
+		for (const [usage, description] of paletteUsage) for (const word of `${usage} ${description}`.split(' ')) expect(text).toContain(word);
+	});
+});
+
 describe('App with plain state', () => {
 	let monitors: Monitor[] = [];
 	afterEach(() => {

@@ -36,6 +36,8 @@ export function wrapWords(text: string, width: number): string[] {
 /** One entry as laid out: its keys and its description in lines of the column's width. */
 export interface HelpEntryLayout {
 	keys: string;
+	/** Keys too long for the keys column (a palette command's usage) get lines of their own, wrapped; else none. */
+	keyLines: string[];
 	lines: string[];
 }
 
@@ -45,25 +47,30 @@ export interface HelpEntryLayout {
  * entries as do, with `hidden` saying how many are left out.
  */
 export function helpColumns(entries: ReadonlyArray<readonly [string, string]>, width: number, rows: number): {columns: HelpEntryLayout[][]; keyWidth: number; columnWidth: number; hidden: number} {
-	const keyWidth = Math.max(...entries.map(([keys]) => keys.length)) + 1;
+	const longest = Math.max(...entries.map(([keys]) => keys.length));
+	let keyWidth = longest + 1;
 	let best: {columns: HelpEntryLayout[][]; keyWidth: number; columnWidth: number; hidden: number} | undefined;
 	for (const count of width >= 60 ? [1, 2] : [1]) {
 		const columnWidth = Math.floor(width / count);
-		// One column of gap to the next column.
-		const descriptionWidth = Math.max(8, columnWidth - keyWidth - (count > 1 ? 1 : 0));
+		// One column of gap to the next column; the keys take at most about half of what is left.
+		const gap = count > 1 ? 1 : 0;
+		keyWidth = Math.min(longest + 1, Math.max(8, Math.floor((columnWidth - gap) * 0.45)));
+		const descriptionWidth = Math.max(8, columnWidth - keyWidth - gap);
 		const columns: HelpEntryLayout[][] = [[]];
 		let used = 0;
 		let placed = 0;
 		for (const [keys, description] of entries) {
+			const keyLines = keys.length >= keyWidth ? wrapWords(keys, columnWidth - gap) : [];
 			const lines = wrapWords(description, descriptionWidth);
-			if (used + lines.length > rows) {
+			const height = lines.length + keyLines.length;
+			if (used + height > rows) {
 				if (columns.length === count) break;
 				columns.push([]);
 				used = 0;
 			}
-			if (lines.length > rows) break;
-			columns[columns.length - 1].push({keys, lines});
-			used += lines.length;
+			if (height > rows) break;
+			columns[columns.length - 1].push({keys, keyLines, lines});
+			used += height;
 			placed++;
 		}
 		best = {columns, keyWidth, columnWidth, hidden: entries.length - placed};
@@ -91,14 +98,19 @@ export function HelpDialog({width, height, page = 'keys'}: HelpDialogProps) {
 			<Box flexDirection="row">
 				{layout.columns.map((column, index) => (
 					<Box key={index} flexDirection="column" width={layout.columnWidth}>
-						{column.flatMap(entry =>
-							entry.lines.map((line, at) => (
-								<Text key={`${entry.keys}-${at}`} wrap="truncate">
-									<Text color="cyan">{(at === 0 ? entry.keys : '').padEnd(layout.keyWidth)}</Text>
+						{column.flatMap(entry => [
+							...entry.keyLines.map((line, at) => (
+								<Text key={`${entry.keys}-key-${at}`} color="cyan" wrap="truncate">
 									{line}
 								</Text>
 							)),
-						)}
+							...entry.lines.map((line, at) => (
+								<Text key={`${entry.keys}-${at}`} wrap="truncate">
+									<Text color="cyan">{(at === 0 && entry.keyLines.length === 0 ? entry.keys : '').padEnd(layout.keyWidth)}</Text>
+									{line}
+								</Text>
+							)),
+						])}
 					</Box>
 				))}
 			</Box>
