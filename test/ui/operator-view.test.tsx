@@ -65,6 +65,16 @@ describe('header: the danger badges', () => {
 		expect(headerFirstLine(header, 40)).toMatchObject({badges: ['UNDER ATTACK', 'LOCKDOWN 48', 'DEV 2:59:41'], padded: false, settings: []});
 	});
 
+	it('at 40 columns, the second line keeps DEMO and PAUSED: only the current view is named', () => {
+		const {lastFrame} = render(<HeaderPane header={header} view="log" paused width={40} />);
+		const second = lines(lastFrame())[1];
+		expect(second).toContain('Log');
+		expect(second).not.toContain('Dashboard');
+		expect(second).toContain('DEMO');
+		expect(second).toContain('PAUSED');
+		expect(second).toContain('243/300 calls/h');
+	});
+
 	it('shows no badge on a calm zone', () => {
 		const {lastFrame} = render(<HeaderPane header={{...header, underAttack: false, lockdownBans: undefined, devModeSecondsLeft: undefined}} view="dashboard" paused={false} width={80} />);
 		expect(lastFrame()).not.toMatch(/UNDER ATTACK|LOCKDOWN|DEV \d/);

@@ -56,13 +56,15 @@ export function headerFirstLine(header: HeaderView, width: number): {badges: str
 	return {badges, padded, position, settings: kept.map(item => item.text)};
 }
 
-/** Below this width the budget says "calls/h" instead of "calls left / hour". */
-const shortBudgetBelow = 64;
+/** Below this width the budget says "calls/h" instead of "calls left / hour", and only the current view's tab shows, so the badges keep their room. */
+const narrowBelow = 64;
 
 /** Two lines: the zone, its settings and the danger badges; the views, badges and the call budget. */
 function HeaderPaneView({header, view, paused, width}: HeaderPaneProps) {
 	const line = headerFirstLine(header, width);
-	const budget = ` ${header.callsLeft}/${header.perHour} ${width < shortBudgetBelow ? 'calls/h' : 'calls left / hour'}`;
+	const narrow = width < narrowBelow;
+	const budget = ` ${header.callsLeft}/${header.perHour} ${narrow ? 'calls/h' : 'calls left / hour'}`;
+	const tabs = narrow ? [view] : (['dashboard', 'dns', 'log'] as const);
 	return (
 		<Box flexDirection="column" width={width} height={2}>
 			<Box width={width} justifyContent="space-between">
@@ -94,7 +96,7 @@ function HeaderPaneView({header, view, paused, width}: HeaderPaneProps) {
 			<Box width={width} justifyContent="space-between">
 				<Box flexShrink={1}>
 					<Text wrap="truncate">
-						{(['dashboard', 'dns', 'log'] as const).map(name => (
+						{tabs.map(name => (
 							<Text key={name} inverse={name === view} bold={name === view}>
 								{` ${viewTitles[name]} `}
 							</Text>
