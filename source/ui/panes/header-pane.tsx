@@ -63,7 +63,8 @@ const narrowBelow = 64;
 function HeaderPaneView({header, view, paused, width}: HeaderPaneProps) {
 	const line = headerFirstLine(header, width);
 	const narrow = width < narrowBelow;
-	const budget = ` ${header.callsLeft}/${header.perHour} ${narrow ? 'calls/h' : 'calls left / hour'}`;
+	// Narrow, no leading space: the badge before it ends in its own padding (40 columns fit DEMO and PAUSED).
+	const budget = narrow ? `${header.callsLeft}/${header.perHour} calls/h` : ` ${header.callsLeft}/${header.perHour} calls left / hour`;
 	const tabs = narrow ? [view] : (['dashboard', 'dns', 'log'] as const);
 	return (
 		<Box flexDirection="column" width={width} height={2}>
