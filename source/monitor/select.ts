@@ -22,6 +22,10 @@ export interface HeaderView {
 	perHour: number;
 	demo: boolean;
 	readOnly: boolean;
+	/** Security level `help` (I'm Under Attack): a badge that is never dropped. */
+	underAttack: boolean;
+	/** Bans of the zone's lockdown while one is in force: a badge that is never dropped. */
+	lockdownBans?: number;
 }
 
 /** The series the traffic charts plot, oldest first. */
@@ -31,6 +35,11 @@ export interface TrafficView {
 	originRequests: readonly number[];
 	/** Hits by threat IPs in the last hour, at each poll. */
 	threatHits: readonly number[];
+	/**
+	 * The stats window ends a day ago (intervals 10–40, all a Free zone may ask for): rates between
+	 * polls of such a window say nothing about now, so the chart says so instead of drawing them.
+	 */
+	statsDayBehind?: boolean;
 }
 
 /** The stats table. */
@@ -57,6 +66,11 @@ export interface StatusView {
 	/** A warning that stays until the condition clears (rate limit, failures). */
 	banner?: string;
 	message?: MonitorMessage;
+	/**
+	 * The latest result of the operator's own doing (an action's progress or outcome, a refusal, a
+	 * warning) while it is unseen: it outranks the banner on the status line (selectNotice).
+	 */
+	notice?: MonitorMessage;
 }
 
 /** One row of the threat list as drawn. */
@@ -93,6 +107,8 @@ export function selectHeader(state: MonitorState): HeaderView {
 		perHour: state.policy.perHour,
 		demo: state.demo,
 		readOnly: state.readOnly,
+		underAttack: stats?.securityLevel === 'help',
+		lockdownBans: zone?.lockdown?.bans,
 	};
 }
 
@@ -115,12 +131,17 @@ export function selectTraffic(state: MonitorState, points: number): TrafficView 
 		edgeRequests.push(Math.max(0, (after.edgeRequests - before.edgeRequests) / minutes));
 		originRequests.push(Math.max(0, (after.originRequests - before.originRequests) / minutes));
 	}
+	const latest = samples.at(-1);
 	return {
 		edgeRequests: edgeRequests.slice(-points),
 		originRequests: originRequests.slice(-points),
 		threatHits: samples.slice(-points).map(sample => sample.threatHits),
+		statsDayBehind: latest !== undefined && dayBehindIntervals.has(latest.interval) ? true : undefined,
 	};
 }
+
+/** Stats intervals whose window ends a day ago (the spec: "1 day delayed"); 100–120 (Pro) reach now. */
+const dayBehindIntervals: ReadonlySet<number> = new Set([10, 20, 30, 40]);
 
 export function selectStats(state: MonitorState): StatsView | undefined {
 	const stats = state.zones[state.activeZone]?.stats;
@@ -136,10 +157,47 @@ export function selectStats(state: MonitorState): StatsView | undefined {
 	};
 }
 
-export function selectStatus(state: MonitorState): StatusView {
+/** A failure, refusal or warning stays until a key is pressed at least this long after it appeared. */
+export const noticeReadMs = 2000;
+/** A progress or success line of an action shows this long (or until a newer one replaces it). */
+export const noticeInfoMs = 10_000;
+/** How far back the status line looks for the operator's latest message, past poll reports. */
+const noticeLookback = 50;
+
+/**
+ * True for the messages the operator's keys caused: the action queue's lines (`#12 …`), palette errors
+ * (`:…`), a failed DNS load, and every warning or note but the start-up and recovery ones. The rest are
+ * the poll's own reports (a failed poll, start-up), which the banner already tells. The messages carry
+ * no source, so this goes by their form (the set of senders is small: reduce.ts, poller.ts, actions.ts,
+ * operator-actions.ts).
+ */
+export function isOperatorMessage(message: MonitorMessage): boolean {
+	if (message.level === 'error') return /^(#\d+ |:|DNS records of )/.test(message.text);
+	return !/^(Watching |Connecting to |Polling recovered)/.test(message.text);
+}
+
+/**
+ * The operator's latest message while it is unseen: a failure or warning until a key is pressed
+ * `noticeReadMs` after it (`seenAt` is the time of the last one acknowledged that way, ui-state.ts),
+ * a progress or success line for `noticeInfoMs`. Newer poll reports do not hide it; a newer operator
+ * message replaces it.
+ */
+export function selectNotice(state: MonitorState, seenAt = Number.NEGATIVE_INFINITY): MonitorMessage | undefined {
+	const recent = state.messages.latest(noticeLookback);
+	let latest: MonitorMessage | undefined;
+	for (let i = recent.length - 1; i >= 0 && !latest; i--) if (isOperatorMessage(recent[i])) latest = recent[i];
+	if (!latest) return undefined;
+	if (latest.level === 'info') return state.now - latest.at < noticeInfoMs ? latest : undefined;
+	return latest.at > seenAt ? latest : undefined;
+}
+
+export function selectStatus(state: MonitorState, seenAt?: number): StatusView {
 	const zone = state.zones[state.activeZone];
 	let banner: string | undefined;
+	let notice = selectNotice(state, seenAt);
 	if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > state.now) {
+		// An r refused for the limit repeats the banner without its countdown: the banner stays.
+		if (notice?.text.startsWith('The API call limit is reached')) notice = undefined;
 		banner = `API call limit reached: polling stopped for ${Math.ceil((state.rateLimitedUntil - state.now) / 1000)} s`;
 	} else if (state.failure) {
 		banner = `${state.failures > 1 ? `${state.failures} failed polls, backing off: ` : 'Poll failed: '}${state.failure.message}`;
@@ -152,6 +210,7 @@ export function selectStatus(state: MonitorState): StatusView {
 		paused: state.paused,
 		banner,
 		message: state.messages.last(),
+		notice,
 	};
 }
 

@@ -51,7 +51,7 @@ export interface ZoneState {
 	purgeAllowedAt?: number;
 	/** Epoch ms of this session's snapshot request (zone_grab is allowed once a day). */
 	lastGrabAt?: number;
-	/** The lockdown in force on this zone, as the rule registry knows it */
+	/** The lockdown in force on this zone, as the rule registry knows it. */
 	lockdown?: {bans: number};
 }
 

@@ -8,7 +8,7 @@ import {Box, useInput} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {DnsRecord, Visitor} from '../backend.js';
 import type {MonitorHandle} from '../monitor/monitor.js';
-import {filterThreatRows, selectHeader, selectStats, selectTraffic, threatRowView} from '../monitor/select.js';
+import {filterThreatRows, selectHeader, selectNotice, selectStats, selectTraffic, threatRowView} from '../monitor/select.js';
 import {pointsFor} from './chart.js';
 import {answerDialog, runPalette, startAction, type ActionContext} from './operator-actions.js';
 import {ConfirmDialog} from './dialogs/confirm-dialog.js';
@@ -27,7 +27,7 @@ import {StatusPane} from './panes/status-pane.js';
 import {ThreatsPane} from './panes/threats-pane.js';
 import {TrafficPane} from './panes/traffic-pane.js';
 import {selectShownStatus, useMonitorState} from './visible-clock.js';
-import {applyUiCommand, initialUiState, keyMode, selectionIndex, visibleWindow, type UiState} from './ui-state.js';
+import {acknowledgeNotice, applyUiCommand, initialUiState, keyMode, selectionIndex, visibleWindow, type UiState} from './ui-state.js';
 
 export interface AppProps {
 	monitor: MonitorHandle;
@@ -122,7 +122,9 @@ export function App({monitor, size, onQuit, initialUi}: AppProps) {
 	};
 
 	useInput((input, key) => {
-		let current = uiRef.current;
+		const latest = monitor.getState();
+		// A key read the status line's notice once it has been up long enough (ui-state.ts).
+		let current = acknowledgeNotice(uiRef.current, selectNotice(latest, uiRef.current.noticeSeenAt), latest.now);
 		// Ink hands over plain characters typed in a burst as one string ("jjj"): split them into
 		// keys, so that a fast typist or a slow link loses nothing. Escape sequences come one by one.
 		const typing = ['filter', 'palette', 'form'].includes(keyMode(current));
@@ -140,7 +142,7 @@ export function App({monitor, size, onQuit, initialUi}: AppProps) {
 	});
 
 	const header = selectHeader(state);
-	const status = selectShownStatus(state);
+	const status = selectShownStatus(state, ui.noticeSeenAt);
 	let body;
 	// A dialog takes the body: Ink cannot clip a fixed-height view under it reliably (rows bled into the
 	// status line when tried), and a confirmation repeats what it is about (IP, class, hits, score).

@@ -4,7 +4,8 @@
  * a refresh reorders the list; the index is only a fallback when that IP has gone.
  */
 import type {Visitor} from '../backend.js';
-import {classFilters, type ClassFilter} from '../monitor/select.js';
+import {classFilters, noticeReadMs, type ClassFilter} from '../monitor/select.js';
+import type {MonitorMessage} from '../monitor/store.js';
 import type {Dialog} from './dialog-state.js';
 import type {Command, KeyMode} from './keymap.js';
 
@@ -28,9 +29,21 @@ export interface UiState {
 	/** The highlighted row of the DNS view and of the Log view (the Log starts on its newest action). */
 	dnsIndex: number;
 	logIndex: number;
+	/** The time of the last status-line notice a key acknowledged (acknowledgeNotice); older ones are seen. */
+	noticeSeenAt?: number;
 }
 
 export const initialUiState: UiState = {view: 'dashboard', overlay: 'none', classFilter: 'all', textFilter: '', editingFilter: false, selectedIndex: 0, dnsIndex: 0, logIndex: Number.MAX_SAFE_INTEGER};
+
+/**
+ * A key pressed at `now` marks the status line's notice seen, if it has been up for `noticeReadMs`:
+ * the key that confirmed an action, or one typed just as its failure appeared, was not a reading.
+ * `now` is the monitor's clock, which ticks each second: in real time that is 2 to 3 s.
+ */
+export function acknowledgeNotice(ui: UiState, notice: MonitorMessage | undefined, now: number): UiState {
+	if (!notice || notice.level === 'info' || (ui.noticeSeenAt !== undefined && notice.at <= ui.noticeSeenAt) || now - notice.at < noticeReadMs) return ui;
+	return {...ui, noticeSeenAt: notice.at};
+}
 
 /** The longest text filter accepted: a paste cannot grow it without bound. */
 export const maxFilterLength = 64;

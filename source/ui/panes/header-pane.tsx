@@ -15,30 +15,89 @@ export interface HeaderPaneProps {
 
 const viewTitles: Record<ViewName, string> = {dashboard: 'Dashboard', dns: 'DNS', log: 'Log'};
 
-/** Two lines: the zone and its settings; the views, badges and the call budget. */
+/** The dangerous states, most dangerous first: shown in reverse video and never dropped. */
+export function dangerBadges(header: HeaderView): string[] {
+	const badges: string[] = [];
+	if (header.underAttack) badges.push('UNDER ATTACK');
+	if (header.lockdownBans !== undefined) badges.push(`LOCKDOWN ${header.lockdownBans}`);
+	if (header.devModeSecondsLeft !== undefined) badges.push(`DEV ${formatCountdown(header.devModeSecondsLeft)}`);
+	return badges;
+}
+
+/**
+ * The first line's parts for a width: the danger badges (padded by a space each side, unless even
+ * that does not fit), and the settings that fit beside the zone name. Settings go least important
+ * first: IPv6, cache, dev off, plan, the zone's position, the security level (first of all while the
+ * UNDER ATTACK badge says it). The badges stay; the
+ * zone name is cut last, by the terminal width.
+ */
+export function headerFirstLine(header: HeaderView, width: number): {badges: string[]; padded: boolean; position?: string; settings: string[]} {
+	const badges = dangerBadges(header);
+	const paddedWidth = badges.reduce((sum, badge) => sum + badge.length + 3, 0);
+	const padded = paddedWidth <= width;
+	const badgesWidth = padded ? paddedWidth : badges.reduce((sum, badge) => sum + badge.length + 1, 0);
+	// Under attack the badge says the level, so the level goes first; a dev-mode badge replaces "dev off".
+	const items: Array<{text: string; drop: number}> = [
+		{text: header.plan ?? 'plan …', drop: 4},
+		{text: `sec ${header.securityLabel === undefined ? '…' : sanitize(header.securityLabel)}`, drop: header.underAttack ? 0 : 6},
+		{text: `cache ${header.cacheLevel === undefined ? '…' : sanitize(header.cacheLevel)}`, drop: 2},
+		...(header.devModeSecondsLeft === undefined ? [{text: 'dev off', drop: 3}] : []),
+		{text: `IPv6 ${header.ipv6 === undefined ? '…' : header.ipv6 ? 'on' : 'off'}`, drop: 1},
+	];
+	let position = header.zonePosition;
+	const name = sanitize(header.zoneName);
+	const room = width - badgesWidth;
+	const length = (kept: typeof items) => name.length + (position ? position.length + 1 : 0) + kept.reduce((sum, item) => sum + item.text.length + 3, 0);
+	let kept = items;
+	for (let rank = 0; rank <= 6 && length(kept) > room; rank++) {
+		if (rank === 5) position = undefined;
+		else kept = kept.filter(item => item.drop !== rank);
+	}
+	return {badges, padded, position, settings: kept.map(item => item.text)};
+}
+
+/** Below this width the budget says "calls/h" instead of "calls left / hour", and only the current view's tab shows, so the badges keep their room. */
+const narrowBelow = 64;
+
+/** Two lines: the zone, its settings and the danger badges; the views, badges and the call budget. */
 function HeaderPaneView({header, view, paused, width}: HeaderPaneProps) {
-	const settings = [
-		header.plan ?? 'plan …',
-		`sec ${header.securityLabel === undefined ? '…' : sanitize(header.securityLabel)}`,
-		`cache ${header.cacheLevel === undefined ? '…' : sanitize(header.cacheLevel)}`,
-		header.devModeSecondsLeft === undefined ? 'dev off' : `DEV ${formatCountdown(header.devModeSecondsLeft)}`,
-		`IPv6 ${header.ipv6 === undefined ? '…' : header.ipv6 ? 'on' : 'off'}`,
-	].join(' · ');
+	const line = headerFirstLine(header, width);
+	const narrow = width < narrowBelow;
+	// Narrow, no leading space: the badge before it ends in its own padding (40 columns fit DEMO and PAUSED).
+	const budget = narrow ? `${header.callsLeft}/${header.perHour} calls/h` : ` ${header.callsLeft}/${header.perHour} calls left / hour`;
+	const tabs = narrow ? [view] : (['dashboard', 'dns', 'log'] as const);
 	return (
 		<Box flexDirection="column" width={width} height={2}>
-			<Box width={width}>
-				<Text wrap="truncate">
-					<Text bold color="cyan">
-						{sanitize(header.zoneName)}
+			<Box width={width} justifyContent="space-between">
+				<Box flexShrink={1}>
+					<Text wrap="truncate">
+						<Text bold color="cyan">
+							{sanitize(header.zoneName)}
+						</Text>
+						{line.position ? <Text dimColor> {line.position}</Text> : null}
+						{line.settings.length > 0 ? <Text> · {line.settings.join(' · ')}</Text> : null}
 					</Text>
-					{header.zonePosition ? <Text dimColor> {header.zonePosition}</Text> : null}
-					<Text> · {settings}</Text>
-				</Text>
+				</Box>
+				{line.badges.length > 0 ? (
+					<Box flexShrink={0}>
+						<Text>
+							{line.badges.map(badge => (
+								<Text key={badge.split(' ')[0]}>
+									{' '}
+									{/* Reverse video: it stands out without colour too (--no-color). */}
+									<Text inverse bold color="red">
+										{line.padded ? ` ${badge} ` : badge}
+									</Text>
+								</Text>
+							))}
+						</Text>
+					</Box>
+				) : null}
 			</Box>
 			<Box width={width} justifyContent="space-between">
 				<Box flexShrink={1}>
 					<Text wrap="truncate">
-						{(['dashboard', 'dns', 'log'] as const).map(name => (
+						{tabs.map(name => (
 							<Text key={name} inverse={name === view} bold={name === view}>
 								{` ${viewTitles[name]} `}
 							</Text>
@@ -49,7 +108,7 @@ function HeaderPaneView({header, view, paused, width}: HeaderPaneProps) {
 					</Text>
 				</Box>
 				<Box flexShrink={0}>
-					<Text color={header.callsLeft < header.perHour * 0.2 ? 'yellow' : undefined}>{` ${header.callsLeft}/${header.perHour} calls left / hour`}</Text>
+					<Text color={header.callsLeft < header.perHour * 0.2 ? 'yellow' : undefined}>{budget}</Text>
 				</Box>
 			</Box>
 		</Box>

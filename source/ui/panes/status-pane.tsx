@@ -10,11 +10,32 @@ export interface StatusPaneProps {
 	width: number;
 }
 
-/** One line: how old the data is (STALE when it cannot be trusted), the next poll, the last message; ages in steps (visible-clock.ts). */
+/** The hint at the right end of the status line, at every width. */
+export const helpHint = '? help';
+/** Columns a message keeps before the next-poll delay gives way to it (a notice keeps all it needs). */
+const messageRoom = 16;
+
+/**
+ * What the status line says: the operator's unseen notice (an action's result, a refusal) first,
+ * then the banner (rate limit, failed polls), then the last message.
+ */
+export function statusText(status: StatusView): {text: string; level?: 'info' | 'warn' | 'error'} {
+	if (status.notice) return status.notice;
+	if (status.banner) return {text: status.banner, level: 'error'};
+	return status.message ?? {text: ''};
+}
+
+/**
+ * One line: how old the data is (STALE when it cannot be trusted), the next poll, the message, and
+ * `? help`; ages in steps (visible-clock.ts). STALE, the age and the hint stay at every width; the
+ * next poll goes first when the message would have too little room, or a notice would be cut.
+ */
 function StatusPaneView({status, width}: StatusPaneProps) {
 	const {age, next} = statusClock(status);
-	const text = status.banner ?? status.message?.text ?? '';
-	const level = status.banner ? 'error' : status.message?.level;
+	const {text, level} = statusText(status);
+	const fixed = (status.stale ? 7 : 0) + 1 + age.length + 3 + 1 + helpHint.length;
+	const needs = status.notice ? sanitize(text).length : messageRoom;
+	const showNext = next !== '' && width - fixed - (next.length + 3) >= needs;
 	return (
 		<Box width={width} height={1}>
 			<Box flexShrink={0}>
@@ -24,13 +45,17 @@ function StatusPaneView({status, width}: StatusPaneProps) {
 					</Text>
 				) : null}
 				<Text>{` ${age}`}</Text>
-				{next ? <Text dimColor>{` · ${next}`}</Text> : null}
+				{showNext ? <Text dimColor>{` · ${next}`}</Text> : null}
 				<Text dimColor>{' │ '}</Text>
 			</Box>
-			<Box flexShrink={1}>
-				<Text wrap="truncate" color={level === 'error' ? 'red' : level === 'warn' ? 'yellow' : undefined}>
+			<Box flexShrink={1} flexGrow={1}>
+				{/* A notice in bold, so that it stands out from poll reports without colour too. */}
+				<Text wrap="truncate" bold={status.notice !== undefined && level !== 'info'} color={level === 'error' ? 'red' : level === 'warn' ? 'yellow' : undefined}>
 					{sanitize(text)}
 				</Text>
+			</Box>
+			<Box flexShrink={0}>
+				<Text dimColor>{` ${helpHint}`}</Text>
 			</Box>
 		</Box>
 	);

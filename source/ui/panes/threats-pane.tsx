@@ -25,15 +25,23 @@ export interface ThreatsPaneProps {
 
 const classColors: Record<string, string> = {threat: 'redBright', crawler: 'blue', regular: 'green'};
 
-/** Column widths for a pane width: marker, IP, class and hits always; score, then geo, when there is room. */
+/** Column widths: the usual ones, and the tighter ones that keep the score beside the stats table at 80 columns. */
+const wideColumns = {cls: 12, hits: 7, score: 9};
+const narrowColumns = {cls: 9, hits: 6, score: 8};
+
+/**
+ * Column widths for a pane width: marker, IP, class and hits always; score, then geo, when there is
+ * room. The class column is wide enough for the WHITELISTED badge that replaces the class once a rule
+ * is set; when that would leave no room for the score, it narrows (to WHITELIST) and so do the hits.
+ */
 export function threatColumns(width: number, longestIp = 15): {ip: number; cls: number; hits: number; geo: number; score: number} {
-	const hits = 7;
-	// Wide enough for the WHITELISTED badge that replaces the class once a rule is set.
-	const cls = 12;
 	// Two columns of gutter for the highlight marker (so it shows without colour too), one of space.
-	const ip = Math.max(7, Math.min(longestIp, width - 3 - cls - hits));
+	const ipFor = (columns: typeof wideColumns) => Math.max(7, Math.min(longestIp, width - 3 - columns.cls - columns.hits));
+	const scoreFits = (columns: typeof wideColumns) => width - 3 - ipFor(columns) - columns.cls - columns.hits >= columns.score;
+	const {cls, hits, score: scoreWidth} = scoreFits(wideColumns) || !scoreFits(narrowColumns) ? wideColumns : narrowColumns;
+	const ip = ipFor({cls, hits, score: scoreWidth});
 	let room = width - 3 - ip - cls - hits;
-	const score = room >= 9 ? 9 : 0;
+	const score = room >= scoreWidth ? scoreWidth : 0;
 	room -= score;
 	const geo = room >= 14 ? 14 : 0;
 	return {ip, cls, hits, geo, score};
@@ -80,7 +88,7 @@ function ThreatsPaneView(props: ThreatsPaneProps) {
 							{fit(ips[offset], columns.ip)}{' '}
 							{row.rule ? (
 								<Text color={isSelected ? undefined : row.rule === 'ban' ? 'red' : 'green'} bold>
-									{fit(row.rule === 'ban' ? 'BANNED' : 'WHITELISTED', columns.cls)}
+									{fit(row.rule === 'ban' ? 'BANNED' : columns.cls > 11 ? 'WHITELISTED' : 'WHITELIST', columns.cls)}
 								</Text>
 							) : (
 								<Text color={isSelected ? undefined : classColors[row.classification]}>{fit(sanitize(row.classification), columns.cls)}</Text>

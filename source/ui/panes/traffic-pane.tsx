@@ -15,18 +15,23 @@ export interface TrafficPaneProps {
 
 interface ChartProps {
 	title: ReactNode;
-	/** What to say while there is nothing to plot. */
+	/** What to say while there is nothing to plot (a dim line), or instead of a plot (wrapped). */
 	empty: string;
+	note?: string;
 	lines: string[];
 	width: number;
 	height: number;
 }
 
-function Chart({title, empty, lines, width, height}: ChartProps) {
+function Chart({title, empty, note, lines, width, height}: ChartProps) {
 	return (
-		<Box flexDirection="column" width={width} height={height + 1}>
+		<Box flexDirection="column" width={width} height={height + 1} overflow="hidden">
 			<Text wrap="truncate">{title}</Text>
-			{lines.length === 0 ? (
+			{note ? (
+				<Text color="yellow" wrap="wrap">
+					{note}
+				</Text>
+			) : lines.length === 0 ? (
 				<Text dimColor wrap="truncate">
 					{empty}
 				</Text>
@@ -60,9 +65,11 @@ function TrafficPaneView({traffic, chartHeight, chartWidth, sideBySide}: Traffic
 			<Text color="redBright">hits, last hour</Text>
 		</Text>
 	);
+	// A Free zone's stats end a day ago: their change between polls is a flat zero, even in an attack.
+	const note = traffic.statsDayBehind ? `stats are a day behind on this plan (the API's window ends 24 h ago): no live rate; the threat hits${sideBySide ? ' beside' : ' below'} are live` : undefined;
 	return (
 		<Box flexDirection={sideBySide ? 'row' : 'column'} columnGap={sideBySide ? 1 : 0}>
-			<Chart title={requestsTitle} empty="needs two polls of this zone…" lines={requests} width={chartWidth} height={chartHeight} />
+			<Chart title={requestsTitle} empty="needs two polls of this zone…" note={note} lines={requests} width={chartWidth} height={chartHeight} />
 			<Chart title={threatsTitle} empty="waiting for the first poll…" lines={threats} width={chartWidth} height={chartHeight} />
 		</Box>
 	);
