@@ -123,7 +123,7 @@ export function createActions(options: ActionsOptions): Actions {
 	const lookups = new Lru<{at: number; score: ThreatScore}>(lookupMemory);
 	/** IPs whose lookup is queued or on its way: a held-down `i` must not queue one per key repeat. */
 	const lookingUp = new Set<string>();
-	const say = (level: 'info' | 'warn' | 'error', text: string): void => store.dispatch({type: 'message', message: {at: clock.now(), level, text}});
+	const say = (level: 'info' | 'warn' | 'error', text: string): void => store.dispatch({type: 'message', message: {at: clock.now(), level, text, source: 'operator'}});
 	const keeper = new LockdownKeeper({registry, queue, store, clock, guard, session: options.session, say});
 
 	queue.subscribe(entries => {

@@ -97,6 +97,6 @@ export function createMonitor(options: MonitorOptions): Monitor {
 		refreshNow: () => poller.refreshNow(),
 		togglePause: () => poller.togglePause(),
 		nextZone: () => poller.nextZone(),
-		say: (level, text) => store.dispatch({type: 'message', message: {at: options.clock.now(), level, text}}),
+		say: (level, text) => store.dispatch({type: 'message', message: {at: options.clock.now(), level, text, source: 'operator'}}),
 	};
 }

@@ -186,7 +186,7 @@ export class Poller {
 	}
 
 	#say(ok: boolean, text: string): CommandOutcome {
-		this.#store.dispatch({type: 'message', message: {at: this.#clock.now(), level: ok ? 'info' : 'warn', text}});
+		this.#store.dispatch({type: 'message', message: {at: this.#clock.now(), level: ok ? 'info' : 'warn', text, source: 'operator'}});
 		return {ok, message: text};
 	}
 

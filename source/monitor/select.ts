@@ -165,15 +165,11 @@ export const noticeInfoMs = 10_000;
 const noticeLookback = 50;
 
 /**
- * True for the messages the operator's keys caused: the action queue's lines (`#12 …`), palette errors
- * (`:…`), a failed DNS load, and every warning or note but the start-up and recovery ones. The rest are
- * the poll's own reports (a failed poll, start-up), which the banner already tells. The messages carry
- * no source, so this goes by their form (the set of senders is small: reduce.ts, poller.ts, actions.ts,
- * operator-actions.ts).
+ * True for the messages the operator's keys caused (the action service's lines, refusals, answers to
+ * r and p); the rest are the poll's own reports (a failed poll, start-up), which the banner already tells.
  */
 export function isOperatorMessage(message: MonitorMessage): boolean {
-	if (message.level === 'error') return /^(#\d+ |:|DNS records of )/.test(message.text);
-	return !/^(Watching |Connecting to |Polling recovered)/.test(message.text);
+	return message.source === 'operator';
 }
 
 /**

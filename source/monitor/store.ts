@@ -80,6 +80,8 @@ export interface MonitorMessage {
 	at: number;
 	level: 'info' | 'warn' | 'error';
 	text: string;
+	/** `operator`: the answer to something the operator did (a key, an action), which the status line shows until seen. */
+	source?: 'operator';
 }
 
 /** Where start-up stands: the console shows a message instead of the dashboard until `ready`. */

@@ -136,9 +136,9 @@ function stateWith(messages: MonitorMessage[], now: number, change: Partial<Moni
 
 describe('selectNotice: the operator results over the poll status until seen', () => {
 	const pollFailure = (at: number): MonitorMessage => ({at, level: 'error', text: 'The request failed: HTTP 500'});
-	const failed: MonitorMessage = {at: 10_000, level: 'error', text: '#4 ban 192.0.2.9: FAILED: HTTP 500'};
-	const refused: MonitorMessage = {at: 12_000, level: 'warn', text: 'Refresh refused: it would use the 30 calls kept for actions'};
-	const done: MonitorMessage = {at: 10_000, level: 'info', text: '#5 cache level agg on example.com: done: cache level agg'};
+	const failed: MonitorMessage = {at: 10_000, level: 'error', text: '#4 ban 192.0.2.9: FAILED: HTTP 500', source: 'operator'};
+	const refused: MonitorMessage = {at: 12_000, level: 'warn', text: 'Refresh refused: it would use the 30 calls kept for actions', source: 'operator'};
+	const done: MonitorMessage = {at: 10_000, level: 'info', text: '#5 cache level agg on example.com: done: cache level agg', source: 'operator'};
 
 	it('keeps a failed action above newer poll failures, with the banner still in the view', () => {
 		const state = stateWith([failed, pollFailure(11_000), pollFailure(40_000)], 60_000, {failure: {kind: 'network', message: 'HTTP 500', at: 40_000}, failures: 2});
@@ -154,7 +154,7 @@ describe('selectNotice: the operator results over the poll status until seen', (
 	});
 
 	it('a newer line of the operator, even a plain one, replaces a failure', () => {
-		const cancelled: MonitorMessage = {at: 11_000, level: 'info', text: 'Cancelled: nothing was sent'};
+		const cancelled: MonitorMessage = {at: 11_000, level: 'info', text: 'Cancelled: nothing was sent', source: 'operator'};
 		expect(selectNotice(stateWith([failed, cancelled, pollFailure(12_000)], 15_000))).toEqual(cancelled);
 	});
 
@@ -165,12 +165,12 @@ describe('selectNotice: the operator results over the poll status until seen', (
 
 	it('poll reports are never notices; palette errors are', () => {
 		expect(selectNotice(stateWith([{at: 500, level: 'info', text: 'Watching example.com'}, pollFailure(1000), {at: 2000, level: 'info', text: 'Polling recovered: the data is current again'}], 3000))).toBeUndefined();
-		const palette: MonitorMessage = {at: 2000, level: 'error', text: ':sec hgih: "hgih" is not a security level'};
+		const palette: MonitorMessage = {at: 2000, level: 'error', text: ':sec hgih: "hgih" is not a security level', source: 'operator'};
 		expect(selectNotice(stateWith([palette, pollFailure(3000)], 4000))).toEqual(palette);
 	});
 
 	it('the rate-limit banner stays over a refusal that only repeats it', () => {
-		const refusal: MonitorMessage = {at: 50_000, level: 'warn', text: 'The API call limit is reached: refresh refused until the window allows'};
+		const refusal: MonitorMessage = {at: 50_000, level: 'warn', text: 'The API call limit is reached: refresh refused until the window allows', source: 'operator'};
 		const view = selectStatus(stateWith([refusal], 51_000, {rateLimitedUntil: 600_000}));
 		expect(view.notice).toBeUndefined();
 		expect(view.banner).toContain('API call limit reached');
