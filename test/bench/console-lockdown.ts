@@ -16,7 +16,7 @@
  */
 import {spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
-import {tmpdir} from 'node:os';
+import os, {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {consoleEnv} from '../e2e/pty-console.js';
 import {listeningUrl} from '../listening.js';
@@ -92,21 +92,22 @@ function startConsole(url: string, extraEnv: Record<string, string> = {}, nodeFl
 }
 
 /** Waits for the flood in the threat table, lets the start-up settle, opens the preview. */
-async function openPreview(console: TimedPty): Promise<{header: number; previewLeft: number; previewCalls: number; bans: number}> {
+async function openPreview(console: TimedPty): Promise<{header: number; previewLeft: number; previewCalls: number; bans: number; previewMs: number; listed: number}> {
 	await console.until(screen => listedRows(screen) >= 40_000 && highlightedRow(screen) !== undefined, 'the flood in the threat table', 30_000);
 	await sleep(1500);
 	await console.settled();
 	const header = Number(/(\d+)\/\d+ calls left/.exec(console.screen())?.[1] ?? Number.NaN);
+	const listed = listedRows(console.screen());
 	const shown = console.until(screen => /Lock down \(y\)/.test(screen), 'the lockdown preview', 10_000);
-	console.press('L');
-	await shown;
+	const pressedAt = console.press('L');
+	const previewMs = (await shown) - pressedAt;
 	await console.settled();
 	const screen = console.screen();
 	const costs = /Costs ([\d,]+) API calls? of (\d+) left this hour/.exec(screen);
 	const bans = /Ban ([\d,]+) threat IPs?/.exec(screen);
 	if (!costs) throw new Error(`no cost line in the preview:\n${screen}`);
 	const number = (text: string | undefined) => Number((text ?? '').replaceAll(',', ''));
-	return {header, previewCalls: number(costs[1]), previewLeft: number(costs[2]), bans: bans ? number(bans[1]) : 0};
+	return {header, previewCalls: number(costs[1]), previewLeft: number(costs[2]), bans: bans ? number(bans[1]) : 0, previewMs, listed};
 }
 
 function exited(console: TimedPty): Promise<{at: number; exitCode: number; signal?: number}> {
@@ -137,7 +138,9 @@ async function lagWindow(pid: number, file: string, index: number): Promise<LagW
 const diff = (after: Record<string, number>, before: Record<string, number>) => Object.fromEntries(Object.entries(after).map(([action, count]) => [action, count - (before[action] ?? 0)]).filter(([, count]) => count !== 0)) as Record<string, number>;
 
 /** Run 1: a whole lockdown, with the probe in the console. */
-async function wholeLockdown(): Promise<BenchFigure[]> {
+async function wholeLockdown(): Promise<{figures: BenchFigure[]; previewMs: number; listed: number}> {
+	// Latency figures depend on what else the machine runs; the load is printed beside them.
+	const load = os.loadavg()[0];
 	const emulator = await floodEmulator();
 	const directory = mkdtempSync(join(tmpdir(), 'flarewatch-lag-'));
 	const lagFile = join(directory, 'lag.jsonl');
@@ -151,7 +154,10 @@ async function wholeLockdown(): Promise<BenchFigure[]> {
 			finished = true;
 			return at;
 		});
+		const closed = console.until(screen => !/Lock down \(y\)/.test(screen) && highlightedRow(screen) !== undefined, 'the dashboard after y', 10_000);
 		const yAt = console.press('y');
+		// The first key waits for the dashboard: a j sent while the dialog is still drawn would time its closing.
+		const closedMs = (await closed) - yAt;
 		// Keys while the bans go out: j and k, a person's pace (as console-keys.ts).
 		const keys: number[] = [];
 		for (let i = 0; !finished; i++) {
@@ -186,7 +192,7 @@ async function wholeLockdown(): Promise<BenchFigure[]> {
 			.map(([action, count]) => `${action} ${count}`)
 			.join(', ');
 		process.stderr.write(`bench: lockdown summary: ${summary.slice(summary.search(doneLine)).trim()}\n`);
-		return [
+		const figures: BenchFigure[] = [
 			{
 				group,
 				name: `calls made by the lockdown (${details}; polls meanwhile ${otherCalls}; ${banned} banned, ${notSent} not sent; summary says ${callsUsed} used)`,
@@ -199,11 +205,13 @@ async function wholeLockdown(): Promise<BenchFigure[]> {
 			{group, name: `lockdown wall time, y to the summary line (${preview.bans} bans planned, preview cost ${preview.previewCalls} calls)`, value: wall, unit: 'ms'},
 			{group, name: `event-loop lag p99 during the lockdown (${lag.samples} samples of 10 ms; p50 ${lag.p50Ms.toFixed(1)} ms; start-up and idle before: max ${startUp.maxMs.toFixed(0)} ms)`, value: lag.p99Ms, unit: 'ms', goal: `<= ${lagGoalMs} ms`, met: lag.p99Ms <= lagGoalMs},
 			{group, name: 'event-loop lag max during the lockdown', value: lag.maxMs, unit: 'ms', goal: `<= ${lagGoalMs} ms`, met: lag.maxMs <= lagGoalMs},
-			{group, name: `keypress to frame during the lockdown, p50 (j/k, ${keys.length} keys, pty)`, value: keyP50, unit: 'ms'},
+			{group, name: 'y to the first frame of the dashboard (the lockdown queued)', value: closedMs, unit: 'ms', goal: `<= ${keyGoalMs} ms`, met: closedMs <= keyGoalMs},
+			{group, name: `keypress to frame during the lockdown, p50 (j/k, ${keys.length} keys, pty; load average ${load.toFixed(2)} at start)`, value: keyP50, unit: 'ms'},
 			{group, name: `keypress to frame during the lockdown, p99 (max ${keyMax.toFixed(1)} ms)`, value: keyP99, unit: 'ms', goal: `p99 <= ${keyGoalMs} ms`, met: keyP99 <= keyGoalMs},
 			// No goal of its own: the console holds the flood's 50,000 rows; ≤ 100 MB is the idle goal (console-idle.ts).
 			{group, name: `RSS of the console at the end of the lockdown (probe loaded; before the lockdown ${startUp.rssMB.toFixed(0)} MB)`, value: rss, unit: 'MB', comparison: {name: 'idle goal (MB)', value: idleRssGoalMB}},
 		];
+		return {figures, previewMs: preview.previewMs, listed: preview.listed};
 	} finally {
 		console.kill();
 		killGroup(emulator.pid);
@@ -214,7 +222,7 @@ async function wholeLockdown(): Promise<BenchFigure[]> {
 type Ending = 'q' | 'Ctrl-C' | 'SIGTERM' | 'SIGHUP';
 
 /** Runs 2-5: a lockdown ended one second in; the time from the key or signal to the process's exit. */
-async function quitMidLockdown(ending: Ending): Promise<{figure: BenchFigure; rss: number}> {
+async function quitMidLockdown(ending: Ending): Promise<{figure: BenchFigure; rss: number; previewMs: number}> {
 	const emulator = await floodEmulator();
 	const console = startConsole(emulator.url);
 	try {
@@ -238,7 +246,7 @@ async function quitMidLockdown(ending: Ending): Promise<{figure: BenchFigure; rs
 		if (!exit) throw new Error(`the console did not exit within 10 s of ${ending}`);
 		const ms = exit.at - endedAt;
 		const how = exit.signal ? `signal ${exit.signal}` : `code ${exit.exitCode}`;
-		return {rss, figure: {group, name: `${ending} mid-lockdown to process exit (${sent} of ${preview.bans} bans sent; exit ${how})`, value: ms, unit: 'ms', goal: `<= ${quitGoalMs} ms`, met: ms <= quitGoalMs}};
+		return {rss, previewMs: preview.previewMs, figure: {group, name: `${ending} mid-lockdown to process exit (${sent} of ${preview.bans} bans sent; exit ${how})`, value: ms, unit: 'ms', goal: `<= ${quitGoalMs} ms`, met: ms <= quitGoalMs}};
 	} finally {
 		console.kill();
 		killGroup(emulator.pid);
@@ -246,13 +254,26 @@ async function quitMidLockdown(ending: Ending): Promise<{figure: BenchFigure; rs
 }
 
 export const benchConsoleLockdown: BenchGroup = async () => {
-	const figures = await wholeLockdown();
+	const whole = await wholeLockdown();
+	const figures = whole.figures;
 	const rss: number[] = [];
+	const previews = [whole.previewMs];
 	for (const ending of ['q', 'Ctrl-C', 'SIGTERM', 'SIGHUP'] as const) {
 		const quit = await quitMidLockdown(ending);
 		figures.push(quit.figure);
 		rss.push(quit.rss);
+		previews.push(quit.previewMs);
 	}
+	// L plans over every listed IP before the preview draws: one key, so the keys' goal; every run's L counts.
+	const worstPreview = Math.max(...previews);
+	figures.push({
+		group,
+		name: `L to the preview's frame, worst of ${previews.length} runs (the plan over ${whole.listed.toLocaleString('en-US')} listed IPs; median ${percentile(previews, 50).toFixed(0)} ms, each: ${previews.map(ms => ms.toFixed(0)).join(', ')})`,
+		value: worstPreview,
+		unit: 'ms',
+		goal: `<= ${keyGoalMs} ms`,
+		met: worstPreview <= keyGoalMs,
+	});
 	// The same console without the probe (its ESM loader costs a few MB), a second into a lockdown.
 	figures.push({group, name: `RSS of the console without the probe, 1 s into a lockdown (max of ${rss.length} runs)`, value: Math.max(...rss), unit: 'MB', comparison: {name: 'idle goal (MB)', value: idleRssGoalMB}});
 	return figures;
