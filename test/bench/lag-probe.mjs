@@ -18,12 +18,14 @@ const file = process.env.FLAREWATCH_BENCH_LAG_FILE;
 const histogram = monitorEventLoopDelay({resolution});
 histogram.enable();
 let startedAt = performance.now();
+let cpuAtStart = process.cpuUsage();
 
 const lagMs = nanoseconds => Math.max(0, nanoseconds / 1e6 - resolution);
 
 if (file) {
 	process.on('SIGUSR2', () => {
 		const now = performance.now();
+		const cpu = process.cpuUsage(cpuAtStart);
 		const window = {
 			windowMs: now - startedAt,
 			samples: histogram.count,
@@ -33,9 +35,12 @@ if (file) {
 			maxMs: lagMs(histogram.max),
 			meanMs: lagMs(histogram.mean),
 			rssMB: process.memoryUsage().rss / 2 ** 20,
+			// CPU time (user + system) as a share of one core: a long lag with a low share is the machine's, not the console's.
+			cpuPercent: ((cpu.user + cpu.system) / 1000 / (now - startedAt)) * 100,
 		};
 		appendFileSync(file, `${JSON.stringify(window)}\n`);
 		histogram.reset();
 		startedAt = now;
+		cpuAtStart = process.cpuUsage();
 	});
 }
