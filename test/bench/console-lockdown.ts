@@ -51,6 +51,8 @@ interface LagWindow {
 	meanMs: number;
 	rssMB: number;
 	cpuPercent: number;
+	gc: {count: number; totalMs: number; maxMs: number; majorMaxMs: number};
+	longest: {lateMs: number; intervalMs: number; runningMs: number; waitingForCpuMs: number};
 }
 
 /** `flarewatch emulator --scenario flood` in its own process group, the flood already built up. */
@@ -205,7 +207,7 @@ async function wholeLockdown(): Promise<{figures: BenchFigure[]; previewMs: numb
 			},
 			{group, name: `lockdown wall time, y to the summary line (${preview.bans} bans planned, preview cost ${preview.previewCalls} calls)`, value: wall, unit: 'ms'},
 			{group, name: `event-loop lag p99 during the lockdown (${lag.samples} samples of 10 ms; p50 ${lag.p50Ms.toFixed(1)} ms; start-up and idle before: max ${startUp.maxMs.toFixed(0)} ms)`, value: lag.p99Ms, unit: 'ms', goal: `<= ${lagGoalMs} ms`, met: lag.p99Ms <= lagGoalMs},
-			{group, name: `event-loop lag max during the lockdown (the console used ${lag.cpuPercent.toFixed(0)} % of a core meanwhile)`, value: lag.maxMs, unit: 'ms', goal: `<= ${lagGoalMs} ms`, met: lag.maxMs <= lagGoalMs},
+			{group, name: `event-loop lag max during the lockdown (the console used ${lag.cpuPercent.toFixed(0)} % of a core; ${lag.gc.count} GCs, longest ${lag.gc.maxMs.toFixed(0)} ms; longest late tick ${lag.longest.lateMs.toFixed(0)} ms: of its ${lag.longest.intervalMs.toFixed(0)} ms, running ${lag.longest.runningMs.toFixed(0)}, waiting for a core ${lag.longest.waitingForCpuMs.toFixed(0)})`, value: lag.maxMs, unit: 'ms', goal: `<= ${lagGoalMs} ms`, met: lag.maxMs <= lagGoalMs},
 			{group, name: 'y to the first frame of the dashboard (the lockdown queued)', value: closedMs, unit: 'ms', goal: `<= ${keyGoalMs} ms`, met: closedMs <= keyGoalMs},
 			{group, name: `keypress to frame during the lockdown, p50 (j/k, ${keys.length} keys, pty; load average ${load.toFixed(2)} at start)`, value: keyP50, unit: 'ms'},
 			{group, name: `keypress to frame during the lockdown, p99 (max ${keyMax.toFixed(1)} ms)`, value: keyP99, unit: 'ms', goal: `p99 <= ${keyGoalMs} ms`, met: keyP99 <= keyGoalMs},
