@@ -16,6 +16,7 @@ const groups: Record<string, () => Promise<BenchGroup>> = {
 	'console-start': async () => (await import('./console-start.js')).benchConsoleStart,
 	'console-flood': async () => (await import('./console-flood.js')).benchConsoleFlood,
 	'console-budget': async () => (await import('./console-budget.js')).benchConsoleBudget,
+	'console-lockdown': async () => (await import('./console-lockdown.js')).benchConsoleLockdown,
 };
 
 const wanted = process.argv.slice(2).filter(arg => !arg.startsWith('-'));
