@@ -4,6 +4,7 @@
  */
 import type {ActionEntry} from '../actions/types.js';
 import type {DnsRecord, ThreatScore, Visitor, ZoneRef, ZoneStats} from '../backend.js';
+import {ipv4Key} from '../lib/ip.js';
 import {recordCall, type ServerCallsLeft} from './budget.js';
 import {applyActionDone, overlaySettings} from './reduce-actions.js';
 import {scoreCapacity, type MonitorMessage, type MonitorState, type PollFailure, type ZoneState} from './store.js';
@@ -86,26 +87,6 @@ function compareStrings(a: string, b: string): number {
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A dotted-quad IPv4 address as a number (0 to 2^32 - 1); -1 for anything else. */
-export function ipv4Key(ip: string): number {
-	let key = 0;
-	let part = 0;
-	let digits = 0;
-	let dots = 0;
-	for (let index = 0; index < ip.length; index++) {
-		const code = ip.charCodeAt(index);
-		if (code >= 48 && code <= 57) {
-			part = part * 10 + (code - 48);
-			if (++digits > 3 || part > 255) return -1;
-		} else if (code === 46 && digits > 0 && dots < 3) {
-			key = key * 256 + part;
-			part = 0;
-			digits = 0;
-			dots++;
-		} else return -1;
-	}
-	return dots === 3 && digits > 0 ? key * 256 + part : -1;
-}
 
 function finishPoll(state: MonitorState, event: Extract<MonitorEvent, {type: 'poll-finished'}>): MonitorState {
 	let next = updateZone(state, event.zone, zone => {
@@ -232,3 +213,5 @@ export function reduce(state: MonitorState, event: MonitorEvent): MonitorState {
 function updateRecords(state: MonitorState, name: string, update: (zone: ZoneState) => ZoneState): MonitorState {
 	return updateZone(state, state.zones.findIndex(zone => zone.name === name), update);
 }
+
+export {ipv4Key};
