@@ -121,6 +121,19 @@ export function App({monitor, size, onQuit, initialUi}: AppProps) {
 		}
 	};
 
+	// A lockdown (or its undo) cut short by a kill or a dropped link: once the zone is ready, its
+	// finish-or-undo dialog opens by itself, so one key settles it.
+	const offeredResume = useRef(false);
+	const ready = state.startup.phase === 'ready';
+	useEffect(() => {
+		if (offeredResume.current || !ready || !zoneRef || state.readOnly) return;
+		offeredResume.current = true;
+		if (uiRef.current.dialog || monitor.actions.lockdownStatus(zoneRef.name).kind !== 'interrupted') return;
+		const next = perform({type: 'action', action: 'lockdown'}, uiRef.current);
+		uiRef.current = next;
+		setUi(next);
+	});
+
 	useInput((input, key) => {
 		const latest = monitor.getState();
 		// A key read the status line's notice once it has been up long enough (ui-state.ts).

@@ -119,9 +119,8 @@ describe('lockdown at attack scale', () => {
 		expect(audit).toMatch(/"outcome":"cancelled"/);
 		expect(attack.registry().zones['example.com'].lockdown?.phase).toBe('locking');
 
+		// The next run opens the finish-or-undo dialog by itself: one key settles it.
 		const again = attack.launch();
-		await dashboard(again);
-		again.press('L');
 		await again.waitFor(text => text.includes('Interrupted lockdown of example.com') && text.includes('Undo it (u)'), 'the finish-or-undo dialog');
 		again.press('y');
 		await until(attack.bans, bans => bans.length === plan.bans, `all ${plan.bans} bans`);
@@ -157,15 +156,27 @@ describe('lockdown at attack scale', () => {
 		expect(attack.registry().zones['example.com'].lockdown?.phase).toBe('undoing');
 
 		const again = attack.launch();
-		await dashboard(again);
-		again.press('L');
-		await again.waitFor(text => text.includes('Finish undoing the lockdown of example.com?'), 'the finish-undo dialog');
+		await again.waitFor(text => text.includes('Finish undoing the lockdown of example.com?'), 'the finish-undo dialog, opened by itself');
 		again.press('y');
 		await until(attack.bans, bans => bans.length === 1, 'only the earlier ban left');
 		expect(await attack.bans()).toEqual([earlier]);
 		await again.waitFor(text => text.includes('Lockdown of example.com undone'), 'the undo summary');
 		expect(attack.registry().zones['example.com'].lockdown).toBeUndefined();
 		expect(Object.keys(attack.registry().rules)).toEqual([earlier]);
+	}, 60_000);
+
+	it('a held-down i sends one lookup; the same IP again within 10 minutes is answered without a call', async () => {
+		const attack = await world('attack', 300);
+		const app = attack.launch();
+		await dashboard(app);
+		app.press('p');
+		await app.waitFor(text => text.includes('PAUSED'), 'polling paused');
+		const before = (await attack.calls()).byAction.ip_lkup ?? 0;
+		app.press('i'.repeat(40));
+		await app.waitFor(text => /› [\d.]+ .* [A-Z]+:\d+ /.test(text), 'the score in the row');
+		app.press('i');
+		await app.waitFor(text => /looked up \d+s ago; no call made/.test(text), 'the lookup answered from memory');
+		expect(((await attack.calls()).byAction.ip_lkup ?? 0) - before).toBe(1);
 	}, 60_000);
 
 	it('two consoles and a command on one account: nothing either made is lost or taken over', async () => {
