@@ -190,9 +190,9 @@ async function wholeLockdown(): Promise<{figures: BenchFigure[]; previewMs: numb
 		const calls = diff(after.calls.byAction, before.calls.byAction);
 		const lockdownCalls = Object.entries(calls).reduce((sum, [action, count]) => sum + (lockdownActions.has(action) ? count : 0), 0);
 		const otherCalls = Object.entries(calls).reduce((sum, [action, count]) => sum + (lockdownActions.has(action) ? 0 : count), 0);
-		const callsUsed = Number(/(\d+) calls used/.exec(summary)?.[1] ?? Number.NaN);
+		const callsUsed = Number(/, (\d+) calls\b/.exec(summary)?.[1] ?? Number.NaN);
 		const banned = /done: (\d+) banned/.exec(summary)?.[1] ?? '?';
-		const notSent = /(\d+) not sent/.exec(summary)?.[1] ?? '?';
+		const notSent = /([\d,]+) not sent/.exec(summary)?.[1] ?? '?';
 		const keyP50 = percentile(keys, 50);
 		const keyP99 = percentile(keys, 99);
 		const keyMax = Math.max(...keys);
