@@ -181,7 +181,7 @@ export class LockdownKeeper {
 		const singles = changed.filter(entry => entry.batch === undefined && entry.state === 'done' && (entry.request.kind === 'ban' || entry.request.kind === 'whitelist' || entry.request.kind === 'clear-rule'));
 		if (ours.length === 0 && singles.length === 0) return;
 		const touched = new Set<string>();
-		this.#write(records => {
+		const written = this.#write(records => {
 			let next = records;
 			for (const entry of ours) {
 				const batch = this.#batches.get(entry.batch as string) as Batch;
@@ -202,8 +202,7 @@ export class LockdownKeeper {
 			this.#batches.delete(id);
 			this.#finished(batch);
 		}
-		const records = this.#options.registry.read();
-		for (const zone of touched) this.#showCount(zone, records);
+		for (const zone of touched) this.#showCount(zone, written);
 	}
 
 	#send(zone: ZoneRef, kind: Batch['kind'], recordId: string, requests: ReturnType<typeof lockdownRequests>): void {
@@ -253,8 +252,8 @@ export class LockdownKeeper {
 		this.#write(records => withZone(records, zone, memory => (memory.lockdown ? {...memory, lockdown: change(memory.lockdown)} : memory)));
 	}
 
-	#write(change: (records: AccountRecords) => AccountRecords): void {
-		this.#options.registry.update(change);
+	#write(change: (records: AccountRecords) => AccountRecords): AccountRecords {
+		return this.#options.registry.update(change);
 	}
 
 	#showCount(zone: string, records: AccountRecords): void {
