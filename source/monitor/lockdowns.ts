@@ -197,12 +197,13 @@ export class LockdownKeeper {
 			}
 			return next;
 		});
+		// Before any batch finishes: finishing may remove the record, and its count with it.
+		for (const zone of touched) this.#showCount(zone, written);
 		for (const [id, batch] of this.#batches) {
 			if (batch.submitting || batch.open.size > 0) continue;
 			this.#batches.delete(id);
 			this.#finished(batch);
 		}
-		for (const zone of touched) this.#showCount(zone, written);
 	}
 
 	#send(zone: ZoneRef, kind: Batch['kind'], recordId: string, requests: ReturnType<typeof lockdownRequests>): void {
