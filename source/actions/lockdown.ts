@@ -143,7 +143,7 @@ export function lockdownRequests(plan: LockdownPlan): ActionRequest[] {
 /** The registry's record of a plan, written before its first request is sent. */
 export function lockdownRecord(plan: LockdownPlan, at: number, owner: LockdownRecord['owner']): LockdownRecord {
 	return {
-		id: `${plan.zone.name}@${new Date(at).toISOString()}`,
+		id: `${plan.zone.name}@${new Date(at).toISOString()}/${owner.pid}/${owner.session}`,
 		at,
 		previousLevel: plan.previousLevel,
 		phase: 'locking',

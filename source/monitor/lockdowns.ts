@@ -105,13 +105,20 @@ export class LockdownKeeper {
 			return false;
 		}
 		const record = lockdownRecord(plan, this.#options.clock.now(), this.#owner);
-		this.#write(records =>
-			withZone(records, plan.zone.name, memory => ({
-				...memory,
-				levelBeforeAttack: plan.previousLevel && plan.previousLevel !== 'help' ? plan.previousLevel : memory.levelBeforeAttack,
-				lockdown: record,
-			})),
+		// Decided under the registry's lock: of two consoles confirming at once, one records its lockdown.
+		const written = this.#write(records =>
+			zoneMemory(records, plan.zone.name).lockdown
+				? records
+				: withZone(records, plan.zone.name, memory => ({
+						...memory,
+						levelBeforeAttack: plan.previousLevel && plan.previousLevel !== 'help' ? plan.previousLevel : memory.levelBeforeAttack,
+						lockdown: record,
+					})),
 		);
+		if (zoneMemory(written, plan.zone.name).lockdown?.id !== record.id) {
+			this.#options.say('warn', `Another flarewatch recorded a lockdown of ${plan.zone.name} just now: nothing was sent`);
+			return false;
+		}
 		this.#send(plan.zone, 'lock', record.id, lockdownRequests(plan));
 		return true;
 	}

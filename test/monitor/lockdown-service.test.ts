@@ -9,7 +9,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {MemoryAuditLog} from '../../source/actions/audit-log.js';
 import {createGuard} from '../../source/actions/guard.js';
-import {adoptLegacyState, FileRegistry, MemoryRegistry, withOwnedRule, zoneMemory, type Registry} from '../../source/actions/registry.js';
+import {adoptLegacyState, FileRegistry, MemoryRegistry, withOwnedRule, withZone, zoneMemory, type Registry} from '../../source/actions/registry.js';
 import {mkdirSync} from 'node:fs';
 import type {Visitor} from '../../source/backend.js';
 import {FakeClock} from '../../source/lib/clock.js';
@@ -92,6 +92,29 @@ describe('lockdown at attack scale', () => {
 		expect(states.filter(state => state === 'not-sent')).toHaveLength(plan.bans.length - 6);
 		expect(audit.records.filter(line => line.outcome === 'refused' && /E_MAXAPI/.test(line.error ?? ''))).toHaveLength(plan.bans.length - 6);
 		expect(messages().join('\n')).toMatch(/Lockdown of example.com done: 5 banned, 0 already banned, 1 refused/);
+		monitor.stop();
+	});
+
+	it('of two consoles confirming at once, one records its lockdown and the other sends nothing', async () => {
+		const registry = new MemoryRegistry();
+		// The other console's write lands between this one's look and its own write.
+		let raced = false;
+		const racing: Registry = {
+			read: () => registry.read(),
+			update(change) {
+				if (!raced) {
+					raced = true;
+					registry.update(records => withZone(records, 'example.com', memory => ({...memory, lockdown: {id: 'other', at: 0, phase: 'locking', owner: {pid: 1, session: 'other'}, bans: {}, leftAlone: 0, overBudget: 0}})));
+				}
+				return registry.update(change);
+			},
+		};
+		const {monitor, backend, messages} = await setup({registry: racing, visitors: flood(40)});
+		monitor.actions.startLockdown(monitor.actions.planLockdown()!);
+		await monitor.actions.queue.idle();
+		expect(actionCalls(backend)).toEqual([]);
+		expect(zoneMemory(registry.read(), 'example.com').lockdown?.id).toBe('other');
+		expect(messages().at(-1)).toBe('Another flarewatch recorded a lockdown of example.com just now: nothing was sent');
 		monitor.stop();
 	});
 
