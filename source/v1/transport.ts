@@ -96,7 +96,9 @@ export class Transport {
 		this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
 		if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) throw new FlarewatchError('validation', 'The timeout must be a positive number of milliseconds.', {field: 'timeout'});
 		this.secrets = options.secrets ?? [];
-		const agentOptions: https.AgentOptions = {keepAlive: true, maxSockets: 8, ...(options.ca ? {ca: options.ca} : {})};
+		// rejectUnauthorized explicitly: Node's default follows NODE_TLS_REJECT_UNAUTHORIZED=0, which
+		// would send the key to any server. A CA file adds trust; nothing here removes the check.
+		const agentOptions: https.AgentOptions = {keepAlive: true, maxSockets: 8, rejectUnauthorized: true, ...(options.ca ? {ca: options.ca} : {})};
 		let proxy: URL | undefined;
 		try {
 			proxy = proxyFor(this.base, options.env ?? {});
