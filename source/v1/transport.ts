@@ -138,7 +138,9 @@ export class Transport {
 			const response = await fetch(url, init);
 			const body = await this.readBody(response.body, action);
 			if (response.status !== 200) throw this.httpFailure(response.status, response.statusText, body, action);
-			return body;
+			// The one place server text enters: a key echoed in any form, in a message or in a field
+			// (a record's content, a note), is masked before anything decodes, stores or shows it.
+			return scrub(body, this.secrets);
 		} catch (error) {
 			if (error instanceof FlarewatchError) throw error;
 			if (timedOut) {
@@ -169,7 +171,9 @@ export class Transport {
 	}
 
 	private httpFailure(status: number, statusText: string, body: string, action: string): FlarewatchError {
-		const text = excerptOf(body.replace(/<[^>]*>/g, ' '), this.secrets, 160);
+		// Scrubbed before the tags are stripped: stripping could cut a key holding '<' into pieces
+		// that no longer match, and excerptOf only sees the first 4 KB.
+		const text = excerptOf(scrub(body, this.secrets).replace(/<[^>]*>/g, ' '), this.secrets, 160);
 		const label = `HTTP ${status}${statusText ? ` ${excerptOf(statusText, this.secrets, 40)}` : ''}`;
 		// The shutdown is for good: one fixed sentence saying what to do instead; the server's text stays in excerpt.
 		if (status === 410) return new FlarewatchError('gone', goneMessage, {status, excerpt: text});
