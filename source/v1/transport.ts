@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import fetch, {type RequestInit} from 'node-fetch';
 import {FlarewatchError, goneMessage} from '../errors.js';
 import {scrub, type Secret} from '../lib/secret.js';
@@ -97,8 +98,14 @@ export class Transport {
 		if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) throw new FlarewatchError('validation', 'The timeout must be a positive number of milliseconds.', {field: 'timeout'});
 		this.secrets = options.secrets ?? [];
 		// rejectUnauthorized explicitly: Node's default follows NODE_TLS_REJECT_UNAUTHORIZED=0, which
-		// would send the key to any server. A CA file adds trust; nothing here removes the check.
-		const agentOptions: https.AgentOptions = {keepAlive: true, maxSockets: 8, rejectUnauthorized: true, ...(options.ca ? {ca: options.ca} : {})};
+		// would send the key to any server. A CA file adds trust (Node's `ca` alone would replace the
+		// public roots, hence both); nothing here removes the check.
+		const agentOptions: https.AgentOptions = {
+			keepAlive: true,
+			maxSockets: 8,
+			rejectUnauthorized: true,
+			...(options.ca ? {ca: [...tls.rootCertificates, String(options.ca)]} : {}),
+		};
 		let proxy: URL | undefined;
 		try {
 			proxy = proxyFor(this.base, options.env ?? {});

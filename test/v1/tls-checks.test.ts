@@ -98,4 +98,14 @@ describe('TLS with NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment', () => {
 		}
 		expect(received).toContain('tkn=Tls%2BSecret%2FKey%3DNever_Sent_0451');
 	});
+
+	it('a CA file trusts that CA only: another self-signed server is still refused', async () => {
+		const client = new V1Client({endpoint: emu.url, email, key: new Secret(key), ca: material.cert});
+		try {
+			expect(String((await failureOf(client.checkZones(['example.com'])) as Error).message)).toMatch(/certificate/);
+		} finally {
+			client.close();
+		}
+		expect(callsSeen(emu)).toBe(0);
+	});
 });
