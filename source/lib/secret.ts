@@ -83,14 +83,15 @@ function characterForms(character: string): string[] {
 	const forms = new Set<string>();
 	for (const variant of new Set([character, character.toUpperCase(), character.toLowerCase()])) {
 		// Percent-encoding of the UTF-8 bytes: what encodeURIComponent does for reserved characters
-		// and what a server may do for all of them.
-		forms.add([...Buffer.from(variant, 'utf8')].map(byte => `%${byte.toString(16).padStart(2, '0')}`).join(''));
-		// JSON's \uXXXX, one per UTF-16 unit (a surrogate pair beyond the BMP); \\\\ is a literal backslash.
+		// and what a server may do for all of them; (25)* is the same encoded again, once or more.
+		forms.add([...Buffer.from(variant, 'utf8')].map(byte => `%(?:25)*${byte.toString(16).padStart(2, '0')}`).join(''));
+		// JSON's \uXXXX, one per UTF-16 unit (a surrogate pair beyond the BMP), after one backslash or
+		// more: JSON text put in a JSON string again escapes the escape.
 		forms.add(
-			Array.from({length: variant.length}, (_, index) => `\\\\u${variant.charCodeAt(index).toString(16).padStart(4, '0')}`).join(''),
+			Array.from({length: variant.length}, (_, index) => `\\\\+u${variant.charCodeAt(index).toString(16).padStart(4, '0')}`).join(''),
 		);
-		// JSON's short escapes, PHP's escaped slash among them.
-		if (variant === '"' || variant === '\\' || variant === '/') forms.add(`\\\\${escapeRegex(variant)}`);
+		// JSON's short escapes, PHP's escaped slash among them, escaped any number of times.
+		if (variant === '"' || variant === '\\' || variant === '/') forms.add(`\\\\+${escapeRegex(variant)}`);
 		// Form encoding writes a space as '+'.
 		if (variant === ' ') forms.add('\\+');
 		forms.add(escapeRegex(variant));

@@ -39,6 +39,9 @@ const encoders: Record<string, (text: string) => string> = {
 	'every byte percent-encoded': percentAll,
 	'JSON string': jsonInner,
 	'JSON with escaped slashes': text => jsonInner(text).replaceAll('/', '\\/'),
+	'JSON inside JSON': text => jsonInner(jsonInner(text)),
+	'JSON with escaped slashes inside JSON': text => jsonInner(jsonInner(text).replaceAll('/', '\\/')),
+	'percent-encoded twice': text => encodeURIComponent(encodeURIComponent(text)),
 	'JSON, ASCII only': text => jsonInner(text).replace(/[^\u0000-\u007f]/g, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`),
 };
 
