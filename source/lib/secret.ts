@@ -44,8 +44,9 @@ export class Secret {
 /**
  * Replaces every occurrence of each secret in `text`, in any form it can take on the wire or in a
  * server's echo: raw, percent-encoded (encodeURIComponent, or the form encoding of URLSearchParams
- * with `+` for a space, or every byte encoded), JSON-escaped (`\"`, `\/`, `\uXXXX`), with hex digits
- * and the key's own letters in any case, and any mix of these character by character. Used where
+ * with `+` for a space, or every byte encoded, or more than once), JSON-escaped (`\"`, `\/`, `\uXXXX`,
+ * once or more), as HTML character references, with hex digits and the key's own letters in any
+ * case, and any mix of these character by character. Used where
  * server text enters (the transport) and again on every message before it is shown or written.
  */
 export function scrub(text: string, secrets: ReadonlyArray<Secret | string>): string {
@@ -92,12 +93,24 @@ function characterForms(character: string): string[] {
 		);
 		// JSON's short escapes, PHP's escaped slash among them, escaped any number of times.
 		if (variant === '"' || variant === '\\' || variant === '/') forms.add(`\\\\+${escapeRegex(variant)}`);
+		// An HTML error page's character references, named and numeric.
+		const named = htmlNames.get(variant);
+		if (named) forms.add(named);
+		forms.add([...variant].map(unit => `&#(?:0*${unit.codePointAt(0)}|x0*${unit.codePointAt(0)!.toString(16)});`).join(''));
 		// Form encoding writes a space as '+'.
 		if (variant === ' ') forms.add('\\+');
 		forms.add(escapeRegex(variant));
 	}
 	return [...forms].sort((a, b) => b.length - a.length);
 }
+
+const htmlNames: ReadonlyMap<string, string> = new Map([
+	['&', '&amp;'],
+	['<', '&lt;'],
+	['>', '&gt;'],
+	['"', '&quot;'],
+	["'", '&apos;'],
+]);
 
 function escapeRegex(text: string): string {
 	// Only the syntax characters and '/': the 'u' flag refuses needless escapes such as \-.

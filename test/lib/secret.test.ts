@@ -42,6 +42,8 @@ const encoders: Record<string, (text: string) => string> = {
 	'JSON inside JSON': text => jsonInner(jsonInner(text)),
 	'JSON with escaped slashes inside JSON': text => jsonInner(jsonInner(text).replaceAll('/', '\\/')),
 	'percent-encoded twice': text => encodeURIComponent(encodeURIComponent(text)),
+	'HTML escaped': text => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;'),
+	'HTML numeric references': text => [...text].map(character => `&#x${character.codePointAt(0)!.toString(16)};`).join(''),
 	'JSON, ASCII only': text => jsonInner(text).replace(/[^\u0000-\u007f]/g, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`),
 };
 
