@@ -3,6 +3,9 @@
  * client's environment, a self-signed server (the emulator's --tls, and a bare TLS server that
  * records every byte it is sent) gets no request, so never the key; --ca-file's CA still works.
  */
+import http from 'node:http';
+import net from 'node:net';
+import type {Duplex} from 'node:stream';
 import tls from 'node:tls';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {commandMain} from '../../source/commands/index.js';
@@ -97,6 +100,31 @@ describe('TLS with NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment', () => {
 			trusted.close();
 		}
 		expect(received).toContain('tkn=Tls%2BSecret%2FKey%3DNever_Sent_0451');
+	});
+
+	it('through HTTPS_PROXY (the CONNECT tunnel makes its own TLS connection) the check holds too', async () => {
+		// A bare CONNECT proxy: it pipes bytes and sees only ciphertext.
+		const proxy = http.createServer();
+		proxy.on('connect', (request: http.IncomingMessage, socket: Duplex) => {
+			const [host, port] = (request.url ?? '').split(':');
+			const upstream = net.connect(Number(port), host, () => {
+				socket.write('HTTP/1.1 200 Connection established\r\n\r\n');
+				upstream.pipe(socket).pipe(upstream);
+			});
+			upstream.on('error', () => socket.destroy());
+			socket.on('error', () => upstream.destroy());
+		});
+		await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve));
+		const proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
+		const client = new V1Client({endpoint: serverUrl, email, key: new Secret(key), env: {HTTPS_PROXY: proxyUrl}});
+		try {
+			expect(String((await failureOf(client.checkZones(['example.com'])) as Error).message)).toMatch(/certificate/);
+		} finally {
+			client.close();
+			proxy.closeAllConnections();
+			await new Promise(resolve => proxy.close(resolve));
+		}
+		expect(received).toBe('');
 	});
 
 	it('a CA file trusts that CA only: another self-signed server is still refused', async () => {
