@@ -8,6 +8,7 @@ import {accountKey, FileRegistry, registryPath, withOwnedRule, type Registry} fr
 import type {ZoneRef} from '../backend.js';
 import {loadConfig, requireCredentials, shownPath, type Config} from '../config.js';
 import {exitCodeFor, FlarewatchError, isFlarewatchError} from '../errors.js';
+import {unsafePattern} from '../lib/format.js';
 import {scrub} from '../lib/secret.js';
 import {quote} from '../lib/validate.js';
 import {V1Backend} from '../v1/backend.js';
@@ -91,8 +92,10 @@ export async function commandMain(name: string, argv: string[], io: CommandIo): 
 		const context = makeContext(spec, args, config, backend, registry);
 		const result = await spec.run(context);
 		const callsLeft = backend.lastCallsLeft()?.callsLeft ?? null;
-		if (json) write(JSON.stringify({...result.json, callsLeft}, null, 2));
-		else if (result.lines.length > 0) write(result.lines.join('\n'));
+		// The last line before stdout: the transport already masked server text, this catches the rest.
+		const secrets = [credentials.key];
+		if (json) write(scrub(jsonForTerminal({...result.json, callsLeft}), secrets));
+		else if (result.lines.length > 0) write(scrub(result.lines.join('\n'), secrets));
 		return result.exitCode ?? 0;
 	} catch (error) {
 		const secrets = config?.key ? [config.key] : [];
@@ -107,6 +110,16 @@ export async function commandMain(name: string, argv: string[], io: CommandIo): 
 	} finally {
 		backend?.close();
 	}
+}
+
+/**
+ * JSON that is inert on a terminal: JSON.stringify escapes C0 controls inside strings but passes C1
+ * controls (U+009B is an 8-bit CSI), DEL, the line separators and the bidi marks through raw. Those are
+ * written as \uXXXX, which every JSON reader decodes to the same value. Raw C0 in the output can only
+ * be the indentation's newlines, so they stay.
+ */
+export function jsonForTerminal(value: unknown): string {
+	return JSON.stringify(value, null, 2).replace(unsafePattern, character => (character < ' ' ? character : `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 function readCa(path: string): string {

@@ -10,7 +10,7 @@
  * printed text read differently from what it is. The one definition every message, excerpt, quote
  * and pane (ui/sanitize.ts) uses.
  */
-const unsafePattern = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+export const unsafePattern = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const unsafeTest = new RegExp(unsafePattern.source);
 
 /** True when `text` holds a character `inert` would replace. */

@@ -40,6 +40,8 @@ export class V1Client {
 	private readonly transport: Transport;
 	private readonly email: string;
 	private readonly key: Secret;
+	/** The key and any other value the caller asked to keep out of messages: the decoders mask all of them. */
+	private readonly secrets: readonly Secret[];
 	private readonly now: () => number;
 	private callsLeft: {callsLeft: number; at: number} | undefined;
 
@@ -50,7 +52,8 @@ export class V1Client {
 		this.email = options.email;
 		this.key = options.key;
 		this.now = options.now ?? Date.now;
-		this.transport = new Transport({...options, secrets: [options.key, ...(options.secrets ?? [])]});
+		this.secrets = [options.key, ...(options.secrets ?? [])];
+		this.transport = new Transport({...options, secrets: this.secrets});
 		this.endpointLabel = this.transport.endpointLabel;
 	}
 
@@ -65,7 +68,7 @@ export class V1Client {
 	}
 
 	private context(action: string): DecodeContext {
-		return {action, secrets: [this.key], onCallsLeft: callsLeft => (this.callsLeft = {callsLeft, at: this.now()})};
+		return {action, secrets: this.secrets, onCallsLeft: callsLeft => (this.callsLeft = {callsLeft, at: this.now()})};
 	}
 
 	/** `/api_json.html`, with `calls_left` asked for every time. */

@@ -31,7 +31,8 @@ export interface DecodedEnvelope {
 
 /** A short, printable, secret-free excerpt of a body for error reports. */
 export function excerptOf(body: string, secrets: DecodeContext['secrets'], length = 80): string {
-	const flat = inert(scrub(body.slice(0, 4096), secrets), ' ')
+	// Scrubbed before it is cut: a key straddling the cut would leave its first part unmatched.
+	const flat = inert(scrub(body, secrets).slice(0, 4096), ' ')
 		.replace(/\s+/g, ' ')
 		.trim();
 	return flat.length > length ? `${flat.slice(0, length)}…` : flat;

@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import fetch, {type RequestInit} from 'node-fetch';
 import {FlarewatchError, goneMessage} from '../errors.js';
 import {scrub, type Secret} from '../lib/secret.js';
@@ -96,7 +97,15 @@ export class Transport {
 		this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
 		if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) throw new FlarewatchError('validation', 'The timeout must be a positive number of milliseconds.', {field: 'timeout'});
 		this.secrets = options.secrets ?? [];
-		const agentOptions: https.AgentOptions = {keepAlive: true, maxSockets: 8, ...(options.ca ? {ca: options.ca} : {})};
+		// rejectUnauthorized explicitly: Node's default follows NODE_TLS_REJECT_UNAUTHORIZED=0, which
+		// would send the key to any server. A CA file adds trust (Node's `ca` alone would replace the
+		// public roots, hence both); nothing here removes the check.
+		const agentOptions: https.AgentOptions = {
+			keepAlive: true,
+			maxSockets: 8,
+			rejectUnauthorized: true,
+			...(options.ca ? {ca: [...tls.rootCertificates, String(options.ca)]} : {}),
+		};
 		let proxy: URL | undefined;
 		try {
 			proxy = proxyFor(this.base, options.env ?? {});
@@ -136,7 +145,9 @@ export class Transport {
 			const response = await fetch(url, init);
 			const body = await this.readBody(response.body, action);
 			if (response.status !== 200) throw this.httpFailure(response.status, response.statusText, body, action);
-			return body;
+			// The one place server text enters: a key echoed in any form, in a message or in a field
+			// (a record's content, a note), is masked before anything decodes, stores or shows it.
+			return scrub(body, this.secrets);
 		} catch (error) {
 			if (error instanceof FlarewatchError) throw error;
 			if (timedOut) {
@@ -167,7 +178,9 @@ export class Transport {
 	}
 
 	private httpFailure(status: number, statusText: string, body: string, action: string): FlarewatchError {
-		const text = excerptOf(body.replace(/<[^>]*>/g, ' '), this.secrets, 160);
+		// Scrubbed before the tags are stripped: stripping could cut a key holding '<' into pieces
+		// that no longer match, and excerptOf only sees the first 4 KB.
+		const text = excerptOf(scrub(body, this.secrets).replace(/<[^>]*>/g, ' '), this.secrets, 160);
 		const label = `HTTP ${status}${statusText ? ` ${excerptOf(statusText, this.secrets, 40)}` : ''}`;
 		// The shutdown is for good: one fixed sentence saying what to do instead; the server's text stays in excerpt.
 		if (status === 410) return new FlarewatchError('gone', goneMessage, {status, excerpt: text});

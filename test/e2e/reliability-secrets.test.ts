@@ -5,6 +5,8 @@
  * scanned for the key, raw, URL-encoded and form-encoded. Config file permissions are checked too.
  */
 import {chmodSync, mkdirSync, writeFileSync} from 'node:fs';
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {startEmulator, type EmulatorHandle} from '../../source/emulator/index.js';
@@ -74,6 +76,83 @@ describe.concurrent('the key never leaves the process', () => {
 			expectNoSecret(app, env.HOME, [keyFile]);
 		} finally {
 			app.dispose();
+			await emulator.close();
+		}
+	}, 90_000);
+});
+
+/** How a hostile server may write the key back: any case, any encoding; each answer takes the next. */
+const echoForms: Array<(secret: string) => string> = [
+	secret => secret.toUpperCase(),
+	secret => new URLSearchParams({k: secret}).toString().slice(2),
+	secret => new URLSearchParams({k: secret}).toString().slice(2).toLowerCase(),
+	secret => JSON.stringify(secret).slice(1, -1).replaceAll('/', '\\/'),
+];
+
+/** A server in front of the emulator that writes the key it was sent into error messages or into fields. */
+async function echoingServer(target: EmulatorHandle): Promise<{url: string; placement: {mode: 'field' | 'error'}; close(): Promise<void>}> {
+	const placement: {mode: 'field' | 'error'} = {mode: 'field'};
+	let answers = 0;
+	const server = http.createServer((req, res) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => {
+			const body = Buffer.concat(chunks).toString('utf8');
+			const echo = echoForms[answers++ % echoForms.length]!(new URLSearchParams(body).get('tkn') ?? '');
+			void fetch(`${target.url}${req.url ?? '/'}`, {method: 'POST', headers: {'content-type': 'application/x-www-form-urlencoded'}, body})
+				.then(answer => answer.text())
+				.then(text => {
+					if (placement.mode === 'error') return res.end(JSON.stringify({result: 'error', msg: `Unknown key ${echo}`, err_code: 'E_INVLDINPUT'}));
+					if (!text.startsWith('{')) return res.end(text);
+					const answer = JSON.parse(text) as {msg?: unknown; response?: {recs?: {objs?: Array<Record<string, unknown>>}}};
+					const records = answer.response?.recs?.objs;
+					if (records?.[0]) records.push({...records[0], rec_id: '19999999', type: 'TXT', name: 'leak.example.com', display_name: 'leak', content: `v=${echo}`, display_content: `v=${echo}`});
+					answer.msg = `note ${echo}`;
+					return res.end(JSON.stringify(answer));
+				}, () => res.destroy());
+		});
+	});
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	return {
+		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		placement,
+		close: async () => {
+			server.closeAllConnections();
+			await new Promise(resolve => server.close(resolve));
+		},
+	};
+}
+
+describe('a server that echoes the key in another case or encoding', () => {
+	it('in a DNS record, in poll errors and in a refused action: masked on screen and in every file', async () => {
+		const emulator = await startEmulator({port: 0, quiet: true, scenario: 'calm', rateLimit: 3600, key});
+		const echo = await echoingServer(emulator);
+		const env = consoleEnv({CF_API_KEY: key});
+		const app = new ReliabilityPty(['--endpoint', echo.url, '--email', emulator.email, '--zone', 'example.com', '--budget', '3600', '--reserve', '30', '--timeout', '5'], {cols: 160, rows: 30, env});
+		try {
+			await waitForData(app);
+			// A field: the record the server added carries the key, and is shown masked.
+			app.press('\t');
+			await app.waitFor(text => /leak\.example\.com/.test(text) && text.includes('v=[redacted]'), 'the masked record');
+			// Errors: a refused action (into the audit log) and refused polls (the status line).
+			echo.placement.mode = 'error';
+			app.press(':sec high\r');
+			await app.waitFor(text => text.includes('Change the security level?'), 'the confirmation');
+			app.press('y');
+			await app.waitFor(text => /Unknown key \[redacted\]/.test(text), 'the refusal, masked', 20_000);
+			echo.placement.mode = 'field';
+			app.press('\t');
+			await app.waitFor(text => /^Log /m.test(text), 'the Log view');
+			app.press('q');
+			expect(await app.exited).toBe(0);
+			const files = filesUnder(env.HOME);
+			expect(files.some(file => file.path.endsWith('audit.jsonl'))).toBe(true);
+			const everything = [app.raw, ...files.map(file => file.text)].join('\n').toLowerCase();
+			const forms = [...secretForms(key), JSON.stringify(key).slice(1, -1).replaceAll('/', '\\/')].map(form => form.toLowerCase());
+			for (const form of forms) expect(everything.includes(form), `found ${form}`).toBe(false);
+		} finally {
+			app.dispose();
+			await echo.close();
 			await emulator.close();
 		}
 	}, 90_000);

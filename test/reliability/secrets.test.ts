@@ -6,6 +6,8 @@
  * there scanned), and the permission warnings of the key file and the config file.
  */
 import {spawn} from 'node:child_process';
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join, resolve} from 'node:path';
@@ -191,6 +193,107 @@ describe('permissions of the files that hold the key', () => {
 		}
 		expectNoKey();
 	});
+});
+
+/** A second key with every character whose encodings differ between encoders, and non-ASCII ones. */
+const oddKey = "Odd~Key*'()!+/=&%\u00fc\u00df_\u043a\u043b\u044e\u0447_9021";
+
+/** How a hostile server may write the key it received back: any case, any encoding. */
+const echoForms: Array<[name: string, form: (secret: string) => string, php?: boolean]> = [
+	['upper-cased', secret => secret.toUpperCase()],
+	['lower-cased', secret => secret.toLowerCase()],
+	['form-encoded', secret => new URLSearchParams({k: secret}).toString().slice(2)],
+	['form-encoded, upper-cased', secret => new URLSearchParams({k: secret}).toString().slice(2).toUpperCase()],
+	['percent-encoded, lower-case hex', secret => encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, hex => hex.toLowerCase())],
+	// PHP's json_encode: every non-ASCII character as \uXXXX and '/' as '\/'.
+	['raw, in PHP-style JSON', secret => secret, true],
+];
+
+/** Where it puts it: an error's message and code, or a field of a successful answer that is printed. */
+const placements = ['error message', 'record field'] as const;
+
+/** Commands whose output shows the field or the error; ban writes the rule registry. */
+const echoCommands: string[][] = [['dns', 'list', '--json'], ['dns', 'list'], ['ban', '203.0.113.9', '--json'], ['lookup', '203.0.113.9']];
+
+/** Every case of the key and of its encodings, lower-cased for a case-blind scan. */
+function caseBlindForms(secret: string): string[] {
+	const jsonInner = JSON.stringify(secret).slice(1, -1);
+	const phpJson = jsonInner.replace(/[^\u0000-\u007f]/g, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`).replaceAll('/', '\\/');
+	return [...new Set([...encodings(secret), jsonInner, phpJson, encodeURIComponent(secret.toUpperCase())].map(form => form.toLowerCase()))];
+}
+
+describe('a server that echoes the key in another case or encoding', () => {
+	let echoServer: http.Server;
+	let echoUrl = '';
+	let odd: EmulatorHandle;
+	let behaviour: {placement: (typeof placements)[number]; form: (secret: string) => string; php: boolean} = {placement: 'error message', form: secret => secret, php: false};
+
+	beforeAll(async () => {
+		odd = await startEmulator({port: 0, quiet: true, seed: 5, scenario: 'calm', email, key: oddKey, rateLimit: 1_000_000});
+		// In front of an emulator: it forwards each call, then writes the key it was sent back into the answer.
+		echoServer = http.createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (chunk: Buffer) => chunks.push(chunk));
+			req.on('end', () => {
+				const body = Buffer.concat(chunks).toString('utf8');
+				const received = new URLSearchParams(body).get('tkn') ?? '';
+				const target = received === oddKey ? odd.url : emu.url;
+				void fetch(`${target}${req.url ?? '/'}`, {method: 'POST', headers: {'content-type': 'application/x-www-form-urlencoded'}, body})
+					.then(answer => answer.text())
+					.then(text => {
+						const echo = behaviour.form(received);
+						let out: string;
+						if (behaviour.placement === 'error message') {
+							out = JSON.stringify({result: 'error', msg: `Unknown key ${echo}`, err_code: 'E_INVLDINPUT'});
+						} else if (!text.startsWith('{')) {
+							// api.html's plain OK has no field to put it in.
+							out = text;
+						} else {
+							const answer = JSON.parse(text) as {msg?: unknown; response?: {recs?: {objs?: Array<Record<string, unknown>>}}};
+							const records = answer.response?.recs?.objs;
+							if (records?.[0]) records.push({...records[0], rec_id: '19999999', type: 'TXT', name: 'leak.example.com', display_name: 'leak', content: `v=${echo}`, display_content: `v=${echo}`});
+							answer.msg = `note ${echo}`;
+							out = JSON.stringify(answer);
+						}
+						if (behaviour.php) out = out.replace(/[^\u0000-\u007f]/g, character => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`).replaceAll('/', '\\/');
+						res.setHeader('content-type', 'application/json');
+						res.end(out);
+					}, () => res.destroy());
+			});
+		});
+		await new Promise<void>(resolve => echoServer.listen(0, '127.0.0.1', resolve));
+		echoUrl = `http://127.0.0.1:${(echoServer.address() as AddressInfo).port}`;
+	});
+
+	afterAll(async () => {
+		echoServer.closeAllConnections();
+		await Promise.all([new Promise(resolve => echoServer.close(resolve)), odd.close()]);
+	});
+
+	for (const secret of [key, oddKey]) {
+		it.each(placements)(`in the %s: never on stdout, stderr, --json or in the files (key ${JSON.stringify(secret.slice(0, 8))}…)`, async placement => {
+			const state = mkdtempSync(join(scratch, 'echo-'));
+			const env = {...envFor('env', echoUrl, secret).env, XDG_STATE_HOME: state, HOME: state};
+			let printed = '';
+			for (const [name, form, php] of echoForms) {
+				behaviour = {placement, form, php: php ?? false};
+				for (const argv of echoCommands) {
+					const capture = captureIo(env);
+					const code = await commandMain(argv[0]!, argv.slice(1), capture.io);
+					printed += `${capture.stdout()}\n${capture.stderr()}\n`;
+					// The runs took the path they name: refused with the echo, or succeeded with it in a field.
+					if (placement === 'error message') expect(code, `${name}: ${argv.join(' ')}`).toBe(1);
+					else expect(code, `${name}: ${argv.join(' ')}: ${capture.stderr()}`).toBe(0);
+				}
+				// The echo reached the output and was masked there, not dropped on the way.
+				expect(printed, name).toMatch(placement === 'error message' ? /Unknown key \[redacted\]/ : /v=\[redacted\]/);
+			}
+			const files = filesUnder(state);
+			if (placement === 'record field') expect(files.some(file => file.endsWith('registry.json'))).toBe(true);
+			const everything = [printed, ...files.map(file => readFileSync(file, 'utf8'))].join('\n').toLowerCase();
+			for (const form of caseBlindForms(secret)) expect(everything.includes(form), `found ${form}`).toBe(false);
+		});
+	}
 });
 
 function filesUnder(dir: string): string[] {
