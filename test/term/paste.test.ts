@@ -5,10 +5,12 @@
  * the mode on and off with the terminal.
  */
 import {EventEmitter} from 'node:events';
+import {createElement as h} from 'react';
 import {describe, expect, it} from 'vitest';
 import {maxPasteBytes, PasteChannel, PasteParser, TerminalInput, type PastePiece} from '../../source/term/input.js';
 import {AlternateScreen, bracketedPasteOff, bracketedPasteOn, enterAlternateScreen, leaveAlternateScreen, showCursor} from '../../source/term/screen.js';
 import {FakeTty} from './fake-terminal.js';
+import {loadInk} from './load-ink.js';
 
 const start = '\u001B[200~';
 const end = '\u001B[201~';
@@ -113,6 +115,17 @@ describe('PasteChannel', () => {
 /** A stand-in for process.stdin: emits 'data' while resumed. */
 class FakeStdin extends EventEmitter {
 	readonly isTTY = true;
+	isRaw = false;
+	setRawMode(mode: boolean): this {
+		this.isRaw = mode;
+		return this;
+	}
+	ref(): this {
+		return this;
+	}
+	unref(): this {
+		return this;
+	}
 	pause(): this {
 		return this;
 	}
@@ -178,6 +191,33 @@ describe('TerminalInput with bracketed paste', () => {
 		stdin.type('j');
 		await tick();
 		expect(events.at(-1)).toBe('j');
+		input.dispose();
+	});
+});
+
+describe('Ink 6.8 behind the filter', () => {
+	it('never sees a pasted key: useInput gets the keys around a paste, onPaste its text', async () => {
+		const ink = await loadInk();
+		const stdin = new FakeStdin();
+		const keys: string[] = [];
+		const pastes: string[] = [];
+		const input = new TerminalInput(stdin, {onRedraw: () => {}, onSuspend: () => {}, onPaste: text => pastes.push(text)});
+		function Keys() {
+			ink.useInput((typed, key) => {
+				keys.push(`${key.return ? '⏎' : ''}${typed}`);
+			});
+			return h(ink.Text, null, 'keys');
+		}
+		const instance = ink.render(h(Keys), {stdout: new FakeTty(40, 5) as unknown as NodeJS.WriteStream, stdin: input as unknown as NodeJS.ReadStream, patchConsole: false, exitOnCtrlC: false});
+		const deadline = Date.now() + 5_000;
+		while (stdin.listenerCount('data') === 0 && Date.now() < deadline) await tick();
+		stdin.type(`:${start}L\u001B[Ay\r${end}`);
+		stdin.type('j');
+		while (keys.length < 2 && Date.now() < deadline) await sleep(5);
+		await sleep(20);
+		expect(keys).toEqual([':', 'j']);
+		expect(pastes).toEqual(['L\u001B[Ay\r']);
+		instance.unmount();
 		input.dispose();
 	});
 });
