@@ -7,7 +7,7 @@ import chalk from 'chalk';
 import {render, useStdout, type Instance} from 'ink';
 import {useEffect, useState} from 'react';
 import type {MonitorHandle} from '../monitor/monitor.js';
-import {App} from '../ui/app.js';
+import {App, type PasteSource} from '../ui/app.js';
 import type {TerminalSize} from '../ui/layout.js';
 
 export interface RenderConsoleOptions {
@@ -16,6 +16,8 @@ export interface RenderConsoleOptions {
 	stdin: NodeJS.ReadStream;
 	stderr?: NodeJS.WriteStream;
 	onQuit: () => void;
+	/** Bracketed pastes from the terminal layer, handed to the App as text, never as keys. */
+	paste?: PasteSource;
 	/** Redraws per second at most (Ink's default is 30). */
 	maxFps?: number;
 	/**
@@ -32,7 +34,7 @@ function sizeOf(stdout: NodeJS.WriteStream): TerminalSize {
 }
 
 /** Tracks the terminal size and hands it to the App as a prop: panes never measure. */
-function ConsoleRoot({monitor, onQuit}: Pick<RenderConsoleOptions, 'monitor' | 'onQuit'>) {
+function ConsoleRoot({monitor, onQuit, paste}: Pick<RenderConsoleOptions, 'monitor' | 'onQuit' | 'paste'>) {
 	const {stdout} = useStdout();
 	const [size, setSize] = useState<TerminalSize>(() => sizeOf(stdout));
 	useEffect(() => {
@@ -47,12 +49,12 @@ function ConsoleRoot({monitor, onQuit}: Pick<RenderConsoleOptions, 'monitor' | '
 			stdout.off('resize', resized);
 		};
 	}, [stdout]);
-	return <App monitor={monitor} size={size} onQuit={onQuit} />;
+	return <App monitor={monitor} size={size} onQuit={onQuit} paste={paste} />;
 }
 
 export function renderConsole(options: RenderConsoleOptions): Instance {
 	if (options.monochrome && chalk.level === 0) chalk.level = 1;
-	return render(<ConsoleRoot monitor={options.monitor} onQuit={options.onQuit} />, {
+	return render(<ConsoleRoot monitor={options.monitor} onQuit={options.onQuit} paste={options.paste} />, {
 		stdout: options.stdout,
 		stdin: options.stdin,
 		stderr: options.stderr,

@@ -5,7 +5,7 @@
 import type {Instance} from 'ink';
 import type {Secret} from '../lib/secret.js';
 import type {Monitor} from '../monitor/monitor.js';
-import {TerminalInput} from '../term/input.js';
+import {PasteChannel, TerminalInput} from '../term/input.js';
 import {createCellOutput, type CellOutput} from '../term/output/index.js';
 import {AlternateScreen, signalExitCodes, type ExitReason, type SignalSource} from '../term/screen.js';
 import {writeCrashReport} from './crash-report.js';
@@ -42,7 +42,9 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	// The screen disposes it first on every way out (quit, signal, crash, process exit): Ink's last frame
 	// and a reset style land in the alternate screen, and only then is it left.
 	let output: CellOutput | undefined;
-	const screen = new AlternateScreen(stdout, stdin, {beforeLeave: () => output?.dispose(), wipeOnNarrowing: false});
+	// Bracketed paste on with the screen: the input filter below takes pastes out, so pasted text is never keys.
+	const screen = new AlternateScreen(stdout, stdin, {beforeLeave: () => output?.dispose(), wipeOnNarrowing: false, bracketedPaste: true});
+	const pastes = new PasteChannel();
 	let instance: Instance | undefined;
 	let settled = false;
 	let finish: (code: number) => void = () => {};
@@ -101,8 +103,11 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 		end(signalExitCodes.SIGHUP, 'the terminal closed');
 	};
 	stdout.on('error', outputFailed);
-	// Ctrl-L and Ctrl-Z never reach Ink: the terminal layer takes them out of the input (term/input.ts).
+	// Ctrl-L, Ctrl-Z and pastes never reach Ink: the terminal layer takes them out of the input (term/input.ts).
 	const input = new TerminalInput(stdin, {
+		onPaste: text => {
+			if (!settled) pastes.emit(text);
+		},
 		// Stray output (a `wall` message) broke the picture the diff draws against: draw it all again.
 		onRedraw: () => {
 			if (!settled && !terminalGone) output?.repaint();
@@ -126,7 +131,7 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 		output = createCellOutput(stdout, {fpsCap: fps, monochrome: options.monochrome});
 		// The layer caps what reaches the terminal; Ink's own throttle (no burst) would hold a key's frame
 		// for a whole frame interval after a poll's, so it only merges commits that come together.
-		instance = renderConsole({monitor, stdout: output.stream, stdin: input as unknown as NodeJS.ReadStream, stderr, onQuit: () => end(0, 'the operator quit'), maxFps: inkMaxFps, monochrome: options.monochrome});
+		instance = renderConsole({monitor, stdout: output.stream, stdin: input as unknown as NodeJS.ReadStream, stderr, onQuit: () => end(0, 'the operator quit'), paste: pastes, maxFps: inkMaxFps, monochrome: options.monochrome});
 		instance.waitUntilExit().then(
 			() => end(0, 'the console ended'),
 			(error: unknown) => crash(error),

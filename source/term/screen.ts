@@ -8,6 +8,9 @@
 export const enterAlternateScreen = '\u001b[?1049h';
 export const leaveAlternateScreen = '\u001b[?1049l';
 export const showCursor = '\u001b[?25h';
+/** Bracketed paste: the terminal wraps pasted text in ESC[200~ … ESC[201~ (taken out by term/input.ts). */
+export const bracketedPasteOn = '\u001b[?2004h';
+export const bracketedPasteOff = '\u001b[?2004l';
 /** Clear the screen and the scrollback, cursor home. */
 export const wipeScreen = '\u001b[2J\u001b[3J\u001b[H';
 
@@ -50,6 +53,12 @@ export interface AlternateScreenOptions {
 	 * it repaints the whole screen on every resize itself, and owns what the terminal shows.
 	 */
 	wipeOnNarrowing?: boolean;
+	/**
+	 * Bracketed paste on while the screen is held (entered, resumed), off whenever it is given back
+	 * (left, suspended): the shell must not get markers around its pastes. Only with an input filter
+	 * that takes the markers out (TerminalInput): Ink would read them as keys. Default off.
+	 */
+	bracketedPaste?: boolean;
 }
 
 export class AlternateScreen {
@@ -60,11 +69,15 @@ export class AlternateScreen {
 	#rows: number;
 	#guards: Array<() => void> = [];
 	readonly #options: AlternateScreenOptions;
+	readonly #pasteOn: string;
+	readonly #pasteOff: string;
 
 	constructor(stdout: ScreenStream, stdin?: ScreenInput, options: AlternateScreenOptions = {}) {
 		this.#stdout = stdout;
 		this.#stdin = stdin;
 		this.#options = options;
+		this.#pasteOn = options.bracketedPaste ? bracketedPasteOn : '';
+		this.#pasteOff = options.bracketedPaste ? bracketedPasteOff : '';
 		this.#columns = stdout.columns ?? 80;
 		this.#rows = stdout.rows ?? 24;
 	}
@@ -80,7 +93,7 @@ export class AlternateScreen {
 	enter(): void {
 		if (this.#active) return;
 		this.#active = true;
-		this.#stdout.write(enterAlternateScreen + wipeScreen);
+		this.#stdout.write(enterAlternateScreen + wipeScreen + this.#pasteOn);
 		if (this.#options.wipeOnNarrowing !== false) this.#stdout.on('resize', this.#resized);
 	}
 
@@ -99,7 +112,8 @@ export class AlternateScreen {
 		} catch {
 			// stdin may already be closed (the SSH link dropped): nothing left to restore there.
 		}
-		this.#stdout.write(showCursor + leaveAlternateScreen);
+		// Paste mode off last: whatever comes after, the shell's pastes are plain again.
+		this.#stdout.write(showCursor + leaveAlternateScreen + this.#pasteOff);
 	}
 
 	/**
@@ -130,7 +144,7 @@ export class AlternateScreen {
 
 	/**
 	 * Before the process stops itself (Ctrl-Z): the terminal as the shell expects it, cooked mode, the
-	 * cursor shown, the normal screen back, while the screen stays active for {@link resume}. The
+	 * cursor shown, the normal screen back, bracketed paste off, while the screen stays active for {@link resume}. The
 	 * style is reset first so nothing of the console's pen leaks into the shell's prompt.
 	 */
 	suspend(): void {
@@ -140,19 +154,19 @@ export class AlternateScreen {
 		} catch {
 			// stdin closed: nothing to restore there.
 		}
-		this.#stdout.write('\u001b[m' + showCursor + leaveAlternateScreen);
+		this.#stdout.write('\u001b[m' + showCursor + leaveAlternateScreen + this.#pasteOff);
 	}
 
 	/**
 	 * After SIGCONT (the process was stopped and resumed: Ctrl-Z then fg, `kill -STOP`/`-CONT`):
 	 * whatever ran meanwhile may have left the alternate screen or drawn on it. Enter it again
-	 * (entering twice is harmless) and put raw mode back; the caller then repaints. Raw mode is set
+	 * (entering twice is harmless), bracketed paste on again, and put raw mode back; the caller then repaints. Raw mode is set
 	 * off then on: libuv skips a mode it believes is already set, and a shell may have reset the
 	 * terminal's modes while the process was stopped.
 	 */
 	resume(): void {
 		if (!this.#active) return;
-		this.#stdout.write(enterAlternateScreen);
+		this.#stdout.write(enterAlternateScreen + this.#pasteOn);
 		try {
 			if (this.#stdin?.isTTY) {
 				this.#stdin.setRawMode?.(false);

@@ -18,7 +18,7 @@ import {RecordFormDialog} from './dialogs/record-form-dialog.js';
 import {DnsPane} from './panes/dns-pane.js';
 import {LogPane} from './panes/log-pane.js';
 import {PaletteLine} from './panes/palette-line.js';
-import {keyToCommand, type Command, type KeyPress} from './keymap.js';
+import {keyToCommand, pasteToCommand, type Command, type KeyPress} from './keymap.js';
 import {computeLayout, type TerminalSize} from './layout.js';
 import {HeaderPane} from './panes/header-pane.js';
 import {MessagePane} from './panes/message-pane.js';
@@ -27,23 +27,36 @@ import {StatusPane} from './panes/status-pane.js';
 import {ThreatsPane} from './panes/threats-pane.js';
 import {TrafficPane} from './panes/traffic-pane.js';
 import {selectShownStatus, useMonitorState} from './visible-clock.js';
-import {acknowledgeNotice, applyUiCommand, initialUiState, keyMode, selectionIndex, visibleWindow, type UiState} from './ui-state.js';
+import {acknowledgeNotice, applyUiCommand, initialUiState, keyMode, opensDialog, selectionIndex, visibleWindow, type UiState} from './ui-state.js';
+
+/** Where bracketed pastes come from (term/input.ts's PasteChannel): `subscribe` returns the unsubscribe. */
+export interface PasteSource {
+	subscribe(listener: (text: string) => void): () => void;
+}
 
 export interface AppProps {
 	monitor: MonitorHandle;
 	size: TerminalSize;
 	/** Called once when the operator quits (q, Ctrl-C). */
 	onQuit: () => void;
+	/** Pasted text from the terminal: typed into a text field, ignored (with a notice) anywhere else. */
+	paste?: PasteSource;
 	/** For tests: the UI state to start from. */
 	initialUi?: UiState;
 }
 
 const noRows: readonly Visitor[] = [];
 const noRecords: readonly DnsRecord[] = [];
-/** Keys that arrive inside a burst of typed characters. */
-const burstKeys: Record<string, KeyPress> = {'\t': {tab: true}, '\r': {return: true}, '\u007f': {backspace: true}, '\b': {backspace: true}};
+/** Keys that arrive inside a burst of typed characters; Ctrl-C too, so that it quits from inside one. */
+const burstKeys: Record<string, [string, KeyPress]> = {'\t': ['', {tab: true}], '\r': ['', {return: true}], '\u007f': ['', {backspace: true}], '\b': ['', {backspace: true}], '\u0003': ['c', {ctrl: true}]};
+const burstKey = /[\r\t\u007f\b\u0003]/;
 
-export function App({monitor, size, onQuit, initialUi}: AppProps) {
+/** Does `command` act on the open confirmation or level picker (y, Enter, u)? Typing in a form does not. */
+function answers(command: Command, ui: UiState): boolean {
+	return ui.dialog !== undefined && ui.dialog.kind !== 'form' && (command.type === 'dialog-yes' || command.type === 'dialog-enter' || command.type === 'dialog-alt');
+}
+
+export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	// A clock tick that changes nothing on screen is not a render (visible-clock.ts).
 	const state = useMonitorState(monitor);
 	const [ui, setUi] = useState<UiState>(initialUi ?? initialUiState);
@@ -134,6 +147,19 @@ export function App({monitor, size, onQuit, initialUi}: AppProps) {
 		setUi(next);
 	});
 
+	// True from the key that opened a dialog until the input read with it is done (one event-loop turn:
+	// Ink hands every key of a chunk over in one go). A confirmation takes only a key pressed on its own,
+	// never one that came with the key opening it: a paste in a terminal without bracketed paste ("Ly"),
+	// or ":ban 1.2.3.4⏎y" in one chunk. Those keys are dropped; the dialog stays open.
+	const dialogJustOpened = useRef(false);
+	const noteOpened = (before: UiState, after: UiState): void => {
+		if (!opensDialog(before, after) || dialogJustOpened.current) return;
+		dialogJustOpened.current = true;
+		setImmediate(() => {
+			dialogJustOpened.current = false;
+		});
+	};
+
 	useInput((input, key) => {
 		const latest = monitor.getState();
 		// A key read the status line's notice once it has been up long enough (ui-state.ts).
@@ -142,17 +168,48 @@ export function App({monitor, size, onQuit, initialUi}: AppProps) {
 		// keys, so that a fast typist or a slow link loses nothing. Escape sequences come one by one.
 		const typing = ['filter', 'palette', 'form'].includes(keyMode(current));
 		// A burst may also end in Enter (":ban 1.2.3.4⏎" typed fast): split it, Enter and Tab as keys.
-		const split = input.length > 1 && !key.ctrl && !key.meta && (!typing || /[\r\t\u007f\b]/.test(input));
-		const keys: Array<[string, KeyPress]> = split ? [...input].map(char => [/[\r\t\u007f\b]/.test(char) ? '' : char, burstKeys[char] ?? {}]) : [[input, key]];
+		const split = input.length > 1 && !key.ctrl && !key.meta && (!typing || burstKey.test(input));
+		const keys: Array<[string, KeyPress]> = split ? [...input].map(char => burstKeys[char] ?? [char, {}]) : [[input, key]];
+		let refused = false;
 		for (const [char, press] of keys) {
 			const command = keyToCommand(char, press, keyMode(current), current.view);
-			if (command) current = perform(command, current);
+			if (!command) continue;
+			// Nor does a y (or Enter, u) among other keys answer one already open: "yes" pasted, a held key.
+			// Ctrl-C still quits.
+			if (current.dialog && command.type !== 'quit' && (dialogJustOpened.current || (keys.length > 1 && answers(command, current)))) {
+				refused ||= answers(command, current);
+				continue;
+			}
+			const next = perform(command, current);
+			noteOpened(current, next);
+			current = next;
 		}
+		if (refused) monitor.say('warn', 'Not answered: that key came with others (a paste?); press it on its own');
 		if (current !== uiRef.current) {
 			uiRef.current = current;
 			setUi(current);
 		}
 	});
+
+	// A paste is text for a text field, never keys: anywhere else it is ignored, and the status line says so.
+	const pasted = (text: string): void => {
+		const current = uiRef.current;
+		const dialog = current.dialog;
+		const choiceField = dialog?.kind === 'form' && dialog.form.fields[dialog.form.focus]?.options !== undefined;
+		const outcome = pasteToCommand(text, keyMode(current), choiceField);
+		if ('ignored' in outcome) {
+			monitor.say('warn', `Paste ignored: ${outcome.ignored}; nothing was done`);
+			return;
+		}
+		const next = perform(outcome.command, current);
+		if (next !== current) {
+			uiRef.current = next;
+			setUi(next);
+		}
+	};
+	const pastedRef = useRef(pasted);
+	pastedRef.current = pasted;
+	useEffect(() => paste?.subscribe(text => pastedRef.current(text)), [paste]);
 
 	const header = selectHeader(state);
 	const status = selectShownStatus(state, ui.noticeSeenAt);

@@ -199,3 +199,36 @@ export function keyToCommand(input: string, key: KeyPress, mode: KeyMode, view: 
 			return undefined;
 	}
 }
+
+/**
+ * Pasted text as text: escape sequences (colours copied from a terminal, a stray Esc) taken out, line
+ * breaks at the ends dropped and inside it made spaces, every other control character dropped. Nothing
+ * of it can act as Enter, Esc or Tab.
+ */
+export function pasteText(text: string): string {
+	return (
+		text
+			// CSI (ESC [ … final byte) and OSC (ESC ] … BEL or ESC \), then any other ESC and the byte after it.
+			.replace(/\u001b\[[0-?]*[ -/]*[@-~]?/g, '')
+			.replace(/\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g, '')
+			.replace(/\u001b[\s\S]?/g, '')
+			.replace(/^[\r\n]+|[\r\n]+$/g, '')
+			.replace(/[\r\n\t\v\f]+/g, ' ')
+			.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+	);
+}
+
+/**
+ * What a paste does in `mode`: text into the palette, the filter or a form's text field, as typed there
+ * (a paste never submits); anywhere else nothing, and the reason for the status line. `choiceField`:
+ * the form's focused field is a choice, which takes no text.
+ */
+export function pasteToCommand(text: string, mode: KeyMode, choiceField = false): {command: Command} | {ignored: string} {
+	const clean = pasteText(text);
+	if (mode === 'palette') return {command: {type: 'palette-input', text: clean}};
+	if (mode === 'filter') return {command: {type: 'filter-input', text: clean}};
+	if (mode === 'form' && !choiceField) return {command: {type: 'form-input', input: {type: 'text', text: clean}}};
+	if (mode === 'form') return {ignored: 'this field is a choice (Space or ←/→ switch it)'};
+	if (mode === 'dialog') return {ignored: 'a dialog takes keys pressed one at a time'};
+	return {ignored: 'paste into the : palette, the / filter or a DNS form'};
+}

@@ -57,6 +57,20 @@ export function keyMode(ui: UiState): KeyMode {
 	return 'normal';
 }
 
+/**
+ * True when `next` shows a dialog `ui` did not: one opened, or another in place of the last (a form's
+ * confirmation, the never-ban guard's second warning). Moving the focus or typing in a form is not.
+ */
+export function opensDialog(ui: UiState, next: UiState): boolean {
+	const before = ui.dialog;
+	const after = next.dialog;
+	if (!after || after === before) return false;
+	if (!before || before.kind !== after.kind) return true;
+	if (before.kind === 'confirm' && after.kind === 'confirm') return before.step !== after.step;
+	if (before.kind === 'level' && after.kind === 'level') return before.zone !== after.zone;
+	return before.kind === 'form' && after.kind === 'form' && before.form.mode !== after.form.mode;
+}
+
 /** The index of the highlighted row in `rows`: its IP if still listed, else the old position. */
 export function selectionIndex(ui: UiState, rows: readonly Visitor[]): number {
 	if (rows.length === 0) return -1;

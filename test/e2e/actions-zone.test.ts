@@ -37,7 +37,9 @@ describe('zone actions from the keyboard (pty, emulator)', {timeout: 90_000}, ()
 		await new Promise(resolve => setTimeout(resolve, 50));
 		app.press('\u001b');
 		await app.waitFor(text => text.includes('Cancelled'), 'Esc to cancel');
-		app.press('Uy');
+		app.press('U');
+		await app.waitFor(text => text.includes('Back to med'), 'the way back again');
+		app.press('y');
 		await app.waitFor(text => text.includes('sec Medium') && /#2 .*done/.test(text), 'the header back to Medium');
 		expect((await console.zone()).securityLevel).toBe('med');
 

@@ -17,9 +17,9 @@ beforeAll(async () => {
 	ink = await loadInk();
 });
 
-/** Pieces as short strings: data as its text, keys as <redraw> / <suspend>. */
+/** Pieces as short strings: data as its text, keys as <redraw> / <suspend>, a paste as [paste:text]. */
 function describePieces(pieces: InputPiece[]): string[] {
-	return pieces.map(piece => (piece.kind === 'data' ? piece.data.toString('utf8') : `<${piece.key}>`));
+	return pieces.map(piece => (piece.kind === 'data' ? piece.data.toString('utf8') : piece.kind === 'paste' ? `[paste:${piece.text}]` : `<${piece.key}>`));
 }
 
 describe('splitControlKeys', () => {
