@@ -21,7 +21,8 @@ with a deterministic traffic model, for the console, the tests and incident rehe
   --sunset            answer every API path with HTTP 410, as after 2016-11-09
   --help              this text
 
-Admin (loopback only): GET /__emulator/state, POST /__emulator/faults|clock|scenario.
+Admin (loopback peers, a loopback Host, no foreign Origin, JSON bodies only):
+  GET /__emulator/state, POST /__emulator/faults|clock|scenario.
 `;
 
 class UsageError extends Error {}
@@ -131,7 +132,9 @@ export async function emulatorMain(argv: string[], io: Pick<ProcessIo, 'stdout' 
 	if (others.length > 0) io.stdout.write(`other accounts' zones: ${others.map(zone => `${zone.name} (${zone.owner})`).join(', ')}\n`);
 	io.stdout.write(`scenario: ${state.scenario}  seed: ${state.seed}  speed: ${state.speed}x  rate limit: ${flags.rateLimit ?? defaultOptions.rateLimit}/h${state.sunset ? '  SUNSET: every API call answers 410' : ''}\n`);
 	if (emulator.fingerprint256) io.stdout.write(`tls certificate sha256 fingerprint: ${emulator.fingerprint256}\n`);
-	io.stdout.write(`admin (loopback only): ${emulator.url}/__emulator/state\n`);
+	// The admin interface wants a loopback Host header, so a wildcard bind is shown as loopback.
+	const adminBase = emulator.host === '0.0.0.0' ? emulator.url.replace('//0.0.0.0:', '//127.0.0.1:') : emulator.host === '::' ? emulator.url.replace('//[::]:', '//[::1]:') : emulator.url;
+	io.stdout.write(`admin (loopback only): ${adminBase}/__emulator/state\n`);
 	if (!isLoopbackHost(emulator.host)) {
 		io.stderr.write(`flarewatch emulator: warning: listening on ${emulator.host}, not a loopback address: anyone who can reach it can use the demo key (the admin interface still answers loopback clients only)\n`);
 	}

@@ -6,6 +6,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type {AddressInfo} from 'node:net';
 import type {ServerResponse} from 'node:http';
+import {defaultConnectionTimeoutMs, defaultMaxConnections, guardConnections, timeoutOptions} from './connections.js';
 import {EmulatorCore} from './core.js';
 import {createHandler} from './server.js';
 import {generateCertificate} from './tls.js';
@@ -33,6 +34,8 @@ export const defaultOptions: EmulatorOptions = {
 	accounts: [],
 	now: Date.now,
 	quiet: false,
+	connectionTimeoutMs: defaultConnectionTimeoutMs,
+	maxConnections: defaultMaxConnections,
 };
 
 function withDefaultWorld(options: EmulatorOptions): EmulatorOptions {
@@ -47,12 +50,16 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
 	const options = withDefaultWorld({...defaultOptions, ...given, accounts: given.accounts ?? []});
 	if (options.zones.length === 0) throw new Error('the demo account needs at least one zone');
 	if (!(options.speed > 0)) throw new Error('speed must be positive');
+	if (!(options.connectionTimeoutMs > 0) || !Number.isFinite(options.connectionTimeoutMs)) throw new Error('connectionTimeoutMs must be a positive number');
+	if (!Number.isInteger(options.maxConnections) || options.maxConnections < 1) throw new Error('maxConnections must be a positive whole number');
 	const core = new EmulatorCore(options);
 	const pending = new Set<ServerResponse>();
-	const handler = createHandler(core, pending);
+	const timeouts = timeoutOptions(options.connectionTimeoutMs);
 	const tls = options.tls ? await generateCertificate(options.host) : undefined;
-	const server = tls ? https.createServer({key: tls.key, cert: tls.cert}, handler) : http.createServer(handler);
-	server.keepAliveTimeout = 30_000;
+	const server = tls ? https.createServer({key: tls.key, cert: tls.cert, ...timeouts}) : http.createServer(timeouts);
+	server.keepAliveTimeout = options.connectionTimeoutMs;
+	const guard = guardConnections(server, options.maxConnections, Math.min(options.connectionTimeoutMs, 5000));
+	server.on('request', createHandler(core, pending, guard));
 	await new Promise<void>((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(options.port, options.host, () => {
@@ -60,6 +67,9 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
 			resolve();
 		});
 	});
+	// Once listening, a server error is an accept() failure (EMFILE under a connection flood): Node
+	// retries accepting on its own, and an unhandled 'error' would end the process.
+	server.on('error', () => undefined);
 	const address = server.address() as AddressInfo;
 	const urlHost = address.family === 'IPv6' || options.host.includes(':') ? `[${options.host}]` : options.host;
 	let closed: Promise<void> | undefined;

@@ -6,6 +6,7 @@ import type {IncomingMessage, ServerResponse} from 'node:http';
 import {adminPrefix, handleAdmin} from './admin.js';
 import {answerExternalEvent, answerJson, answerPlain, maxApiMessage, unauthMessage} from './api.js';
 import type {Envelope} from './action-context.js';
+import type {ConnectionGuard} from './connections.js';
 import type {EmulatorCore} from './core.js';
 import {encodeJson, encodeLax, failure} from './json.js';
 import {parseBody, parseQuery, ParamsError, type Params} from './params.js';
@@ -83,8 +84,19 @@ function tooLarge(req: IncomingMessage, res: ServerResponse, alreadyRead: number
 	send(res, 413, textType, 'Request Entity Too Large\n');
 }
 
-export function createHandler(core: EmulatorCore, pending: Set<ServerResponse>): (req: IncomingMessage, res: ServerResponse) => void {
+/** A request on a connection past the cap: read to its end (so that closing sends no reset), then 503. */
+function overCapacity(req: IncomingMessage, res: ServerResponse): void {
+	req.on('error', () => undefined);
+	req.on('end', () => {
+		res.setHeader('Connection', 'close');
+		send(res, 503, textType, 'Service Unavailable: too many open connections\n');
+	});
+	req.resume();
+}
+
+export function createHandler(core: EmulatorCore, pending: Set<ServerResponse>, guard: ConnectionGuard): (req: IncomingMessage, res: ServerResponse) => void {
 	return (req, res) => {
+		if (guard.refused(req.socket)) return overCapacity(req, res);
 		const params: Params = new Map();
 		let path: string;
 		let queryError: unknown;

@@ -52,6 +52,13 @@ export interface EmulatorOptions {
 	now: () => number;
 	/** No output of any kind (the library never prints anyway; kept for the CLI's sake). */
 	quiet: boolean;
+	/**
+	 * A connection that has not sent a complete request (headers and body) within this many ms is
+	 * answered 408 and closed; so is an idle keep-alive connection. Default 30000.
+	 */
+	connectionTimeoutMs: number;
+	/** Open connections at most; a request on a connection past the cap gets 503 with Connection: close. Default 1000. */
+	maxConnections: number;
 }
 
 /** A fault mode of `POST /__emulator/faults`. */
