@@ -34,6 +34,11 @@ export interface RunConsoleOptions {
 /** Exit code for an unexpected failure (EX_SOFTWARE). */
 export const crashExitCode = 70;
 
+function isHangUp(error: unknown): boolean {
+	const code = typeof error === 'object' && error !== null && 'code' in error ? (error as {code: unknown}).code : undefined;
+	return code === 'EIO' || code === 'EPIPE';
+}
+
 export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	const {monitor, stdout, stdin, stderr} = options;
 	const fps = options.fps ?? 30;
@@ -71,6 +76,12 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	};
 	const crash = (error: unknown): void => {
 		if (settled) return;
+		// EIO or EPIPE from anything touching the terminal (a read, a synchronous write) is the link gone,
+		// not a bug: end as on a hang-up, with no report.
+		if (isHangUp(error)) {
+			hungUp();
+			return;
+		}
 		screen.leave();
 		const path = writeCrashReport(error, options.env, options.secrets);
 		crashNote = `flarewatch: an unexpected error stopped the console${path ? `; a report is in ${path}` : ''}.\n`;
@@ -92,15 +103,22 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	options.signals.on('SIGCONT', resumed);
 	// A write to a terminal that is gone fails asynchronously with EIO or EPIPE: end as on a hang-up
 	// rather than crash on an unheard 'error' event.
-	const outputFailed = (error: NodeJS.ErrnoException): void => {
-		if (error.code !== 'EIO' && error.code !== 'EPIPE') {
-			crash(error);
-			return;
-		}
+	function hungUp(): void {
 		terminalGone = true;
 		end(signalExitCodes.SIGHUP, 'the terminal closed');
+	}
+	const outputFailed = (error: NodeJS.ErrnoException): void => {
+		if (isHangUp(error)) hungUp();
+		else crash(error);
 	};
 	stdout.on('error', outputFailed);
+	// A read on a terminal that hung up fails with EIO, or ends: the same hang-up, seen from the input
+	// side (it can come before the SIGHUP is handled).
+	const inputEnded = (): void => {
+		if (stdin.isTTY) hungUp();
+	};
+	stdin.on('error', outputFailed);
+	stdin.on('end', inputEnded);
 	// Ctrl-L and Ctrl-Z never reach Ink: the terminal layer takes them out of the input (term/input.ts).
 	const input = new TerminalInput(stdin, {
 		// Stray output (a `wall` message) broke the picture the diff draws against: draw it all again.
@@ -137,8 +155,18 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	}
 	const code = await done;
 	screen.unguard();
+	if (terminalGone) {
+		// Writes still queued (the screen's last bytes) fail later: with nobody left to tell, swallow them.
+		const ignore = (): void => {};
+		for (const stream of [stdout, stdin, stderr]) stream.on('error', ignore);
+		// The kernel's SIGHUP for the hang-up may come after the failed read that ended the console: its
+		// default action would kill the process on the way out, and the exit status must stay 129.
+		options.signals.on('SIGHUP', ignore);
+	}
 	options.signals.off('SIGCONT', resumed);
 	stdout.off('error', outputFailed);
-	if (crashNote) stderr.write(crashNote);
+	stdin.off('error', outputFailed);
+	stdin.off('end', inputEnded);
+	if (crashNote && !terminalGone) stderr.write(crashNote);
 	return code;
 }
