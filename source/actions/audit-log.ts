@@ -145,7 +145,8 @@ export class FileAuditLog implements AuditSink {
 			this.failed = false;
 			return undefined;
 		}
-		const message = `audit log ${this.file} cannot be written: ${problem}`;
+		// The reason first: a status line cuts a long path, and the reason is what the operator needs.
+		const message = `the audit log cannot be written (${problem}): ${this.file}`;
 		// Say it once per run of failures: each refused action also says why in its own entry.
 		if (!this.failed) this.onError(message);
 		this.failed = true;
