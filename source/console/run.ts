@@ -2,6 +2,7 @@
  * Runs the console until the operator quits or something ends it, and guarantees the terminal is
  * given back on every path: alternate screen left, cursor shown, raw mode off.
  */
+import {isatty} from 'node:tty';
 import type {Instance} from 'ink';
 import type {Secret} from '../lib/secret.js';
 import type {Monitor} from '../monitor/monitor.js';
@@ -97,6 +98,13 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	// Never after the end or on a terminal that hung up (an SSH link gone sends SIGHUP then SIGCONT).
 	const resumed = (): void => {
 		if (settled || terminalGone || stdout.destroyed) return;
+		// The kernel sends SIGCONT with the SIGHUP of a hang-up, and it may be handled first: a terminal
+		// that no longer answers as one (isatty fails with EIO) is not repainted, the console ends.
+		const fd = (stdout as Partial<{fd: number}>).fd;
+		if (stdout.isTTY && typeof fd === 'number' && !isatty(fd)) {
+			hungUp();
+			return;
+		}
 		screen.resume();
 		output?.repaint();
 	};

@@ -12,6 +12,7 @@ import {FileAuditLog, type AuditRecord} from '../../source/actions/audit-log.js'
 import {ActionQueue} from '../../source/actions/queue.js';
 import {FileRegistry} from '../../source/actions/registry.js';
 import type {Backend} from '../../source/backend.js';
+import {writeCrashReport} from '../../source/console/crash-report.js';
 import {RealClock} from '../../source/lib/clock.js';
 
 let root: string;
@@ -153,5 +154,17 @@ describe('rule registry files', () => {
 		linked.update(records => records);
 		expect(errors[1]).toMatch(/cannot be written \([^)]*symbolic link/);
 		expect(readFileSync(target, 'utf8')).toContain('198.51.100.1');
+	});
+});
+
+describe('crash reports', () => {
+	it('go into a folder tightened to 0700, as a 0600 file', () => {
+		const folder = join(root, 'flarewatch');
+		mkdirSync(folder);
+		chmodSync(folder, 0o755);
+		const report = writeCrashReport(new Error('boom'), {XDG_STATE_HOME: root}, []);
+		expect(report).toBeDefined();
+		expect(mode(folder)).toBe(0o700);
+		expect(mode(report!)).toBe(0o600);
 	});
 });
