@@ -1,10 +1,10 @@
 /**
  * The audit log as the console writes it: a demo rehearsal goes to audit-demo.jsonl (never the real
  * log), each record naming the endpoint and the account; on a full disk the action is not sent and the
- * screen says why.
+ * screen says why. And a key file others can read is named on the dashboard's status line.
  */
 import {execFileSync} from 'node:child_process';
-import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {consoleEnv} from './pty-console.js';
@@ -64,6 +64,22 @@ describe('the console audit log', () => {
 			app.kill();
 			await Promise.race([app.exited, new Promise(resolve => setTimeout(resolve, 5000))]);
 			execFileSync('umount', ['-l', env.XDG_STATE_HOME]);
+			app.dispose();
+		}
+	}, 60_000);
+});
+
+describe('a key file others can read', () => {
+	it('is named on the dashboard status line with the chmod 600 fix', async () => {
+		const env = consoleEnv();
+		const key = join(env.HOME, 'flarewatch.key');
+		writeFileSync(key, 'abcdef0123456789\n');
+		chmodSync(key, 0o644);
+		const app = new ReliabilityPty(['--demo', '--key-file', key], {cols: 200, rows: 30, env});
+		try {
+			await waitForData(app);
+			await app.waitFor(() => /The key file \S+flarewatch\.key is readable by group or others \(mode 644\); run chmod 600/.test(app.status()), 'the warning on the status line');
+		} finally {
 			app.dispose();
 		}
 	}, 60_000);
