@@ -9,6 +9,8 @@
 // import() calls into lazily initialised modules: no extra files). The console stays static: the
 // bundle hides the global fetch only while its static modules load (see source/tools/build.mjs), and
 // Ink's Yoga must be one of them.
+import {closeSync} from 'node:fs';
+import {isatty} from 'node:tty';
 import {mayNameCommand} from './commands/names.js';
 import {consoleMain} from './console/main.js';
 
@@ -32,6 +34,23 @@ export async function main(io: ProcessIo): Promise<number> {
 	}
 	return consoleMain(io.argv, io);
 }
+
+// Node 20 restores each terminal it started on when it exits (ResetStdio) and aborts (SIGABRT, exit
+// 134, a core file) when tcsetattr fails, as it does on a terminal that hung up (an SSH link dropped,
+// a window closed). ResetStdio skips a descriptor that is closed, so at exit close each one that was a
+// terminal and no longer is one (isatty fails with EIO once hung up). A live terminal is left alone, so
+// it is still restored as before.
+const startedOnTerminal = [0, 1, 2].filter(fd => isatty(fd));
+process.on('exit', () => {
+	for (const fd of startedOnTerminal) {
+		if (isatty(fd)) continue;
+		try {
+			closeSync(fd);
+		} catch {
+			// Already closed: nothing for Node to reset either.
+		}
+	}
+});
 
 main({argv: process.argv.slice(2), env: process.env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin}).then(
 	code => {

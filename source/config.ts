@@ -7,7 +7,7 @@
  * The config file is $XDG_CONFIG_HOME/flarewatch/config.json (default ~/.config), or --config PATH.
  * `parseConfigArgs` and `resolveConfig` are pure; `loadConfig` adds the file reads.
  */
-import {readFileSync, statSync} from 'node:fs';
+import {closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats} from 'node:fs';
 import {join} from 'node:path';
 import {FlarewatchError} from './errors.js';
 import {inert} from './lib/format.js';
@@ -260,7 +260,7 @@ export function requireCredentials(config: Config): {email: string; key: Secret}
 	return {email: config.email, key: config.key};
 }
 
-/** File access, injectable for tests. */
+/** File access, injectable for tests: `readFile` replaces the bounded read below, `stat` gives its mode. */
 export interface ConfigIo {
 	argv: readonly string[];
 	env: Readonly<Record<string, string | undefined>>;
@@ -268,48 +268,103 @@ export interface ConfigIo {
 	stat?: (path: string) => {mode: number};
 }
 
+/** The most a key or config file may hold: both are a few hundred bytes. */
+export const maxConfigFileBytes = 64 * 1024;
+
 function isMissing(error: unknown): boolean {
 	return typeof error === 'object' && error !== null && 'code' in error && (error as {code: unknown}).code === 'ENOENT';
 }
 
-function permissionWarning(path: string, what: string, stat: (path: string) => {mode: number}): string | undefined {
+function fileKind(stat: Stats): string {
+	if (stat.isDirectory()) return 'a directory';
+	if (stat.isFIFO()) return 'a FIFO';
+	if (stat.isCharacterDevice()) return 'a character device';
+	if (stat.isBlockDevice()) return 'a block device';
+	if (stat.isSocket()) return 'a socket';
+	return 'not a regular file';
+}
+
+/**
+ * Reads a small regular file without ever blocking or growing without bound: opened non-blocking (a
+ * FIFO would wait forever for a writer), checked on the open descriptor (no swap between check and
+ * read), then at most the limit read (/dev/zero never ends). Refusals name the file and why.
+ */
+function readSmallFile(path: string, what: string): {text: string; mode: number} {
+	const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
 	try {
-		const mode = stat(path).mode & 0o777;
-		if (mode & 0o044) return `${what} ${shownPath(path)} is readable by group or others (mode ${mode.toString(8).padStart(3, '0')}); run chmod 600 ${shownPath(path)}.`;
-	} catch {
-		// The read already succeeded; a failed stat only loses the warning.
+		const stat = fstatSync(fd);
+		if (!stat.isFile()) throw usage(`${what} ${shownPath(path)} is ${fileKind(stat)}, not a regular file; give the path of a file.`);
+		const tooLarge = usage(`${what} ${shownPath(path)} is larger than ${maxConfigFileBytes / 1024} KiB; it cannot be a ${what.replace(/^The /, '')}.`);
+		if (stat.size > maxConfigFileBytes) throw tooLarge;
+		const buffer = Buffer.alloc(maxConfigFileBytes + 1);
+		let length = 0;
+		for (;;) {
+			const read = readSync(fd, buffer, length, buffer.length - length, null);
+			if (read === 0) break;
+			length += read;
+			// Grown since the fstat: refused as well.
+			if (length > maxConfigFileBytes) throw tooLarge;
+		}
+		return {text: buffer.toString('utf8', 0, length), mode: stat.mode};
+	} finally {
+		closeSync(fd);
 	}
+}
+
+/** Group- or world-writable: whoever can change it can swap the key or point "endpoint" elsewhere. */
+function checkNotWritable(path: string, what: string, mode: number): void {
+	const bits = mode & 0o777;
+	if (bits & 0o022) throw usage(`${what} ${shownPath(path)} is writable by group or others (mode ${bits.toString(8).padStart(3, '0')}), so someone else could change it; run chmod 600 ${shownPath(path)}.`);
+}
+
+function readableWarning(path: string, what: string, mode: number): string | undefined {
+	const bits = mode & 0o777;
+	if (bits & 0o044) return `${what} ${shownPath(path)} is readable by group or others (mode ${bits.toString(8).padStart(3, '0')}); run chmod 600 ${shownPath(path)}.`;
 	return undefined;
+}
+
+function errorCode(error: unknown): string {
+	const code = typeof error === 'object' && error !== null && 'code' in error ? (error as {code: unknown}).code : undefined;
+	return typeof code === 'string' ? ` (${code})` : '';
 }
 
 /** Parses flags, reads the key file and the config file, and resolves. Throws usage/validation errors. */
 export function loadConfig(io: ConfigIo): {config: Config; rest: string[]} {
-	const readFile = io.readFile ?? ((path: string) => readFileSync(path, 'utf8'));
+	const injected = io.readFile;
 	const stat = io.stat ?? ((path: string) => statSync(path));
+	const read = (path: string, what: string): {text: string; mode: number} => (injected ? {text: injected(path), mode: stat(path).mode} : readSmallFile(path, what));
+	const rethrown = (error: unknown): void => {
+		if (error instanceof FlarewatchError) throw error;
+	};
 	const {flags, rest} = parseConfigArgs(io.argv);
 	const warnings: string[] = [];
 	let keyFileText: string | undefined;
 	if (flags.keyFile !== undefined) {
+		let mode: number;
 		try {
-			keyFileText = readFile(flags.keyFile);
-		} catch {
-			throw usage(`The key file ${shownPath(flags.keyFile)} could not be read.`, 'key');
+			({text: keyFileText, mode} = read(flags.keyFile, 'The key file'));
+		} catch (error) {
+			rethrown(error);
+			throw usage(`The key file ${shownPath(flags.keyFile)} could not be read${errorCode(error)}.`, 'key');
 		}
-		const warning = permissionWarning(flags.keyFile, 'The key file', stat);
+		checkNotWritable(flags.keyFile, 'The key file', mode);
+		const warning = readableWarning(flags.keyFile, 'The key file', mode);
 		if (warning) warnings.push(warning);
 	}
 	const configPath = flags.configPath ?? defaultConfigPath(io.env);
 	let file: ConfigFile | undefined;
 	if (configPath !== undefined) {
-		let text: string | undefined;
+		let loaded: {text: string; mode: number} | undefined;
 		try {
-			text = readFile(configPath);
+			loaded = read(configPath, 'The config file');
 		} catch (error) {
-			if (flags.configPath !== undefined || !isMissing(error)) throw usage(`The config file ${shownPath(configPath)} could not be read.`);
+			rethrown(error);
+			if (flags.configPath !== undefined || !isMissing(error)) throw usage(`The config file ${shownPath(configPath)} could not be read${errorCode(error)}.`);
 		}
-		if (text !== undefined) {
-			file = parseConfigFile(text, configPath);
-			const warning = permissionWarning(configPath, 'The config file', stat);
+		if (loaded !== undefined) {
+			checkNotWritable(configPath, 'The config file', loaded.mode);
+			file = parseConfigFile(loaded.text, configPath);
+			const warning = readableWarning(configPath, 'The config file', loaded.mode);
 			if (warning) warnings.push(warning);
 		}
 	}

@@ -160,8 +160,13 @@ export class ActionQueue {
 	private async run(entry: ActionEntry): Promise<void> {
 		const retryable = isIdempotent(entry.request.kind);
 		for (let attempt = 1; attempt <= 2; attempt++) {
+			// The record of the send is written before the request goes out; without it nothing is sent.
+			const problem = this.audit({...this.find(entry.id), state: 'sent', attempts: attempt}, 'sending');
+			if (problem) {
+				this.update(entry, {state: 'failed', failureKind: 'not-sent', attempts: attempt, message: `not sent: ${problem}`});
+				return;
+			}
 			this.update(entry, {state: 'sent', attempts: attempt});
-			this.audit(this.find(entry.id), 'sending');
 			try {
 				const outcome = await executeAction(this.options.backend, entry.request);
 				this.update(entry, {state: 'done', message: outcome.summary, result: outcome.result, failureKind: undefined});
@@ -208,9 +213,10 @@ export class ActionQueue {
 		this.list = this.list.filter(entry => !drop.has(entry.id));
 	}
 
-	private audit(entry: ActionEntry, outcome: AuditOutcome, error?: string): void {
+	/** Returns why the record could not be written, or undefined. */
+	private audit(entry: ActionEntry, outcome: AuditOutcome, error?: string): string | undefined {
 		const zone = 'zone' in entry.request ? entry.request.zone.name : undefined;
-		this.options.audit.write({
+		return this.options.audit.write({
 			time: new Date(this.options.clock.now()).toISOString(),
 			id: entry.id,
 			session: this.options.session,

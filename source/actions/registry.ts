@@ -6,9 +6,10 @@
  * re-reads the file, applies the change to what it read, and renames a complete temp file into place.
  * So two consoles and a `flarewatch ban` on one account each keep what the others wrote.
  */
-import {closeSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync} from 'node:fs';
+import {closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {securityLevels, type SecurityLevel} from '../backend.js';
+import {openStateFile, prepareStateDirectory, stateFileProblem} from './audit-log.js';
 
 /** Where one ban of a lockdown stands. `sent` means sent without an answer yet (or ever: a kill). */
 export type BanState = 'planned' | 'sent' | 'done' | 'failed' | 'not-sent' | 'clearing' | 'cleared';
@@ -149,7 +150,7 @@ export class FileRegistry implements Registry {
 		try {
 			this.#last = parseFile(this.#readText())[1].get(this.account) ?? emptyRecords();
 		} catch (error) {
-			this.onError(`the rule registry ${this.file} cannot be read: ${errorCode(error)}`);
+			this.onError(`the rule registry ${this.file} cannot be read: ${stateFileProblem(error)}`);
 		}
 		return this.#last;
 	}
@@ -157,32 +158,51 @@ export class FileRegistry implements Registry {
 	update(change: (records: AccountRecords) => AccountRecords): AccountRecords {
 		let locked = false;
 		try {
-			mkdirSync(path.dirname(this.file), {recursive: true, mode: 0o700});
+			prepareStateDirectory(path.dirname(this.file));
 			locked = this.#lock();
 			const [other, accounts] = parseFile(this.#readText());
 			const next = change(accounts.get(this.account) ?? emptyRecords());
 			this.#last = next;
 			accounts.set(this.account, next);
 			const temporary = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
-			writeFileSync(temporary, `${JSON.stringify({...other, version: 1, accounts: Object.fromEntries(accounts)}, null, 1)}\n`, {mode: 0o600});
+			// O_EXCL: a name planted in advance (a link) is refused, never written through.
+			const fd = openStateFile(temporary, constants.O_WRONLY | constants.O_EXCL);
+			try {
+				writeFileSync(fd, `${JSON.stringify({...other, version: 1, accounts: Object.fromEntries(accounts)}, null, 1)}\n`);
+			} finally {
+				closeSync(fd);
+			}
+			// rename() replaces whatever is at the name, a link included, without following it.
 			renameSync(temporary, this.file);
 			return next;
 		} catch (error) {
 			// The change still holds in memory for this run; the operator must know a restart loses it.
 			this.#last = change(this.#last);
-			this.onError(`the rule registry ${this.file} cannot be written (${errorCode(error)}): a restart will not know this change`);
+			this.onError(`the rule registry ${this.file} cannot be written (${stateFileProblem(error)}): a restart will not know this change`);
 			return this.#last;
 		} finally {
 			if (locked) this.#unlock();
 		}
 	}
 
+	/** The file's text, never through a symbolic link; a looser mode is tightened to 0600. */
 	#readText(): string | undefined {
+		let fd: number;
 		try {
-			return readFileSync(this.file, 'utf8');
+			fd = openSync(this.file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
 		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+			const code = (error as NodeJS.ErrnoException).code;
+			if (code === 'ENOENT') return undefined;
+			if (code === 'ELOOP') throw Object.assign(new Error(`${this.file} is a symbolic link; refused (remove it)`), {code: 'ELOOP'});
 			throw error;
+		}
+		try {
+			const stat = fstatSync(fd);
+			if (!stat.isFile()) throw Object.assign(new Error(`${this.file} is not a regular file`), {code: 'EINVAL'});
+			if (stat.mode & 0o077) fchmodSync(fd, 0o600);
+			return readFileSync(fd, 'utf8');
+		} finally {
+			closeSync(fd);
 		}
 	}
 
@@ -195,7 +215,7 @@ export class FileRegistry implements Registry {
 		const deadline = Date.now() + lockWaitMs;
 		for (;;) {
 			try {
-				const fd = openSync(this.#lockFile, 'wx', 0o600);
+				const fd = openSync(this.#lockFile, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
 				writeFileSync(fd, String(process.pid));
 				closeSync(fd);
 				return true;
@@ -217,8 +237,11 @@ export class FileRegistry implements Registry {
 
 	#lockIsStale(): boolean {
 		try {
+			const stat = lstatSync(this.#lockFile);
+			// Not a lock this program made (a planted link): removing the name is safe, reading through it is not.
+			if (!stat.isFile()) return true;
 			const pid = Number(readFileSync(this.#lockFile, 'utf8'));
-			return !processAlive(pid) || Date.now() - statSync(this.#lockFile).mtimeMs > staleLockMs;
+			return !processAlive(pid) || Date.now() - stat.mtimeMs > staleLockMs;
 		} catch {
 			return false;
 		}
@@ -302,10 +325,6 @@ export class MemoryRegistry implements Registry {
 		this.#records = change(this.#records);
 		return this.#records;
 	}
-}
-
-function errorCode(error: unknown): string {
-	return (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** The file's other top-level fields (kept as they are) and its accounts, each checked field by field. */

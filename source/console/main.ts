@@ -3,7 +3,7 @@
  * non-terminal stdout, connects (account or demo), and runs until the operator quits.
  */
 import path from 'node:path';
-import {auditLogPath, FileAuditLog} from '../actions/audit-log.js';
+import {auditLogPath, FileAuditLog, type AuditIdentity} from '../actions/audit-log.js';
 import {createGuard, type NeverBanGuard} from '../actions/guard.js';
 import {accountKey, adoptLegacyState, FileRegistry, MemoryRegistry, registryPath} from '../actions/registry.js';
 import type {ProcessIo} from '../cli.js';
@@ -55,20 +55,27 @@ export async function consoleMain(argv: string[], io: ProcessIo): Promise<number
 		io.stderr.write(`flarewatch: ${error.message}\n`);
 		return 2;
 	}
-	const auditFile = auditLogPath(io.env);
+	// A demo rehearsal writes its own log: the real one holds only what reached a real account.
+	const auditFile = auditLogPath(io.env, connection.demo);
 	const startedAt = new Date();
+	// Each record names where it went and for whom (the key never): the endpoint as the client shows it.
+	const identity: AuditIdentity = {
+		endpoint: (connection.backend as Partial<{endpointLabel: string}>).endpointLabel ?? config.endpoint,
+		account: connection.demo ? await demoEmail() : (config.email ?? ''),
+	};
 	// The audit log is made before the monitor that shows its failures: reach the monitor through a box.
 	const monitorRef: {current?: {say(level: 'warn', text: string): void}} = {};
 	const audit = new FileAuditLog(
 		auditFile,
 		connection.secrets.map(secret => secret.reveal()),
 		message => monitorRef.current?.say('warn', message),
+		identity,
 	);
 	// The demo's emulator starts afresh each run: remembering its lockdowns would offer to undo ones that never happened there.
 	const registry = connection.demo
 		? new MemoryRegistry()
-		: new FileRegistry(registryPath(auditFile), accountKey(config.endpoint, config.email ?? ''), message => monitorRef.current?.say('warn', message));
-	if (registry instanceof FileRegistry) adoptLegacyState(path.join(path.dirname(auditFile), 'state.json'), registry);
+		: new FileRegistry(registryPath(auditLogPath(io.env)), accountKey(config.endpoint, config.email ?? ''), message => monitorRef.current?.say('warn', message));
+	if (registry instanceof FileRegistry) adoptLegacyState(path.join(path.dirname(auditLogPath(io.env)), 'state.json'), registry);
 	const monitor = createMonitor({
 		backend: connection.backend,
 		clock: new RealClock(),
@@ -89,4 +96,10 @@ export async function consoleMain(argv: string[], io: ProcessIo): Promise<number
 	} finally {
 		await connection.close();
 	}
+}
+
+/** The demo account's email; the emulator module is already loaded by connectDemo, so this costs nothing. */
+async function demoEmail(): Promise<string> {
+	const {demoAccount} = await import('../emulator/index.js');
+	return demoAccount.email;
 }

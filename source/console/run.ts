@@ -2,6 +2,7 @@
  * Runs the console until the operator quits or something ends it, and guarantees the terminal is
  * given back on every path: alternate screen left, cursor shown, raw mode off.
  */
+import {isatty} from 'node:tty';
 import type {Instance} from 'ink';
 import type {Secret} from '../lib/secret.js';
 import type {Monitor} from '../monitor/monitor.js';
@@ -33,6 +34,11 @@ export interface RunConsoleOptions {
 
 /** Exit code for an unexpected failure (EX_SOFTWARE). */
 export const crashExitCode = 70;
+
+function isHangUp(error: unknown): boolean {
+	const code = typeof error === 'object' && error !== null && 'code' in error ? (error as {code: unknown}).code : undefined;
+	return code === 'EIO' || code === 'EPIPE';
+}
 
 export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	const {monitor, stdout, stdin, stderr} = options;
@@ -73,6 +79,12 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	};
 	const crash = (error: unknown): void => {
 		if (settled) return;
+		// EIO or EPIPE from anything touching the terminal (a read, a synchronous write) is the link gone,
+		// not a bug: end as on a hang-up, with no report.
+		if (isHangUp(error)) {
+			hungUp();
+			return;
+		}
 		screen.leave();
 		const path = writeCrashReport(error, options.env, options.secrets);
 		crashNote = `flarewatch: an unexpected error stopped the console${path ? `; a report is in ${path}` : ''}.\n`;
@@ -88,21 +100,35 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	// Never after the end or on a terminal that hung up (an SSH link gone sends SIGHUP then SIGCONT).
 	const resumed = (): void => {
 		if (settled || terminalGone || stdout.destroyed) return;
+		// The kernel sends SIGCONT with the SIGHUP of a hang-up, and it may be handled first: a terminal
+		// that no longer answers as one (isatty fails with EIO) is not repainted, the console ends.
+		const fd = (stdout as Partial<{fd: number}>).fd;
+		if (stdout.isTTY && typeof fd === 'number' && !isatty(fd)) {
+			hungUp();
+			return;
+		}
 		screen.resume();
 		output?.repaint();
 	};
 	options.signals.on('SIGCONT', resumed);
 	// A write to a terminal that is gone fails asynchronously with EIO or EPIPE: end as on a hang-up
 	// rather than crash on an unheard 'error' event.
-	const outputFailed = (error: NodeJS.ErrnoException): void => {
-		if (error.code !== 'EIO' && error.code !== 'EPIPE') {
-			crash(error);
-			return;
-		}
+	function hungUp(): void {
 		terminalGone = true;
 		end(signalExitCodes.SIGHUP, 'the terminal closed');
+	}
+	const outputFailed = (error: NodeJS.ErrnoException): void => {
+		if (isHangUp(error)) hungUp();
+		else crash(error);
 	};
 	stdout.on('error', outputFailed);
+	// A read on a terminal that hung up fails with EIO, or ends: the same hang-up, seen from the input
+	// side (it can come before the SIGHUP is handled).
+	const inputEnded = (): void => {
+		if (stdin.isTTY) hungUp();
+	};
+	stdin.on('error', outputFailed);
+	stdin.on('end', inputEnded);
 	// Ctrl-L, Ctrl-Z and pastes never reach Ink: the terminal layer takes them out of the input (term/input.ts).
 	const input = new TerminalInput(stdin, {
 		onPaste: text => {
@@ -142,8 +168,18 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 	}
 	const code = await done;
 	screen.unguard();
+	if (terminalGone) {
+		// Writes still queued (the screen's last bytes) fail later: with nobody left to tell, swallow them.
+		const ignore = (): void => {};
+		for (const stream of [stdout, stdin, stderr]) stream.on('error', ignore);
+		// The kernel's SIGHUP for the hang-up may come after the failed read that ended the console: its
+		// default action would kill the process on the way out, and the exit status must stay 129.
+		options.signals.on('SIGHUP', ignore);
+	}
 	options.signals.off('SIGCONT', resumed);
 	stdout.off('error', outputFailed);
-	if (crashNote) stderr.write(crashNote);
+	stdin.off('error', outputFailed);
+	stdin.off('end', inputEnded);
+	if (crashNote && !terminalGone) stderr.write(crashNote);
 	return code;
 }
