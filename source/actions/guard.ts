@@ -38,7 +38,7 @@ export function sshClientAddress(env: NodeJS.ProcessEnv): string | undefined {
 export function createGuard(neverBan: readonly string[], env: NodeJS.ProcessEnv): NeverBanGuard {
 	const entries: GuardEntry[] = [];
 	const ssh = sshClientAddress(env);
-	if (ssh) entries.push({pattern: ssh, reason: 'the address of your SSH session'});
+	if (ssh) entries.push({pattern: canonicalIp(ssh) ?? ssh, reason: 'the address of your SSH session'});
 	for (const raw of neverBan) {
 		for (const pattern of raw.split(',').map(part => part.trim()).filter(Boolean)) {
 			entries.push({pattern: canonicalPattern(pattern), reason: 'on the --never-ban list'});
@@ -71,9 +71,8 @@ function ipv4Range(pattern: string): [number, number] | undefined {
 	return [start, start + size - 1];
 }
 
+/** `pattern` is canonical, so already checked. */
 function blockListFor(pattern: string): BlockList {
-	const problem = checkIpOrRange(pattern);
-	if (problem) throw new Error(`--never-ban: ${problem}`);
 	const list = new BlockList();
 	const [address, prefixText] = pattern.split('/');
 	const type = isIP(address) === 4 ? 'ipv4' : 'ipv6';
@@ -82,8 +81,13 @@ function blockListFor(pattern: string): BlockList {
 	return list;
 }
 
-/** `2001:DB8:0::1/48` → `2001:db8::1/48`: entries shown in the same form as the addresses they guard. */
+/**
+ * `2001:DB8:0::1/48` → `2001:db8::1/48`: entries shown in the same form as the addresses they guard.
+ * Checked first, so a malformed entry is refused as typed rather than trimmed into a valid one.
+ */
 function canonicalPattern(pattern: string): string {
+	const problem = checkIpOrRange(pattern);
+	if (problem) throw new Error(`--never-ban: ${problem}`);
 	const [address, prefixText] = pattern.split('/');
 	const canonical = canonicalIp(address) ?? address;
 	return prefixText === undefined ? canonical : `${canonical}/${prefixText}`;
