@@ -83,6 +83,28 @@ describe('IP actions, the guard and lockdown (pty, emulator)', {timeout: 90_000}
 		expect((await console.zone()).accessRules).toEqual([]);
 	});
 
+	it('a hostile server\'s visitor row that is not an IP is shown inert, cannot be banned, and a lockdown skips it', async () => {
+		const console = await startEmulatedConsole(async emulator => {
+			emulator.setScenario('hostile');
+			return [];
+		});
+		running.push(console);
+		const {app} = console;
+		await readyAndPaused(console);
+		await app.waitFor(text => /203\.0\.113\.66\?/.test(text), 'the hostile row, inert');
+		const before = await console.calls();
+		app.press('/203.0.113.66\r');
+		await app.waitFor(text => /› 203\.0\.113\.66\?/.test(text), 'the hostile row highlighted');
+		app.press('b');
+		await app.waitFor(text => /Not sent: "203\.0\.113\.66\?[^"]*" is not an IP/.test(text), 'the ban refused inline');
+		expect(app.screen()).not.toContain('Ban this IP?');
+		app.press('L');
+		await app.waitFor(text => text.includes('Left out (not a valid visitor address): 1 row'), 'the lockdown preview skipping it');
+		app.press('n');
+		await new Promise(resolve => setTimeout(resolve, 200));
+		expect(await console.calls()).toBe(before);
+	});
+
 	it('L previews the lockdown, runs it, and L undoes it; after a restart :unlock undoes it too', async () => {
 		let guarded = '';
 		const console = await startEmulatedConsole(async emulator => {
