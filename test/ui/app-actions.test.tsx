@@ -56,7 +56,7 @@ describe('App actions', () => {
 		expect(sent()).toEqual([]);
 		// Whitelisting yourself is not what the guard is about.
 		await press('w');
-		expect(frame()).toContain('Whitelist');
+		expect(frame()).toContain('Whitelist this IP?');
 		await press('n');
 		expect(backend.calls.length).toBe(calls);
 	});
