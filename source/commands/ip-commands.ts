@@ -23,7 +23,7 @@ function ruleCommand(name: string, action: 'wl' | 'ban' | 'nul', summary: string
 			if (action === 'ban') {
 				// The configured never-ban list, checked before anything is sent (the SSH address is the console's).
 				const guarded = createGuard(ctx.config.neverBan, {}).check(ip);
-				requireValid('IP address', guarded ? `${quote(ip)} is ${guarded}, so it is not banned` : undefined);
+				if (guarded) throw usageError(`${quote(ip)} is ${guarded}, so it is not banned; nothing was sent.`);
 			}
 			if (action === 'wl') await ctx.backend.whitelist(ip);
 			else if (action === 'ban') await ctx.backend.ban(ip);

@@ -1,8 +1,8 @@
 /**
  * The rules every operator action obeys, in one place, whoever asks (a key, the palette, a dialog, a
  * lockdown): read-only mode, the address rules (one valid IP; no ban or whitelist of an address no
- * visitor can have; no ban of a never-ban address), the purge cooldown, one snapshot a day, lookups answered from what was
- * looked up lately, and the hour's call budget. Pure: the request and the monitor's state in, a verdict
+ * visitor can have; no ban of a never-ban address), the purge cooldown, one snapshot a day, lookups
+ * answered from what was looked up lately, and the hour's call budget. Pure: the request and the monitor's state in, a verdict
  * out. The action service asks before it queues, and the queue asks the budget again right before it
  * sends, since calls may have been spent meanwhile.
  */
