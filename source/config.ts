@@ -12,7 +12,7 @@ import {join} from 'node:path';
 import {FlarewatchError} from './errors.js';
 import {inert} from './lib/format.js';
 import {Secret} from './lib/secret.js';
-import {checkEmail, checkIp, checkZoneName, quote} from './lib/validate.js';
+import {checkEmail, checkIpOrRange, checkZoneName, quote} from './lib/validate.js';
 import {checkEndpoint, defaultEndpoint, defaultTimeoutMs} from './v1/transport.js';
 
 /** The config file's fields (all optional). */
@@ -23,7 +23,7 @@ export interface ConfigFile {
 	zones?: string[] | string;
 	/** Every mutating action refuses and explains it is read-only. */
 	readOnly?: boolean;
-	/** Addresses the console must not ban without a second, explicit confirmation. */
+	/** Addresses and CIDR ranges (IPv4 or IPv6) never banned; an entry may hold several, comma-separated. */
 	neverBan?: string[];
 	timeoutSeconds?: number;
 }
@@ -178,7 +178,7 @@ export function parseConfigFile(text: string, path: string): ConfigFile {
 	const wrong = (field: string, expected: string) => usage(`The config file ${shownPath(path)} has a "${field}" that is not ${expected}.`, field);
 	for (const field of ['email', 'key', 'endpoint'] as const) if (file[field] !== undefined && typeof file[field] !== 'string') throw wrong(field, 'a string');
 	if (file.zones !== undefined && typeof file.zones !== 'string' && !(Array.isArray(file.zones) && file.zones.every(zone => typeof zone === 'string'))) throw wrong('zones', 'a list of zone names');
-	if (file.neverBan !== undefined && !(Array.isArray(file.neverBan) && file.neverBan.every(ip => typeof ip === 'string'))) throw wrong('neverBan', 'a list of addresses');
+	if (file.neverBan !== undefined && !(Array.isArray(file.neverBan) && file.neverBan.every(ip => typeof ip === 'string'))) throw wrong('neverBan', 'a list of addresses and CIDR ranges');
 	if (file.readOnly !== undefined && typeof file.readOnly !== 'boolean') throw wrong('readOnly', 'true or false');
 	if (file.timeoutSeconds !== undefined && (typeof file.timeoutSeconds !== 'number' || file.timeoutSeconds <= 0 || file.timeoutSeconds > 600)) throw wrong('timeoutSeconds', 'a number of seconds from 0 to 600');
 	return file as ConfigFile;
@@ -228,10 +228,11 @@ export function resolveConfig(sources: ConfigSources): Config {
 		if (problem) throw usage(`The zone ${problem}.`, 'zone');
 		if (!zones.some(known => known.toLowerCase() === zone.toLowerCase())) zones.push(zone);
 	}
-	const neverBan = [...flags.neverBan, ...(file.neverBan ?? [])];
-	for (const ip of neverBan) {
-		const problem = checkIp(ip);
-		if (problem) throw usage(`A never-ban address is wrong: ${problem}.`, 'neverBan');
+	// The file's entries may be comma-separated like the flag's, so both read the same way.
+	const neverBan = [...flags.neverBan, ...(file.neverBan ?? []).flatMap(splitList)];
+	for (const entry of neverBan) {
+		const problem = checkIpOrRange(entry);
+		if (problem) throw usage(`A never-ban entry is wrong: ${problem}.`, 'neverBan');
 	}
 	const timeoutSeconds = flags.timeoutSeconds ?? file.timeoutSeconds;
 	return {

@@ -5,6 +5,8 @@
  * its record in the rule registry.
  */
 import type {SecurityLevel, Visitor, ZoneRef} from '../backend.js';
+import {isBannable} from '../lib/ip.js';
+import {quote} from '../lib/validate.js';
 import type {NeverBanGuard} from './guard.js';
 import type {BanState, LockdownRecord} from './registry.js';
 import type {ActionRequest} from './types.js';
@@ -26,6 +28,11 @@ export interface LockdownPlan {
 	overBudgetHits: number;
 	/** Threat IPs left out because the never-ban guard covers them. */
 	guarded: Array<{ip: string; reason: string}>;
+	/**
+	 * Threat rows whose address is not one a ban can be sent for: it did not parse (an invisible
+	 * character, `999.1.1.1`) or no visitor can have it (loopback, multicast...). Left out.
+	 */
+	unbannable: string[];
 	/** Threat IPs that already have a rule (this machine's registry, or set this session): left alone. */
 	alreadyRuled: string[];
 	/** Hits of the IPs to ban, of every threat IP, and of every listed IP. */
@@ -60,12 +67,17 @@ export function planLockdown(input: LockdownInput): LockdownPlan {
 	const candidates: Visitor[] = [];
 	const guarded: LockdownPlan['guarded'] = [];
 	const alreadyRuled: string[] = [];
+	const unbannable: string[] = [];
 	let totalHits = 0;
 	let threatHits = 0;
 	for (const visitor of input.visitors) {
 		totalHits += visitor.hits;
 		if (visitor.classification !== 'threat') continue;
 		threatHits += visitor.hits;
+		if (!isBannable(visitor.ip)) {
+			unbannable.push(visitor.ip);
+			continue;
+		}
 		const reason = input.guard.check(visitor.ip);
 		if (reason) guarded.push({ip: visitor.ip, reason});
 		else if (input.hasRule(visitor.ip)) alreadyRuled.push(visitor.ip);
@@ -85,6 +97,7 @@ export function planLockdown(input: LockdownInput): LockdownPlan {
 		overBudget: Math.max(0, candidates.length - capacity),
 		overBudgetHits,
 		guarded,
+		unbannable,
 		alreadyRuled,
 		banHits,
 		threatHits,
@@ -125,6 +138,11 @@ export function describeLockdown(plan: LockdownPlan): string[] {
 	if (plan.guarded.length > 0) {
 		const shown = plan.guarded.slice(0, 3).map(entry => `${entry.ip} (${entry.reason})`);
 		lines.push(`Left out (never-ban guard): ${shown.join(', ')}${plan.guarded.length > 3 ? ` and ${plan.guarded.length - 3} more` : ''}.`);
+	}
+	if (plan.unbannable.length > 0) {
+		// Quoted: such a row is what a hostile server sent, control characters and all.
+		const shown = plan.unbannable.slice(0, 2).map(ip => quote(ip, 24));
+		lines.push(`Left out (not a valid visitor address): ${plural(plan.unbannable.length, 'row')}, e.g. ${shown.join(', ')}.`);
 	}
 	lines.push(
 		`Costs ${plural(plan.callsNeeded, 'API call')} of ${plan.callsLeft} left this hour; keeps ${plan.callsKept} (undo, next actions).`,

@@ -4,6 +4,7 @@
  * Input is validated here, so nothing invalid ever reaches the queue.
  */
 import {cacheLevels, securityLevels, type CacheLevel, type SecurityLevel, type ZoneRef} from '../backend.js';
+import {canonicalIp} from '../lib/ip.js';
 import {checkHostname, checkIp, checkIpv4, checkRecordContent, checkRecordName, checkTtl, parseIntegerIn, quote} from '../lib/validate.js';
 import type {ActionRequest} from './types.js';
 
@@ -187,7 +188,8 @@ export function qualify(name: string, zoneName: string): string {
 function singleIp(args: string[], name: string): {value: string; error?: undefined} | {value?: undefined; error: string} {
 	if (args.length !== 1) return {error: `:${name} takes one IP address`};
 	const problem = checkIp(args[0]);
-	return problem ? {error: problem} : {value: args[0]};
+	// Canonical, so `:ban 2001:DB8::1` meets the same guard entry and registry record as a threat row.
+	return problem ? {error: problem} : {value: canonicalIp(args[0]) ?? args[0]};
 }
 
 function oneOf<T extends string>(args: string[], values: readonly T[], what: string): T | string {

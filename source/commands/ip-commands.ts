@@ -1,6 +1,8 @@
 /** Commands on visitors' addresses: whitelist, ban, unban, lookup, report-spam. Account-wide, no zone. */
+import {createGuard} from '../actions/guard.js';
 import {inert} from '../lib/format.js';
-import {checkEmail, checkIp, checkText, requireValid, validated} from '../lib/validate.js';
+import {canonicalIp} from '../lib/ip.js';
+import {checkEmail, checkIp, checkRuleTarget, checkText, quote, requireValid, validated} from '../lib/validate.js';
 import {flagValue, usageError, type CommandSpec, type ParsedArgs} from './spec.js';
 
 function ruleCommand(name: string, action: 'wl' | 'ban' | 'nul', summary: string, done: string): CommandSpec {
@@ -13,9 +15,16 @@ function ruleCommand(name: string, action: 'wl' | 'ban' | 'nul', summary: string
 		flags: {},
 		positionals: [1, 1],
 		mutating: true,
-		check: args => void validated('IP address', args.positionals[0]!, checkIp),
+		// A ban or whitelist of an address no visitor can have is a typo; clearing a rule stays possible.
+		check: args => void validated('IP address', args.positionals[0]!, action === 'nul' ? checkIp : value => checkRuleTarget(value, action === 'ban' ? 'ban' : 'whitelist')),
 		async run(ctx) {
-			const ip = ctx.args.positionals[0]!;
+			// Canonical, so the registry holds the same text for 2001:DB8::1 and 2001:db8:0::1.
+			const ip = canonicalIp(ctx.args.positionals[0]!) ?? ctx.args.positionals[0]!;
+			if (action === 'ban') {
+				// The configured never-ban list, checked before anything is sent (the SSH address is the console's).
+				const guarded = createGuard(ctx.config.neverBan, {}).check(ip);
+				if (guarded) throw usageError(`${quote(ip)} is ${guarded}, so it is not banned; nothing was sent.`);
+			}
 			if (action === 'wl') await ctx.backend.whitelist(ip);
 			else if (action === 'ban') await ctx.backend.ban(ip);
 			else await ctx.backend.clearRule(ip);

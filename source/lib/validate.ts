@@ -7,6 +7,7 @@
 import {isIPv6} from 'node:net';
 import {FlarewatchError} from '../errors.js';
 import {inert} from './format.js';
+import {canonicalIp, specialAddress} from './ip.js';
 
 /** A check: the problem with `value` in one sentence, or undefined when it is fine. */
 export type Check = (value: string) => string | undefined;
@@ -16,12 +17,13 @@ const maxInputLength = 4096;
 
 /**
  * Shows a value from outside (typed by the operator or sent by a server) inside a message without
- * letting it flood or corrupt the terminal: at most `max` characters, control and bidi characters
- * (see `inert`) replaced by "?", in double quotes. Every message that quotes such a value uses this.
+ * letting it flood or corrupt the terminal: at most `max` characters, control, bidi and zero-width
+ * characters (see `inert`) replaced by "?", in double quotes. Every message that quotes such a value uses this.
  */
 export function quote(value: string, max = 40): string {
 	const bounded = value.length > max ? `${value.slice(0, max)}…` : value;
-	return JSON.stringify(inert(bounded, '?'));
+	// Zero-width characters too: "203.0.113.66\u200b" must not read as the address it imitates.
+	return JSON.stringify(inert(bounded, '?').replace(/[\u200b-\u200d\u2060\ufeff]/g, '?'));
 }
 
 /** Free text: bounded length, no control characters (they could reach a terminal or a log). */
@@ -60,6 +62,32 @@ export function checkIp(value: string): string | undefined {
 
 export function isIp(value: string): boolean {
 	return checkIp(value) === undefined;
+}
+
+/**
+ * A never-ban entry: an address or a CIDR range (`10.0.0.0/8`, `2001:db8::/32`), IPv4 or IPv6. Host
+ * bits under the prefix are allowed (`192.0.2.7/24` means the /24): the entry widens, never narrows.
+ */
+export function checkIpOrRange(value: string): string | undefined {
+	const slash = value.indexOf('/');
+	if (slash < 0) return checkIp(value) === undefined ? undefined : `${quote(value)} is not an IP address or CIDR range`;
+	const address = value.slice(0, slash);
+	const prefix = value.slice(slash + 1);
+	if (checkIp(address) !== undefined) return `${quote(value)} is not an IP address or CIDR range`;
+	const max = address.includes(':') ? 128 : 32;
+	if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return `${quote(value)} has an invalid prefix length (0 to ${max})`;
+	return undefined;
+}
+
+/**
+ * Why a ban or whitelist rule on `value` is refused: not one IP address, or an address no visitor can
+ * have (unspecified, loopback, broadcast, multicast, link-local), where a rule can only be a typo.
+ */
+export function checkRuleTarget(value: string, rule: 'ban' | 'whitelist'): string | undefined {
+	const problem = checkIp(value);
+	if (problem) return problem;
+	const special = specialAddress(canonicalIp(value) ?? value);
+	return special ? `${quote(value)} is ${special}; no visitor comes from it, so it is not ${rule === 'ban' ? 'banned' : 'whitelisted'}` : undefined;
 }
 
 const labelPattern = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;

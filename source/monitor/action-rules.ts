@@ -1,13 +1,16 @@
 /**
  * The rules every operator action obeys, in one place, whoever asks (a key, the palette, a dialog, a
- * lockdown): read-only mode, the purge cooldown, one snapshot a day, lookups answered from what was
- * looked up lately, and the hour's call budget. Pure: the request and the monitor's state in, a verdict
+ * lockdown): read-only mode, the address rules (one valid IP; no ban or whitelist of an address no
+ * visitor can have; no ban of a never-ban address), the purge cooldown, one snapshot a day, lookups
+ * answered from what was looked up lately, and the hour's call budget. Pure: the request and the monitor's state in, a verdict
  * out. The action service asks before it queues, and the queue asks the budget again right before it
  * sends, since calls may have been spent meanwhile.
  */
+import type {NeverBanGuard} from '../actions/guard.js';
 import {describeAction, isMutating, type ActionRequest} from '../actions/types.js';
 import type {ThreatScore} from '../backend.js';
 import {formatAge} from '../lib/format.js';
+import {checkIp, checkRuleTarget, quote} from '../lib/validate.js';
 import {callsLeft, wouldEatReserve} from './budget.js';
 import type {MonitorState} from './store.js';
 
@@ -28,11 +31,15 @@ function refuse(message: string): Verdict {
 /** What the action service remembers besides the state: when each IP was last looked up. */
 export interface RuleFacts {
 	lookedUp?: {at: number; score: ThreatScore};
+	/** The never-ban guard; without it no address is guarded. */
+	guard?: Pick<NeverBanGuard, 'check'>;
 }
 
 /** May this request be queued now? */
 export function checkRequest(request: ActionRequest, state: MonitorState, facts: RuleFacts = {}): Verdict {
 	if (state.readOnly && isMutating(request.kind)) return refuse(`Read-only mode (--read-only): ${describeAction(request)} is not sent. Nothing was changed.`);
+	const address = addressRefusal(request, facts.guard);
+	if (address) return refuse(address);
 	const zone = 'zone' in request ? state.zones.find(candidate => candidate.name === request.zone.name) : undefined;
 	if (request.kind === 'purge' && zone) {
 		const wait = (zone.purgeAllowedAt ?? 0) - state.now;
@@ -47,6 +54,25 @@ export function checkRequest(request: ActionRequest, state: MonitorState, facts:
 	}
 	const budget = budgetRefusal(request, state);
 	return budget ? refuse(budget) : {ok: true, cost: 1};
+}
+
+/**
+ * Why a request on an IP is refused, or undefined. Addresses may come from the server (a threat row), so
+ * each is checked as an IP again here, and quoted: a row that did not parse is never sent anywhere.
+ */
+function addressRefusal(request: ActionRequest, guard: RuleFacts['guard']): string | undefined {
+	if (request.kind === 'ban' || request.kind === 'whitelist') {
+		const problem = checkRuleTarget(request.ip, request.kind);
+		if (problem) return `Not sent: ${problem}`;
+		const guarded = request.kind === 'ban' ? guard?.check(request.ip) : undefined;
+		if (guarded) return `Not sent: ${quote(request.ip)} is ${guarded} (never-ban guard)`;
+		return undefined;
+	}
+	if (request.kind === 'clear-rule' || request.kind === 'lookup') {
+		const problem = checkIp(request.ip);
+		return problem ? `Not sent: ${problem}` : undefined;
+	}
+	return undefined;
 }
 
 /**

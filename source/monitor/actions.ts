@@ -149,7 +149,7 @@ export function createActions(options: ActionsOptions): Actions {
 	const check = (request: ActionRequest): Verdict => {
 		if (request.kind === 'lookup' && lookingUp.has(request.ip)) return {ok: false, message: `The lookup of ${request.ip} is already on its way: no new call`};
 		const lookedUp = request.kind === 'lookup' ? lookups.find(request.ip) : undefined;
-		return checkRequest(request, stateNow(), {lookedUp});
+		return checkRequest(request, stateNow(), {lookedUp, guard});
 	};
 
 	const activeZoneRef = (): ZoneRef | undefined => {

@@ -102,16 +102,6 @@ const confirmLabels: Partial<Record<ActionRequest['kind'], string>> = {
 	snapshot: 'Snapshot',
 };
 
-/** The second, explicit warning before banning a guarded address. */
-export function guardWarning(request: ActionRequest, ip: string, reason: string): Dialog {
-	return confirmDialog(
-		`WARNING: ${ip} is on the never-ban list`,
-		[`${ip} is ${reason}.`, 'Banning it can lock you out of this server and of the site.', 'Press y only if you are sure; n or Esc keeps it unbanned.'],
-		{type: 'submit', requests: [request]},
-		{tone: 'danger', confirmLabel: 'Ban anyway'},
-	);
-}
-
 /** The lockdown preview: the level change, how many IPs fit the hour's calls and their share of hits, who is left out. */
 export function lockdownDialog(plan: LockdownPlan): Dialog {
 	const lines = describeLockdown(plan);

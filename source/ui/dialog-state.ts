@@ -11,8 +11,6 @@ import {applyFormInput, type FormInput} from './forms/record-form.js';
 /** What happens when a confirmation is accepted. */
 export type ConfirmStep =
 	| {type: 'submit'; requests: ActionRequest[]; rememberLevel?: {zone: string; level?: SecurityLevel}}
-	/** The never-ban guard: a second, explicit warning before the request. */
-	| {type: 'guard-warning'; request: ActionRequest; ip: string; reason: string}
 	| {type: 'lockdown'; plan: LockdownPlan}
 	| {type: 'unlock'; zone: ZoneRef}
 	/** Send the rest of an interrupted lockdown. */

@@ -8,7 +8,7 @@ import {isMutating, type ActionEntry, type ActionRequest} from '../actions/types
 import type {DnsRecord, Visitor, ZoneRef} from '../backend.js';
 import type {MonitorHandle} from '../monitor/monitor.js';
 import type {MonitorState} from '../monitor/store.js';
-import {confirmFor, finishLockdownDialog, guardWarning, lockdownDialog, retryDialog, unlockDialog} from './action-dialogs.js';
+import {confirmFor, finishLockdownDialog, lockdownDialog, retryDialog, unlockDialog} from './action-dialogs.js';
 import {levelDialog, moveInDialog, type ConfirmStep, type Dialog, type DialogCommand} from './dialog-state.js';
 import {addForm, editForm, formProblems, formRequest, updateIpForm, type RecordForm} from './forms/record-form.js';
 import type {ActionKey} from './keymap.js';
@@ -204,8 +204,6 @@ function accept(ui: UiState, step: ConfirmStep, context: ActionContext): UiState
 			if (step.rememberLevel) actions.rememberLevelBeforeAttack(step.rememberLevel.zone, step.rememberLevel.level);
 			for (const request of step.requests) actions.submit(request);
 			return closed;
-		case 'guard-warning':
-			return open(ui, guardWarning(step.request, step.ip, step.reason));
 		case 'lockdown':
 			actions.startLockdown(step.plan);
 			return closed;
@@ -224,17 +222,6 @@ function accept(ui: UiState, step: ConfirmStep, context: ActionContext): UiState
 	}
 }
 
-/** The confirmation accepted: a ban of a guarded address first goes through the second warning. */
-function confirm(ui: UiState, dialog: Extract<Dialog, {kind: 'confirm'}>, context: ActionContext): UiState {
-	const {step} = dialog;
-	if (step.type === 'submit' && step.requests.length === 1 && step.requests[0].kind === 'ban' && dialog.confirmLabel !== 'Ban anyway') {
-		const ip = step.requests[0].ip;
-		const reason = context.monitor.actions.guard.check(ip);
-		if (reason) return accept(ui, {type: 'guard-warning', request: step.requests[0], ip, reason}, context);
-	}
-	return accept(ui, step, context);
-}
-
 /** A key in a dialog. */
 export function answerDialog(ui: UiState, command: DialogCommand, context: ActionContext): UiState {
 	const dialog = ui.dialog;
@@ -251,7 +238,7 @@ export function answerDialog(ui: UiState, command: DialogCommand, context: Actio
 	if (command.type === 'dialog-yes' || command.type === 'dialog-enter') {
 		if (dialog.kind === 'confirm') {
 			if (command.type === 'dialog-enter' && dialog.focus === 'cancel') return answerDialog(ui, {type: 'dialog-no'}, context);
-			return confirm(ui, dialog, context);
+			return accept(ui, dialog.step, context);
 		}
 		if (dialog.kind === 'level') {
 			const level = securityLevels[dialog.cursor];

@@ -6,6 +6,7 @@
 import type {CacheLevel, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
 import {cacheLevels, securityLevels, statsIntervals} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
+import {canonicalIp, ipv4Key} from '../lib/ip.js';
 import type {Secret} from '../lib/secret.js';
 import {checkEmail, checkHostname, checkIp, checkIpv4, checkRecordContent, checkRecordName, checkText, checkTtl, checkZoneName, quote, requireValid, validated} from '../lib/validate.js';
 import {paths, type JsonAction, type SpamEventType, type TextAction, type WireParams, type WireSpamEvent} from './actions.js';
@@ -149,7 +150,16 @@ export class V1Client {
 		}
 		if (query.geo) params.geo = '1';
 		const answer = await this.json('zone_ips', params);
-		return decodeVisitors(this.context('zone_ips'), answer.response);
+		// The one place visitors' addresses enter: each is made canonical here (IPv6 lowercase and
+		// compressed), so the guard, the registry and the rules compare like with like. One that does not
+		// parse keeps its text, to be shown inert; the action rules and a lockdown refuse it.
+		const visitors = decodeVisitors(this.context('zone_ips'), answer.response);
+		for (const visitor of visitors) {
+			// Dotted quads, the flood's bulk, are kept as they are (no work for 50,000 rows); one with a
+			// leading zero is refused later like any address that does not parse.
+			if (ipv4Key(visitor.ip) < 0) visitor.ip = canonicalIp(visitor.ip) ?? visitor.ip;
+		}
+		return visitors;
 	}
 
 	/** `zone_grab`: asks for a new snapshot (once per zone per day). */

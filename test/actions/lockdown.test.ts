@@ -14,6 +14,22 @@ const visitors: Visitor[] = [
 ];
 
 describe('lockdown plan', () => {
+	it('leaves out threat rows whose address does not parse or no visitor can have, and says how many', () => {
+		const rows: Visitor[] = [
+			{ip: '203.0.113.66\u200b', classification: 'threat', hits: 900},
+			{ip: '999.1.1.1', classification: 'threat', hits: 800},
+			{ip: '127.0.0.1', classification: 'threat', hits: 700},
+			{ip: '203.0.113.66\u001b[2J', classification: 'threat', hits: 600},
+			...visitors,
+		];
+		const plan = planLockdown({zone, currentLevel: 'med', visitors: rows, guard: createGuard([], {}), hasRule: () => false, callsLeft: 300});
+		expect(plan.unbannable).toEqual(['203.0.113.66\u200b', '999.1.1.1', '127.0.0.1', '203.0.113.66\u001b[2J']);
+		expect(plan.bans.map(visitor => visitor.ip)).toEqual(['203.0.113.7', '203.0.113.8', '198.51.100.23', '192.0.2.50']);
+		const line = describeLockdown(plan).find(text => text.startsWith('Left out (not a valid visitor address)'));
+		expect(line).toBe('Left out (not a valid visitor address): 4 rows, e.g. "203.0.113.66?", "999.1.1.1".');
+		expect(describeLockdown({...plan, unbannable: []}).join('\n')).not.toContain('not a valid visitor address');
+	});
+
 	it('bans every listed threat except guarded and already-ruled IPs, most hits first', () => {
 		const guard = createGuard([], {SSH_CONNECTION: '198.51.100.23 4000 10.0.0.1 22'});
 		const plan = planLockdown({zone, currentLevel: 'med', visitors, guard, hasRule: ip => ip === '192.0.2.50', callsLeft: 300});

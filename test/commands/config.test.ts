@@ -66,12 +66,24 @@ describe('configuration', () => {
 		expect(hasCredentials(resolveConfig({flags: parseConfigArgs([]).flags, env: {CF_API_EMAIL: 'a@b.example', CF_API_KEY: key}}))).toBe(true);
 	});
 
+	it('takes never-ban addresses and CIDR ranges, IPv4 and IPv6, comma-separated, from the flag and the file', () => {
+		const {flags} = parseConfigArgs(['--never-ban', '10.0.0.0/8, 2001:db8::/32', '--never-ban=198.51.100.7']);
+		const config = resolveConfig({flags, env: {}, file: {neverBan: ['192.168.0.0/16,fe80::1', '10.0.0.0/8']}});
+		expect(config.neverBan).toEqual(['10.0.0.0/8', '2001:db8::/32', '198.51.100.7', '192.168.0.0/16', 'fe80::1']);
+	});
+
 	it('refuses bad values: plain http off loopback, bad zones, bad emails, bad never-ban entries', () => {
 		const flags = (argv: string[]) => parseConfigArgs(argv).flags;
 		expect(usageFailure(() => resolveConfig({flags: flags(['--endpoint', 'http://api.example.com']), env: {}})).field).toBe('endpoint');
 		expect(usageFailure(() => resolveConfig({flags: flags(['--zone', 'exa mple.com']), env: {}})).field).toBe('zone');
 		expect(usageFailure(() => resolveConfig({flags: flags(['--email', 'nobody']), env: {}})).field).toBe('email');
-		expect(usageFailure(() => resolveConfig({flags: flags(['--never-ban', '10.0.0.0/8']), env: {}})).field).toBe('neverBan');
+		for (const bad of ['10.0.0.0/33', '2001:db8::/129', '10.0.0.300', 'example.com', '10.0.0.0/8/8', '010.0.0.1']) {
+			const failure = usageFailure(() => resolveConfig({flags: flags(['--never-ban', `192.0.2.1,${bad}`]), env: {}}));
+			expect(failure.field).toBe('neverBan');
+			expect(failure.message).toContain(JSON.stringify(bad));
+		}
+		const file = usageFailure(() => resolveConfig({flags: flags([]), env: {}, file: {neverBan: ['10.0.0.0/8', '2001:db8::/200']}}));
+		expect(file.message).toContain('"2001:db8::/200"');
 		expect(usageFailure(() => parseConfigArgs(['--timeout', 'soon'])).field).toBe('timeout');
 		expect(usageFailure(() => parseConfigArgs(['--email'])).kind).toBe('usage');
 	});

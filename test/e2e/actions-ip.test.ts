@@ -1,6 +1,6 @@
 /**
  * IP keys, the never-ban guard and lockdown in a real terminal against the emulator: b, w, x, i on the
- * highlighted row, the second warning for a guarded address, L with its preview and undo (also after a
+ * highlighted row, a guarded address refused inline, L with its preview and undo (also after a
  * restart, with :unlock).
  */
 import {afterEach, describe, expect, it} from 'vitest';
@@ -63,28 +63,46 @@ describe('IP actions, the guard and lockdown (pty, emulator)', {timeout: 90_000}
 		await app.waitFor(text => /threat/.test(rowOf(text, ip)) && !rowOf(text, ip).includes('WHITELISTED'), 'the class back in the row');
 	});
 
-	it('a guarded address needs a second, explicit warning (SSH session and --never-ban)', async () => {
-		const console = await startEmulatedConsole(['--never-ban', '203.0.113.77'], {SSH_CONNECTION: '198.51.100.200 50000 10.0.0.1 22'});
+	it('a ban of a guarded or impossible address is refused inline, nothing sent (SSH session, --never-ban CIDR, loopback)', async () => {
+		const console = await startEmulatedConsole(['--never-ban', '203.0.113.0/24,2001:db8::/32'], {SSH_CONNECTION: '198.51.100.200 50000 10.0.0.1 22'});
 		running.push(console);
 		const {app} = console;
 		await readyAndPaused(console);
 		const before = await console.calls();
-		app.press(':ban 198.51.100.200\r');
-		await app.waitFor(text => text.includes('Ban this IP?'), 'the first confirmation');
-		app.press('y');
-		await app.waitFor(text => text.includes('WARNING: 198.51.100.200 is on the never-ban list') && text.includes('the address of your SSH session'), 'the second warning');
-		app.press('n');
-		await app.waitFor(text => text.includes('Cancelled: nothing was sent'), 'the cancellation');
+		for (const [ip, reason] of [
+			['198.51.100.200', 'is the address of your SSH'],
+			['203.0.113.77', 'is on the --never-ban list'],
+			['2001:DB8::9', 'is on the --never-ban list'],
+			['127.0.0.1', 'is a loopback address'],
+		]) {
+			app.press(`:ban ${ip}\r`);
+			await app.waitFor(text => text.includes(reason) && !text.includes('Ban this IP?'), `the refusal of ${ip}`);
+		}
 		await new Promise(resolve => setTimeout(resolve, 200));
 		expect(await console.calls()).toBe(before);
 		expect((await console.zone()).accessRules).toEqual([]);
+	});
 
-		app.press(':ban 203.0.113.77\r');
-		await app.waitFor(text => text.includes('Ban this IP?'), 'the first confirmation');
-		app.press('y');
-		await app.waitFor(text => text.includes('on the --never-ban list') && text.includes('Ban anyway (y)'), 'the second warning');
-		app.press('y');
-		await waitForState(console, state => state.zones.some(zone => zone.accessRules.some(rule => rule.ip === '203.0.113.77' && rule.mode === 'ban')), 'the ban after two confirmations');
+	it('a hostile server\'s visitor row that is not an IP is shown inert, cannot be banned, and a lockdown skips it', async () => {
+		const console = await startEmulatedConsole(async emulator => {
+			emulator.setScenario('hostile');
+			return [];
+		});
+		running.push(console);
+		const {app} = console;
+		await readyAndPaused(console);
+		await app.waitFor(text => /203\.0\.113\.66\?/.test(text), 'the hostile row, inert');
+		const before = await console.calls();
+		app.press('/203.0.113.66\r');
+		await app.waitFor(text => /› 203\.0\.113\.66\?/.test(text), 'the hostile row highlighted');
+		app.press('b');
+		await app.waitFor(text => /Not sent: "203\.0\.113\.66\?[^"]*" is not an IP/.test(text), 'the ban refused inline');
+		expect(app.screen()).not.toContain('Ban this IP?');
+		app.press('L');
+		await app.waitFor(text => text.includes('Left out (not a valid visitor address): 1 row'), 'the lockdown preview skipping it');
+		app.press('n');
+		await new Promise(resolve => setTimeout(resolve, 200));
+		expect(await console.calls()).toBe(before);
 	});
 
 	it('L previews the lockdown, runs it, and L undoes it; after a restart :unlock undoes it too', async () => {

@@ -22,9 +22,9 @@ afterEach(() => {
 	monitors = [];
 });
 
-async function setup(options: {readOnly?: boolean; ssh?: string} = {}) {
+async function setup(options: {readOnly?: boolean; ssh?: string; visitors?: Visitor[]} = {}) {
 	const clock = new FakeClock();
-	const backend = new FakeBackend({clock, visitors: rows});
+	const backend = new FakeBackend({clock, visitors: options.visitors ?? rows});
 	const guard = createGuard([], options.ssh ? {SSH_CLIENT: `${options.ssh} 50000 22`} : {});
 	const monitor = createMonitor({backend, clock, zoneNames: ['example.com'], policy: {perHour: 300, reserve: 30}, tickMs: 0, guard, readOnly: options.readOnly, paceMs: 0});
 	monitors.push(monitor);
@@ -46,20 +46,46 @@ async function setup(options: {readOnly?: boolean; ssh?: string} = {}) {
 }
 
 describe('App actions', () => {
-	it('the never-ban guard: the SSH address needs a second warning; n there sends nothing', async () => {
-		const {press, frame, sent} = await setup({ssh: '192.0.2.66'});
+	it('the never-ban guard: a ban of the SSH address is refused inline, no dialog, nothing sent', async () => {
+		const {press, frame, sent, backend} = await setup({ssh: '192.0.2.66'});
+		const calls = backend.calls.length;
 		await press('b');
-		expect(frame()).toContain('Ban this IP?');
-		expect(frame()).toContain('IP      192.0.2.66');
+		expect(frame()).not.toContain('Ban this IP?');
+		expect(frame()).toContain('Not sent: "192.0.2.66" is the address of your SSH session');
 		await press('y');
-		expect(frame()).toContain('WARNING: 192.0.2.66 is on the never-ban list');
-		expect(frame()).toContain('the address of your SSH session');
+		expect(sent()).toEqual([]);
+		// Whitelisting yourself is not what the guard is about.
+		await press('w');
+		expect(frame()).toContain('Whitelist this IP?');
+		await press('n');
+		expect(backend.calls.length).toBe(calls);
+	});
+
+	it.each([
+		[':ban 127.0.0.1', 'loopback'],
+		[':wl ff02::1', 'multicast'],
+	])('%s in the palette is refused inline (%s), no request sent', async (typed, reason) => {
+		const {press, frame, sent, backend} = await setup({ssh: '192.0.2.66'});
+		const calls = backend.calls.length;
+		await press(typed);
+		await press('\r');
+		expect(frame()).toContain(reason);
+		expect(frame()).not.toMatch(/Ban this IP\?|Whitelist this IP\?/);
+		expect(sent()).toEqual([]);
+		expect(backend.calls.length).toBe(calls);
+	});
+
+	it('a threat row whose address does not parse is shown inert, cannot be banned and a lockdown leaves it out', async () => {
+		const {press, frame, sent} = await setup({visitors: [{ip: '192.0.2.9\u200b', classification: 'threat', hits: 900}, ...rows]});
+		expect(frame()).toContain('192.0.2.9?');
+		await press('b');
+		expect(frame()).toContain('Not sent: "192.0.2.9?" is not an IP');
+		expect(sent()).toEqual([]);
+		await press('L');
+		expect(frame()).toContain('Left out (not a valid visitor address): 1 row');
+		expect(frame()).toContain('Ban 3 threat IPs');
 		await press('n');
 		expect(sent()).toEqual([]);
-		await press('by');
-		await press('y');
-		expect(sent()).toEqual(['ban']);
-		expect(frame()).toMatch(/192\.0\.2\.66\s+BANNED/);
 	});
 
 	it('a non-guarded address is banned after one confirmation; Enter on the opening focus cancels', async () => {

@@ -3,6 +3,7 @@ import type {ClassFilter, ThreatRowView} from '../../monitor/select.js';
 import {compactNumber, fit} from '../format.js';
 import {threatHeaderRows} from '../layout.js';
 import {sanitize} from '../sanitize.js';
+import {canonicalIp} from '../../lib/ip.js';
 import {memo} from 'react';
 import {sameProps} from '../same-props.js';
 
@@ -47,10 +48,19 @@ export function threatColumns(width: number, longestIp = 15): {ip: number; cls: 
 	return {ip, cls, hits, geo, score};
 }
 
+/**
+ * An address as shown: one that does not parse (a server's `203.0.113.66` plus a zero-width space)
+ * has every character outside printable ASCII shown as "?", so it never looks like the address it
+ * imitates; the action rules refuse it.
+ */
+export function shownIp(ip: string): string {
+	return canonicalIp(ip) === undefined ? sanitize(ip).replace(/[^\x21-\x7e]/g, '?') : ip;
+}
+
 /** The visitors from `zone_ips`, most hits first, with the highlighted row in inverse video. */
 function ThreatsPaneView(props: ThreatsPaneProps) {
 	const {rows, start, selected, total, totalAll, classFilter, textFilter, editingFilter, width, height} = props;
-	const ips = rows.map(row => sanitize(row.ip));
+	const ips = rows.map(row => shownIp(row.ip));
 	const columns = threatColumns(width, Math.max(15, ...ips.map(ip => ip.length)));
 	const twoLines = threatHeaderRows(width) === 2;
 	const range = total === 0 ? '0' : `${start + 1}-${start + rows.length}/${total}`;
