@@ -135,6 +135,15 @@ describe('ThreatsPane', () => {
 		const {lastFrame} = render(<ThreatsPane rows={[]} start={0} selected={-1} total={0} totalAll={5} classFilter="crawler" textFilter="" editingFilter={false} width={60} height={5} />);
 		expect(lastFrame()).toContain('no visitor matches the filter');
 	});
+
+	it('in a terminal too small for any row, says so with the count instead of claiming the filter matches nothing', () => {
+		const {lastFrame} = render(<ThreatsPane rows={[]} start={0} selected={0} total={1516} totalAll={1516} classFilter="all" textFilter="" editingFilter={false} width={40} height={3} />);
+		const frame = lastFrame() ?? '';
+		expect(frame).not.toContain('no visitor matches the filter');
+		expect(frame).not.toContain('1-0');
+		expect(frame).toContain('1516');
+		expect(frame).toContain('enlarge');
+	});
 });
 
 describe('StatusPane', () => {

@@ -63,7 +63,8 @@ function ThreatsPaneView(props: ThreatsPaneProps) {
 	const ips = rows.map(row => shownIp(row.ip));
 	const columns = threatColumns(width, Math.max(15, ...ips.map(ip => ip.length)));
 	const twoLines = threatHeaderRows(width) === 2;
-	const range = total === 0 ? '0' : `${start + 1}-${start + rows.length}/${total}`;
+	// With no room for a row (a tiny terminal) the range is the count alone, never "1-0".
+	const range = total === 0 ? '0' : rows.length === 0 ? `${total}` : `${start + 1}-${start + rows.length}/${total}`;
 	const filterLabel = `${classFilter}${textFilter || editingFilter ? ` /${sanitize(textFilter)}${editingFilter ? '▏' : ''}` : ''}${total !== totalAll ? ` of ${totalAll}` : ''}`;
 	const heading = `  ${fit('IP', columns.ip)} ${fit('CLASS', columns.cls)}${fit('HITS', columns.hits, 'right')}${columns.geo ? fit('  GEO', columns.geo) : ''}${columns.score ? fit(' SCORE', columns.score) : ''}`;
 	return (
@@ -87,7 +88,7 @@ function ThreatsPaneView(props: ThreatsPaneProps) {
 			</Box>
 			{rows.length === 0 ? (
 				<Text dimColor wrap="truncate">
-					{totalAll === 0 ? 'no visitors listed yet' : 'no visitor matches the filter'}
+					{totalAll === 0 ? 'no visitors listed yet' : total === 0 ? 'no visitor matches the filter' : 'no room for the list: enlarge the terminal'}
 				</Text>
 			) : (
 				rows.map((row, offset) => {
