@@ -110,6 +110,15 @@ export interface HostUpdate {
 	outcome: string;
 }
 
+/** A spam report: who sent it and what it said. */
+export interface SpamReport {
+	author: string;
+	authorEmail: string;
+	ip: string;
+	/** Up to 100 characters. */
+	content: string;
+}
+
 export interface PurgeResult {
 	/** Epoch seconds. */
 	purgedAt: number;
@@ -148,4 +157,8 @@ export interface Backend {
 	deleteRecord(zone: ZoneRef, id: string): Promise<void>;
 	/** DIUP: points the A records of `hosts` at `ip`. */
 	updateHostsIp(ip: string, hosts: readonly string[]): Promise<HostUpdate[]>;
+	/** Reports spam the site received; an API without spam reports leaves it out. */
+	reportSpam?(report: SpamReport): Promise<void>;
+	/** Releases kept-alive connections. */
+	close(): void;
 }

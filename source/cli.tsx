@@ -13,14 +13,8 @@ import {closeSync} from 'node:fs';
 import {isatty} from 'node:tty';
 import {mayNameCommand} from './commands/names.js';
 import {consoleMain} from './console/main.js';
+import type {ProcessIo} from './lib/process-io.js';
 
-export interface ProcessIo {
-	argv: string[];
-	env: NodeJS.ProcessEnv;
-	stdout: NodeJS.WriteStream;
-	stderr: NodeJS.WriteStream;
-	stdin: NodeJS.ReadStream;
-}
 
 export async function main(io: ProcessIo): Promise<number> {
 	const [first, ...rest] = io.argv;

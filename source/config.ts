@@ -13,7 +13,7 @@ import {FlarewatchError} from './errors.js';
 import {inert} from './lib/format.js';
 import {Secret} from './lib/secret.js';
 import {checkEmail, checkIpOrRange, checkZoneName, quote} from './lib/validate.js';
-import {checkEndpoint, defaultEndpoint, defaultTimeoutMs} from './v1/transport.js';
+import {checkEndpoint, defaultEndpoint, defaultTimeoutMs} from './lib/endpoint.js';
 
 /** The config file's fields (all optional). */
 export interface ConfigFile {

@@ -5,13 +5,13 @@
 import {readFileSync} from 'node:fs';
 import {auditLogPath} from '../actions/audit-log.js';
 import {accountKey, FileRegistry, registryPath, withOwnedRule, type Registry} from '../actions/registry.js';
-import type {ZoneRef} from '../backend.js';
+import type {Backend, ZoneRef} from '../backend.js';
 import {loadConfig, requireCredentials, shownPath, type Config} from '../config.js';
 import {exitCodeFor, FlarewatchError, isFlarewatchError} from '../errors.js';
 import {unsafePattern} from '../lib/format.js';
 import {scrub} from '../lib/secret.js';
 import {quote} from '../lib/validate.js';
-import {V1Backend} from '../v1/backend.js';
+import {openBackend} from '../backends.js';
 import {dnsCommands} from './dns-commands.js';
 import {commandHelp, dnsHelp, overviewHelp} from './help.js';
 import {helpNames} from './names.js';
@@ -70,7 +70,7 @@ export async function commandMain(name: string, argv: string[], io: CommandIo): 
 		return 0;
 	}
 	let config: Config | undefined;
-	let backend: V1Backend | undefined;
+	let backend: Backend | undefined;
 	try {
 		const loaded = loadConfig({argv: rest, env: io.env});
 		config = loaded.config;
@@ -80,7 +80,7 @@ export async function commandMain(name: string, argv: string[], io: CommandIo): 
 		spec.check?.(args);
 		if (spec.mutating && config.readOnly) throw usageError(`flarewatch ${spec.name} changes the account, and the configuration is read-only; nothing was sent.`);
 		const credentials = requireCredentials(config);
-		backend = new V1Backend({
+		backend = openBackend({
 			email: credentials.email,
 			key: credentials.key,
 			endpoint: config.endpoint,
@@ -130,7 +130,7 @@ function readCa(path: string): string {
 	}
 }
 
-function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Config, backend: V1Backend, registry: Registry): CommandContext {
+function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Config, backend: Backend, registry: Registry): CommandContext {
 	const zoneNames = (): ZoneRef[] => {
 		if (config.zones.length === 0) throw usageError(`flarewatch ${spec.name} needs a zone; use --zone NAME or CF_ZONE.`);
 		return config.zones.map(name => ({name, zid: 0}));
@@ -139,7 +139,6 @@ function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Co
 		args,
 		config,
 		backend,
-		v1: backend,
 		zoneNames,
 		async resolveZones() {
 			const zones = await backend.checkZones(zoneNames().map(zone => zone.name));

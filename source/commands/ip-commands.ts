@@ -86,7 +86,8 @@ export const ipCommands: CommandSpec[] = [
 		check: args => void spamReport(args),
 		async run(ctx) {
 			const report = spamReport(ctx.args);
-			await ctx.v1.client.reportSpam(report);
+			if (!ctx.backend.reportSpam) throw usageError('This API takes no spam reports; nothing was sent.');
+			await ctx.backend.reportSpam(report);
 			return {lines: [`Spam from ${report.ip} reported.`], json: {reported: true, ip: report.ip}};
 		},
 	},

@@ -6,7 +6,6 @@ import type {Backend, ZoneRef} from '../backend.js';
 import type {Config} from '../config.js';
 import {FlarewatchError} from '../errors.js';
 import {quote} from '../lib/validate.js';
-import type {V1Backend} from '../v1/backend.js';
 
 /** The streams and environment a command may touch; ProcessIo satisfies it. */
 export interface CommandIo {
@@ -36,9 +35,7 @@ export interface CommandResult {
 export interface CommandContext {
 	args: ParsedArgs;
 	config: Config;
-	/** The port; `v1` gives access to actions outside it (spam reports). */
 	backend: Backend;
-	v1: V1Backend;
 	/** The configured zones with zid 0 (no call made), or a usage error when none is configured. */
 	zoneNames(): ZoneRef[];
 	/** The configured zones resolved with one zone_check; an inactive zone is an `api` failure. */

@@ -8,7 +8,7 @@ import type {DemoScenario} from './args.js';
 import {hasCredentials, type Config} from '../config.js';
 import {FlarewatchError} from '../errors.js';
 import {Secret} from '../lib/secret.js';
-import {V1Backend} from '../v1/backend.js';
+import {openBackend} from '../backends.js';
 
 export interface Connection {
 	backend: Backend;
@@ -32,7 +32,7 @@ export async function connectDemo(config: Config, scenario: DemoScenario = 'atta
 	const emulator = await startEmulator({port: 0, host: '127.0.0.1', scenario, quiet: true});
 	emulator.advanceClock(demoHeadStartSeconds);
 	const key = new Secret(emulator.key);
-	const backend = new V1Backend({endpoint: emulator.url, email: emulator.email, key, timeoutMs: config.timeoutMs, secrets: [key]});
+	const backend = openBackend({endpoint: emulator.url, email: emulator.email, key, timeoutMs: config.timeoutMs, secrets: [key]});
 	return {
 		backend,
 		zoneNames: emulator.state().zones.filter(zone => zone.owner.toLowerCase() === emulator.email.toLowerCase()).map(zone => zone.name),
@@ -56,7 +56,7 @@ export function connectAccount(config: Config, env: Readonly<Record<string, stri
 			throw new FlarewatchError('usage', `The CA file ${config.caFile} could not be read.`);
 		}
 	}
-	const backend = new V1Backend({endpoint: config.endpoint, email: config.email, key: config.key, timeoutMs: config.timeoutMs, env, ca, secrets: [config.key]});
+	const backend = openBackend({endpoint: config.endpoint, email: config.email, key: config.key, timeoutMs: config.timeoutMs, env, ca, secrets: [config.key]});
 	return {
 		backend,
 		zoneNames: config.zones,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import {auditLogPath, FileAuditLog, type AuditIdentity} from '../actions/audit-log.js';
 import {createGuard, type NeverBanGuard} from '../actions/guard.js';
 import {accountKey, adoptLegacyState, FileRegistry, MemoryRegistry, registryPath} from '../actions/registry.js';
-import type {ProcessIo} from '../cli.js';
+import type {ProcessIo} from '../lib/process-io.js';
 import {hasCredentials, loadConfig, type Config} from '../config.js';
 import {isFlarewatchError} from '../errors.js';
 import {RealClock} from '../lib/clock.js';

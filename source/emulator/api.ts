@@ -3,11 +3,11 @@
  * `/ajax/external-event.html` (spam reports). Authentication, counting and budgets happen here,
  * in the same order for every action, before any handler runs.
  */
-import {ApiFailure, invalidInput, type ActionContext, type ActionHandler, type Envelope} from './action-context.js';
-import {diupJson, dynamicIpUpdate, recDel, recDelete, recEdit, recLoadAll, recNew, recSet} from './actions-dns.js';
-import {applyRule, cacheLvl, devmode, fpurge, ipv46, prePurge, ruleAction, secLvl, zoneCheck, zoneGrab, zoneLoadMulti} from './actions-settings.js';
-import {ipLookup, stats, zoneIps} from './actions-traffic.js';
-import {minify, mirage2, rocketLoader, zoneFilePurge, zoneSettings} from './actions-zone-settings.js';
+import {ApiFailure, invalidInput, type ActionContext, type ActionHandler, type Envelope} from './handlers/context.js';
+import {diupJson, dynamicIpUpdate, recDel, recDelete, recEdit, recLoadAll, recNew, recSet} from './handlers/dns.js';
+import {applyRule, cacheLvl, devmode, fpurge, ipv46, prePurge, ruleAction, secLvl, zoneCheck, zoneGrab, zoneLoadMulti} from './handlers/settings.js';
+import {ipLookup, stats, zoneIps} from './handlers/traffic.js';
+import {minify, mirage2, rocketLoader, zoneFilePurge, zoneSettings} from './handlers/zone-settings.js';
 import type {EmulatorCore} from './core.js';
 import {taint} from './hostile.js';
 import {failure} from './json.js';

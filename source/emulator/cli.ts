@@ -1,5 +1,5 @@
 /** `flarewatch emulator [flags]`: serves the v1 API until SIGINT/SIGTERM. */
-import type {ProcessIo} from '../cli.js';
+import type {ProcessIo} from '../lib/process-io.js';
 import {defaultOptions, startEmulator} from './index.js';
 import {scenarioNames, type EmulatorOptions, type ScenarioName} from './types.js';
 

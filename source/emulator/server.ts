@@ -5,7 +5,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {adminPrefix, handleAdmin} from './admin.js';
 import {answerExternalEvent, answerJson, answerPlain, maxApiMessage, unauthMessage} from './api.js';
-import type {Envelope} from './action-context.js';
+import type {Envelope} from './handlers/context.js';
 import type {ConnectionGuard} from './connections.js';
 import type {EmulatorCore} from './core.js';
 import {encodeJson, encodeLax, failure} from './json.js';

@@ -8,7 +8,7 @@ import {createGuard, type NeverBanGuard} from '../actions/guard.js';
 import {MemoryRegistry, type Registry} from '../actions/registry.js';
 import type {Backend, VisitorQuery} from '../backend.js';
 import type {Clock} from '../lib/clock.js';
-import {createActions, type Actions, type ActionsHandle} from './actions.js';
+import {createActions, type Actions, type ActionsHandle} from '../actions/service.js';
 import type {BudgetPolicy} from './budget.js';
 import {Poller, type CommandOutcome} from './poller.js';
 import {reduce, type MonitorEvent} from './reduce.js';

@@ -2,7 +2,7 @@
  * The Backend port on the v1 client: domain calls in, v1 actions out. Kept thin so the console and
  * the commands see the same behaviour as the client's own tests.
  */
-import type {Backend, CacheLevel, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
+import type {Backend, CacheLevel, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, SpamReport, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
 import {V1Client, type ClientOptions} from './client.js';
 
 export class V1Backend implements Backend {
@@ -24,6 +24,10 @@ export class V1Backend implements Backend {
 	/** Releases kept-alive connections. */
 	close(): void {
 		this.client.close();
+	}
+
+	reportSpam(report: SpamReport): Promise<void> {
+		return this.client.reportSpam(report);
 	}
 
 	checkZones(names: readonly string[]): Promise<ZoneRef[]> {

@@ -3,13 +3,13 @@
  * validated before anything is sent; every failure is a FlarewatchError; the key only ever leaves
  * through the request body.
  */
-import type {CacheLevel, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
+import type {CacheLevel, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, SpamReport, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
 import {cacheLevels, securityLevels, statsIntervals} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
 import {canonicalIp, ipv4Key} from '../lib/ip.js';
 import type {Secret} from '../lib/secret.js';
 import {checkEmail, checkHostname, checkIp, checkIpv4, checkRecordContent, checkRecordName, checkText, checkTtl, checkZoneName, quote, requireValid, validated} from '../lib/validate.js';
-import {paths, type JsonAction, type SpamEventType, type TextAction, type WireParams, type WireSpamEvent} from './actions.js';
+import {paths, type JsonAction, type SpamEventType, type TextAction, type WireParams, type WireSpamEvent} from './wire.js';
 import {decodeEnvelope, decodeHostLines, decodeTextStatus, type DecodeContext, type DecodedEnvelope} from './decode.js';
 import {decodeLookup, decodeNumberAt, decodeRecordObj, decodeRecordPage, decodeStats, decodeVisitors, decodeZoneCheck, decodeZoneList, type ZoneSummary} from './shapes.js';
 import {Transport, type TransportOptions} from './transport.js';
@@ -22,14 +22,6 @@ export interface ClientOptions extends TransportOptions {
 	now?: () => number;
 }
 
-/** A spam report: who sent it and what it said. */
-export interface SpamReport {
-	author: string;
-	authorEmail: string;
-	ip: string;
-	/** Up to 100 characters. */
-	content: string;
-}
 
 /** `rec_load_all` pages beyond this mean a server that never says has_more: false. */
 const maxRecordPages = 1000;

@@ -6,7 +6,7 @@
 import {FlarewatchError} from '../errors.js';
 import {inert} from '../lib/format.js';
 import {scrub, type Secret} from '../lib/secret.js';
-import type {WireEnvelope} from './actions.js';
+import type {WireEnvelope} from './wire.js';
 import {parseLaxJson} from './lax-json.js';
 
 /** What a decoder needs to explain itself without leaking. */

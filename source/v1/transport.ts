@@ -8,13 +8,12 @@ import https from 'node:https';
 import tls from 'node:tls';
 import fetch, {type RequestInit} from 'node-fetch';
 import {FlarewatchError, goneMessage} from '../errors.js';
+import {checkEndpoint, defaultEndpoint, defaultTimeoutMs} from '../lib/endpoint.js';
 import {scrub, type Secret} from '../lib/secret.js';
-import type {WireParams} from './actions.js';
+import type {WireParams} from './wire.js';
 import {excerptOf} from './decode.js';
 import {proxyFor, TunnelAgent} from './proxy.js';
 
-export const defaultEndpoint = 'https://www.cloudflare.com';
-export const defaultTimeoutMs = 10_000;
 /** Far above any real answer (a 50,000-IP zone_ips is a few MB); stops a hostile endless body. */
 const maxBodyBytes = 64 * 1024 * 1024;
 
@@ -30,30 +29,6 @@ export interface TransportOptions {
 	ca?: string | Buffer;
 	/** Values scrubbed from every message (the key). */
 	secrets?: readonly Secret[];
-}
-
-function isLoopbackHost(hostname: string): boolean {
-	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-	return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-/** Parses and checks an endpoint: https anywhere, http only on loopback, no credentials or query. */
-export function checkEndpoint(endpoint: string): URL {
-	let url: URL;
-	try {
-		url = new URL(endpoint);
-	} catch {
-		throw new FlarewatchError('validation', `The endpoint ${JSON.stringify(excerptOf(endpoint, [], 60))} is not a URL.`, {field: 'endpoint'});
-	}
-	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		throw new FlarewatchError('validation', `The endpoint must be an https:// URL, not ${url.protocol}.`, {field: 'endpoint'});
-	}
-	if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-		throw new FlarewatchError('validation', `The endpoint ${url.host} uses plain http, which is only allowed for a loopback address; use https.`, {field: 'endpoint'});
-	}
-	if (url.username || url.password) throw new FlarewatchError('validation', 'The endpoint must not carry a user name or password.', {field: 'endpoint'});
-	if (url.search || url.hash) throw new FlarewatchError('validation', 'The endpoint must not carry a query or fragment.', {field: 'endpoint'});
-	return url;
 }
 
 const networkReasons: Record<string, string> = {

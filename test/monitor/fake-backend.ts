@@ -28,6 +28,10 @@ export class FakeBackend implements Backend {
 	readonly #serverLimit: number | undefined;
 	#report: {callsLeft: number; at: number} | undefined;
 
+	close(): void {
+		// Nothing kept open.
+	}
+
 	constructor(options: FakeBackendOptions) {
 		this.#clock = options.clock;
 		this.#zones = options.zones ?? {'example.com': {zid: 1001, pro: true}};

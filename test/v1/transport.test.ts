@@ -7,7 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Secret} from '../../source/lib/secret.js';
 import {V1Client} from '../../source/v1/client.js';
 import {bypassesProxy, proxyFor} from '../../source/v1/proxy.js';
-import {checkEndpoint} from '../../source/v1/transport.js';
+import {checkEndpoint} from '../../source/lib/endpoint.js';
 import tls from 'node:tls';
 import {emulator, rejection} from './harness.js';
 
@@ -90,6 +90,11 @@ describe('the endpoint rule', () => {
 		for (const endpoint of ['http://127.0.0.1:8787', 'http://localhost:1', 'http://[::1]:8787', 'https://www.cloudflare.com', 'https://api.example.com/v1']) {
 			expect(() => checkEndpoint(endpoint), endpoint).not.toThrow();
 		}
+	});
+
+	it('explains an endpoint written without its scheme and shows the URL meant', () => {
+		expect(() => checkEndpoint('localhost:34177')).toThrow('has no scheme; write it as a URL, such as "http://localhost:34177"');
+		expect(() => checkEndpoint('api.example.com')).toThrow('such as "https://api.example.com"');
 	});
 });
 

@@ -1,10 +1,10 @@
 /** Actions that read the traffic model: stats, zone_ips, ip_lkup. */
 import {isIP} from 'node:net';
-import {ApiFailure, echo, zoneParam, type ActionHandler} from './action-context.js';
-import {taint} from './hostile.js';
-import {encodeJson, encodeString, RawJson, success, type Json} from './json.js';
-import {classNames, CRAWLER, REGULAR, THREAT} from './population.js';
-import type {EmulatorSecurityLevel} from './types.js';
+import {ApiFailure, echo, zoneParam, type ActionHandler} from './context.js';
+import {taint} from '../hostile.js';
+import {encodeJson, encodeString, RawJson, success, type Json} from '../json.js';
+import {classNames, CRAWLER, REGULAR, THREAT} from '../population.js';
+import type {EmulatorSecurityLevel} from '../types.js';
 
 const hour = 3600;
 const day = 86_400;

@@ -1,12 +1,12 @@
 /** Actions that read or change a zone's settings and access rules. */
 import {isIP} from 'node:net';
-import {ApiFailure, echo, touch, vParam, zoneParam, type ActionHandler, type ActionContext, type Envelope} from './action-context.js';
-import {taint} from './hostile.js';
-import {bareSuccess, success, type Json} from './json.js';
-import {devModeSeconds, purgeCooldownSeconds, zoneGrabIntervalSeconds} from './limits.js';
-import {hashString} from './rng.js';
-import type {EmulatorCacheLevel, EmulatorSecurityLevel} from './types.js';
-import {devModeExpiresAt, normaliseZoneName, pushChange, type Zone} from './world.js';
+import {ApiFailure, echo, touch, vParam, zoneParam, type ActionHandler, type ActionContext, type Envelope} from './context.js';
+import {taint} from '../hostile.js';
+import {bareSuccess, success, type Json} from '../json.js';
+import {devModeSeconds, purgeCooldownSeconds, zoneGrabIntervalSeconds} from '../limits.js';
+import {hashString} from '../rng.js';
+import type {EmulatorCacheLevel, EmulatorSecurityLevel} from '../types.js';
+import {devModeExpiresAt, normaliseZoneName, pushChange, type Zone} from '../world.js';
 
 const securityLevels: readonly EmulatorSecurityLevel[] = ['low', 'med', 'high', 'help', 'eoff'];
 const cacheLevels: readonly EmulatorCacheLevel[] = ['agg', 'basic'];

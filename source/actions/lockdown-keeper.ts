@@ -16,16 +16,16 @@ import {
 	unlockPlan,
 	type LockdownPlan,
 	type UnlockPlan,
-} from '../actions/lockdown.js';
-import type {NeverBanGuard} from '../actions/guard.js';
-import type {ActionQueue} from '../actions/queue.js';
-import {own, processAlive, withKey, withOwnedRule, withZone, zoneMemory, type AccountRecords, type BanState, type LockdownRecord, type Registry} from '../actions/registry.js';
-import type {ActionEntry} from '../actions/types.js';
+} from './lockdown.js';
+import type {NeverBanGuard} from './guard.js';
+import type {ActionQueue} from './queue.js';
+import {own, processAlive, withKey, withOwnedRule, withZone, zoneMemory, type AccountRecords, type BanState, type LockdownRecord, type Registry} from './registry.js';
+import type {ActionEntry} from './types.js';
 import type {ZoneRef} from '../backend.js';
 import type {Clock} from '../lib/clock.js';
-import {callsLeft} from './budget.js';
-import type {MonitorEvent} from './reduce.js';
-import type {MonitorState, Store} from './store.js';
+import {callsLeft} from '../monitor/budget.js';
+import type {MonitorEvent} from '../monitor/reduce.js';
+import type {MonitorState, Store} from '../monitor/store.js';
 
 /** Where a zone's lockdown stands, as the L key needs to know. */
 export type LockdownStatus =

@@ -2,12 +2,12 @@
  * The 2012 additions of the v1 documentation: `zone_settings` (every setting at once), the
  * performance toggles (`async`, `minify`, `mirage2`) and `zone_file_purge`.
  */
-import {ApiFailure, echo, vParam, zoneParam, type ActionHandler} from './action-context.js';
-import {securityLabels} from './actions-traffic.js';
-import {taint} from './hostile.js';
-import {success, type Json} from './json.js';
-import type {RocketLoader} from './types.js';
-import {devModeExpiresAt, type Zone} from './world.js';
+import {ApiFailure, echo, vParam, zoneParam, type ActionHandler} from './context.js';
+import {securityLabels} from './traffic.js';
+import {taint} from '../hostile.js';
+import {success, type Json} from '../json.js';
+import type {RocketLoader} from '../types.js';
+import {devModeExpiresAt, type Zone} from '../world.js';
 
 const rocketLoaderValues: readonly RocketLoader[] = ['0', 'a', 'm'];
 const minifyValues = ['0', '1', '2', '3', '4', '5', '6', '7'] as const;

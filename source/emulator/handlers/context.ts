@@ -1,8 +1,8 @@
 /** What every action handler gets, and the helpers they share (zone lookup, `v` checks, the echo). */
-import type {EmulatorCore} from './core.js';
-import type {Json} from './json.js';
-import type {Params} from './params.js';
-import type {Account, Zone} from './world.js';
+import type {EmulatorCore} from '../core.js';
+import type {Json} from '../json.js';
+import type {Params} from '../params.js';
+import type {Account, Zone} from '../world.js';
 
 export interface ActionContext {
 	core: EmulatorCore;

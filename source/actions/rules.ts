@@ -6,13 +6,13 @@
  * out. The action service asks before it queues, and the queue asks the budget again right before it
  * sends, since calls may have been spent meanwhile.
  */
-import type {NeverBanGuard} from '../actions/guard.js';
-import {describeAction, isMutating, type ActionRequest} from '../actions/types.js';
+import type {NeverBanGuard} from './guard.js';
+import {describeAction, isMutating, type ActionRequest} from './types.js';
 import type {ThreatScore} from '../backend.js';
 import {formatAge} from '../lib/format.js';
 import {checkIp, checkRuleTarget, quote} from '../lib/validate.js';
-import {callsLeft, wouldEatReserve} from './budget.js';
-import type {MonitorState} from './store.js';
+import {callsLeft, wouldEatReserve} from '../monitor/budget.js';
+import type {MonitorState} from '../monitor/store.js';
 
 const dayMs = 86_400_000;
 /** A lookup of the same IP within this time is answered from the last one, with no call. */

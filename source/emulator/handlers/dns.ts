@@ -1,10 +1,10 @@
 /** DNS record actions: the 2011 rec_set/rec_del, the later rec_* family, and DIUP. */
 import {isIPv4} from 'node:net';
-import {ApiFailure, echo, zoneParam, type ActionContext, type ActionHandler} from './action-context.js';
-import {taint} from './hostile.js';
-import {bareSuccess, success} from './json.js';
-import {contentError, fqdnOf, isHostname, isProxiable, parseTtl, recordObject, recordTypes, type DnsRecord} from './records.js';
-import type {Zone} from './world.js';
+import {ApiFailure, echo, zoneParam, type ActionContext, type ActionHandler} from './context.js';
+import {taint} from '../hostile.js';
+import {bareSuccess, success} from '../json.js';
+import {contentError, fqdnOf, isHostname, isProxiable, parseTtl, recordObject, recordTypes, type DnsRecord} from '../records.js';
+import type {Zone} from '../world.js';
 
 /** Records per rec_load_all page, as the real service paged them. */
 export const recordPageSize = 180;

@@ -1,26 +1,26 @@
 /**
  * The action service: every call the operator causes goes through here. It applies the rules
- * (action-rules.ts: read-only, cooldowns, lookups answered from memory, the hour's budget) before
+ * (rules.ts: read-only, cooldowns, lookups answered from memory, the hour's budget) before
  * queueing, has the queue ask the budget again right before each send, counts every request in the
  * same ledger as the polls (actions may use the reserve the poller never touches), shows each state
  * change on the status line and in the Log view, and keeps what must survive a restart in the rule
- * registry (the level before `U`, the rules we made, lockdowns: lockdowns.ts).
+ * registry (the level before `U`, the rules we made, lockdowns: lockdown-keeper.ts).
  */
-import type {AuditSink} from '../actions/audit-log.js';
-import type {NeverBanGuard} from '../actions/guard.js';
-import type {LockdownPlan, UnlockPlan} from '../actions/lockdown.js';
-import {ActionQueue} from '../actions/queue.js';
-import {withZone, zoneMemory, type LockdownRecord, type Registry, type ZoneMemory} from '../actions/registry.js';
-import {describeAction, isMutating, type ActionEntry, type ActionRequest} from '../actions/types.js';
+import type {AuditSink} from './audit-log.js';
+import type {NeverBanGuard} from './guard.js';
+import type {LockdownPlan, UnlockPlan} from './lockdown.js';
+import {ActionQueue} from './queue.js';
+import {withZone, zoneMemory, type LockdownRecord, type Registry, type ZoneMemory} from './registry.js';
+import {describeAction, isMutating, type ActionEntry, type ActionRequest} from './types.js';
 import type {Backend, SecurityLevel, ThreatScore, ZoneRef} from '../backend.js';
 import type {Clock} from '../lib/clock.js';
 import {Lru} from '../lib/lru.js';
 import {formatAge} from '../lib/format.js';
-import {budgetRefusal, callRefusal, checkRequest, type Verdict} from './action-rules.js';
-import {LockdownKeeper, type LockdownStatus} from './lockdowns.js';
-import type {MonitorEvent} from './reduce.js';
-import {describeFailure} from './poller.js';
-import type {MonitorState, Store} from './store.js';
+import {budgetRefusal, callRefusal, checkRequest, type Verdict} from './rules.js';
+import {LockdownKeeper, type LockdownStatus} from './lockdown-keeper.js';
+import type {MonitorEvent} from '../monitor/reduce.js';
+import {describeFailure} from '../monitor/poller.js';
+import type {MonitorState, Store} from '../monitor/store.js';
 
 /** What the UI may ask of the actions. */
 export interface ActionsHandle {
