@@ -2,7 +2,7 @@
  * The alternate screen, entered before Ink's first frame and left on every exit path: a normal quit,
  * an exception, a rejected promise, SIGINT/SIGTERM/SIGHUP (an SSH link dropping). Ink 6 has no
  * option for it (the alternate-screen support landed in Ink 7, which needs Node 22), so it is done
- * here by hand; see ../../shared/design.md.
+ * here by hand (docs/ink-facts.md).
  */
 
 export const enterAlternateScreen = '\u001b[?1049h';

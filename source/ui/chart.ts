@@ -1,6 +1,6 @@
 /**
  * Sparklines with asciichart, cut to a given width and height. Returned as separate lines because
- * `<Text wrap="truncate">` keeps only the first line of a multi-line string (design.md).
+ * `<Text wrap="truncate">` keeps only the first line of a multi-line string (docs/ink-facts.md).
  */
 import asciichart from 'asciichart';
 import {compactNumber} from './format.js';

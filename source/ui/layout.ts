@@ -1,7 +1,7 @@
 /**
  * Sizes, computed once from the terminal size and handed down (the panes never measure). The frame
  * is at most rows − 1 tall: a frame as tall as the terminal makes Ink 6 clear the screen and the
- * scrollback on every render (see ../../shared/design.md).
+ * scrollback on every render (docs/ink-facts.md).
  */
 
 /** The terminal size. */

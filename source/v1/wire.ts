@@ -1,6 +1,7 @@
 /**
  * The v1 Client Interface API contract: paths, action names, parameter names and the shapes of the
- * answers as they appear on the wire (before coercion). Shared with the emulator as types only.
+ * answers as they appear on the wire (before coercion). The emulator does not use it: it is built from
+ * the API's documentation, not from our client's reading of it.
  * Numbers the real service sometimes sent as strings are typed `number | string`.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Cross-client quirks of the real service (shared/spec/protocol-notes.md), each replayed in the
+ * Cross-client quirks of the real service (docs/emulator.md lists them), each replayed in the
  * request shape of a client family that depended on it.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';

@@ -17,7 +17,7 @@ function failure(fn: () => unknown): FlarewatchError {
 	throw new Error('expected a failure');
 }
 
-/** The documentation's example bodies, verbatim (client-interface-api.txt). */
+/** The v1 documentation's example bodies, verbatim (its lax JSON included). */
 const docs = {
 	stats: `{"response":{"result":{"timeZero":1287797054000,"count":1,"has_more":false,"objs":[{"cachedServerTime":1290561854000,"cachedExpryTime":1290605054000,"trafficBreakdown":{"pageviews":{"regular":195,"threat":1,"crawler":20},"uniques":{"regular":17,"threat":1,"crawler":10}},"bandwidthServed":{"cloudflare":1497.6806640625,"user":1037.56640625},"requestsServed":{"cloudflare":715,"user":400},"pageLoadTime":{"without":0.47,"cloudflare":0.31},"totalUserTimeSaved":null,"currentServerTime":1290561855000,"interval":20,"userSecuritySetting":"High",dev_mode: 0}]}},"result":"success","msg":null}`,
 	plain: `{"result":"success","msg":null}`,
