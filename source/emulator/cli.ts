@@ -100,8 +100,6 @@ function applyFlag(options: Partial<EmulatorOptions>, name: string, value: strin
 		case 'rate-limit':
 			options.rateLimit = number(name, value, n => Number.isInteger(n) && n >= 1, 'a positive whole number');
 			return;
-		default:
-			throw new UsageError(`unknown flag --${name} (see --help)`);
 	}
 }
 
