@@ -12,8 +12,20 @@
 import {closeSync} from 'node:fs';
 import {isatty} from 'node:tty';
 import {mayNameCommand} from './commands/names.js';
+import {consoleHelp} from './console/args.js';
 import {consoleMain} from './console/main.js';
 import type {ProcessIo} from './lib/process-io.js';
+// Bundled by esbuild like any module, so `flarewatch --version` needs no file beside the bundle.
+import packageJson from '../package.json' with {type: 'json'};
+
+const version = packageJson.version;
+
+/** `flarewatch --help`: the console's flags, the commands and the configuration flags, from their tables. */
+async function overview(): Promise<string> {
+	const {commands} = await import('./commands/index.js');
+	const {overviewHelp} = await import('./commands/help.js');
+	return overviewHelp(commands, consoleHelp(), version);
+}
 
 
 export async function main(io: ProcessIo): Promise<number> {
@@ -23,10 +35,10 @@ export async function main(io: ProcessIo): Promise<number> {
 		return emulatorMain(rest, io);
 	}
 	if (first !== undefined && mayNameCommand(first)) {
-		const {commandMain, isCommandName} = await import('./commands/index.js');
-		if (isCommandName(first)) return commandMain(first, rest, io);
+		const {commandMain} = await import('./commands/index.js');
+		return commandMain(first, rest, io, {consoleHelp: consoleHelp(), version});
 	}
-	return consoleMain(io.argv, io);
+	return consoleMain(io.argv, io, {help: overview, version});
 }
 
 // Node 20 restores each terminal it started on when it exits (ResetStdio) and aborts (SIGABRT, exit

@@ -5,7 +5,8 @@
  *   endpoint  --endpoint, CF_API_ENDPOINT, "endpoint"
  *   zones     --zone (repeatable, comma-separated), CF_ZONE, "zones"
  * The config file is $XDG_CONFIG_HOME/flarewatch/config.json (default ~/.config), or --config PATH.
- * `parseConfigArgs` and `resolveConfig` are pure; `loadConfig` adds the file reads.
+ * The flags are one table (`configFlags`), which the console and the commands parse with their own.
+ * `configFromValues` and `resolveConfig` are pure; `loadConfig` adds the file reads.
  */
 import {closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats} from 'node:fs';
 import {join} from 'node:path';
@@ -14,6 +15,7 @@ import {inert} from './lib/format.js';
 import {Secret} from './lib/secret.js';
 import {checkEmail, checkIpOrRange, checkZoneName, quote} from './lib/validate.js';
 import {checkEndpoint, defaultEndpoint, defaultTimeoutMs} from './lib/endpoint.js';
+import {ArgsError, closest, parseFlags, type Flag, type ParsedFlags} from './lib/args.js';
 
 /** The config file's fields (all optional). */
 export interface ConfigFile {
@@ -65,26 +67,37 @@ export function shownPath(path: string): string {
 	return inert(path.length > 200 ? `${path.slice(0, 200)}…` : path);
 }
 
-/**
- * Flags this module consumes, and whether they take a value. A Map, not an object: `name in object`
- * also finds inherited members, which made words like `constructor` and `toString` into flags.
- */
-export const configFlagNames: ReadonlyMap<string, boolean> = new Map([
-	['--email', true],
-	['--key-file', true],
-	['--endpoint', true],
-	['--zone', true],
-	['--timeout', true],
-	['--ca-file', true],
-	['--config', true],
-	['--never-ban', true],
-	['--read-only', false],
-]);
+const keyFlagReason = (name: string) => `There is no ${name} flag: a key on the command line is visible to every user of this machine, so use CF_API_KEY, --key-file PATH or the config file.`;
 
-const keyFlags = new Set(['--key', '--tkn', '--token', '--api-key', '--apikey']);
+/** Flags that would carry the key, refused with the reason by every program that reads the configuration. */
+export const refusedKeyFlags: ReadonlyMap<string, string> = new Map(['--key', '--tkn', '--token', '--api-key', '--apikey'].map(name => [name, keyFlagReason(name)]));
+
+/**
+ * The configuration flags, shared by the console and every command: parsed from this table (lib/args.ts),
+ * and the help's "Configuration" section is made from it. `configKey` also names the config file's keys.
+ */
+export const configFlags: readonly Flag[] = [
+	{name: 'email', value: 'ADDRESS', env: 'CF_API_EMAIL', configKey: 'email', description: "the account's email"},
+	{name: 'key-file', value: 'PATH', env: 'CF_API_KEY', configKey: 'key', description: 'a file holding the API key (no flag takes the key itself)'},
+	{name: 'endpoint', value: 'URL', env: 'CF_API_ENDPOINT', configKey: 'endpoint', default: defaultEndpoint, description: 'where the API is; plain http:// only for a loopback host'},
+	{name: 'zone', value: 'NAME[,NAME]', multiple: true, env: 'CF_ZONE', configKey: 'zones', description: 'the zones; repeatable'},
+	{name: 'timeout', value: 'SECONDS', configKey: 'timeoutSeconds', default: String(defaultTimeoutMs / 1000), description: 'per request, up to 600'},
+	{name: 'read-only', configKey: 'readOnly', description: 'refuse every action that changes the account'},
+	{name: 'never-ban', value: 'IP[,CIDR]', multiple: true, configKey: 'neverBan', description: 'addresses and ranges never to ban; repeatable'},
+	{name: 'ca-file', value: 'PATH', description: "an extra trusted certificate (PEM), e.g. the emulator's --tls one"},
+	{name: 'config', value: 'PATH', default: '$XDG_CONFIG_HOME/flarewatch/config.json', description: 'the config file'},
+];
+
+/** The config file's keys: those of the table, the only place they are named. */
+export const configFileKeys: readonly string[] = configFlags.flatMap(flag => (flag.configKey === undefined ? [] : [flag.configKey]));
 
 function usage(message: string, field?: string): FlarewatchError {
 	return new FlarewatchError(field ? 'validation' : 'usage', message, field ? {field} : {});
+}
+
+/** An ArgsError from lib/args.ts as the usage error every program reports (exit 2, nothing sent). */
+export function asUsageError(error: unknown): unknown {
+	return error instanceof ArgsError ? usage(error.message) : error;
 }
 
 function splitList(value: string): string[] {
@@ -94,69 +107,46 @@ function splitList(value: string): string[] {
 		.filter(item => item.length > 0);
 }
 
-/** Takes the configuration flags out of argv; everything else is returned in order in `rest`. */
-export function parseConfigArgs(argv: readonly string[]): {flags: ConfigFlags; rest: string[]} {
-	const flags: ConfigFlags = {zones: [], neverBan: [], readOnly: false};
-	const rest: string[] = [];
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i]!;
-		if (arg === '--') {
-			rest.push(...argv.slice(i));
-			break;
-		}
-		const eq = arg.indexOf('=');
-		const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-		if (keyFlags.has(name)) {
-			throw usage(`There is no ${name} flag: a key on the command line is visible to every user of this machine, so use CF_API_KEY, --key-file PATH or the config file.`);
-		}
-		const takesValue = configFlagNames.get(name);
-		if (takesValue === undefined) {
-			rest.push(arg);
-			continue;
-		}
-		if (!takesValue) {
-			if (eq > 0) throw usage(`${name} takes no value.`);
-			flags.readOnly = true;
-			continue;
-		}
-		let value: string | undefined;
-		if (eq > 0) value = arg.slice(eq + 1);
-		else {
-			value = argv[i + 1];
-			i++;
-		}
-		if (value === undefined || (eq < 0 && value.startsWith('--'))) throw usage(`${name} needs a value.`);
-		switch (name) {
-			case '--email':
-				flags.email = value;
-				break;
-			case '--key-file':
-				flags.keyFile = value;
-				break;
-			case '--endpoint':
-				flags.endpoint = value;
-				break;
-			case '--zone':
-				flags.zones.push(...splitList(value));
-				break;
-			case '--never-ban':
-				flags.neverBan.push(...splitList(value));
-				break;
-			case '--ca-file':
-				flags.caFile = value;
-				break;
-			case '--config':
-				flags.configPath = value;
-				break;
-			case '--timeout': {
-				const seconds = Number(value);
-				if (!/^\d+(\.\d+)?$/.test(value) || seconds <= 0 || seconds > 600) throw usage(`--timeout must be a number of seconds from 0 to 600, not ${quote(value)}.`, 'timeout');
-				flags.timeoutSeconds = seconds;
-				break;
-			}
-		}
+function list(values: ParsedFlags['values'], name: string): string[] {
+	const value = values.get(name);
+	return Array.isArray(value) ? value.flatMap(splitList) : [];
+}
+
+function text(values: ParsedFlags['values'], name: string): string | undefined {
+	const value = values.get(name);
+	return typeof value === 'string' ? value : undefined;
+}
+
+/** The configuration flags among parsed values (the console and the commands parse theirs with these in one table). */
+export function configFromValues(values: ParsedFlags['values']): ConfigFlags {
+	const flags: ConfigFlags = {zones: list(values, 'zone'), neverBan: list(values, 'never-ban'), readOnly: values.get('read-only') === true};
+	const email = text(values, 'email');
+	if (email !== undefined) flags.email = email;
+	const keyFile = text(values, 'key-file');
+	if (keyFile !== undefined) flags.keyFile = keyFile;
+	const endpoint = text(values, 'endpoint');
+	if (endpoint !== undefined) flags.endpoint = endpoint;
+	const caFile = text(values, 'ca-file');
+	if (caFile !== undefined) flags.caFile = caFile;
+	const configPath = text(values, 'config');
+	if (configPath !== undefined) flags.configPath = configPath;
+	const timeout = text(values, 'timeout');
+	if (timeout !== undefined) {
+		const seconds = Number(timeout);
+		if (!/^\d+(\.\d+)?$/.test(timeout) || seconds <= 0 || seconds > 600) throw usage(`--timeout must be a number of seconds from 0 to 600, not ${quote(timeout)}.`, 'timeout');
+		flags.timeoutSeconds = seconds;
 	}
-	return {flags, rest};
+	return flags;
+}
+
+/** Parses argv holding only configuration flags and positionals (tests, tools); the programs parse theirs with their own flags. */
+export function parseConfigArgs(argv: readonly string[]): {flags: ConfigFlags; rest: string[]} {
+	try {
+		const {values, positionals} = parseFlags(argv, configFlags, {helpHint: 'flarewatch --help', refused: refusedKeyFlags});
+		return {flags: configFromValues(values), rest: positionals};
+	} catch (error) {
+		throw asUsageError(error);
+	}
 }
 
 /** The default config file path, from XDG_CONFIG_HOME or HOME; undefined when neither is set. */
@@ -175,6 +165,14 @@ export function parseConfigFile(text: string, path: string): ConfigFile {
 	}
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) throw usage(`The config file ${shownPath(path)} must hold a JSON object.`);
 	const file = value as Record<string, unknown>;
+	// A misspelt key ("zone" for "zones") would otherwise be ignored, and the command run with a setting the user did not mean.
+	for (const key of Object.keys(file)) {
+		if (!configFileKeys.includes(key)) {
+			const match = closest(key, configFileKeys);
+			const suggestion = match === undefined ? '' : ` (did you mean "${match}"?)`;
+			throw usage(`The config file ${shownPath(path)} has an unknown key ${quote(key, 40)}${suggestion}; the keys are ${configFileKeys.map(known => `"${known}"`).join(', ')}.`);
+		}
+	}
 	const wrong = (field: string, expected: string) => usage(`The config file ${shownPath(path)} has a "${field}" that is not ${expected}.`, field);
 	for (const field of ['email', 'key', 'endpoint'] as const) if (file[field] !== undefined && typeof file[field] !== 'string') throw wrong(field, 'a string');
 	if (file.zones !== undefined && typeof file.zones !== 'string' && !(Array.isArray(file.zones) && file.zones.every(zone => typeof zone === 'string'))) throw wrong('zones', 'a list of zone names');
@@ -263,7 +261,9 @@ export function requireCredentials(config: Config): {email: string; key: Secret}
 
 /** File access, injectable for tests: `readFile` replaces the bounded read below, `stat` gives its mode. */
 export interface ConfigIo {
-	argv: readonly string[];
+	/** The parsed configuration flags; or `argv`, holding only configuration flags. */
+	flags?: ConfigFlags;
+	argv?: readonly string[];
 	env: Readonly<Record<string, string | undefined>>;
 	readFile?: (path: string) => string;
 	stat?: (path: string) => {mode: number};
@@ -337,7 +337,7 @@ export function loadConfig(io: ConfigIo): {config: Config; rest: string[]} {
 	const rethrown = (error: unknown): void => {
 		if (error instanceof FlarewatchError) throw error;
 	};
-	const {flags, rest} = parseConfigArgs(io.argv);
+	const {flags, rest} = io.flags ? {flags: io.flags, rest: []} : parseConfigArgs(io.argv ?? []);
 	const warnings: string[] = [];
 	let keyFileText: string | undefined;
 	if (flags.keyFile !== undefined) {

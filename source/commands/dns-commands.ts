@@ -4,6 +4,7 @@ import {FlarewatchError} from '../errors.js';
 import {formatTable, inert} from '../lib/format.js';
 import {checkAnyRecordContent, checkHostname, checkIpv4, checkRecordContent, checkRecordName, checkRecordType, checkTtl, parseIntegerIn, requireValid, validated} from '../lib/validate.js';
 import {flagSet, flagValue, usageError, type CommandContext, type CommandSpec, type ParsedArgs} from './spec.js';
+import {eachZone} from './zones.js';
 
 /** The JSON form of a record. */
 export function recordJson(record: DnsRecord): Record<string, unknown> {
@@ -85,19 +86,14 @@ export const dnsCommands: CommandSpec[] = [
 		usage: '',
 		details: ['JSON: {zones: [{zone, records: [{id, name, type, content, ttl, proxied, prio?}]}], callsLeft}; ttl 1 = automatic.'],
 		examples: ['flarewatch dns list --zone example.com'],
-		flags: {},
+		flags: [],
 		positionals: [0, 0],
 		mutating: false,
 		async run(ctx) {
-			const lines: string[] = [];
-			const zones: Array<Record<string, unknown>> = [];
-			for (const zone of ctx.zoneNames()) {
+			return eachZone(ctx, async zone => {
 				const records = await ctx.backend.listRecords(zone);
-				if (lines.length > 0) lines.push('');
-				lines.push(`${inert(zone.name)}: ${records.length} record${records.length === 1 ? '' : 's'}`, ...(records.length > 0 ? recordRows(records) : []));
-				zones.push({zone: zone.name, records: records.map(recordJson)});
-			}
-			return {lines, json: {zones}};
+				return {lines: [`${inert(zone.name)}: ${records.length} record${records.length === 1 ? '' : 's'}`, ...(records.length > 0 ? recordRows(records) : [])], json: {zone: zone.name, records: records.map(recordJson)}};
+			});
 		},
 	},
 	{
@@ -106,7 +102,10 @@ export const dnsCommands: CommandSpec[] = [
 		usage: '<A|CNAME> <name> <content> [--proxied] [--ttl 1|120..]',
 		details: ['name: a label (www), a full name or @ for the apex. A content is an IPv4 address; CNAME content a host name.', 'JSON: {zone, record: {id, name, type, content, ttl, proxied}}.'],
 		examples: ['flarewatch dns add A www 203.0.113.7 --proxied', 'flarewatch dns add CNAME shop shops.example.net'],
-		flags: {'--proxied': 'boolean', '--ttl': 'value'},
+		flags: [
+			{name: 'proxied', description: "through Cloudflare's proxy (orange cloud)"},
+			{name: 'ttl', value: 'T', default: '1 = automatic', description: 'time to live in seconds: 1, or 120 and more'},
+		],
 		positionals: [3, 3],
 		mutating: true,
 		check: args => void checkAdd(args),
@@ -123,7 +122,13 @@ export const dnsCommands: CommandSpec[] = [
 		usage: '<rec-id> [--content C] [--name N] [--ttl T] [--proxied|--no-proxied]',
 		details: ['Reads the records first (rec_load_all), then sends the whole changed record (rec_edit).', 'JSON: {zone, record}.'],
 		examples: ['flarewatch dns edit 9001 --content 203.0.113.8', 'flarewatch dns edit 9001 --no-proxied'],
-		flags: {'--content': 'value', '--name': 'value', '--ttl': 'value', '--proxied': 'boolean', '--no-proxied': 'boolean'},
+		flags: [
+			{name: 'content', value: 'C', description: 'the new content (an IPv4 address for A, a host name for CNAME)'},
+			{name: 'name', value: 'N', description: 'the new name'},
+			{name: 'ttl', value: 'T', description: 'the new time to live: 1 (automatic), or 120 seconds and more'},
+			{name: 'proxied', description: "through Cloudflare's proxy"},
+			{name: 'no-proxied', description: "not through Cloudflare's proxy"},
+		],
 		positionals: [1, 1],
 		mutating: true,
 		check: args => void checkEdit(args),
@@ -144,7 +149,7 @@ export const dnsCommands: CommandSpec[] = [
 		usage: '<name>',
 		details: ['All records of that name go (rec_del). A short label is completed with the zone; @ is the apex.', 'JSON: {zone, name, deleted}.'],
 		examples: ['flarewatch dns rm www', 'flarewatch dns rm old.example.com'],
-		flags: {},
+		flags: [],
 		positionals: [1, 1],
 		mutating: true,
 		check: args => void validated('name', args.positionals[0]!, checkRecordName),
@@ -162,7 +167,7 @@ export const dnsCommands: CommandSpec[] = [
 		usage: '<ip> <host>...',
 		details: ['Outcome per host: OK, or E_NOUPDATE when it already pointed there. Exit code 1 when a host was refused.', 'JSON: {ip, hosts: [{host, outcome}]}.'],
 		examples: ['flarewatch dns update-ip 203.0.113.8 www.example.com example.com'],
-		flags: {},
+		flags: [],
 		positionals: [2, Infinity],
 		mutating: true,
 		check: args => void checkUpdateIp(args),

@@ -1,42 +1,51 @@
-/** Help texts, generated from the command table so they cannot drift from what is parsed. */
-import type {CommandSpec} from './spec.js';
+/** Help texts, generated from the flag tables and the command table so they cannot drift from what is parsed. */
+import {configFlags} from '../config.js';
+import {flagHelp} from '../lib/args.js';
+import {jsonFlag, type CommandSpec} from './spec.js';
 
-const configHelp = [
-	'Configuration (flags > environment > config file):',
-	'  --email ADDRESS      or CF_API_EMAIL',
-	'  --key-file PATH      or CF_API_KEY, or "key" in the config file (no flag takes the key itself)',
-	'  --endpoint URL       or CF_API_ENDPOINT (default https://www.cloudflare.com; http:// only for loopback)',
-	'  --zone NAME[,NAME]   or CF_ZONE; repeatable',
-	'  --timeout SECONDS    per request (default 10)',
-	'  --ca-file PATH       extra trusted certificate (PEM), e.g. the emulator\'s --tls',
-	'  --config PATH        default $XDG_CONFIG_HOME/flarewatch/config.json',
-	'  --read-only          refuse every command that changes the account',
-	'  --json               machine-readable output',
-];
-
-const exitHelp = 'Exit codes: 0 success, 1 the API refused, 2 usage or validation error (nothing sent), 3 network, HTTP or decode failure, 4 rate limited.';
+const exitHelp = 'Exit codes: 0 success, 1 the API refused, 2 usage or validation error (nothing sent), 3 network, HTTP or decode failure, 4 rate limited. Over several zones, the highest of theirs.';
 
 function signature(spec: CommandSpec): string {
 	return `flarewatch ${spec.name}${spec.usage ? ` ${spec.usage}` : ''}`;
 }
 
+/** One command's help: its own arguments and examples; the configuration flags are only named, `flarewatch --help` has them. */
 export function commandHelp(spec: CommandSpec): string {
-	return [`Usage: ${signature(spec)} [--json]`, '', `${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`, ...spec.details, '', 'Examples:', ...spec.examples.map(example => `  ${example}`), '', ...configHelp, '', exitHelp].join('\n');
+	return [
+		`Usage: ${signature(spec)} [--json] [configuration flags]`,
+		'',
+		`${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`,
+		...spec.details,
+		'',
+		'Flags:',
+		...flagHelp([...spec.flags, jsonFlag]),
+		'',
+		'Examples:',
+		...spec.examples.map(example => `  ${example}`),
+		'',
+		`Configuration flags (${configFlags.map(flag => `--${flag.name}`).join(', ')}): see flarewatch --help.`,
+		exitHelp,
+	].join('\n');
 }
 
-export function overviewHelp(commands: readonly CommandSpec[]): string {
+/**
+ * `flarewatch --help` (and `flarewatch help`): the console's usage and flags (given by the launcher,
+ * as this layer may not import the console), every command, the configuration flags once, the exit codes.
+ */
+export function overviewHelp(commands: readonly CommandSpec[], consoleHelp: readonly string[], version?: string): string {
 	const width = Math.max(...commands.map(command => command.name.length));
 	return [
-		'Usage: flarewatch [--demo] [config flags]      open the console',
-		'       flarewatch emulator [flags]             run the v1 API emulator',
-		'       flarewatch <command> [args] [--json]    one-shot command:',
+		`flarewatch${version ? ` ${version}` : ''}: a terminal console for the zones of a Cloudflare account (v1 Client Interface API).`,
 		'',
+		...consoleHelp,
+		'',
+		'Commands (flarewatch <command> --help shows one\'s arguments and examples):',
 		...commands.map(command => `  ${command.name.padEnd(width)}  ${command.summary}`),
 		'',
-		'flarewatch <command> --help shows a command\'s arguments and examples.',
+		'Configuration flags, for the console and every command (flags > environment > config file):',
+		...flagHelp(configFlags),
 		'',
-		...configHelp,
-		'',
+		'With --json, a command prints one JSON object on stdout: its result, or {"error": {"code", "message"}}.',
 		exitHelp,
 	].join('\n');
 }

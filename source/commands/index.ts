@@ -1,6 +1,7 @@
 /**
  * The one-shot commands: `flarewatch <command> [args] [--json] [config flags]`. Output goes only to
- * the streams passed in; every failure becomes one sentence on stderr and an exit code (errors.ts).
+ * the streams passed in; every failure becomes one sentence on stderr (with --json, an
+ * `{"error": {"code", "message"}}` object on stdout) and an exit code (errors.ts).
  */
 import {readFileSync} from 'node:fs';
 import {auditLogPath} from '../actions/audit-log.js';
@@ -8,15 +9,16 @@ import {accountKey, FileRegistry, registryPath, withOwnedRule, type Registry} fr
 import type {Backend, ZoneRef} from '../backend.js';
 import {loadConfig, requireCredentials, shownPath, type Config} from '../config.js';
 import {exitCodeFor, FlarewatchError, isFlarewatchError} from '../errors.js';
-import {unsafePattern} from '../lib/format.js';
-import {scrub} from '../lib/secret.js';
+import {didYouMean, hasFlag} from '../lib/args.js';
+import {inert, unsafePattern} from '../lib/format.js';
+import {scrub, type Secret} from '../lib/secret.js';
 import {quote} from '../lib/validate.js';
 import {openBackend} from '../backends.js';
 import {dnsCommands} from './dns-commands.js';
 import {commandHelp, dnsHelp, overviewHelp} from './help.js';
 import {helpNames} from './names.js';
 import {ipCommands} from './ip-commands.js';
-import {parseArgs, usageError, type CommandContext, type CommandIo, type CommandSpec} from './spec.js';
+import {parseCommandArgs, usageError, type CommandContext, type CommandIo, type CommandProblem, type CommandSpec} from './spec.js';
 import {zoneCommands} from './zone-commands.js';
 
 export type {CommandIo} from './spec.js';
@@ -29,9 +31,10 @@ export function isCommandName(name: string): boolean {
 	return helpNames.has(name) || name === 'dns' || commands.some(command => command.name === name);
 }
 
-function wantsHelp(argv: readonly string[]): boolean {
-	const end = argv.indexOf('--');
-	return (end < 0 ? argv : argv.slice(0, end)).some(arg => arg === '--help' || arg === '-h');
+/** What the launcher (cli.tsx) adds: the console's part of the overview help, and the version. */
+export interface CommandExtras {
+	consoleHelp?: readonly string[];
+	version?: string;
 }
 
 function find(name: string, argv: string[]): {spec: CommandSpec; rest: string[]} | undefined {
@@ -43,40 +46,66 @@ function find(name: string, argv: string[]): {spec: CommandSpec; rest: string[]}
 	return spec ? {spec, rest: argv} : undefined;
 }
 
+/** A failure as --json shows it: `code` is the kind (errors.ts), `apiCode` the API's err_code when it sent one. */
+function errorJson(error: FlarewatchError, secrets: readonly Secret[]): Record<string, unknown> {
+	return {
+		code: error.kind,
+		message: scrub(error.message, secrets),
+		...(error.code === undefined ? {} : {apiCode: error.code}),
+		...(error.field === undefined ? {} : {field: error.field}),
+		...(error.status === undefined ? {} : {status: error.status}),
+	};
+}
+
 /** Runs one command; resolves with its exit code. Never throws. */
-export async function commandMain(name: string, argv: string[], io: CommandIo): Promise<number> {
+export async function commandMain(name: string, argv: string[], io: CommandIo, extras: CommandExtras = {}): Promise<number> {
 	const write = (text: string) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+	// Known before parsing, so that even a refused command line is answered in JSON.
+	const json = hasFlag(argv, '--json');
+	let secrets: Secret[] = [];
+	let prefix = 'flarewatch: ';
+	/** One failure: a sentence on stderr, or with --json `{"error": {...}}` on stdout (the only thing there). */
+	const fail = (error: unknown): number => {
+		const known = isFlarewatchError(error) ? error : undefined;
+		if (json) {
+			const body = known ? errorJson(known, secrets) : {code: 'internal', message: `unexpected failure: ${scrub(error instanceof Error ? error.message : String(error), secrets).slice(0, 200)}`};
+			write(jsonForTerminal({error: body}));
+		} else if (known) io.stderr.write(`${prefix}${scrub(known.message, secrets)}\n`);
+		else io.stderr.write(`${prefix}unexpected failure: ${scrub(error instanceof Error ? error.message : String(error), secrets).slice(0, 200)}\n`);
+		return known ? exitCodeFor(known.kind) : 70;
+	};
 	if (helpNames.has(name)) {
 		const topic = argv[0] === 'dns' && argv[1] ? find('dns', argv.slice(1)) : argv[0] ? find(argv[0], argv.slice(1)) : undefined;
-		write(topic ? commandHelp(topic.spec) : argv[0] === 'dns' ? dnsHelp(commands) : overviewHelp(commands));
+		write(topic ? commandHelp(topic.spec) : argv[0] === 'dns' ? dnsHelp(commands) : overviewHelp(commands, extras.consoleHelp ?? [], extras.version));
 		return 0;
 	}
 	const found = find(name, argv);
 	if (!found && name !== 'dns') {
-		io.stderr.write(`flarewatch: ${quote(name, 20)} is not a command; see flarewatch help.\n`);
-		return 2;
+		const names = [...new Set(['help', 'emulator', ...commands.map(command => command.name.split(' ')[0]!)])];
+		return fail(usageError(`${quote(name, 20)} is not a command${didYouMean(name, names)}; see flarewatch --help.`));
 	}
 	if (!found) {
-		if (argv.length === 0 || wantsHelp(argv)) {
+		if (argv.length === 0 || hasFlag(argv, '--help', '-h')) {
 			write(dnsHelp(commands));
 			return argv.length === 0 ? 2 : 0;
 		}
-		io.stderr.write(`flarewatch dns: ${quote(argv[0] ?? '', 20)} is not a dns command; use list, add, edit, rm or update-ip.\n`);
-		return 2;
+		prefix = 'flarewatch dns: ';
+		const subcommands = commands.filter(command => command.name.startsWith('dns ')).map(command => command.name.slice(4));
+		return fail(usageError(`${quote(argv[0] ?? '', 20)} is not a dns command${didYouMean(argv[0] ?? '', subcommands)}; use ${subcommands.join(', ')}.`));
 	}
 	const {spec, rest} = found;
-	if (wantsHelp(rest)) {
+	prefix = `flarewatch ${spec.name}: `;
+	if (hasFlag(rest, '--help', '-h')) {
 		write(commandHelp(spec));
 		return 0;
 	}
-	let config: Config | undefined;
 	let backend: Backend | undefined;
 	try {
-		const loaded = loadConfig({argv: rest, env: io.env});
-		config = loaded.config;
+		const parsed = parseCommandArgs(spec, rest);
+		const {config} = loadConfig({flags: parsed.config, env: io.env});
+		if (config.key) secrets = [config.key];
 		for (const warning of config.configWarnings) io.stderr.write(`flarewatch: warning: ${warning}\n`);
-		const json = loaded.rest.includes('--json');
-		const args = parseArgs(spec, loaded.rest.filter(arg => arg !== '--json'));
+		const args = parsed.args;
 		spec.check?.(args);
 		if (spec.mutating && config.readOnly) throw usageError(`flarewatch ${spec.name} changes the account, and the configuration is read-only; nothing was sent.`);
 		const credentials = requireCredentials(config);
@@ -92,24 +121,27 @@ export async function commandMain(name: string, argv: string[], io: CommandIo): 
 		const context = makeContext(spec, args, config, backend, registry);
 		const result = await spec.run(context);
 		const callsLeft = backend.lastCallsLeft()?.callsLeft ?? null;
+		const problems = result.problems ?? [];
 		// The last line before stdout: the transport already masked server text, this catches the rest.
-		const secrets = [credentials.key];
-		if (json) write(scrub(jsonForTerminal({...result.json, callsLeft}), secrets));
-		else if (result.lines.length > 0) write(scrub(result.lines.join('\n'), secrets));
+		if (json) {
+			const worst = problems.reduce<CommandProblem | undefined>((a, b) => (a && exitCodeFor(a.error.kind) >= exitCodeFor(b.error.kind) ? a : b), undefined);
+			const error = worst ? {error: {...errorJson(worst.error, secrets), message: scrub(problems.map(problemText).join(' '), secrets)}} : {};
+			write(scrub(jsonForTerminal({...result.json, ...error, callsLeft}), secrets));
+		} else {
+			if (result.lines.length > 0) write(scrub(result.lines.join('\n'), secrets));
+			for (const problem of problems) io.stderr.write(`${prefix}${scrub(problemText(problem), secrets)}\n`);
+		}
 		return result.exitCode ?? 0;
 	} catch (error) {
-		const secrets = config?.key ? [config.key] : [];
-		const prefix = `flarewatch ${spec.name}: `;
-		if (isFlarewatchError(error)) {
-			io.stderr.write(`${prefix}${scrub(error.message, secrets)}\n`);
-			return exitCodeFor(error.kind);
-		}
-		const message = error instanceof Error ? error.message : String(error);
-		io.stderr.write(`${prefix}unexpected failure: ${scrub(message, secrets).slice(0, 200)}\n`);
-		return 70;
+		return fail(error);
 	} finally {
 		backend?.close();
 	}
+}
+
+/** `exmple.net: not a zone on this account (zone_check answered 0).` */
+function problemText(problem: CommandProblem): string {
+	return problem.zone === undefined ? problem.error.message : `${inert(problem.zone)}: ${problem.error.message}`;
 }
 
 /**
@@ -140,12 +172,7 @@ function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Co
 		config,
 		backend,
 		zoneNames,
-		async resolveZones() {
-			const zones = await backend.checkZones(zoneNames().map(zone => zone.name));
-			const inactive = zones.find(zone => zone.zid <= 0);
-			if (inactive) throw new FlarewatchError('api', `The zone ${inactive.name} is not active on this account (zone_check answered 0).`);
-			return zones;
-		},
+		resolveZones: () => backend.checkZones(zoneNames().map(zone => zone.name)),
 		now: () => Date.now(),
 		recordRule: (ip, mode) => void registry.update(records => withOwnedRule(records, ip, mode, Date.now(), 'command')),
 	};

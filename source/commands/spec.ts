@@ -3,8 +3,9 @@
  * into human lines and a JSON value. Shared by every command module and by the dispatcher.
  */
 import type {Backend, ZoneRef} from '../backend.js';
-import type {Config} from '../config.js';
+import {asUsageError, configFlags, configFromValues, refusedKeyFlags, type Config, type ConfigFlags} from '../config.js';
 import {FlarewatchError} from '../errors.js';
+import {parseFlags, type Flag} from '../lib/args.js';
 import {quote} from '../lib/validate.js';
 
 /** The streams and environment a command may touch; ProcessIo satisfies it. */
@@ -13,9 +14,6 @@ export interface CommandIo {
 	stdout: {write(chunk: string): unknown};
 	stderr: {write(chunk: string): unknown};
 }
-
-/** A flag: `boolean` (present or not), `value` (one value), `list` (repeatable, comma-separated). */
-export type FlagKind = 'boolean' | 'value' | 'list';
 
 /** Parsed command line of one command. */
 export interface ParsedArgs {
@@ -29,6 +27,15 @@ export interface CommandResult {
 	json: Record<string, unknown>;
 	/** Exit code when not 0 (e.g. a DIUP host refused). */
 	exitCode?: number;
+	/** What failed while others went on (a zone of several): one stderr line each, and `error` in the JSON. */
+	problems?: CommandProblem[];
+}
+
+/** A failure of one part of a command (a zone), the rest of which ran. */
+export interface CommandProblem {
+	/** The zone it concerns; absent for the account as a whole (a wrong key, the rate limit). */
+	zone?: string;
+	error: FlarewatchError;
 }
 
 /** Everything a running command may use. Zones are resolved lazily, after arguments were checked. */
@@ -38,7 +45,7 @@ export interface CommandContext {
 	backend: Backend;
 	/** The configured zones with zid 0 (no call made), or a usage error when none is configured. */
 	zoneNames(): ZoneRef[];
-	/** The configured zones resolved with one zone_check; an inactive zone is an `api` failure. */
+	/** The configured zones resolved with one zone_check; a zone not on the account has zid 0. */
 	resolveZones(): Promise<ZoneRef[]>;
 	/** Epoch milliseconds. */
 	now(): number;
@@ -59,7 +66,8 @@ export interface CommandSpec {
 	/** Longer help lines (what it does, what --json holds). */
 	details: string[];
 	examples: string[];
-	flags: Readonly<Record<string, FlagKind>>;
+	/** Its own flags (the configuration flags and --json come with every command). */
+	flags: readonly Flag[];
 	/** Allowed number of positional arguments. */
 	positionals: [min: number, max: number];
 	/** Refused under read-only configuration. */
@@ -73,47 +81,35 @@ export function usageError(message: string): FlarewatchError {
 	return new FlarewatchError('usage', message);
 }
 
-/** Parses the arguments after the command name against its flag table. */
-export function parseArgs(spec: CommandSpec, argv: readonly string[]): ParsedArgs {
-	const positionals: string[] = [];
+/** Every command's --json. With it, an error is a JSON object on stdout too. */
+export const jsonFlag: Flag = {name: 'json', description: 'machine-readable output on stdout; an error too, as {"error": {"code", "message"}}'};
+export const helpFlag: Flag = {name: 'help', short: 'h', description: "this command's help"};
+
+/** A command's line: its own flags, --json, --help and the configuration flags, in one table. */
+export function commandFlags(spec: CommandSpec): Flag[] {
+	return [...spec.flags, jsonFlag, helpFlag, ...configFlags];
+}
+
+/** Parses the arguments after the command name: its flags, the configuration flags and its positionals. */
+export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): {args: ParsedArgs; config: ConfigFlags} {
+	let parsed;
+	try {
+		parsed = parseFlags(argv, commandFlags(spec), {helpHint: `flarewatch ${spec.name} --help`, refused: refusedKeyFlags});
+	} catch (error) {
+		throw asUsageError(error);
+	}
+	const {values, positionals} = parsed;
 	const flags = new Map<string, string | true | string[]>();
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i]!;
-		if (arg === '--') {
-			positionals.push(...argv.slice(i + 1));
-			break;
-		}
-		if (!arg.startsWith('--') || arg === '-') {
-			positionals.push(arg);
-			continue;
-		}
-		const eq = arg.indexOf('=');
-		const name = eq > 0 ? arg.slice(0, eq) : arg;
-		// Own properties only: the flag table is a plain object, and a word must never find an inherited member.
-		const kind = Object.hasOwn(spec.flags, name) ? spec.flags[name] : undefined;
-		if (kind === undefined) throw usageError(`There is no option ${quote(name)}; see flarewatch ${spec.name} --help.`);
-		if (kind === 'boolean') {
-			if (eq > 0) throw usageError(`${name} takes no value.`);
-			flags.set(name, true);
-			continue;
-		}
-		const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-		if (value === undefined) throw usageError(`${name} needs a value.`);
-		if (kind === 'value') {
-			if (flags.has(name)) throw usageError(`${name} is given twice.`);
-			flags.set(name, value);
-		} else {
-			const list = (flags.get(name) as string[] | undefined) ?? [];
-			list.push(...value.split(',').map(item => item.trim()).filter(Boolean));
-			flags.set(name, list);
-		}
+	for (const flag of spec.flags) {
+		const value = values.get(flag.name);
+		if (value !== undefined) flags.set(`--${flag.name}`, value);
 	}
 	const [min, max] = spec.positionals;
 	if (positionals.length < min || positionals.length > max) {
 		const expected = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
 		throw usageError(`Expected ${expected} argument${max === 1 && min === 1 ? '' : 's'} (${spec.usage || 'none'}), got ${positionals.length}; see flarewatch ${spec.name} --help.`);
 	}
-	return {positionals, flags};
+	return {args: {positionals, flags}, config: configFromValues(values)};
 }
 
 /** A `value` flag, or undefined. */

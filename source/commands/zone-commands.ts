@@ -7,7 +7,8 @@ import {cacheLevels, securityLevels, statsIntervals} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
 import {formatCount, formatKilobytes, formatLocalTime, formatTable, formatWhen, inert} from '../lib/format.js';
 import {checkZoneName, parseIntegerIn, quote, requireValid} from '../lib/validate.js';
-import {flagSet, flagValue, onOff, type CommandResult, type CommandSpec, type ParsedArgs} from './spec.js';
+import {flagSet, flagValue, onOff, type CommandSpec, type ParsedArgs} from './spec.js';
+import {eachZone} from './zones.js';
 
 const intervalNames: Record<StatsInterval, string> = {
 	10: 'the last year (a day behind)',
@@ -80,19 +81,6 @@ function statsLines(zone: ZoneRef, stats: ZoneStats): string[] {
 	];
 }
 
-/** Runs `action` on each zone in turn and collects lines and JSON entries. */
-async function eachZone(zones: ZoneRef[], action: (zone: ZoneRef) => Promise<{lines: string[]; json: Record<string, unknown>}>): Promise<CommandResult> {
-	const lines: string[] = [];
-	const entries: Array<Record<string, unknown>> = [];
-	for (const zone of zones) {
-		const result = await action(zone);
-		if (lines.length > 0 && result.lines.length > 1) lines.push('');
-		lines.push(...result.lines);
-		entries.push(result.json);
-	}
-	return {lines, json: {zones: entries}};
-}
-
 function pickLevel<T extends string>(value: string, allowed: readonly T[], what: string): T {
 	requireValid(what, allowed.includes(value as T) ? undefined : `${quote(value, 20)} is not one of ${allowed.join(', ')}`);
 	return value as T;
@@ -113,15 +101,15 @@ export const zoneCommands: CommandSpec[] = [
 		name: 'stats',
 		summary: 'traffic and settings of each zone',
 		usage: '[--interval 10|20|30|40|100|110|120]',
-		details: ['--interval: 20 = 30 days (default), 30 = 7 days, 40 = 1 day, 10 = 1 year; 100/110/120 = 24/12/6 hours (Pro zones).', 'JSON: {zones: [{zone, interval, timeZero, timeEnd, pageviews, uniques, bandwidthKB, requests, pageLoadSeconds, securityLevel, securityLabel, devModeOn, devModeUntil, ipv6, cacheLevel, serverTime}], callsLeft}.'],
+		details: ['JSON: {zones: [{zone, interval, timeZero, timeEnd, pageviews, uniques, bandwidthKB, requests, pageLoadSeconds, securityLevel, securityLabel, devModeOn, devModeUntil, ipv6, cacheLevel, serverTime}], callsLeft}.'],
 		examples: ['flarewatch stats --zone example.com', 'flarewatch stats --interval 120 --json'],
-		flags: {'--interval': 'value'},
+		flags: [{name: 'interval', value: 'N', default: '20', description: 'the period: 20 = 30 days, 30 = 7 days, 40 = 1 day, 10 = 1 year; 100/110/120 = 24/12/6 hours (Pro zones)'}],
 		positionals: [0, 0],
 		mutating: false,
 		check: args => void parseInterval(args),
 		async run(ctx) {
 			const interval = parseInterval(ctx.args);
-			return eachZone(ctx.zoneNames(), async zone => {
+			return eachZone(ctx, async zone => {
 				const stats = await ctx.backend.stats(zone, interval);
 				return {lines: statsLines(zone, stats), json: statsJson(zone, stats)};
 			});
@@ -133,13 +121,13 @@ export const zoneCommands: CommandSpec[] = [
 		usage: '<help|high|med|low|eoff>',
 		details: ['help is "I\'m Under Attack"; eoff is "essentially off".', 'JSON: {zones: [{zone, securityLevel}], callsLeft}.'],
 		examples: ['flarewatch security-level help', 'flarewatch security-level med --zone example.com'],
-		flags: {},
+		flags: [],
 		positionals: [1, 1],
 		mutating: true,
 		check: args => void pickLevel<SecurityLevel>(args.positionals[0]!, securityLevels, 'security level'),
 		async run(ctx) {
 			const level = pickLevel<SecurityLevel>(ctx.args.positionals[0]!, securityLevels, 'security level');
-			return eachZone(ctx.zoneNames(), async zone => {
+			return eachZone(ctx, async zone => {
 				await ctx.backend.setSecurityLevel(zone, level);
 				return {lines: [`${inert(zone.name)}: security level set to ${level}.`], json: {zone: zone.name, securityLevel: level}};
 			});
@@ -151,13 +139,13 @@ export const zoneCommands: CommandSpec[] = [
 		usage: '<agg|basic>',
 		details: ['JSON: {zones: [{zone, cacheLevel}], callsLeft}.'],
 		examples: ['flarewatch cache-level agg'],
-		flags: {},
+		flags: [],
 		positionals: [1, 1],
 		mutating: true,
 		check: args => void pickLevel<CacheLevel>(args.positionals[0]!, cacheLevels, 'cache level'),
 		async run(ctx) {
 			const level = pickLevel<CacheLevel>(ctx.args.positionals[0]!, cacheLevels, 'cache level');
-			return eachZone(ctx.zoneNames(), async zone => {
+			return eachZone(ctx, async zone => {
 				await ctx.backend.setCacheLevel(zone, level);
 				return {lines: [`${inert(zone.name)}: cache level set to ${level}.`], json: {zone: zone.name, cacheLevel: level}};
 			});
@@ -169,13 +157,13 @@ export const zoneCommands: CommandSpec[] = [
 		usage: '<on|off>',
 		details: ['JSON: {zones: [{zone, devMode, expiresOn}], callsLeft}; expiresOn in epoch seconds.'],
 		examples: ['flarewatch devmode on', 'flarewatch devmode off'],
-		flags: {},
+		flags: [],
 		positionals: [1, 1],
 		mutating: true,
 		check: args => void onOff(args.positionals[0]!, 'dev mode'),
 		async run(ctx) {
 			const on = onOff(ctx.args.positionals[0]!, 'dev mode');
-			return eachZone(ctx.zoneNames(), async zone => {
+			return eachZone(ctx, async zone => {
 				const {expiresOn} = await ctx.backend.setDevMode(zone, on);
 				const line = on ? `${inert(zone.name)}: development mode on until ${formatWhen(expiresOn * 1000, ctx.now())}.` : `${inert(zone.name)}: development mode off.`;
 				return {lines: [line], json: {zone: zone.name, devMode: on, expiresOn}};
@@ -188,11 +176,11 @@ export const zoneCommands: CommandSpec[] = [
 		usage: '',
 		details: ['The cache takes a while to rebuild: use sparingly. A second purge inside the cooldown is refused.', 'JSON: {zones: [{zone, purgedAt, cooldownSeconds}], callsLeft}; purgedAt in epoch seconds.'],
 		examples: ['flarewatch purge --zone example.com'],
-		flags: {},
+		flags: [],
 		positionals: [0, 0],
 		mutating: true,
 		async run(ctx) {
-			return eachZone(ctx.zoneNames(), async zone => {
+			return eachZone(ctx, async zone => {
 				const result = await ctx.backend.purgeCache(zone);
 				const line = `${inert(zone.name)}: cache purged at ${formatWhen(result.purgedAt * 1000, ctx.now())}; the next purge is allowed after ${result.cooldownSeconds} s.`;
 				return {lines: [line], json: {zone: zone.name, purgedAt: result.purgedAt, cooldownSeconds: result.cooldownSeconds}};
@@ -201,18 +189,18 @@ export const zoneCommands: CommandSpec[] = [
 	},
 	{
 		name: 'zone-check',
-		summary: 'zone ids of the given (or configured) zones; 0 = not active here',
+		summary: 'zone ids of the given (or configured) zones; 0 = not a zone on this account',
 		usage: '[zone...]',
 		details: ['JSON: {zones: [{zone, zid, active}], callsLeft}. Exit code 1 when a zone is not active.'],
 		examples: ['flarewatch zone-check example.com example.net'],
-		flags: {},
+		flags: [],
 		positionals: [0, Infinity],
 		mutating: false,
 		check: args => args.positionals.forEach(zone => requireValid('zone', checkZoneName(zone))),
 		async run(ctx) {
 			const names = ctx.args.positionals.length > 0 ? ctx.args.positionals : ctx.zoneNames().map(zone => zone.name);
 			const zones = await ctx.backend.checkZones(names);
-			const lines = formatTable(['Zone', 'Zid', 'Status'], zones.map(zone => [zone.name, String(zone.zid), zone.zid > 0 ? 'active' : 'not active on this account']), ['left', 'right', 'left']);
+			const lines = formatTable(['Zone', 'Zid', 'Status'], zones.map(zone => [zone.name, String(zone.zid), zone.zid > 0 ? 'active' : 'not a zone on this account (or not active)']), ['left', 'right', 'left']);
 			return {lines, json: {zones: zones.map(zone => ({zone: zone.name, zid: zone.zid, active: zone.zid > 0}))}, exitCode: zones.every(zone => zone.zid > 0) ? 0 : 1};
 		},
 	},
@@ -220,15 +208,19 @@ export const zoneCommands: CommandSpec[] = [
 		name: 'ips',
 		summary: 'visitors by IP address, most hits first',
 		usage: '[--hours 1..48] [--class r|s|t] [--geo]',
-		details: ['--class: r regular, s crawler (search engine), t threat. --geo adds latitude/longitude (0,0 = unknown).', 'JSON: {zones: [{zone, zid, hours, class, visitors: [{ip, classification, hits, latitude?, longitude?}]}], callsLeft}.'],
+		details: ['JSON: {zones: [{zone, zid, hours, class, visitors: [{ip, classification, hits, latitude?, longitude?}]}], callsLeft}.'],
 		examples: ['flarewatch ips --class t --hours 1', 'flarewatch ips --geo --json'],
-		flags: {'--hours': 'value', '--class': 'value', '--geo': 'boolean'},
+		flags: [
+			{name: 'hours', value: '1..48', default: '24', description: 'the hours to look back'},
+			{name: 'class', value: 'r|s|t', description: 'only regular visitors (r), crawlers (s, search engines) or threats (t)'},
+			{name: 'geo', description: 'add latitude and longitude (0,0 = unknown)'},
+		],
 		positionals: [0, 0],
 		mutating: false,
 		check: args => void visitorQuery(args),
 		async run(ctx) {
 			const query = visitorQuery(ctx.args);
-			return eachZone(await ctx.resolveZones(), async zone => {
+			return eachZone(ctx, async zone => {
 				const visitors = [...(await ctx.backend.visitors(zone, query))].sort((a, b) => b.hits - a.hits || a.ip.localeCompare(b.ip));
 				const geo = query.geo === true;
 				const table = formatTable(
@@ -238,7 +230,7 @@ export const zoneCommands: CommandSpec[] = [
 				);
 				const heading = `${inert(zone.name)}: ${visitors.length} address${visitors.length === 1 ? '' : 'es'} in the last ${query.hours} hour${query.hours === 1 ? '' : 's'}`;
 				return {lines: [heading, ...(visitors.length > 0 ? table : [])], json: {zone: zone.name, zid: zone.zid, hours: query.hours, class: query.classification ?? null, visitors}};
-			});
+			}, {resolve: true});
 		},
 	},
 	{
@@ -247,14 +239,14 @@ export const zoneCommands: CommandSpec[] = [
 		usage: '',
 		details: ['JSON: {zones: [{zone, zid, requested}], callsLeft}.'],
 		examples: ['flarewatch grab --zone example.com'],
-		flags: {},
+		flags: [],
 		positionals: [0, 0],
 		mutating: true,
 		async run(ctx) {
-			return eachZone(await ctx.resolveZones(), async zone => {
+			return eachZone(ctx, async zone => {
 				await ctx.backend.grabSnapshot(zone);
 				return {lines: [`${inert(zone.name)}: snapshot requested; it can take an hour to appear.`], json: {zone: zone.name, zid: zone.zid, requested: true}};
-			});
+			}, {resolve: true});
 		},
 	},
 	{
@@ -263,13 +255,13 @@ export const zoneCommands: CommandSpec[] = [
 		usage: '<on|off>',
 		details: ['JSON: {zones: [{zone, ipv6}], callsLeft}.'],
 		examples: ['flarewatch ipv6 on'],
-		flags: {},
+		flags: [],
 		positionals: [1, 1],
 		mutating: true,
 		check: args => void onOff(args.positionals[0]!, 'ipv6'),
 		async run(ctx) {
 			const on = onOff(ctx.args.positionals[0]!, 'ipv6');
-			return eachZone(ctx.zoneNames(), async zone => {
+			return eachZone(ctx, async zone => {
 				await ctx.backend.setIpv6(zone, on);
 				return {lines: [`${inert(zone.name)}: IPv6 ${on ? 'on' : 'off'}.`], json: {zone: zone.name, ipv6: on}};
 			});
@@ -281,11 +273,11 @@ export const zoneCommands: CommandSpec[] = [
 		usage: '',
 		details: ['JSON: {zones: [{zone, preloadPurged}], callsLeft}.'],
 		examples: ['flarewatch preload-purge'],
-		flags: {},
+		flags: [],
 		positionals: [0, 0],
 		mutating: true,
 		async run(ctx) {
-			return eachZone(ctx.zoneNames(), async zone => {
+			return eachZone(ctx, async zone => {
 				await ctx.backend.preloadPurge(zone);
 				return {lines: [`${inert(zone.name)}: preloader cache purge requested.`], json: {zone: zone.name, preloadPurged: true}};
 			});

@@ -1,15 +1,11 @@
 /**
- * The console's own flags (the account and zones come from config.ts):
- *   --demo            run against the in-process emulator (attack scenario), even with credentials
- *   --budget N        API calls per hour for the whole account (default 300, the documented limit)
- *   --reserve N       calls per hour kept for operator actions (default 30)
- *   --scenario NAME   the demo's traffic: attack (default), calm, flood (50,000 IPs), hostile; implies --demo
- *   --no-geo          do not ask zone_ips for coordinates
- *   --fps N           redraws per second at most, 1-120 (default 30; 10 when SSH_CONNECTION is set)
- *   --no-color        monochrome screen, highlights in inverse video (also: NO_COLOR set to anything)
- *   --help            the console's usage
+ * The console's own flags, one table (`consoleFlags`) from which they are parsed and their help is made;
+ * the account and zones are config.ts's flags, parsed in the same pass.
  */
+import {asUsageError, configFlags, configFromValues, refusedKeyFlags, type ConfigFlags} from '../config.js';
 import {FlarewatchError} from '../errors.js';
+import {flagHelp, parseFlags, type Flag} from '../lib/args.js';
+import {quote} from '../lib/validate.js';
 
 /** The emulator's traffic scenarios, for the demo. */
 export type DemoScenario = 'calm' | 'attack' | 'flood' | 'hostile';
@@ -26,8 +22,9 @@ export interface ConsoleArgs {
 	fps: number | undefined;
 	/** `--no-color`; NO_COLOR is read by {@link isMonochrome}. */
 	noColor: boolean;
-	/** Everything else, for the configuration parser. */
-	rest: string[];
+	version: boolean;
+	/** The configuration flags (config.ts). */
+	config: ConfigFlags;
 }
 
 export const defaultBudget = 300;
@@ -47,69 +44,78 @@ export function isMonochrome(args: Pick<ConsoleArgs, 'noColor'>, env: Readonly<R
 	return args.noColor || (env.NO_COLOR ?? '') !== '';
 }
 
-function wholeNumber(name: string, value: string | undefined, min: number, max: number): number {
-	if (value === undefined || !/^\d+$/.test(value)) throw new FlarewatchError('usage', `${name} needs a whole number.`);
+/** The console's flags; `flarewatch --help` shows them with the commands and the configuration flags. */
+export const consoleFlags: readonly Flag[] = [
+	{name: 'demo', description: 'run against the built-in emulator with an attack under way, even when an account is configured'},
+	{name: 'scenario', value: 'NAME', default: 'attack', description: `the demo's traffic: ${demoScenarios.join(', ')} (flood: 50,000 addresses); implies --demo`},
+	{name: 'budget', value: 'N', default: String(defaultBudget), description: 'API calls per hour shared by all zones'},
+	{name: 'reserve', value: 'N', default: String(defaultReserve), description: 'calls per hour kept for your actions, never used by polling'},
+	{name: 'no-geo', description: 'do not ask for visitor coordinates'},
+	{name: 'fps', value: 'N', default: `${localFps}; ${sshFps} when SSH_CONNECTION is set`, description: 'redraws per second at most, 1-120'},
+	{name: 'no-color', env: 'NO_COLOR', description: 'monochrome, highlights in inverse video'},
+	{name: 'help', short: 'h', description: 'this help'},
+	{name: 'version', short: 'v', description: "flarewatch's version"},
+];
+
+function wholeNumber(name: string, value: string, min: number, max: number): number {
+	if (!/^\d+$/.test(value)) throw new FlarewatchError('usage', `${name} needs a whole number, not ${quote(value, 20)}.`);
 	const number = Number(value);
 	if (number < min || number > max) throw new FlarewatchError('usage', `${name} must be between ${min} and ${max}.`);
 	return number;
 }
 
+/** Parses the console's flags and the configuration flags; a word that is not a flag is refused. */
 export function parseConsoleArgs(argv: readonly string[]): ConsoleArgs {
-	const result: ConsoleArgs = {demo: false, scenario: 'attack', budget: defaultBudget, reserve: defaultReserve, geo: true, help: false, fps: undefined, noColor: false, rest: []};
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i];
-		const eq = arg.indexOf('=');
-		const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-		const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-		switch (name) {
-			case '--demo':
-				result.demo = true;
-				break;
-			case '--no-geo':
-				result.geo = false;
-				break;
-			case '--no-color':
-				result.noColor = true;
-				break;
-			case '--fps':
-				result.fps = wholeNumber('--fps', inline ?? argv[++i], 1, 120);
-				break;
-			case '--help':
-			case '-h':
-				result.help = true;
-				break;
-			case '--scenario': {
-				const value = inline ?? argv[++i];
-				if (!demoScenarios.includes(value as DemoScenario)) throw new FlarewatchError('usage', `--scenario must be one of ${demoScenarios.join(', ')}.`);
-				result.scenario = value as DemoScenario;
-				result.demo = true;
-				break;
-			}
-			case '--budget':
-				result.budget = wholeNumber('--budget', inline ?? argv[++i], 1, 100_000);
-				break;
-			case '--reserve':
-				result.reserve = wholeNumber('--reserve', inline ?? argv[++i], 0, 100_000);
-				break;
-			default:
-				result.rest.push(arg);
-		}
+	let parsed;
+	try {
+		parsed = parseFlags(argv, [...consoleFlags, ...configFlags], {helpHint: 'flarewatch --help', refused: refusedKeyFlags});
+	} catch (error) {
+		throw asUsageError(error);
 	}
+	const {values, positionals} = parsed;
+	const value = (name: string) => {
+		const given = values.get(name);
+		return typeof given === 'string' ? given : undefined;
+	};
+	const help = values.get('help') === true;
+	const version = values.get('version') === true;
+	if (positionals.length > 0 && !help && !version) {
+		throw new FlarewatchError('usage', `The console takes no argument ${quote(positionals[0]!, 40)}; a command comes first (flarewatch stats --zone NAME); see flarewatch --help.`);
+	}
+	const scenario = value('scenario');
+	if (scenario !== undefined && !demoScenarios.includes(scenario as DemoScenario)) throw new FlarewatchError('usage', `--scenario must be one of ${demoScenarios.join(', ')}, not ${quote(scenario, 20)}.`);
+	const budget = value('budget');
+	const reserve = value('reserve');
+	const fps = value('fps');
+	const result: ConsoleArgs = {
+		demo: values.get('demo') === true || scenario !== undefined,
+		scenario: (scenario as DemoScenario | undefined) ?? 'attack',
+		budget: budget === undefined ? defaultBudget : wholeNumber('--budget', budget, 1, 100_000),
+		reserve: reserve === undefined ? defaultReserve : wholeNumber('--reserve', reserve, 0, 100_000),
+		geo: values.get('no-geo') !== true,
+		help,
+		version,
+		fps: fps === undefined ? undefined : wholeNumber('--fps', fps, 1, 120),
+		noColor: values.get('no-color') === true,
+		config: configFromValues(values),
+	};
 	if (result.reserve >= result.budget) {
 		throw new FlarewatchError('usage', `--reserve (${result.reserve}) must be less than --budget (${result.budget}), or nothing is left for polling.`);
 	}
 	return result;
 }
 
-export const consoleUsage = `Usage: flarewatch [--demo] [--scenario NAME] [--budget N] [--reserve N] [--no-geo] [--fps N] [--no-color] [--zone NAME ...] [--read-only]
-  A live console for the zones of a Cloudflare account (v1 Client Interface API).
-  Without credentials (CF_API_EMAIL + CF_API_KEY, --key-file, or the config file), or with --demo,
-  it starts the built-in emulator with an attack under way.
-  --budget N    API calls per hour shared by all zones (default ${defaultBudget})
-  --reserve N   calls per hour kept for your actions, never used by polling (default ${defaultReserve})
-  --scenario    the demo's traffic: attack (default), calm, flood (50,000 IPs), hostile
-  --no-geo      do not ask for visitor coordinates
-  --fps N       redraws per second at most, 1-120 (default 30; 10 when SSH_CONNECTION is set)
-  --no-color    monochrome, highlights in inverse video (also when NO_COLOR is set)
-  Press ? in the console for the keys. For scripts, use the one-shot commands (flarewatch help).
-`;
+/** The console's part of `flarewatch --help`: its usage and flags. */
+export function consoleHelp(): string[] {
+	return [
+		'Usage: flarewatch [flags]                      the console: a live view of the zones, keys to act',
+		'       flarewatch <command> [args] [--json]    a one-shot command, for scripts',
+		'       flarewatch emulator [flags]             the v1 API emulator (flarewatch emulator --help)',
+		'',
+		'Without credentials (CF_API_EMAIL and CF_API_KEY, --key-file, or the config file), or with --demo,',
+		'the console starts the built-in emulator with an attack under way. Press ? in it for the keys.',
+		'',
+		'Console flags:',
+		...flagHelp(consoleFlags),
+	];
+}

@@ -11,28 +11,34 @@ import {hasCredentials, loadConfig, type Config} from '../config.js';
 import {isFlarewatchError} from '../errors.js';
 import {RealClock} from '../lib/clock.js';
 import {createMonitor} from '../monitor/monitor.js';
-import {consoleUsage, defaultFps, isMonochrome, parseConsoleArgs, type ConsoleArgs} from './args.js';
+import {consoleHelp, defaultFps, isMonochrome, parseConsoleArgs, type ConsoleArgs} from './args.js';
 import {connectAccount, connectDemo, type Connection} from './connect.js';
 import {runConsole} from './run.js';
 
 export const notTerminalHint = 'flarewatch: the console needs a terminal; in scripts and pipes use the one-shot commands (flarewatch help).\n';
 
-export async function consoleMain(argv: string[], io: ProcessIo): Promise<number> {
+/** What the launcher (cli.tsx) gives the console: the whole help, which names the commands the console may not import, and the version. */
+export interface ConsoleExtras {
+	help?: () => Promise<string>;
+	version?: string;
+}
+
+export async function consoleMain(argv: string[], io: ProcessIo, extras: ConsoleExtras = {}): Promise<number> {
 	let args: ConsoleArgs;
 	let config: Config;
 	let guard: NeverBanGuard;
 	try {
 		args = parseConsoleArgs(argv);
 		if (args.help) {
-			io.stdout.write(consoleUsage);
+			const text = extras.help ? await extras.help() : consoleHelp().join('\n');
+			io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 			return 0;
 		}
-		const loaded = loadConfig({argv: args.rest, env: io.env});
-		config = loaded.config;
-		if (loaded.rest.length > 0) {
-			io.stderr.write(`flarewatch: unknown argument ${JSON.stringify(loaded.rest[0])}; see flarewatch --help.\n`);
-			return 2;
+		if (args.version) {
+			io.stdout.write(`flarewatch ${extras.version ?? 'unknown'}\n`);
+			return 0;
 		}
+		config = loadConfig({flags: args.config, env: io.env}).config;
 		guard = createGuard(config.neverBan, io.env);
 	} catch (error) {
 		if (isFlarewatchError(error) || (error instanceof Error && error.message.startsWith('--never-ban'))) {

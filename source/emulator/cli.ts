@@ -1,51 +1,57 @@
 /** `flarewatch emulator [flags]`: serves the v1 API until SIGINT/SIGTERM. */
+import {ArgsError, flagHelp, parseFlags, type Flag} from '../lib/args.js';
 import type {ProcessIo} from '../lib/process-io.js';
+import {quote} from '../lib/validate.js';
 import {defaultOptions, startEmulator} from './index.js';
 import {scenarioNames, type EmulatorOptions, type ScenarioName} from './types.js';
 
-const help = `Usage: flarewatch emulator [flags]
+/** The emulator's flags: parsed from this table (lib/args.ts), and its help is made from it. */
+export const emulatorFlags: readonly Flag[] = [
+	{name: 'host', value: 'HOST', default: defaultOptions.host, description: 'address to bind (a warning is printed for one that is not loopback)'},
+	{name: 'port', value: 'N', default: String(defaultOptions.port), description: 'port; 0 picks a free one'},
+	{name: 'email', value: 'EMAIL', default: defaultOptions.email, description: 'the demo account'},
+	{name: 'key', value: 'KEY', default: defaultOptions.key, description: "the demo account's API key (a demo value, printed at start)"},
+	{name: 'zones', value: 'A,B,...', default: defaultOptions.zones.join(','), description: 'demo zones: the first Pro, the others Free'},
+	{name: 'scenario', value: 'NAME', default: defaultOptions.scenario, description: scenarioNames.join(' | ')},
+	{name: 'seed', value: 'N', default: String(defaultOptions.seed), description: 'traffic seed: same seed, same traffic'},
+	{name: 'speed', value: 'X', default: String(defaultOptions.speed), description: 'simulated seconds per real second'},
+	{name: 'rate-limit', value: 'N', default: String(defaultOptions.rateLimit), description: 'API calls per hour per account'},
+	{name: 'tls', description: 'HTTPS with a self-signed certificate; prints its SHA-256 fingerprint'},
+	{name: 'sunset', description: 'answer every API path with HTTP 410, as after 2016-11-09'},
+	{name: 'help', short: 'h', description: 'this text'},
+];
 
-Serves Cloudflare's v1 Client Interface API (api_json.html, api.html, ajax/external-event.html)
-with a deterministic traffic model, for the console, the tests and incident rehearsals.
-
-  --host HOST         address to bind (default 127.0.0.1)
-  --port N            port (default 8787; 0 picks a free port)
-  --email EMAIL       demo account email (default ${defaultOptions.email})
-  --key KEY           demo account API key (default ${defaultOptions.key})
-  --zones A,B,...     demo zones, the first Pro, the others Free (default ${defaultOptions.zones.join(',')})
-  --scenario NAME     calm | attack | flood | hostile (default ${defaultOptions.scenario})
-  --seed N            traffic seed (default ${defaultOptions.seed})
-  --speed X           simulated seconds per real second (default ${defaultOptions.speed})
-  --rate-limit N      API calls per hour per account (default ${defaultOptions.rateLimit})
-  --tls               HTTPS with a self-signed certificate; prints its SHA-256 fingerprint
-  --sunset            answer every API path with HTTP 410, as after 2016-11-09
-  --help              this text
-
-Admin (loopback peers, a loopback Host, no foreign Origin, JSON bodies only):
-  GET /__emulator/state, POST /__emulator/faults|clock|scenario.
-`;
+const help = [
+	'Usage: flarewatch emulator [flags]',
+	'',
+	"Serves Cloudflare's v1 Client Interface API (api_json.html, api.html, ajax/external-event.html)",
+	'with a deterministic traffic model, for the console, the tests and incident rehearsals.',
+	'',
+	...flagHelp(emulatorFlags),
+	'',
+	'Admin (loopback peers, a loopback Host, no foreign Origin, JSON bodies only):',
+	'  GET /__emulator/state, POST /__emulator/faults|clock|scenario.',
+	'',
+].join('\n');
 
 class UsageError extends Error {}
 
-const valueFlags = new Set(['host', 'port', 'email', 'key', 'zones', 'scenario', 'seed', 'speed', 'rate-limit']);
-
-function parseFlags(argv: string[]): Partial<EmulatorOptions> | 'help' {
+function parseFlagsOf(argv: string[]): Partial<EmulatorOptions> | 'help' {
+	let parsed;
+	try {
+		parsed = parseFlags(argv, emulatorFlags, {helpHint: 'flarewatch emulator --help'});
+	} catch (error) {
+		if (error instanceof ArgsError) throw new UsageError(error.message);
+		throw error;
+	}
+	const {values, positionals} = parsed;
+	if (values.get('help') === true) return 'help';
+	if (positionals.length > 0) throw new UsageError(`unexpected argument ${quote(positionals[0]!, 40)}; the emulator takes only flags (see --help)`);
 	const options: Partial<EmulatorOptions> = {};
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i];
-		if (arg === '--help' || arg === '-h') return 'help';
-		if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
-		const equals = arg.indexOf('=');
-		const name = equals === -1 ? arg.slice(2) : arg.slice(2, equals);
-		if (name === 'tls' || name === 'sunset') {
-			if (equals !== -1) throw new UsageError(`--${name} takes no value`);
-			options[name] = true;
-			continue;
-		}
-		if (!valueFlags.has(name)) throw new UsageError(`unknown flag --${name} (see --help)`);
-		const value = equals === -1 ? argv[++i] : arg.slice(equals + 1);
-		if (value === undefined) throw new UsageError(`--${name} needs a value`);
-		applyFlag(options, name, value);
+	for (const flag of emulatorFlags) {
+		const value = values.get(flag.name);
+		if (value === true && (flag.name === 'tls' || flag.name === 'sunset')) options[flag.name] = true;
+		else if (typeof value === 'string') applyFlag(options, flag.name, value);
 	}
 	return options;
 }
@@ -94,8 +100,6 @@ function applyFlag(options: Partial<EmulatorOptions>, name: string, value: strin
 		case 'rate-limit':
 			options.rateLimit = number(name, value, n => Number.isInteger(n) && n >= 1, 'a positive whole number');
 			return;
-		default:
-			throw new UsageError(`unknown flag --${name} (see --help)`);
 	}
 }
 
@@ -106,7 +110,7 @@ function isLoopbackHost(host: string): boolean {
 export async function emulatorMain(argv: string[], io: Pick<ProcessIo, 'stdout' | 'stderr'>): Promise<number> {
 	let flags: Partial<EmulatorOptions> | 'help';
 	try {
-		flags = parseFlags(argv);
+		flags = parseFlagsOf(argv);
 	} catch (error) {
 		if (!(error instanceof UsageError)) throw error;
 		io.stderr.write(`flarewatch emulator: ${error.message}\n`);

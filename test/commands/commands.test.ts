@@ -32,18 +32,24 @@ async function json(argv: string[]) {
 
 describe('help', () => {
 	it('lists every command, and every command has --help', async () => {
-		for (const name of ['help', '--help', '-h']) {
-			expect(isCommandName(name)).toBe(true);
-			const result = await run([name]);
-			expect(result.code).toBe(0);
-			for (const command of commands) expect(result.stdout).toContain(command.name);
-			expect(result.stdout).toMatch(/Exit codes: 0 success, 1 the API refused/);
-		}
+		expect(isCommandName('help')).toBe(true);
+		const overview = await run(['help']);
+		expect(overview.code).toBe(0);
+		for (const command of commands) expect(overview.stdout).toContain(command.name);
+		expect(overview.stdout).toMatch(/Exit codes: 0 success, 1 the API refused/);
+		expect(overview.stdout.match(/--email ADDRESS/g)).toHaveLength(1);
 		for (const command of commands) {
-			const result = await run([...command.name.split(' '), '--help']);
-			expect(result.code, command.name).toBe(0);
-			expect(result.stdout).toContain(`Usage: flarewatch ${command.name}`);
-			expect(result.stdout).toContain('Examples:');
+			for (const flag of ['--help', '-h']) {
+				const result = await run([...command.name.split(' '), flag]);
+				expect(result.code, command.name).toBe(0);
+				expect(result.stdout).toContain(`Usage: flarewatch ${command.name}`);
+				expect(result.stdout).toContain('Examples:');
+				// Its own flags, with what they mean; the configuration flags only named, with where to read about them.
+				for (const own of command.flags) expect(result.stdout).toMatch(new RegExp(`--${own.name}\\b.* {2}\\w`));
+				expect(result.stdout).toMatch(/--json +machine-readable/);
+				expect(result.stdout).toContain('see flarewatch --help');
+				expect(result.stdout).not.toContain('--email ADDRESS');
+			}
 		}
 		expect((await run(['help', 'dns', 'add'])).stdout).toContain('Usage: flarewatch dns add');
 		expect((await run(['dns'])).code).toBe(2);
@@ -66,7 +72,7 @@ describe('every command against the emulator', () => {
 		expect(data.callsLeft).toBe(account(emu).callsLeft);
 		const refused = await run(['stats', '--interval', '120', '--zone', 'example.net']);
 		expect(refused.code).toBe(1);
-		expect(refused.stderr).toMatch(/^flarewatch stats: The API refused stats: .+\.\n$/);
+		expect(refused.stderr).toMatch(/^flarewatch stats: example\.net: The API refused stats: .+\.\n$/);
 	});
 
 	it('security-level, cache-level, ipv6 on every configured zone', async () => {
@@ -106,7 +112,7 @@ describe('every command against the emulator', () => {
 		expect(ok.zones).toEqual([{zone: 'example.com', zid: zoneState(emu, 'example.com').zid, active: true}]);
 		const mixed = await run(['zone-check', 'example.com', 'example.org']);
 		expect(mixed.code).toBe(1);
-		expect(mixed.stdout).toMatch(/example\.org +0 +not active/);
+		expect(mixed.stdout).toMatch(/example\.org +0 +not a zone on this account/);
 	});
 
 	it('ips: sorted by hits, class filter, geo', async () => {
@@ -126,7 +132,7 @@ describe('every command against the emulator', () => {
 		expect((await run(['preload-purge'])).code).toBe(0);
 		expect(zoneState(emu, 'example.com').lastPreloadPurgeAt).toBeGreaterThan(0);
 		const inactive = await run(['grab', '--zone', 'example.org']);
-		expect([inactive.code, inactive.stderr]).toEqual([1, 'flarewatch grab: The zone example.org is not active on this account (zone_check answered 0).\n']);
+		expect([inactive.code, inactive.stderr]).toEqual([1, 'flarewatch grab: example.org: not a zone on this account (zone_check answered 0).\n']);
 	});
 
 	it('ban, whitelist, unban, lookup, report-spam', async () => {
@@ -187,6 +193,30 @@ describe('failures map to exit codes, one sentence on stderr', () => {
 		expect(result.stderr).toMatch(/^flarewatch stats: [^\n]+\.\n$/);
 	});
 
+	it.each(cases)('$fault with --json → {"error": {...}} on stdout, the same exit $code', async ({fault, code}) => {
+		emu.setFault({mode: fault, count: 1});
+		const result = await run(['stats', '--timeout', '0.3', '--json']);
+		expect(result.code).toBe(code);
+		expect(result.stderr).toBe('');
+		const data = JSON.parse(result.stdout) as {error: {code: string; message: string}};
+		expect(data.error).toMatchObject({code: expect.stringMatching(/^[a-z-]+$/), message: expect.stringMatching(/\.$/)});
+	});
+
+	it('with --json, a usage or validation error is an object on stdout, exit 2, nothing sent', async () => {
+		const before = callsSeen(emu);
+		const invalid = await run(['ban', '203.0.113.0/24', '--json']);
+		expect(invalid.code).toBe(2);
+		expect(invalid.stderr).toBe('');
+		expect(JSON.parse(invalid.stdout)).toEqual({error: {code: 'validation', field: 'IP address', message: 'Invalid IP address: "203.0.113.0/24" is a network range; give a single IP address.'}});
+		const unknown = await run(['stats', '--bogus', '--json']);
+		expect([unknown.code, JSON.parse(unknown.stdout)]).toEqual([2, {error: {code: 'usage', message: 'There is no option "--bogus"; see flarewatch stats --help.'}}]);
+		const notCommand = await run(['stat', '--json']);
+		expect([notCommand.code, JSON.parse(notCommand.stdout).error.message]).toEqual([2, '"stat" is not a command (did you mean stats?); see flarewatch --help.']);
+		const noKey = await run(['stats', '--json'], {CF_API_KEY: undefined});
+		expect([noKey.code, JSON.parse(noKey.stdout).error.code]).toEqual([2, 'usage']);
+		expect(callsSeen(emu)).toBe(before);
+	});
+
 	it('a sunset API (HTTP 410 everywhere) is exit 1 with the one sentence, for reads and actions alike', async () => {
 		const sunset = await emulator({sunset: true});
 		try {
@@ -244,6 +274,52 @@ describe('failures map to exit codes, one sentence on stderr', () => {
 	});
 });
 
+describe('several zones, one of them not on the account', () => {
+	const zones = {CF_ZONE: 'example.com,exmple.net'};
+
+	it('security-level: the good zone is changed, the bad one named on stderr, exit 1', async () => {
+		const result = await run(['security-level', 'low'], zones);
+		expect(result).toEqual({code: 1, stdout: 'example.com: security level set to low.\n', stderr: 'flarewatch security-level: exmple.net: not a zone on this account (zone_check answered 0).\n'});
+		expect(zoneState(emu, 'example.com').securityLevel).toBe('low');
+	});
+
+	it('ips and dns list: the good zone answered, JSON per zone with the error of the bad one', async () => {
+		for (const argv of [['ips', '--hours', '1'], ['dns', 'list']]) {
+			const result = await run([...argv, '--json'], zones);
+			expect(result.code, argv.join(' ')).toBe(1);
+			const data = JSON.parse(result.stdout) as {zones: Array<Record<string, unknown>>; error: unknown};
+			expect(data.zones.map(zone => zone.zone)).toEqual(['example.com', 'exmple.net']);
+			expect(data.zones[0]!.error).toBeUndefined();
+			expect(data.zones[1]).toEqual({zone: 'exmple.net', error: {code: 'api', message: 'not a zone on this account (zone_check answered 0).'}});
+			expect(data.error).toMatchObject({code: 'api', message: expect.stringContaining('exmple.net')});
+		}
+	});
+
+	it('the bad zone first: the good one still answers; the order of the configuration is kept', async () => {
+		const result = await run(['purge'], {CF_ZONE: 'exmple.net,example.net'});
+		expect(result.code).toBe(1);
+		expect(result.stdout).toMatch(/^example\.net: cache purged at /);
+		expect(result.stderr).toBe('flarewatch purge: exmple.net: not a zone on this account (zone_check answered 0).\n');
+	});
+
+	it('a failure of the account (a wrong key) stops at once: said once, the other zones not tried, exit 1', async () => {
+		const before = callsSeen(emu);
+		const result = await run(['stats'], {CF_ZONE: 'example.com,example.net', CF_API_KEY: 'not-the-right-key-0000000000'});
+		expect(result.code).toBe(1);
+		expect(result.stdout).toBe('');
+		expect(result.stderr).toMatch(/^flarewatch stats: [^\n]*E_UNAUTH[^\n]*\nflarewatch stats: not tried: example\.net\.\n$/);
+		expect(callsSeen(emu) - before).toBe(1);
+	});
+
+	it('a zone the API refuses for another reason keeps the API\'s words, with the zone named', async () => {
+		const result = await run(['stats', '--interval', '120', '--json'], {CF_ZONE: 'example.com,example.net'});
+		expect(result.code).toBe(1);
+		const data = JSON.parse(result.stdout) as {zones: Array<{zone: string; error?: {code: string; message: string}}>};
+		expect(data.zones[0]!.error).toBeUndefined();
+		expect(data.zones[1]!.error).toMatchObject({code: 'api', message: expect.stringMatching(/^The API refused stats: /)});
+	});
+});
+
 describe('secrets', () => {
 	it('no output of this file ever held the key', () => expectKeyNeverPrinted(emu.key));
 });
@@ -252,7 +328,8 @@ describe('mayNameCommand (cli.tsx loads the commands only when it holds)', () =>
 	it('holds for every command and help name, and not for the console\'s flags', async () => {
 		const {mayNameCommand} = await import('../../source/commands/names.js');
 		for (const command of commands) expect(mayNameCommand(command.name), command.name).toBe(true);
-		for (const name of ['dns', 'help', '--help', '-h']) expect(mayNameCommand(name), name).toBe(true);
-		for (const flag of ['--demo', '--scenario', '--fps', '--endpoint']) expect(isCommandName(flag) || mayNameCommand(flag), flag).toBe(false);
+		for (const name of ['dns', 'help']) expect(mayNameCommand(name), name).toBe(true);
+		// --help and --version are the console's flags: its help lists the commands, loaded only then.
+		for (const flag of ['--demo', '--scenario', '--fps', '--endpoint', '--help', '-h', '--version', '-v']) expect(isCommandName(flag) || mayNameCommand(flag), flag).toBe(false);
 	});
 });

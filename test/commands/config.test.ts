@@ -29,10 +29,25 @@ function usageFailure(fn: () => unknown): FlarewatchError {
 }
 
 describe('configuration', () => {
-	it('takes its flags out of argv and leaves the rest in order', () => {
-		const {flags, rest} = parseConfigArgs(['--email', 'ops@example.com', 'stats', '--zone=example.com,example.net', '--interval', '30', '--zone', 'example.org', '--read-only', '--never-ban', '198.51.100.1', '--json']);
+	it('reads its flags anywhere in argv, repeatable ones added up, and leaves the other words in order', () => {
+		const {flags, rest} = parseConfigArgs(['--email', 'ops@example.com', 'stats', '--zone=example.com,example.net', '30', '--zone', 'example.org', '--read-only', '--never-ban', '198.51.100.1', '--', '--json']);
 		expect(flags).toMatchObject({email: 'ops@example.com', zones: ['example.com', 'example.net', 'example.org'], readOnly: true, neverBan: ['198.51.100.1']});
-		expect(rest).toEqual(['stats', '--interval', '30', '--json']);
+		expect(rest).toEqual(['stats', '30', '--json']);
+	});
+
+	it('refuses an unknown flag with the closest one, a flag given twice, and a switch with a value', () => {
+		expect(usageFailure(() => parseConfigArgs(['--zones', 'example.com'])).message).toBe('There is no option "--zones" (did you mean --zone?); see flarewatch --help.');
+		expect(usageFailure(() => parseConfigArgs(['--email', 'a@example.com', '--email=b@example.com'])).message).toMatch(/--email is given twice/);
+		expect(usageFailure(() => parseConfigArgs(['--read-only=yes'])).message).toBe('--read-only takes no value.');
+		expect(usageFailure(() => parseConfigArgs(['--zone', '--read-only'])).message).toMatch(/^--zone needs a value/);
+	});
+
+	it('names an unknown config file key, with the closest known one, before anything is sent', () => {
+		const failure = usageFailure(() => loadConfig({argv: ['--config', '/c.json'], env: {}, ...files({'/c.json': {text: '{"zone": "example.com"}'}})}));
+		expect(failure.kind).toBe('usage');
+		expect(failure.message).toMatch(/^The config file \/c\.json has an unknown key "zone" \(did you mean "zones"\?\); the keys are "email", "key", /);
+		// A key from outside is quoted inert.
+		expect(usageFailure(() => loadConfig({argv: ['--config', '/c.json'], env: {}, ...files({'/c.json': {text: '{"\\u001b[2Jx": 1}'}})})).message).not.toMatch(/\u001b/);
 	});
 
 	it('refuses any flag that would carry the key, without echoing it', () => {

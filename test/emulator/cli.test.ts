@@ -59,7 +59,10 @@ describe('flarewatch emulator (CLI)', () => {
 		[['--rate-limit', '1.5'], /--rate-limit/],
 		[['--zones', 'example.com,not a zone'], /--zones/],
 		[['--email', 'nobody'], /--email/],
-		[['--bogus'], /unknown flag --bogus/],
+		[['--bogus'], /There is no option "--bogus"; see flarewatch emulator --help/],
+		[['--hots', 'x'], /no option "--hots" \(did you mean --host\?\)/],
+		[['--port', '1', '--port', '2'], /--port is given twice/],
+		[['extra'], /unexpected argument "extra"/],
 		[['--port'], /--port needs a value/],
 		[['--tls=yes'], /--tls takes no value/],
 	])('refuses %j with one line and exit 2', async (argv, message) => {
@@ -74,6 +77,12 @@ describe('flarewatch emulator (CLI)', () => {
 		const {io, out} = capture();
 		expect(await emulatorMain(['--help'], io)).toBe(0);
 		for (const flag of ['--host', '--port', '--email', '--key', '--zones', '--scenario', '--seed', '--speed', '--rate-limit', '--tls', '--sunset']) expect(out()).toContain(flag);
+		// Made from the flag table: each flag with its meaning and default.
+		expect(out()).toMatch(/--port N +port; 0 picks a free one \(default 8787\)/);
+		expect(out()).toMatch(/--scenario NAME +calm \| attack \| flood \| hostile \(default calm\)/);
+		const short = capture();
+		expect(await emulatorMain(['-h'], short.io)).toBe(0);
+		expect(short.out()).toBe(out());
 	});
 
 	it('warns when binding a non-loopback address', async () => {

@@ -79,7 +79,9 @@ describe('TLS with NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment', () => {
 	it('a command against it fails with the certificate error, and the key is nowhere', async () => {
 		const capture = captureIo({CF_API_EMAIL: email, CF_API_KEY: key, CF_API_ENDPOINT: emu.url, CF_ZONE: 'example.com', HOME: '/nonexistent', XDG_STATE_HOME: '/nonexistent'});
 		expect(await commandMain('zone-check', ['example.com', '--json'], capture.io)).toBe(3);
-		expect(capture.stderr()).toMatch(/self-signed/);
+		// With --json the error is the one JSON object on stdout.
+		expect(JSON.parse(capture.stdout()).error).toMatchObject({code: 'network', message: expect.stringMatching(/self-signed/)});
+		expect(capture.stderr()).toBe('');
 		expect(capture.stdout() + capture.stderr()).not.toContain(key);
 		expect(callsSeen(emu)).toBe(0);
 	});
