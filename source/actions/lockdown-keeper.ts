@@ -74,7 +74,7 @@ export class LockdownKeeper {
 
 	#callsLeft(): number {
 		const state = this.#options.store.getState();
-		return callsLeft(state.policy, state.ledger, state.now, state.serverCallsLeft);
+		return callsLeft(state.policy, state.ledger, this.#options.clock.now(), state.serverCallsLeft);
 	}
 
 	status(zoneName: string): LockdownStatus {

@@ -2,8 +2,8 @@
  * The rules every operator action obeys, in one place, whoever asks (a key, the palette, a dialog, a
  * lockdown): read-only mode, the address rules (one valid IP; no ban or whitelist of an address no
  * visitor can have; no ban of a never-ban address), the purge cooldown, one snapshot a day, lookups
- * answered from what was looked up lately, and the hour's call budget. Pure: the request and the monitor's state in, a verdict
- * out. The action service asks before it queues, and the queue asks the budget again right before it
+ * answered from what was looked up lately, and the hour's call budget. Pure: the request, the monitor's state and the time in,
+ * a verdict out. The action service asks before it queues, and the queue asks the budget again right before it
  * sends, since calls may have been spent meanwhile.
  */
 import type {NeverBanGuard} from './guard.js';
@@ -35,24 +35,24 @@ export interface RuleFacts {
 	guard?: Pick<NeverBanGuard, 'check'>;
 }
 
-/** May this request be queued now? */
-export function checkRequest(request: ActionRequest, state: MonitorState, facts: RuleFacts = {}): Verdict {
+/** May this request be queued at `now`? */
+export function checkRequest(request: ActionRequest, state: MonitorState, now: number, facts: RuleFacts = {}): Verdict {
 	if (state.readOnly && isMutating(request.kind)) return refuse(`Read-only mode (--read-only): ${describeAction(request)} is not sent. Nothing was changed.`);
 	const address = addressRefusal(request, facts.guard);
 	if (address) return refuse(address);
 	const zone = 'zone' in request ? state.zones.find(candidate => candidate.name === request.zone.name) : undefined;
 	if (request.kind === 'purge' && zone) {
-		const wait = (zone.purgeAllowedAt ?? 0) - state.now;
+		const wait = (zone.purgeAllowedAt ?? 0) - now;
 		if (wait > 0) return refuse(`Purge: the cooldown is on; wait ${formatAge(Math.ceil(wait / 1000))} before purging again`);
 	}
 	if (request.kind === 'snapshot' && zone?.lastGrabAt !== undefined) {
-		const since = state.now - zone.lastGrabAt;
+		const since = now - zone.lastGrabAt;
 		if (since < dayMs) return refuse(`Snapshot: once a day; the next is allowed in ${formatAge(Math.ceil((dayMs - since) / 1000))}`);
 	}
-	if (request.kind === 'lookup' && facts.lookedUp && state.now - facts.lookedUp.at < lookupFreshMs) {
-		return {ok: true, cost: 0, cached: facts.lookedUp.score, age: state.now - facts.lookedUp.at};
+	if (request.kind === 'lookup' && facts.lookedUp && now - facts.lookedUp.at < lookupFreshMs) {
+		return {ok: true, cost: 0, cached: facts.lookedUp.score, age: now - facts.lookedUp.at};
 	}
-	const budget = budgetRefusal(request, state);
+	const budget = budgetRefusal(request, state, now);
 	return budget ? refuse(budget) : {ok: true, cost: 1};
 }
 
@@ -79,20 +79,20 @@ function addressRefusal(request: ActionRequest, guard: RuleFacts['guard']): stri
  * Why the hour's calls cannot cover this request now, or undefined. Actions may spend the reserve kept
  * for them; a lookup is information, not defence, so it spends only the polling share.
  */
-export function budgetRefusal(request: ActionRequest, state: MonitorState): string | undefined {
-	if (request.kind === 'lookup' && !isRateLimited(state) && wouldEatReserve(state.policy, state.ledger, state.now, 1, state.serverCallsLeft)) {
+export function budgetRefusal(request: ActionRequest, state: MonitorState, now: number): string | undefined {
+	if (request.kind === 'lookup' && !isRateLimited(state, now) && wouldEatReserve(state.policy, state.ledger, now, 1, state.serverCallsLeft)) {
 		return `lookup refused: it would use the ${state.policy.reserve} calls kept for actions (the polling share of this hour is spent)`;
 	}
-	return callRefusal(state, `${describeAction(request)} was not sent`);
+	return callRefusal(state, now, `${describeAction(request)} was not sent`);
 }
 
-function isRateLimited(state: MonitorState): boolean {
-	return state.rateLimitedUntil !== undefined && state.rateLimitedUntil > state.now;
+function isRateLimited(state: MonitorState, now: number): boolean {
+	return state.rateLimitedUntil !== undefined && state.rateLimitedUntil > now;
 }
 
 /** Why one more call the operator causes cannot be made now (`outcome` says what was not done), or undefined. */
-export function callRefusal(state: MonitorState, outcome: string): string | undefined {
-	if (isRateLimited(state)) return `the API call limit is reached (E_MAXAPI); ${outcome}`;
-	if (callsLeft(state.policy, state.ledger, state.now, state.serverCallsLeft) < 1) return `no API calls are left this hour; ${outcome}`;
+export function callRefusal(state: MonitorState, now: number, outcome: string): string | undefined {
+	if (isRateLimited(state, now)) return `the API call limit is reached (E_MAXAPI); ${outcome}`;
+	if (callsLeft(state.policy, state.ledger, now, state.serverCallsLeft) < 1) return `no API calls are left this hour; ${outcome}`;
 	return undefined;
 }

@@ -105,10 +105,6 @@ export function createActions(options: ActionsOptions): Actions {
 			store.dispatch({type: 'calls-left', report});
 		}
 	};
-	const stateNow = (): MonitorState => {
-		store.dispatch({type: 'tick', now: clock.now()});
-		return store.getState();
-	};
 	const queue = new ActionQueue({
 		backend,
 		clock,
@@ -117,7 +113,7 @@ export function createActions(options: ActionsOptions): Actions {
 		readOnly: options.readOnly,
 		retryDelayMs: options.retryDelayMs,
 		paceMs: options.paceMs ?? 20,
-		gate: request => budgetRefusal(request, stateNow()),
+		gate: request => budgetRefusal(request, store.getState(), clock.now()),
 	});
 	const seen = new Map<number, ActionEntry['state']>();
 	const lookups = new Lru<{at: number; score: ThreatScore}>(lookupMemory);
@@ -129,7 +125,6 @@ export function createActions(options: ActionsOptions): Actions {
 	queue.subscribe(entries => {
 		const changed = entries.filter(entry => seen.get(entry.id) !== entry.state);
 		for (const entry of changed) seen.set(entry.id, entry.state);
-		store.dispatch({type: 'tick', now: clock.now()});
 		store.dispatch({type: 'actions', entries});
 		for (const entry of changed) {
 			if (entry.state === 'done') store.dispatch({type: 'action-done', entry, at: clock.now()});
@@ -149,7 +144,7 @@ export function createActions(options: ActionsOptions): Actions {
 	const check = (request: ActionRequest): Verdict => {
 		if (request.kind === 'lookup' && lookingUp.has(request.ip)) return {ok: false, message: `The lookup of ${request.ip} is already on its way: no new call`};
 		const lookedUp = request.kind === 'lookup' ? lookups.find(request.ip) : undefined;
-		return checkRequest(request, stateNow(), {lookedUp, guard});
+		return checkRequest(request, store.getState(), clock.now(), {lookedUp, guard});
 	};
 
 	const activeZoneRef = (): ZoneRef | undefined => {
@@ -188,7 +183,7 @@ export function createActions(options: ActionsOptions): Actions {
 		lockdownStatus: zoneName => keeper.status(zoneName),
 		loadRecords(zone) {
 			// Reading records costs a call like any other the operator causes.
-			const refusal = callRefusal(stateNow(), `the DNS records of ${zone.name} were not loaded`);
+			const refusal = callRefusal(store.getState(), clock.now(), `the DNS records of ${zone.name} were not loaded`);
 			if (refusal) {
 				store.dispatch({type: 'records-failed', zone: zone.name, message: refusal});
 				say('warn', refusal);
@@ -209,7 +204,6 @@ export function createActions(options: ActionsOptions): Actions {
 		},
 		planLockdown() {
 			const zone = activeZoneRef();
-			stateNow();
 			return zone ? keeper.plan(zone) : undefined;
 		},
 		startLockdown: plan => void keeper.start(plan),

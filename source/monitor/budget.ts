@@ -65,6 +65,18 @@ export function callsLeft(policy: BudgetPolicy, ledger: readonly number[], now: 
 	return Math.max(0, Math.min(local, server.callsLeft - since));
 }
 
+/**
+ * The next time after `now` when `callsLeft` can change with no call made: the oldest call in the
+ * window leaves it, or the server's report grows too old to trust. Undefined when neither can happen.
+ */
+export function callsLeftChangesAt(ledger: readonly number[], now: number, server?: ServerCallsLeft): number | undefined {
+	const oldest = callsInWindow(ledger, now)[0];
+	let at = oldest === undefined ? undefined : oldest + hourMs;
+	const reportExpires = server ? server.at + serverReportTtlMs + 1 : undefined;
+	if (reportExpires !== undefined && reportExpires > now && (at === undefined || reportExpires < at)) at = reportExpires;
+	return at;
+}
+
 /** True when `needed` more calls now would leave fewer than `reserve` calls in the hour. */
 export function wouldEatReserve(policy: BudgetPolicy, ledger: readonly number[], now: number, needed: number, server?: ServerCallsLeft): boolean {
 	return callsLeft(policy, ledger, now, server) - needed < policy.reserve;

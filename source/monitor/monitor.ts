@@ -22,7 +22,6 @@ export interface MonitorOptions {
 	demo?: boolean;
 	readOnly?: boolean;
 	visitorQuery?: VisitorQuery;
-	tickMs?: number;
 	/** Where actions are audited (default: memory only, for tests). */
 	audit?: AuditSink;
 	/** The never-ban guard (default: nobody guarded). */
@@ -39,6 +38,8 @@ export interface MonitorOptions {
 
 /** What the UI may do: read and subscribe to state, and ask for the operator's commands. */
 export interface MonitorHandle {
+	/** The clock the monitor runs on: the UI reads ages and countdowns from it (a FakeClock in tests). */
+	readonly clock: Clock;
 	getState(): MonitorState;
 	subscribe(listener: () => void): () => void;
 	refreshNow(): CommandOutcome;
@@ -64,13 +65,12 @@ export function createMonitor(options: MonitorOptions): Monitor {
 		initialState({
 			zoneNames: options.zoneNames,
 			policy: options.policy,
-			now: options.clock.now(),
 			demo: options.demo,
 			readOnly: options.readOnly,
 			endpointLabel: options.backend.endpointLabel,
 		}),
 	);
-	const poller = new Poller({backend: options.backend, clock: options.clock, store, visitorQuery: options.visitorQuery, tickMs: options.tickMs});
+	const poller = new Poller({backend: options.backend, clock: options.clock, store, visitorQuery: options.visitorQuery});
 	const actions = createActions({
 		backend: options.backend,
 		clock: options.clock,
@@ -87,6 +87,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
 		store,
 		poller,
 		actions,
+		clock: options.clock,
 		getState: store.getState,
 		subscribe: store.subscribe,
 		start: () => {

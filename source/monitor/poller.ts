@@ -2,8 +2,8 @@
  * The poller: the only module in the monitor that owns timers, all through the injected Clock. It
  * resolves zones once, then carries out the scheduler's decisions one poll at a time (polls never
  * overlap, so `r` during a poll queues one refresh), counts every call against the budget, and turns
- * failures into back-off, a rate-limit stop, a stop for good (HTTP 410) or a message. It also ticks
- * the monitor's clock once a second so ages and countdowns move without any API call.
+ * failures into back-off, a rate-limit stop, a stop for good (HTTP 410) or a message. It never
+ * dispatches the time: ages and countdowns are read from the clock where they are drawn (ui/use-now.ts).
  */
 import type {Backend, VisitorQuery} from '../backend.js';
 import {isFlarewatchError, type FailureKind} from '../errors.js';
@@ -19,8 +19,6 @@ export interface PollerOptions {
 	store: Store<MonitorState, MonitorEvent>;
 	/** What `zone_ips` is asked for on each poll; default the last hour, the liveliest window. */
 	visitorQuery?: VisitorQuery;
-	/** How often the monitor's clock ticks; 0 turns ticking off (budget tests). */
-	tickMs?: number;
 }
 
 /** The answer to an operator's request, for the status line. */
@@ -51,9 +49,7 @@ export class Poller {
 	readonly #clock: Clock;
 	readonly #store: Store<MonitorState, MonitorEvent>;
 	readonly #visitorQuery: VisitorQuery;
-	readonly #tickMs: number;
 	#pollTimer: TimerId | undefined;
-	#tickTimer: TimerId | undefined;
 	#startupTimer: TimerId | undefined;
 	#startupAttempts = 0;
 	#resolving = false;
@@ -68,13 +64,11 @@ export class Poller {
 		this.#clock = options.clock;
 		this.#store = options.store;
 		this.#visitorQuery = options.visitorQuery ?? {hours: 1};
-		this.#tickMs = options.tickMs ?? 1000;
 	}
 
 	/** Resolves the zones with one `zone_check`, then polls on schedule, active zone first. */
 	async start(): Promise<void> {
 		this.#running = true;
-		this.#startTicking();
 		await this.#resolveZones();
 	}
 
@@ -84,8 +78,6 @@ export class Poller {
 		this.#refreshQueued = false;
 		this.#clearPollTimer();
 		this.#clearStartupTimer();
-		if (this.#tickTimer !== undefined) this.#clock.clearTimeout(this.#tickTimer);
-		this.#tickTimer = undefined;
 	}
 
 	get inFlight(): boolean {
@@ -94,7 +86,6 @@ export class Poller {
 
 	togglePause(): CommandOutcome {
 		const state = this.#state();
-		this.#tick();
 		if (state.paused) {
 			this.#store.dispatch({type: 'resume', at: this.#clock.now()});
 			this.#reschedule();
@@ -126,7 +117,6 @@ export class Poller {
 	 * Back-off after failures does not hold it back: the operator may know the outage is over.
 	 */
 	refreshNow(): CommandOutcome {
-		this.#tick();
 		const state = this.#state();
 		if (state.startup.phase === 'failed') {
 			if (this.#resolving) return this.#say(false, 'The zone check is already running');
@@ -150,11 +140,12 @@ export class Poller {
 
 	/** Why a refresh of the zone on screen may not run now, if it may not: pause, rate limit, reserve. */
 	#refusal(state: MonitorState): string | undefined {
+		const now = this.#clock.now();
 		if (state.paused) return 'Paused: press p to resume polling first';
-		if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > state.now) {
+		if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > now) {
 			return 'The API call limit is reached: refresh refused until the window allows';
 		}
-		if (wouldEatReserve(state.policy, state.ledger, state.now, callsPerPoll, state.serverCallsLeft)) {
+		if (wouldEatReserve(state.policy, state.ledger, now, callsPerPoll, state.serverCallsLeft)) {
 			return `Refresh refused: it would use the ${state.policy.reserve} calls kept for actions`;
 		}
 		if (state.zones[state.activeZone]?.zid === 0) return 'This zone is not active';
@@ -190,21 +181,6 @@ export class Poller {
 		return {ok, message: text};
 	}
 
-	#tick(): void {
-		this.#store.dispatch({type: 'tick', now: this.#clock.now()});
-	}
-
-	#startTicking(): void {
-		if (this.#tickMs <= 0) return;
-		const loop = (): void => {
-			this.#tick();
-			// Align ticks to whole seconds so every countdown on screen changes at once.
-			const delay = this.#tickMs - (this.#clock.now() % this.#tickMs) || this.#tickMs;
-			this.#tickTimer = this.#running ? this.#clock.setTimeout(loop, delay) : undefined;
-		};
-		loop();
-	}
-
 	#clearPollTimer(): void {
 		if (this.#pollTimer !== undefined) this.#clock.clearTimeout(this.#pollTimer);
 		this.#pollTimer = undefined;
@@ -213,8 +189,7 @@ export class Poller {
 	#reschedule(): void {
 		this.#clearPollTimer();
 		if (!this.#running) return;
-		this.#tick();
-		const decision = decideNextPoll(this.#state());
+		const decision = decideNextPoll(this.#state(), this.#clock.now());
 		if (decision.kind === 'idle') {
 			this.#store.dispatch({type: 'schedule', nextPollAt: undefined});
 			return;
@@ -243,16 +218,13 @@ export class Poller {
 	async #resolveZones(): Promise<void> {
 		if (this.#resolving || !this.#running) return;
 		this.#resolving = true;
-		this.#tick();
 		this.#store.dispatch({type: 'message', message: {at: this.#clock.now(), level: 'info', text: `Connecting to ${this.#backend.endpointLabel}`}});
 		const names = this.#state().zones.map(zone => zone.name);
 		try {
 			const zones = await this.#call(() => this.#backend.checkZones(names));
-			this.#tick();
 			this.#startupAttempts = 0;
 			this.#store.dispatch({type: 'zones-resolved', zones, at: this.#clock.now()});
 		} catch (error) {
-			this.#tick();
 			let message = startupMessage(error, this.#backend.endpointLabel);
 			const delay = this.#startupRetryDelay(error);
 			if (delay !== undefined && this.#running) {
@@ -301,7 +273,6 @@ export class Poller {
 		}
 		this.#inFlight = true;
 		this.#clearPollTimer();
-		this.#tick();
 		const startedAt = this.#clock.now();
 		this.#store.dispatch({type: 'poll-started', zone: zoneIndex, at: startedAt, asked});
 		const ref = {name: zone.name, zid: zone.zid};
@@ -329,7 +300,6 @@ export class Poller {
 		} finally {
 			this.#inFlight = false;
 		}
-		this.#tick();
 		this.#store.dispatch({type: 'poll-finished', zone: zoneIndex, at: startedAt, stats, visitors, failure, rateLimitedUntil});
 		if (!this.#runQueuedRefresh()) this.#reschedule();
 	}

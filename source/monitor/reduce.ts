@@ -10,8 +10,6 @@ import {applyActionDone, overlaySettings} from './reduce-actions.js';
 import {scoreCapacity, type MonitorMessage, type MonitorState, type PollFailure, type ZoneState} from './store.js';
 
 export type MonitorEvent =
-	/** The monitor's clock moved (once a second, and before every dispatch that depends on time). */
-	| {type: 'tick'; now: number}
 	| {type: 'zones-resolved'; zones: readonly ZoneRef[]; at: number}
 	| {type: 'startup-failed'; message: string; at: number}
 	/** A request is about to be sent: it counts against the budget whatever its outcome. */
@@ -141,8 +139,6 @@ function finishPoll(state: MonitorState, event: Extract<MonitorEvent, {type: 'po
 
 export function reduce(state: MonitorState, event: MonitorEvent): MonitorState {
 	switch (event.type) {
-		case 'tick':
-			return event.now === state.now ? state : {...state, now: event.now};
 		case 'zones-resolved': {
 			const byName = new Map(event.zones.map(zone => [zone.name.trim().toLowerCase(), zone.zid]));
 			const zones = state.zones.map(zone => ({...zone, zid: byName.get(zone.name.toLowerCase()) ?? 0}));

@@ -66,8 +66,8 @@ export function lastPollAt(state: Pick<MonitorState, 'zones'>): number | undefin
 	return last;
 }
 
-/** The next scheduled poll, or why there is none. */
-export function decideNextPoll(state: MonitorState): PollDecision {
+/** The next scheduled poll at `now`, or why there is none. */
+export function decideNextPoll(state: MonitorState, now: number): PollDecision {
 	if (state.startup.phase !== 'ready') return {kind: 'idle', reason: 'starting'};
 	if (state.paused) return {kind: 'idle', reason: 'paused'};
 	if (state.polling !== undefined) return {kind: 'idle', reason: 'in-flight'};
@@ -79,7 +79,7 @@ export function decideNextPoll(state: MonitorState): PollDecision {
 	let at = nextPollAt({
 		policy: state.policy,
 		ledger: state.ledger,
-		now: state.now,
+		now,
 		callsPerPoll,
 		lastPollAt: lastPollAt(state),
 		server: state.serverCallsLeft,
@@ -92,14 +92,26 @@ export function decideNextPoll(state: MonitorState): PollDecision {
 
 /**
  * True when the data on screen cannot be trusted as current: the last poll of the zone failed, or
- * the next poll is overdue by more than a grace period.
+ * the next poll is overdue by more than a grace period (from `staleAfter` on).
  */
-export function isStale(state: MonitorState, zoneIndex = state.activeZone): boolean {
+export function isStale(state: MonitorState, now: number, zoneIndex = state.activeZone): boolean {
 	const zone = state.zones[zoneIndex];
 	if (!zone || zone.lastSuccessAt === undefined) return false;
 	if (zone.lastFailure) return true;
-	if (state.paused) return false;
+	const after = staleAfter(state, zoneIndex);
+	return after !== undefined && now >= after;
+}
+
+/**
+ * The first moment the zone's data turns STALE by age alone, or undefined when it cannot (no data,
+ * paused, no polling budget). Nothing in the store changes then: the status line wakes at this time.
+ */
+export function staleAfter(state: MonitorState, zoneIndex = state.activeZone): number | undefined {
+	const zone = state.zones[zoneIndex];
+	if (!zone || zone.lastSuccessAt === undefined || state.paused) return undefined;
 	const spacing = pollSpacingMs(state.policy, callsPerPoll);
 	const cycle = spacing * Math.max(1, state.zones.filter(candidate => candidate.zid !== 0).length);
-	return state.now - zone.lastSuccessAt > cycle * 2 + 30_000;
+	// Stale once the age exceeds the grace: 1 ms past it.
+	const at = zone.lastSuccessAt + cycle * 2 + 30_000 + 1;
+	return Number.isFinite(at) ? at : undefined;
 }

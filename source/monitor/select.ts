@@ -1,10 +1,11 @@
 /**
- * Selectors: the monitor's state turned into the plain view models the panes render. Pure; times
- * come from `state.now`, never from Date.
+ * Selectors: the monitor's state turned into the plain view models the panes render. Pure; the
+ * state holds no clock, so whatever moves with time takes the `now` it is drawn at (the UI reads its
+ * injected clock), never Date.
  */
 import type {TrafficBreakdown, Visitor, VisitorClass} from '../backend.js';
-import {callsLeft} from './budget.js';
-import {isStale} from './scheduler.js';
+import {callsLeft, callsLeftChangesAt} from './budget.js';
+import {isStale, staleAfter} from './scheduler.js';
 import type {MonitorMessage, MonitorState} from './store.js';
 
 /** The header line: where we are and what the zone is set to. */
@@ -88,13 +89,29 @@ export interface ThreatRowView {
 
 const intervalLabels: Record<number, string> = {10: 'last year', 20: 'last 30 d', 30: 'last 7 d', 40: 'a day ago, 24 h', 100: 'last 24 h', 110: 'last 12 h', 120: 'last 6 h'};
 
-export function selectHeader(state: MonitorState): HeaderView {
+/**
+ * When dev mode ends, in ms on our clock, or undefined when it is off: `expires_on` is on the
+ * server's clock, so it counts down on that (our clock plus the skew the last poll saw).
+ */
+export function devModeEndsAt(state: MonitorState): number | undefined {
+	const zone = state.zones[state.activeZone];
+	if (!zone?.stats || !(zone.stats.devModeUntil > 0)) return undefined;
+	const sample = zone.history.last();
+	const skew = sample ? sample.serverTime - sample.at : 0;
+	return zone.stats.devModeUntil * 1000 - skew;
+}
+
+/** The next time after `now` when the header changes by time alone (dev mode ending, calls leaving the hour). */
+export function headerChangesAt(state: MonitorState, now: number): number | undefined {
+	return earliestAfter(now, [devModeEndsAt(state), callsLeftChangesAt(state.ledger, now, state.serverCallsLeft)]);
+}
+
+export function selectHeader(state: MonitorState, now: number): HeaderView {
 	const zone = state.zones[state.activeZone];
 	const stats = zone?.stats;
-	// expires_on is on the server's clock: count down on it (our clock plus the skew the last poll saw).
 	const sample = zone?.history.last();
 	const skew = sample ? sample.serverTime - sample.at : 0;
-	const devSeconds = stats ? stats.devModeUntil - Math.floor((state.now + skew) / 1000) : 0;
+	const devSeconds = stats ? stats.devModeUntil - Math.floor((now + skew) / 1000) : 0;
 	return {
 		zoneName: zone?.name ?? '',
 		zonePosition: state.zones.length > 1 ? `${state.activeZone + 1}/${state.zones.length}` : undefined,
@@ -103,7 +120,7 @@ export function selectHeader(state: MonitorState): HeaderView {
 		cacheLevel: stats?.cacheLevel,
 		devModeSecondsLeft: devSeconds > 0 ? devSeconds : undefined,
 		ipv6: stats?.ipv6,
-		callsLeft: callsLeft(state.policy, state.ledger, state.now, state.serverCallsLeft),
+		callsLeft: callsLeft(state.policy, state.ledger, now, state.serverCallsLeft),
 		perHour: state.policy.perHour,
 		demo: state.demo,
 		readOnly: state.readOnly,
@@ -178,31 +195,65 @@ export function isOperatorMessage(message: MonitorMessage): boolean {
  * a progress or success line for `noticeInfoMs`. Newer poll reports do not hide it; a newer operator
  * message replaces it.
  */
-export function selectNotice(state: MonitorState, seenAt = Number.NEGATIVE_INFINITY): MonitorMessage | undefined {
-	const recent = state.messages.latest(noticeLookback);
-	let latest: MonitorMessage | undefined;
-	for (let i = recent.length - 1; i >= 0 && !latest; i--) if (isOperatorMessage(recent[i])) latest = recent[i];
+export function selectNotice(state: MonitorState, now: number, seenAt = Number.NEGATIVE_INFINITY): MonitorMessage | undefined {
+	const latest = latestOperatorMessage(state);
 	if (!latest) return undefined;
-	if (latest.level === 'info') return state.now - latest.at < noticeInfoMs ? latest : undefined;
+	if (latest.level === 'info') return now - latest.at < noticeInfoMs ? latest : undefined;
 	return latest.at > seenAt ? latest : undefined;
 }
 
-export function selectStatus(state: MonitorState, seenAt?: number): StatusView {
+function latestOperatorMessage(state: MonitorState): MonitorMessage | undefined {
+	const recent = state.messages.latest(noticeLookback);
+	let latest: MonitorMessage | undefined;
+	for (let i = recent.length - 1; i >= 0 && !latest; i--) if (isOperatorMessage(recent[i])) latest = recent[i];
+	return latest;
+}
+
+/**
+ * The next time after `now` when the status line changes by time alone, besides its ages: the data
+ * turning STALE, a success notice leaving, the rate-limit stop ending, a scheduled poll's quiet
+ * second ending (pollQuietMs).
+ */
+export function statusChangesAt(state: MonitorState, now: number): number | undefined {
+	const notice = latestOperatorMessage(state);
+	return earliestAfter(now, [
+		staleAfter(state),
+		notice?.level === 'info' ? notice.at + noticeInfoMs : undefined,
+		state.rateLimitedUntil,
+		state.polling !== undefined && state.pollStartedAt !== undefined ? state.pollStartedAt + pollQuietMs : undefined,
+	]);
+}
+
+/** The earliest of `times` after `now`, if any. */
+export function earliestAfter(now: number, times: ReadonlyArray<number | undefined>): number | undefined {
+	let earliest: number | undefined;
+	for (const time of times) if (time !== undefined && time > now && (earliest === undefined || time < earliest)) earliest = time;
+	return earliest;
+}
+
+/**
+ * A scheduled poll's first second is quiet: the status line says "polling…" only once it has run this
+ * long, so a quick poll changes the line once, when its data arrives; a poll the operator asked for (r)
+ * says it at once.
+ */
+export const pollQuietMs = 1000;
+
+export function selectStatus(state: MonitorState, now: number, seenAt?: number): StatusView {
 	const zone = state.zones[state.activeZone];
 	let banner: string | undefined;
-	let notice = selectNotice(state, seenAt);
-	if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > state.now) {
+	let notice = selectNotice(state, now, seenAt);
+	if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > now) {
 		// An r refused for the limit repeats the banner without its countdown: the banner stays.
 		if (notice?.text.startsWith('The API call limit is reached')) notice = undefined;
-		banner = `API call limit reached: polling stopped for ${Math.ceil((state.rateLimitedUntil - state.now) / 1000)} s`;
+		banner = `API call limit reached: polling stopped for ${Math.ceil((state.rateLimitedUntil - now) / 1000)} s`;
 	} else if (state.failure) {
 		banner = `${state.failures > 1 ? `${state.failures} failed polls, backing off: ` : 'Poll failed: '}${state.failure.message}`;
 	}
 	return {
-		ageSeconds: zone?.lastSuccessAt === undefined ? undefined : Math.max(0, Math.floor((state.now - zone.lastSuccessAt) / 1000)),
-		stale: isStale(state),
-		nextPollSeconds: state.nextPollAt === undefined ? undefined : Math.max(0, Math.ceil((state.nextPollAt - state.now) / 1000)),
-		polling: state.polling !== undefined,
+		ageSeconds: zone?.lastSuccessAt === undefined ? undefined : Math.max(0, Math.floor((now - zone.lastSuccessAt) / 1000)),
+		stale: isStale(state, now),
+		nextPollSeconds: state.nextPollAt === undefined ? undefined : Math.max(0, Math.ceil((state.nextPollAt - now) / 1000)),
+		polling: state.polling !== undefined && (state.pollStartedAt === undefined || now - state.pollStartedAt >= pollQuietMs),
 		paused: state.paused,
 		banner,
 		message: state.messages.last(),

@@ -87,9 +87,11 @@ export interface MonitorMessage {
 /** Where start-up stands: the console shows a message instead of the dashboard until `ready`. */
 export type StartupPhase = {phase: 'connecting'} | {phase: 'ready'} | {phase: 'failed'; message: string};
 
+/**
+ * Holds no clock: it changes only when data or the operator's state does. Whatever moves with time
+ * (ages, countdowns, STALE) is derived where it is drawn or checked, from a `now` passed in.
+ */
 export interface MonitorState {
-	/** The monitor's clock, advanced by ticks: selectors compute ages from it, never from Date. */
-	now: number;
 	startup: StartupPhase;
 	zones: readonly ZoneState[];
 	activeZone: number;
@@ -129,7 +131,6 @@ export const scoreCapacity = 1000;
 export interface InitialStateOptions {
 	zoneNames: readonly string[];
 	policy: BudgetPolicy;
-	now: number;
 	demo?: boolean;
 	readOnly?: boolean;
 	endpointLabel?: string;
@@ -148,7 +149,6 @@ export function initialZone(name: string): ZoneState {
 
 export function initialState(options: InitialStateOptions): MonitorState {
 	return {
-		now: options.now,
 		startup: {phase: 'connecting'},
 		zones: options.zoneNames.map(name => initialZone(name)),
 		activeZone: 0,

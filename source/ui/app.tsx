@@ -5,10 +5,10 @@
  * pass any size).
  */
 import {Box, useInput} from 'ink';
-import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
 import type {DnsRecord, Visitor} from '../backend.js';
 import type {MonitorHandle} from '../monitor/monitor.js';
-import {filterThreatRows, selectHeader, selectNotice, selectStats, selectTraffic, threatRowView} from '../monitor/select.js';
+import {filterThreatRows, selectNotice, selectStats, selectTraffic, threatRowView} from '../monitor/select.js';
 import {pointsFor} from './chart.js';
 import {answerDialog, runPalette, startAction, type ActionContext} from './operator-actions.js';
 import {ConfirmDialog} from './dialogs/confirm-dialog.js';
@@ -20,13 +20,13 @@ import {LogPane} from './panes/log-pane.js';
 import {PaletteLine} from './panes/palette-line.js';
 import {keyToCommand, pasteToCommand, type Command, type KeyPress} from './keymap.js';
 import {computeLayout, type TerminalSize} from './layout.js';
-import {HeaderPane} from './panes/header-pane.js';
+import {ClockedHeader} from './panes/header-pane.js';
 import {MessagePane} from './panes/message-pane.js';
 import {StatsPane} from './panes/stats-pane.js';
-import {StatusPane} from './panes/status-pane.js';
+import {ClockedStatus} from './panes/status-pane.js';
 import {ThreatsPane} from './panes/threats-pane.js';
 import {TrafficPane} from './panes/traffic-pane.js';
-import {selectShownStatus, useMonitorState} from './visible-clock.js';
+import {ClockContext} from './use-now.js';
 import {acknowledgeNotice, applyUiCommand, initialUiState, keyMode, opensDialog, selectionIndex, visibleWindow, type UiState} from './ui-state.js';
 
 /** Where bracketed pastes come from (term/input.ts's PasteChannel): `subscribe` returns the unsubscribe. */
@@ -57,8 +57,9 @@ function answers(command: Command, ui: UiState): boolean {
 }
 
 export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
-	// A clock tick that changes nothing on screen is not a render (visible-clock.ts).
-	const state = useMonitorState(monitor);
+	// The state changes only with data and the operator's doings; what moves with time reads the
+	// clock where it is drawn (ClockedHeader, ClockedStatus).
+	const state = useSyncExternalStore(monitor.subscribe, monitor.getState, monitor.getState);
 	const [ui, setUi] = useState<UiState>(initialUi ?? initialUiState);
 	const layout = useMemo(() => computeLayout(size), [size]);
 	const zone = state.zones[state.activeZone];
@@ -163,7 +164,8 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	useInput((input, key) => {
 		const latest = monitor.getState();
 		// A key read the status line's notice once it has been up long enough (ui-state.ts).
-		let current = acknowledgeNotice(uiRef.current, selectNotice(latest, uiRef.current.noticeSeenAt), latest.now);
+		const now = monitor.clock.now();
+		let current = acknowledgeNotice(uiRef.current, selectNotice(latest, now, uiRef.current.noticeSeenAt), now);
 		// Ink hands over plain characters typed in a burst as one string ("jjj"): split them into
 		// keys, so that a fast typist or a slow link loses nothing. Escape sequences come one by one.
 		const typing = ['filter', 'palette', 'form'].includes(keyMode(current));
@@ -211,8 +213,6 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	pastedRef.current = pasted;
 	useEffect(() => paste?.subscribe(text => pastedRef.current(text)), [paste]);
 
-	const header = selectHeader(state);
-	const status = selectShownStatus(state, ui.noticeSeenAt);
 	let body;
 	// A dialog takes the body: Ink cannot clip a fixed-height view under it reliably (rows bled into the
 	// status line when tried), and a confirmation repeats what it is about (IP, class, hits, score).
@@ -280,12 +280,14 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	}
 
 	return (
-		<Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
-			<HeaderPane header={header} view={ui.view} paused={state.paused} width={layout.width} />
-			<Box height={layout.body.height} overflow="hidden" alignItems="flex-start">
-				{body}
+		<ClockContext.Provider value={monitor.clock}>
+			<Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
+				<ClockedHeader state={state} view={ui.view} width={layout.width} />
+				<Box height={layout.body.height} overflow="hidden" alignItems="flex-start">
+					{body}
+				</Box>
+				{ui.palette === undefined ? <ClockedStatus state={state} seenAt={ui.noticeSeenAt} width={layout.width} /> : <PaletteLine text={ui.palette} width={layout.width} />}
 			</Box>
-			{ui.palette === undefined ? <StatusPane status={status} width={layout.width} /> : <PaletteLine text={ui.palette} width={layout.width} />}
-		</Box>
+		</ClockContext.Provider>
 	);
 }

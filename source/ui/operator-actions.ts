@@ -129,7 +129,7 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 			return open(ui, {...dialog, title, step: {...dialog.step, rememberLevel: target === 'help' ? {zone: zone.name, level: current} : undefined}});
 		}
 		case 'dev-toggle': {
-			const on = !(stats && stats.devModeUntil > Math.floor(state.now / 1000));
+			const on = !(stats && stats.devModeUntil > Math.floor(context.monitor.clock.now() / 1000));
 			return requestAction(ui, {kind: 'dev-mode', zone, on}, context);
 		}
 		case 'cache-toggle':

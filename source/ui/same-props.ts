@@ -1,9 +1,10 @@
 /**
  * Props equality for the panes (React.memo): equal when every prop is structurally equal. The App
  * builds each pane's view model afresh on every render (selectors return new objects), so React's
- * default identity check would re-render every pane on every key and every tick; and a re-rendered
- * pane costs Ink a layout and a redraw of its nodes. Comparing the view models is far cheaper: they
- * are small (what fits on a screen), and plain data (objects, arrays, Maps, primitives).
+ * default identity check would re-render every pane on every key and every store change (a poll's
+ * calls, a message), and the clocked header and status line on every step of their clock; a
+ * re-rendered pane costs Ink a layout and a redraw of its nodes. Comparing the view models is far
+ * cheaper: they are small (what fits on a screen), and plain data (objects, arrays, Maps, primitives).
  */
 const maxDepth = 8;
 

@@ -38,7 +38,7 @@ export const initialUiState: UiState = {view: 'dashboard', overlay: 'none', clas
 /**
  * A key pressed at `now` marks the status line's notice seen, if it has been up for `noticeReadMs`:
  * the key that confirmed an action, or one typed just as its failure appeared, was not a reading.
- * `now` is the monitor's clock, which ticks each second: in real time that is 2 to 3 s.
+ * `now` is the monitor's clock, read when the key arrives.
  */
 export function acknowledgeNotice(ui: UiState, notice: MonitorMessage | undefined, now: number): UiState {
 	if (!notice || notice.level === 'info' || (ui.noticeSeenAt !== undefined && notice.at <= ui.noticeSeenAt) || now - notice.at < noticeReadMs) return ui;

@@ -13,7 +13,7 @@ const budget = 300;
 const reserve = 30;
 
 async function measure(zones: string[]): Promise<{firstHour: number; secondHour: number; worstWindow: number}> {
-	const app = await startInProcess({scenario: 'attack', zones, tickMs: 0});
+	const app = await startInProcess({scenario: 'attack', zones});
 	try {
 		const total = () => app.emulator.calls();
 		await app.monitor.start();

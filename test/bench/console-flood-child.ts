@@ -40,8 +40,6 @@ const writes: number[] = [];
 const app = await startInProcess({
 	scenario: 'flood',
 	render: {columns: 120, rows: 40},
-	// No clock tick: the only frames are the polls' own, so each sample is unambiguous.
-	tickMs: 0,
 	wrap,
 	onMonitor(monitor) {
 		let last = monitor.getState();

@@ -102,8 +102,6 @@ export interface InProcessOptions {
 	zones?: string[];
 	/** Render the real App (renderConsole) into a null terminal of this size. */
 	render?: {columns: number; rows: number; maxFps?: number; stdout?: NodeJS.WriteStream};
-	/** The monitor's clock tick (ages, countdowns); 0 turns it off. */
-	tickMs?: number;
 	/** Wraps the backend before the monitor gets it (to time calls). */
 	wrap?: (backend: Backend) => Backend;
 	/** Sees the monitor before the App subscribes to it, so its store listeners run before React's. */
@@ -167,7 +165,6 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
 		zoneNames,
 		policy: {perHour: 300, reserve: 30},
 		demo: true,
-		tickMs: options.tickMs ?? 1000,
 		visitorQuery: {hours: 1},
 	});
 	options.onMonitor?.(monitor);

@@ -9,11 +9,10 @@ import {getHeapSpaceStatistics} from 'node:v8';
 import {startInProcess} from './console-harness.js';
 
 const hours = Number(process.env.FLAREWATCH_SOAK_HOURS ?? 24);
-// The console ticks every second; a day of 86,400 renders would take many minutes of real time, so the
-// soak ticks once a simulated minute. React still renders every state change (where state could leak);
-// Ink's frame throttle (real time) is set to 5 fps so that Ink's output pass, the costliest part of a
-// frame and stateless between frames, does not turn a simulated day into ten real minutes.
-const tickMs = 60_000;
+// The store changes only with the polls; the status line re-reads the clock every 10 simulated
+// seconds (ui/status-clock.ts). React renders every change (where state could leak); Ink's frame
+// throttle (real time) is set to 5 fps so that Ink's output pass, the costliest part of a frame and
+// stateless between frames, does not turn a simulated day into ten real minutes.
 const maxFps = 5;
 const gc = (globalThis as {gc?: () => void}).gc;
 if (!gc) throw new Error('run with --expose-gc');
@@ -29,11 +28,11 @@ function sample(hour: number, startedAt: number) {
 }
 
 const startedAt = performance.now();
-const app = await startInProcess({scenario: 'attack', render: {columns: 100, rows: 30, maxFps}, tickMs, emulator: 'separate'});
+const app = await startInProcess({scenario: 'attack', render: {columns: 100, rows: 30, maxFps}, emulator: 'separate'});
 await app.monitor.start();
 const samples = [sample(0, startedAt)];
 for (let hour = 1; hour <= hours; hour++) {
-	// A minute at a time: each step fires 60 clock ticks and the polls that fall due.
+	// A minute at a time: each step fires the status line's clock and the polls that fall due.
 	for (let minute = 0; minute < 60; minute++) await app.advance(60_000);
 	samples.push(sample(hour, startedAt));
 	const last = samples.at(-1);

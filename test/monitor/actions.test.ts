@@ -19,7 +19,6 @@ async function setup(options: {neverBan?: string[]; readOnly?: boolean} = {}) {
 		clock,
 		zoneNames: ['example.com'],
 		policy: {perHour: 300, reserve: 30},
-		tickMs: 1000,
 		audit,
 		registry,
 		guard: createGuard(options.neverBan ?? [], {}),
@@ -41,7 +40,7 @@ describe('actions inside the monitor', () => {
 		await clock.advance(0);
 		expect(monitor.getState().ledger.length).toBe(ledger + 1);
 		expect(backend.calls.at(-1)?.action).toBe('sec_lvl');
-		expect(selectHeader(monitor.getState()).securityLabel).toBe("I'm under attack!");
+		expect(selectHeader(monitor.getState(), clock.now()).securityLabel).toBe("I'm under attack!");
 		expect(monitor.getState().actions.map(entry => entry.state)).toEqual(['done']);
 		expect(monitor.getState().messages.last()?.text).toMatch(/#1 security level help .*done/);
 		monitor.stop();
@@ -53,10 +52,10 @@ describe('actions inside the monitor', () => {
 		monitor.actions.submit({kind: 'security-level', zone, level: 'high'});
 		await monitor.actions.queue.idle();
 		monitor.store.dispatch({type: 'poll-finished', zone: 0, at: startedBefore, stats: monitor.getState().zones[0].stats && {...monitor.getState().zones[0].stats!, securityLevel: 'med', securityLabel: 'Medium'}});
-		expect(selectHeader(monitor.getState()).securityLabel).toBe('High');
+		expect(selectHeader(monitor.getState(), clock.now()).securityLabel).toBe('High');
 		await clock.advance(1000);
 		monitor.store.dispatch({type: 'poll-finished', zone: 0, at: clock.now(), stats: {...monitor.getState().zones[0].stats!, securityLevel: 'med', securityLabel: 'Medium'}});
-		expect(selectHeader(monitor.getState()).securityLabel).toBe('Medium');
+		expect(selectHeader(monitor.getState(), clock.now()).securityLabel).toBe('Medium');
 		monitor.stop();
 	});
 
@@ -79,7 +78,7 @@ describe('actions inside the monitor', () => {
 	});
 
 	it('lock down and undo: the level before comes back and only the bans it made are cleared, guarded IPs left out', async () => {
-		const {monitor, backend, registry} = await setup({neverBan: ['203.0.113.9']});
+		const {monitor, backend, registry, clock} = await setup({neverBan: ['203.0.113.9']});
 		backend.visitorRows = [
 			{ip: '203.0.113.9', classification: 'threat', hits: 50},
 			{ip: '192.0.2.1', classification: 'threat', hits: 30},
@@ -107,7 +106,7 @@ describe('actions inside the monitor', () => {
 			{kind: 'clear-rule', ip: '192.0.2.1'},
 			{kind: 'clear-rule', ip: '192.0.2.2'},
 		]);
-		expect(selectHeader(monitor.getState()).securityLabel).toBe('Medium');
+		expect(selectHeader(monitor.getState(), clock.now()).securityLabel).toBe('Medium');
 		expect(monitor.getState().rules.size).toBe(0);
 		expect(zoneMemory(registry.read(), 'example.com').lockdown).toBeUndefined();
 		expect(registry.read().rules).toEqual({});
@@ -153,7 +152,7 @@ describe('the dev-mode countdown (fake clock)', () => {
 		await monitor.actions.queue.idle();
 		await clock.advance(0);
 		const calls = backend.calls.length;
-		const header = () => selectHeader(monitor.getState()).devModeSecondsLeft;
+		const header = () => selectHeader(monitor.getState(), clock.now()).devModeSecondsLeft;
 		expect(header()).toBe(10_800);
 		await clock.advance(1000);
 		expect(header()).toBe(10_799);

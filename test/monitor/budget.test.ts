@@ -12,7 +12,7 @@ async function simulateHour(zoneCount: number, serverLimit?: number): Promise<{c
 	const names = ['example.com', 'example.net', 'example.org'].slice(0, zoneCount);
 	const zones = Object.fromEntries(names.map((name, index) => [name, {zid: 100 + index, pro: index === 0}]));
 	const backend = new FakeBackend({clock, zones, serverLimit});
-	const monitor = createMonitor({backend, clock, zoneNames: names, policy, tickMs: 0});
+	const monitor = createMonitor({backend, clock, zoneNames: names, policy});
 	const start = clock.now();
 	await monitor.start();
 	// Check the sliding window at every minute, not just at the end.

@@ -20,7 +20,7 @@ async function setup(): Promise<{clock: FakeClock; emulator: EmulatorHandle; bac
 	const clock = new FakeClock(Date.UTC(2014, 5, 2, 14, 0, 0));
 	const emulator = await startEmulator({port: 0, scenario: 'calm', now: () => clock.now(), quiet: true});
 	const backend = new V1Backend({endpoint: emulator.url, email: emulator.email, key: new Secret(emulator.key), now: () => clock.now()});
-	const monitor = createMonitor({backend, clock, zoneNames: ['example.com'], policy: {perHour: 300, reserve: 30}, tickMs: 0, visitorQuery: {hours: 1}});
+	const monitor = createMonitor({backend, clock, zoneNames: ['example.com'], policy: {perHour: 300, reserve: 30}, visitorQuery: {hours: 1}});
 	cleanup.push(() => emulator.close(), () => backend.close(), () => monitor.stop());
 	// Real HTTP needs real time to answer: let each poll finish before the fake clock moves on.
 	const settle = async () => {

@@ -33,7 +33,6 @@ async function setup(options: {registry?: Registry; backend?: FakeBackend; clock
 		clock,
 		zoneNames: ['example.com'],
 		policy: {perHour: 300, reserve: 30},
-		tickMs: 0,
 		audit,
 		registry,
 		guard: createGuard([], {}),

@@ -9,7 +9,7 @@ function setup(options: {zones?: Record<string, {zid: number; pro: boolean}>; na
 	const clock = new FakeClock();
 	const zones = options.zones ?? {'example.com': {zid: 1, pro: true}};
 	const backend = new FakeBackend({clock, zones});
-	const monitor = createMonitor({backend, clock, zoneNames: options.names ?? Object.keys(zones), policy: {perHour: options.perHour ?? 300, reserve: options.reserve ?? 30}, tickMs: 1000});
+	const monitor = createMonitor({backend, clock, zoneNames: options.names ?? Object.keys(zones), policy: {perHour: options.perHour ?? 300, reserve: options.reserve ?? 30}});
 	return {clock, backend, monitor};
 }
 
@@ -45,7 +45,7 @@ describe('poller', () => {
 		await clock.advance(0);
 		expect(backend.calls.map(call => call.action)).toEqual(['zone_check', 'stats', 'zone_ips']);
 		expect(monitor.getState().zones[0].plan).toBe('Pro');
-		expect(selectHeader(monitor.getState()).callsLeft).toBe(297);
+		expect(selectHeader(monitor.getState(), clock.now()).callsLeft).toBe(297);
 		monitor.stop();
 	});
 
@@ -98,7 +98,7 @@ describe('poller', () => {
 		const outcome = monitor.refreshNow();
 		expect(outcome.ok).toBe(true);
 		expect(outcome.message).toMatch(/Refresh queued/);
-		expect(selectStatus(monitor.getState()).message?.text).toMatch(/Refresh queued/);
+		expect(selectStatus(monitor.getState(), clock.now()).message?.text).toMatch(/Refresh queued/);
 		// More presses during the same poll add nothing.
 		expect(monitor.refreshNow().message).toMatch(/already queued/);
 		expect(monitor.refreshNow().ok).toBe(true);
@@ -132,7 +132,7 @@ describe('poller', () => {
 		slow.release();
 		await paused.clock.advance(0);
 		expect(paused.backend.calls.filter(call => call.action === 'zone_ips')).toHaveLength(2);
-		expect(selectStatus(paused.monitor.getState()).message?.text).toMatch(/Queued refresh not run: Paused/);
+		expect(selectStatus(paused.monitor.getState(), paused.clock.now()).message?.text).toMatch(/Queued refresh not run: Paused/);
 		paused.monitor.stop();
 
 		// The poll in flight spends what a refresh needed: 10 an hour, 4 kept. When r is pressed, 4 calls
@@ -147,7 +147,7 @@ describe('poller', () => {
 		expect(reserve.monitor.refreshNow().message).toMatch(/Refresh queued/);
 		slow.release();
 		await reserve.clock.advance(0);
-		expect(selectStatus(reserve.monitor.getState()).message?.text).toMatch(/Queued refresh not run: .*calls kept for actions/);
+		expect(selectStatus(reserve.monitor.getState(), reserve.clock.now()).message?.text).toMatch(/Queued refresh not run: .*calls kept for actions/);
 		reserve.monitor.stop();
 
 		// The poll in flight hit E_MAXAPI.
@@ -162,7 +162,7 @@ describe('poller', () => {
 		slow.release();
 		await limited.clock.advance(60_000);
 		expect(limited.backend.calls.length).toBe(calls + 1);
-		expect(selectStatus(limited.monitor.getState()).banner).toContain('API call limit reached');
+		expect(selectStatus(limited.monitor.getState(), limited.clock.now()).banner).toContain('API call limit reached');
 		limited.monitor.stop();
 	});
 
@@ -174,7 +174,7 @@ describe('poller', () => {
 		const outcome = monitor.refreshNow();
 		expect(outcome.ok).toBe(false);
 		expect(outcome.message).toContain('calls kept for actions');
-		expect(selectStatus(monitor.getState()).message?.text).toContain('refused');
+		expect(selectStatus(monitor.getState(), clock.now()).message?.text).toContain('refused');
 		monitor.stop();
 	});
 
@@ -188,11 +188,11 @@ describe('poller', () => {
 		const attempts = backend.calls.length - failedFrom;
 		// Without back-off there would be four polls (eight calls).
 		expect(attempts).toBeLessThan(4);
-		expect(selectStatus(monitor.getState()).stale).toBe(true);
-		expect(selectStatus(monitor.getState()).banner).toContain('injected network');
+		expect(selectStatus(monitor.getState(), clock.now()).stale).toBe(true);
+		expect(selectStatus(monitor.getState(), clock.now()).banner).toContain('injected network');
 		await clock.advance(20 * 60_000);
 		expect(monitor.getState().failure).toBeUndefined();
-		expect(selectStatus(monitor.getState()).stale).toBe(false);
+		expect(selectStatus(monitor.getState(), clock.now()).stale).toBe(false);
 		monitor.stop();
 	});
 
@@ -233,7 +233,7 @@ describe('poller', () => {
 		backend.fault = undefined;
 		expect(monitor.refreshNow()).toEqual({ok: true, message: 'Refreshing'});
 		await clock.advance(0);
-		const status = selectStatus(monitor.getState());
+		const status = selectStatus(monitor.getState(), clock.now());
 		expect(status.ageSeconds).toBe(0);
 		expect(status.stale).toBe(false);
 		expect(monitor.getState().failure).toBeUndefined();
@@ -250,7 +250,7 @@ describe('poller', () => {
 		let state = monitor.getState();
 		expect(state.failure?.kind).toBe('gone');
 		expect(state.nextPollAt).toBeUndefined();
-		expect(selectStatus(state).banner).toBe(`Poll failed: ${goneMessage}`);
+		expect(selectStatus(state, clock.now()).banner).toBe(`Poll failed: ${goneMessage}`);
 		await clock.advance(6 * 3_600_000);
 		expect(backend.calls.length).toBe(stoppedAt);
 		// The operator may try again: one poll, still 410, still stopped, never "backing off".
@@ -259,7 +259,7 @@ describe('poller', () => {
 		expect(backend.calls.length).toBe(stoppedAt + 1);
 		state = monitor.getState();
 		expect(state.nextPollAt).toBeUndefined();
-		expect(selectStatus(state).banner).not.toMatch(/backing off/);
+		expect(selectStatus(state, clock.now()).banner).not.toMatch(/backing off/);
 		// Should the API answer again (an emulator's fault cleared), r brings polling back.
 		backend.fault = undefined;
 		monitor.refreshNow();
@@ -276,13 +276,13 @@ describe('poller', () => {
 		backend.fault = {kind: 'rate-limit', count: 1};
 		await clock.advance(spacing + 1);
 		const stoppedAt = backend.calls.length;
-		expect(selectStatus(monitor.getState()).banner).toContain('API call limit reached');
+		expect(selectStatus(monitor.getState(), clock.now()).banner).toContain('API call limit reached');
 		expect(monitor.refreshNow().ok).toBe(false);
 		await clock.advance(9 * 60_000);
 		expect(backend.calls.length).toBe(stoppedAt);
 		await clock.advance(2 * 60_000);
 		expect(backend.calls.length).toBeGreaterThan(stoppedAt);
-		expect(selectStatus(monitor.getState()).banner).toBeUndefined();
+		expect(selectStatus(monitor.getState(), clock.now()).banner).toBeUndefined();
 		monitor.stop();
 	});
 

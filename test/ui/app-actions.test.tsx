@@ -26,7 +26,7 @@ async function setup(options: {readOnly?: boolean; ssh?: string; visitors?: Visi
 	const clock = new FakeClock();
 	const backend = new FakeBackend({clock, visitors: options.visitors ?? rows});
 	const guard = createGuard([], options.ssh ? {SSH_CLIENT: `${options.ssh} 50000 22`} : {});
-	const monitor = createMonitor({backend, clock, zoneNames: ['example.com'], policy: {perHour: 300, reserve: 30}, tickMs: 0, guard, readOnly: options.readOnly, paceMs: 0});
+	const monitor = createMonitor({backend, clock, zoneNames: ['example.com'], policy: {perHour: 300, reserve: 30}, guard, readOnly: options.readOnly, paceMs: 0});
 	monitors.push(monitor);
 	await monitor.start();
 	await clock.advance(0);

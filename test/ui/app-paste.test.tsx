@@ -33,7 +33,7 @@ afterEach(() => {
 async function setup() {
 	const clock = new FakeClock();
 	const backend = new FakeBackend({clock, visitors: rows});
-	const monitor = createMonitor({backend, clock, zoneNames: ['example.com'], policy: {perHour: 300, reserve: 30}, tickMs: 0, guard: createGuard([], {}), paceMs: 0});
+	const monitor = createMonitor({backend, clock, zoneNames: ['example.com'], policy: {perHour: 300, reserve: 30}, guard: createGuard([], {}), paceMs: 0});
 	monitors.push(monitor);
 	await monitor.start();
 	await clock.advance(0);

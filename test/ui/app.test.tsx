@@ -25,7 +25,7 @@ afterEach(() => {
 async function setup(rows: Visitor[], size = {columns: 100, rows: 30}) {
 	const clock = new FakeClock();
 	const backend = new FakeBackend({clock, zones: {'example.com': {zid: 1, pro: true}, 'example.net': {zid: 2, pro: false}}, visitors: rows});
-	const monitor = createMonitor({backend, clock, zoneNames: ['example.com', 'example.net'], policy: {perHour: 300, reserve: 30}, demo: true, tickMs: 0});
+	const monitor = createMonitor({backend, clock, zoneNames: ['example.com', 'example.net'], policy: {perHour: 300, reserve: 30}, demo: true});
 	monitors.push(monitor);
 	await monitor.start();
 	await clock.advance(0);

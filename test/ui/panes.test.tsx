@@ -151,7 +151,7 @@ describe('StatusPane', () => {
 
 	it('shows the data age, the next poll and the last message', () => {
 		const {lastFrame} = render(<StatusPane status={status} width={80} />);
-		// In steps (visible-clock.ts): a minute above a minute, 10 s below; the next poll rounded up.
+		// In steps (status-clock.ts): a minute above a minute, 10 s below; the next poll rounded up.
 		expect(lastFrame()).toContain('data 1m old');
 		expect(lastFrame()).toContain('next poll 20s');
 		expect(lastFrame()).toContain('Watching example.com');

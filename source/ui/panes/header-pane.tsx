@@ -1,10 +1,12 @@
 import {Box, Text} from 'ink';
-import type {HeaderView} from '../../monitor/select.js';
+import {devModeEndsAt, headerChangesAt, selectHeader, type HeaderView} from '../../monitor/select.js';
+import type {MonitorState} from '../../monitor/store.js';
 import {formatCountdown} from '../format.js';
 import {sanitize} from '../sanitize.js';
 import type {ViewName} from '../ui-state.js';
 import {memo} from 'react';
 import {sameProps} from '../same-props.js';
+import {useClock, useNow} from '../use-now.js';
 
 export interface HeaderPaneProps {
 	header: HeaderView;
@@ -115,5 +117,25 @@ function HeaderPaneView({header, view, paused, width}: HeaderPaneProps) {
 	);
 }
 
-/** Re-rendered only when its view model changes (same-props.ts). */
+/** Re-rendered only when its view model changes (same-props.ts): the App renders on every key and store change. */
 export const HeaderPane = memo(HeaderPaneView, sameProps);
+
+/** The dev-mode countdown moves once a second, on the whole seconds of our clock. */
+export const devModeStepMs = 1000;
+
+export interface ClockedHeaderProps {
+	state: MonitorState;
+	view: ViewName;
+	width: number;
+}
+
+/**
+ * The header at the clock's time: each second while dev mode counts down (and at its end), and when
+ * a call leaves the hour's window (the calls left go up). No timer otherwise.
+ */
+export function ClockedHeader({state, view, width}: ClockedHeaderProps) {
+	const at = useClock().now();
+	const devEnds = devModeEndsAt(state);
+	const now = useNow(devEnds !== undefined && devEnds > at ? devModeStepMs : undefined, [headerChangesAt(state, at)]);
+	return <HeaderPane header={selectHeader(state, now)} view={view} paused={state.paused} width={width} />;
+}

@@ -1,9 +1,11 @@
 import {Box, Text} from 'ink';
 import type {StatusView} from '../../monitor/select.js';
+import type {MonitorState} from '../../monitor/store.js';
 import {sanitize} from '../sanitize.js';
-import {statusClock} from '../visible-clock.js';
+import {selectShownStatus, statusClock, statusTiming} from '../status-clock.js';
 import {memo} from 'react';
 import {sameProps} from '../same-props.js';
+import {useClock, useNow} from '../use-now.js';
 
 export interface StatusPaneProps {
 	status: StatusView;
@@ -27,7 +29,7 @@ export function statusText(status: StatusView): {text: string; level?: 'info' | 
 
 /**
  * One line: how old the data is (STALE when it cannot be trusted), the next poll, the message, and
- * `? help`; ages in steps (visible-clock.ts). STALE, the age and the hint stay at every width; the
+ * `? help`; ages in steps (status-clock.ts). STALE, the age and the hint stay at every width; the
  * next poll goes first when the message would have too little room, or a notice would be cut.
  */
 function StatusPaneView({status, width}: StatusPaneProps) {
@@ -61,5 +63,22 @@ function StatusPaneView({status, width}: StatusPaneProps) {
 	);
 }
 
-/** Re-rendered only when its view model changes (same-props.ts). */
+/** Re-rendered only when its view model changes (same-props.ts): the App renders on every key and store change. */
 export const StatusPane = memo(StatusPaneView, sameProps);
+
+export interface ClockedStatusProps {
+	state: MonitorState;
+	/** The time of the last failure notice a key acknowledged (ui-state.ts). */
+	seenAt?: number;
+	width: number;
+}
+
+/**
+ * The status line at the clock's time: every 10 s while all is well, every second while the data is
+ * STALE or polls fail, and at the moment it turns STALE or a notice times out (status-clock.ts).
+ */
+export function ClockedStatus({state, seenAt, width}: ClockedStatusProps) {
+	const timing = statusTiming(state, useClock().now());
+	const now = useNow(timing.stepMs, timing.wakeAt);
+	return <StatusPane status={selectShownStatus(state, now, seenAt)} width={width} />;
+}
