@@ -1,14 +1,15 @@
 // Bundles the CLI into one file with NODE_ENV=production, and writes what runs it:
 //   dist/flarewatch.js               the command (package.json "bin"): launcher.cjs, a few lines
 //   dist/flarewatch-bundle.js        the bundle: flarewatch and its dependencies, one script
-//   dist/flarewatch-bundle.js.cache  V8's code cache for the bundle, made by a real start (code-cache.mjs)
+//   dist/flarewatch-bundle.js.cache  V8's code cache for the bundle, compiled without running it (code-cache.mjs)
 //   dist/package.json                {"type": "commonjs"}, for the launcher (see there)
 // Why a bundle: Ink's dependency tree opens 400+ files at start (~520 ms); one bundle starts in ~220 ms.
 // Why a script with a code cache: compiling the bundle as a module took ~70-85 ms of every start, and
 // compiling functions on their first calls ~35 ms more; Node 20 caches neither for a module, but
-// takes V8's cache for a vm.Script, and with a cache made by a real start the first frame comes
-// ~100 ms sooner. So the bundle is esbuild's ESM output wrapped in an async function expression
-// (where Yoga's top-level await stays legal), which the launcher compiles with the cache and calls.
+// takes V8's cache for a vm.Script, and with a cache that holds every function (code-cache.mjs) a
+// start compiles almost nothing. So the bundle is esbuild's ESM output wrapped in an async function
+// expression (where Yoga's top-level await stays legal), which the launcher compiles with the cache
+// and calls.
 // Why the stub: Ink imports react-devtools-core only in development, but esbuild must resolve it.
 // Why the plugin: Ink's Output and widest-line are served by flarewatch's own remembering versions
 // (source/term/ink-output.ts): Ink's cost about 15 ms of every frame (ink-output-plugin.mjs).
@@ -104,4 +105,4 @@ await put(`${root}dist/package.json`, '{"type": "commonjs"}\n');
 await writeFile(`${outfile}.tmp`, `#!/usr/bin/env node\n${await readFile(`${root}source/tools/launcher.cjs`, 'utf8')}`);
 await chmod(`${outfile}.tmp`, 0o755);
 await rename(`${outfile}.tmp`, outfile);
-await writeCodeCache(bundleFile, `${bundleFile}.cache`);
+writeCodeCache(bundleFile, `${bundleFile}.cache`);
