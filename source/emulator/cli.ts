@@ -18,7 +18,7 @@ export const emulatorFlags: readonly Flag[] = [
 	{name: 'speed', value: 'X', default: String(defaultOptions.speed), description: 'simulated seconds per real second'},
 	{name: 'rate-limit', value: 'N', default: String(defaultOptions.rateLimit), description: 'API calls per hour per account'},
 	{name: 'tls', description: 'HTTPS with a self-signed certificate; prints its SHA-256 fingerprint'},
-	{name: 'sunset', description: 'answer every API path with HTTP 410, as after 2016-11-09'},
+	{name: 'sunset', description: 'answer every v1 path with HTTP 410, as after 2016-11-09 (API v4 keeps answering)'},
 	{name: 'help', short: 'h', description: 'this text'},
 ];
 

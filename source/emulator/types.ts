@@ -53,7 +53,7 @@ export interface EmulatorOptions {
 	v4RateLimit: number;
 	/** Serve HTTPS with a self-signed certificate generated at start. */
 	tls: boolean;
-	/** Answer every API path with HTTP 410 and the real shutdown text. */
+	/** Answer every v1 path with HTTP 410 and the real shutdown text (API v4 under /client/v4 keeps answering). */
 	sunset: boolean;
 	/** Extra accounts (multi-account and "zone exists but is not yours" tests). */
 	accounts: EmulatorAccountSpec[];
