@@ -11,13 +11,14 @@ export const emulatorFlags: readonly Flag[] = [
 	{name: 'port', value: 'N', default: String(defaultOptions.port), description: 'port; 0 picks a free one'},
 	{name: 'email', value: 'EMAIL', default: defaultOptions.email, description: 'the demo account'},
 	{name: 'key', value: 'KEY', default: defaultOptions.key, description: "the demo account's API key (a demo value, printed at start)"},
+	{name: 'token', value: 'TOKEN', default: defaultOptions.token, description: "the demo account's API v4 token (Authorization: Bearer; a demo value, printed at start)"},
 	{name: 'zones', value: 'A,B,...', default: defaultOptions.zones.join(','), description: 'demo zones: the first Pro, the others Free'},
 	{name: 'scenario', value: 'NAME', default: defaultOptions.scenario, description: scenarioNames.join(' | ')},
 	{name: 'seed', value: 'N', default: String(defaultOptions.seed), description: 'traffic seed: same seed, same traffic'},
 	{name: 'speed', value: 'X', default: String(defaultOptions.speed), description: 'simulated seconds per real second'},
 	{name: 'rate-limit', value: 'N', default: String(defaultOptions.rateLimit), description: 'API calls per hour per account'},
 	{name: 'tls', description: 'HTTPS with a self-signed certificate; prints its SHA-256 fingerprint'},
-	{name: 'sunset', description: 'answer every API path with HTTP 410, as after 2016-11-09'},
+	{name: 'sunset', description: 'answer every v1 path with HTTP 410, as after 2016-11-09 (API v4 keeps answering)'},
 	{name: 'help', short: 'h', description: 'this text'},
 ];
 
@@ -28,6 +29,8 @@ const help = [
 	'with a deterministic traffic model, for the console, the tests and incident rehearsals.',
 	'',
 	...flagHelp(emulatorFlags),
+	'',
+	'API v4 (REST subset) under /client/v4: Authorization: Bearer TOKEN, or X-Auth-Email + X-Auth-Key.',
 	'',
 	'Admin (loopback peers, a loopback Host, no foreign Origin, JSON bodies only):',
 	'  GET /__emulator/state, POST /__emulator/faults|clock|scenario.',
@@ -78,6 +81,11 @@ function applyFlag(options: Partial<EmulatorOptions>, name: string, value: strin
 		case 'key':
 			if (!/^\S{8,}$/.test(value)) throw new UsageError('--key must be at least 8 characters without spaces');
 			options.key = value;
+			return;
+		case 'token':
+			// What a Bearer header can carry: no spaces, and short enough to be a token.
+			if (!/^[\x21-\x7e]{8,200}$/.test(value)) throw new UsageError('--token must be 8 to 200 printable characters without spaces');
+			options.token = value;
 			return;
 		case 'zones': {
 			const zones = value.split(',').map(zone => zone.trim().toLowerCase()).filter(zone => zone !== '');
@@ -131,7 +139,7 @@ export async function emulatorMain(argv: string[], io: Pick<ProcessIo, 'stdout' 
 	const zones = state.zones.filter(zone => zone.owner === emulator.email.toLowerCase());
 	const others = state.zones.filter(zone => zone.owner !== emulator.email.toLowerCase());
 	io.stdout.write(`flarewatch emulator listening on ${emulator.url}\n`);
-	io.stdout.write(`demo account: email ${emulator.email}  key ${emulator.key}\n`);
+	io.stdout.write(`demo account: email ${emulator.email}  key ${emulator.key}  token ${emulator.token}\n`);
 	io.stdout.write(`zones: ${zones.map(zone => `${zone.name} (zid ${zone.zid}, ${zone.plan})`).join(', ')}\n`);
 	if (others.length > 0) io.stdout.write(`other accounts' zones: ${others.map(zone => `${zone.name} (${zone.owner})`).join(', ')}\n`);
 	io.stdout.write(`scenario: ${state.scenario}  seed: ${state.seed}  speed: ${state.speed}x  rate limit: ${flags.rateLimit ?? defaultOptions.rateLimit}/h${state.sunset ? '  SUNSET: every API call answers 410' : ''}\n`);

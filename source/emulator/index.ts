@@ -15,20 +15,22 @@ import type {EmulatorAccountSpec, EmulatorHandle, EmulatorOptions} from './types
 export * from './types.js';
 
 /** The demo account, printed at start and documented in the README. */
-export const demoAccount = {email: 'demo@example.com', key: 'e0f4b5a1c3d2e1f09a8b7c6d5e4f3a2b1c0d9', zones: ['example.com', 'example.net']};
+export const demoAccount = {email: 'demo@example.com', key: 'e0f4b5a1c3d2e1f09a8b7c6d5e4f3a2b1c0d9', token: 'flarewatch-demo-token-Q7b2Kx9Lm4Np8Rs6Tv', zones: ['example.com', 'example.net']};
 /** A second account, so that a zone can exist without being the demo account's. */
-export const otherAccount: EmulatorAccountSpec = {email: 'other@example.org', key: '5f4e3d2c1b0a99887766554433221100ffeedd', zones: ['example.org']};
+export const otherAccount: EmulatorAccountSpec = {email: 'other@example.org', key: '5f4e3d2c1b0a99887766554433221100ffeedd', token: 'flarewatch-other-token-Hc5Jd8Ke2Mf6Ng9Ph', zones: ['example.org']};
 
 export const defaultOptions: EmulatorOptions = {
 	host: '127.0.0.1',
 	port: 8787,
 	email: demoAccount.email,
 	key: demoAccount.key,
+	token: demoAccount.token,
 	zones: demoAccount.zones,
 	scenario: 'calm',
 	seed: 1,
 	speed: 1,
 	rateLimit: 300,
+	v4RateLimit: 1200,
 	tls: false,
 	sunset: false,
 	accounts: [],
@@ -50,6 +52,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
 	const options = withDefaultWorld({...defaultOptions, ...given, accounts: given.accounts ?? []});
 	if (options.zones.length === 0) throw new Error('the demo account needs at least one zone');
 	if (!(options.speed > 0)) throw new Error('speed must be positive');
+	if (!Number.isInteger(options.v4RateLimit) || options.v4RateLimit < 1) throw new Error('v4RateLimit must be a positive whole number');
 	if (!(options.connectionTimeoutMs > 0) || !Number.isFinite(options.connectionTimeoutMs)) throw new Error('connectionTimeoutMs must be a positive number');
 	if (!Number.isInteger(options.maxConnections) || options.maxConnections < 1) throw new Error('maxConnections must be a positive whole number');
 	const core = new EmulatorCore(options);
@@ -79,6 +82,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
 		port: address.port,
 		email: options.email,
 		key: options.key,
+		token: options.token,
 		fingerprint256: tls?.fingerprint256,
 		close() {
 			closed ??= new Promise<void>(resolve => {

@@ -37,6 +37,12 @@ export class SlidingWindow {
 		return Math.max(0, this.limit - this.used(nowSec));
 	}
 
+	/** Seconds until the oldest counted call leaves the window (0 when none is counted). */
+	resetIn(nowSec: number): number {
+		this.evict(nowSec);
+		return this.head < this.seconds.length ? Math.max(0, this.seconds[this.head] + this.windowSeconds - nowSec) : 0;
+	}
+
 	/** Takes one call from the budget; false (and nothing taken) when the budget is spent. */
 	take(nowSec: number): boolean {
 		if (this.used(nowSec) >= this.limit) return false;
@@ -60,3 +66,6 @@ export const spamReportsPerHour = 150;
 export const purgeCooldownSeconds = 20;
 /** Dev mode lasts three hours after switching it on. */
 export const devModeSeconds = 3 * 3600;
+/** API v4's REST limit: calls per user per five minutes. */
+export const v4RateLimit = 1200;
+export const v4WindowSeconds = 300;

@@ -12,6 +12,11 @@ import type {RecordState} from './types.js';
 export interface DnsRecord extends RecordState {
 	prio: number | null;
 	createdAt: number;
+	/** Epoch seconds of the last edit (either face); the creation time until then. */
+	modifiedAt?: number;
+	/** API v4 only (v1 has neither; its edits keep them). */
+	comment?: string | null;
+	tags?: string[];
 }
 
 export const recordTypes = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SPF', 'NS', 'SRV', 'LOC'] as const;

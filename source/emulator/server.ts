@@ -8,10 +8,12 @@ import {answerExternalEvent, answerJson, answerPlain, maxApiMessage, unauthMessa
 import type {Envelope} from './handlers/context.js';
 import type {ConnectionGuard} from './connections.js';
 import type {EmulatorCore} from './core.js';
-import {encodeJson, encodeLax, failure} from './json.js';
+import {encodeJson, encodeLax, failure, type Json} from './json.js';
 import {parseBody, parseQuery, ParamsError, type Params} from './params.js';
 import {htmlErrorPage, htmlType, jsonType, scriptType, send, sunsetText, textType} from './responses.js';
 import type {FaultSpec} from './types.js';
+import {failureBody, type V4Answer} from './v4/envelope.js';
+import {createV4Router, rateLimited, v4Prefix, type V4Request} from './v4/router.js';
 
 /** Bodies above this are refused with 413. */
 export const maxBodyBytes = 1024 * 1024;
@@ -95,6 +97,7 @@ function overCapacity(req: IncomingMessage, res: ServerResponse): void {
 }
 
 export function createHandler(core: EmulatorCore, pending: Set<ServerResponse>, guard: ConnectionGuard): (req: IncomingMessage, res: ServerResponse) => void {
+	const v4 = createV4Router(core);
 	return (req, res) => {
 		if (guard.refused(req.socket)) return overCapacity(req, res);
 		const params: Params = new Map();
@@ -109,6 +112,8 @@ export function createHandler(core: EmulatorCore, pending: Set<ServerResponse>, 
 		readBody(req, res, body => {
 			try {
 				if (path.startsWith(adminPrefix)) return handleAdmin(core, path, req, body, res);
+				// API v4 is not shut down by --sunset: it is what v1's shutdown text points to.
+				if (path === v4Prefix || path.startsWith(`${v4Prefix}/`)) return serveV4(core, v4, req, res, path, body, pending);
 				const endpoint = endpoints.get(path);
 				if (!endpoint) return send(res, 404, textType, 'Not Found\n');
 				if (core.options.sunset) return send(res, 410, textType, sunsetText);
@@ -192,6 +197,39 @@ function answer(core: EmulatorCore, endpoint: Endpoint, req: IncomingMessage, re
 	if (fault?.mode === 'truncated') text = truncate(text);
 	if (callback !== undefined) return send(res, 200, scriptType, `${callback}(${text})`);
 	send(res, 200, jsonType, text);
+}
+
+/** API v4: faults first (as for v1), then the router; its answers are plain JSON (no slash escaping). */
+function serveV4(core: EmulatorCore, v4: (request: V4Request) => V4Answer, req: IncomingMessage, res: ServerResponse, path: string, body: Buffer, pending: Set<ServerResponse>): void {
+	const question = (req.url ?? '').indexOf('?');
+	const request: V4Request = {method: req.method ?? 'GET', path, query: new URLSearchParams(question === -1 ? '' : (req.url ?? '').slice(question + 1)), headers: req.headers, body};
+	const fault = core.faults.next();
+	const run = (): void => {
+		try {
+			sendV4(res, v4(request), fault);
+		} catch {
+			send(res, 500, textType, 'Internal Server Error\n');
+		}
+	};
+	if (fault?.mode === 'latency') {
+		setTimeout(run, fault.ms ?? 1000);
+		return;
+	}
+	if (fault?.mode === 'maxapi' || fault?.mode === 'unauth') {
+		core.faultedCalls++;
+		const answer: V4Answer = fault.mode === 'maxapi' ? {status: 429, body: failureBody([rateLimited]), headers: {'Retry-After': '300'}} : {status: 403, body: failureBody([{code: 10000, message: 'Authentication error'}])};
+		return sendV4(res, answer);
+	}
+	if (fault && applyReplacingFault(core, fault, 'json', res, pending)) return;
+	run();
+}
+
+function sendV4(res: ServerResponse, answer: V4Answer, fault?: FaultSpec): void {
+	if (res.headersSent || res.destroyed) return;
+	let text = fault?.mode === 'lax' ? encodeLax(answer.body as Json) : JSON.stringify(answer.body);
+	if (fault?.mode === 'truncated') text = truncate(text);
+	for (const [name, value] of Object.entries(answer.headers ?? {})) res.setHeader(name, value);
+	send(res, answer.status, jsonType, text);
 }
 
 /** The `truncated` fault: the first half of the real answer, at least one character. */

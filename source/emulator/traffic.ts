@@ -10,9 +10,9 @@ import type {EmulatorCacheLevel, EmulatorSecurityLevel, ScenarioName} from './ty
 import type {Change, Zone} from './world.js';
 
 /** Share of threat requests let through to the origin at each security level. */
-const passedShare: Record<EmulatorSecurityLevel, number> = {help: 0.03, high: 0.25, med: 0.5, low: 0.75, eoff: 1};
+const passedShare: Record<EmulatorSecurityLevel, number> = {help: 0.03, high: 0.25, med: 0.5, low: 0.75, eoff: 1, off: 1};
 /** Share of passed requests the cache does not answer. */
-const missShare: Record<EmulatorCacheLevel, number> = {agg: 0.3, basic: 0.45};
+const missShare: Record<EmulatorCacheLevel, number> = {agg: 0.3, basic: 0.45, simplified: 0.25};
 const diurnalAmplitude = 0.4;
 const day = 86_400;
 

@@ -7,10 +7,13 @@
 export type ScenarioName = 'calm' | 'attack' | 'flood' | 'hostile';
 export const scenarioNames: readonly ScenarioName[] = ['calm', 'attack', 'flood', 'hostile'];
 
-/** The v1 security levels, as `sec_lvl` takes them. */
-export type EmulatorSecurityLevel = 'help' | 'high' | 'med' | 'low' | 'eoff';
-/** The v1 cache levels, as `cache_lvl` takes them. */
-export type EmulatorCacheLevel = 'agg' | 'basic';
+/**
+ * Security levels in v1's words, as `sec_lvl` takes them, plus `off`, which only API v4 can set
+ * (v1 never had it; v1 reads show it as `off` / "Off").
+ */
+export type EmulatorSecurityLevel = 'help' | 'high' | 'med' | 'low' | 'eoff' | 'off';
+/** Cache levels in v1's words, as `cache_lvl` takes them, plus v4's `simplified` (shown as is by v1 reads). */
+export type EmulatorCacheLevel = 'agg' | 'basic' | 'simplified';
 /** Rocket Loader as `async` takes it: off, automatic, manual. */
 export type RocketLoader = '0' | 'a' | 'm';
 
@@ -18,6 +21,8 @@ export type RocketLoader = '0' | 'a' | 'm';
 export interface EmulatorAccountSpec {
 	email: string;
 	key: string;
+	/** The account's API v4 token (`Authorization: Bearer`); by default one derived from the email. */
+	token?: string;
 	zones: string[];
 	/** Plans per zone name; by default the first zone of the demo account is Pro and every other zone Free. */
 	proZones?: string[];
@@ -33,6 +38,8 @@ export interface EmulatorOptions {
 	email: string;
 	/** The demo account's API key. */
 	key: string;
+	/** The demo account's API v4 token (`Authorization: Bearer <token>`). */
+	token: string;
 	/** The demo account's zones; the first is Pro, the others Free. */
 	zones: string[];
 	scenario: ScenarioName;
@@ -42,9 +49,11 @@ export interface EmulatorOptions {
 	speed: number;
 	/** API calls per hour per account (sliding window). Default 300. */
 	rateLimit: number;
+	/** API v4 REST calls per account per five minutes (the real limit is 1200). Default 1200. */
+	v4RateLimit: number;
 	/** Serve HTTPS with a self-signed certificate generated at start. */
 	tls: boolean;
-	/** Answer every API path with HTTP 410 and the real shutdown text. */
+	/** Answer every v1 path with HTTP 410 and the real shutdown text (API v4 under /client/v4 keeps answering). */
 	sunset: boolean;
 	/** Extra accounts (multi-account and "zone exists but is not yours" tests). */
 	accounts: EmulatorAccountSpec[];
@@ -100,6 +109,8 @@ export interface AccessRuleState {
 export interface ZoneState {
 	name: string;
 	zid: number;
+	/** The zone's API v4 id: 32 lowercase hex, derived from the name (stable across runs). */
+	id: string;
 	plan: 'pro' | 'free';
 	/** Email of the owning account. */
 	owner: string;
@@ -131,6 +142,8 @@ export interface AccountState {
 		/** Every API request that authenticated as this account (including refused ones), faults excepted. */
 		total: number;
 		byAction: Record<string, number>;
+		/** API v4 requests that authenticated as this account, by route (`GET /zones/:zone_id`). */
+		v4: {total: number; byRoute: Record<string, number>};
 	};
 	/** What is left of the hourly budget now. */
 	callsLeft: number;
@@ -164,6 +177,8 @@ export interface EmulatorHandle {
 	/** The demo account. */
 	email: string;
 	key: string;
+	/** The demo account's API v4 token. */
+	token: string;
 	/** SHA-256 fingerprint of the self-signed certificate, with `tls`. */
 	fingerprint256?: string;
 	close(): Promise<void>;

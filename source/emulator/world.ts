@@ -2,8 +2,10 @@
  * The emulated world: accounts, their zones and everything an action can change. Histories of the
  * settings that shape traffic are kept (capped) so past windows stay consistent after a change.
  */
+import {createHash} from 'node:crypto';
+import {isIPv6} from 'node:net';
 import {hashString} from './rng.js';
-import {SlidingWindow, spamReportsPerHour} from './limits.js';
+import {devModeSeconds, SlidingWindow, spamReportsPerHour, v4WindowSeconds} from './limits.js';
 import {defaultRecords, type DnsRecord} from './records.js';
 import type {AccountState, EmulatorAccountSpec, EmulatorCacheLevel, EmulatorSecurityLevel, ZoneState} from './types.js';
 
@@ -19,6 +21,30 @@ export interface AccessRule {
 	since: number;
 }
 
+export const ruleModes = ['block', 'challenge', 'whitelist', 'js_challenge', 'managed_challenge'] as const;
+export type RuleMode = (typeof ruleModes)[number];
+export const ruleTargets = ['ip', 'ip6', 'ip_range', 'asn', 'country'] as const;
+export type RuleTarget = (typeof ruleTargets)[number];
+
+/**
+ * An IP Access rule as API v4 sees it, user-level (the account's, every zone) or zone-level. The
+ * source of truth for v1's ban/wl too: `Zone.rules` is derived from these (see `syncRules`).
+ */
+export interface IpAccessRule {
+	id: string;
+	mode: RuleMode;
+	target: RuleTarget;
+	value: string;
+	notes: string;
+	createdAt: number;
+	modifiedAt: number;
+	/** When the current mode took effect (traffic changes from then). */
+	since: number;
+}
+
+/** The zone settings API v4 names, with when each last changed (either face). */
+export type SettingName = 'security_level' | 'cache_level' | 'development_mode' | 'ipv6';
+
 /**
  * A zone: the fields the admin API shows (ZoneState, documented there) that the world keeps as they
  * are shown, and the ones it keeps its own way (owner, histories, records, rules).
@@ -32,7 +58,14 @@ export interface Zone extends Pick<ZoneState, 'name' | 'zid' | 'plan' | 'securit
 	/** Epoch seconds the zone was added (stats' `zoneCDate`). */
 	createdAt: number;
 	records: DnsRecord[];
+	/** The effective per-IP rules (ban/wl) the traffic model and v1 read; derived, never set directly. */
 	rules: Map<string, AccessRule>;
+	/** API v4 zone-level access rules (v1 `ban`/`wl` with a zone, too). */
+	zoneRules: IpAccessRule[];
+	/** API v4 id. */
+	id: string;
+	/** When each setting last changed, epoch seconds. */
+	modifiedAt: Partial<Record<SettingName, number>>;
 	/** Bumped on every change that alters traffic, to key caches. */
 	version: number;
 }
@@ -40,10 +73,29 @@ export interface Zone extends Pick<ZoneState, 'name' | 'zid' | 'plan' | 'securit
 export interface Account {
 	email: string;
 	key: string;
+	token: string;
+	/** API v4 id of the user (and of its one account). */
+	id: string;
 	zones: Zone[];
 	calls: {total: number; byAction: Record<string, number>};
 	budget: SlidingWindow;
 	spam: SlidingWindow;
+	/** API v4: calls, the five-minute budget and, once spent, when the lockout ends (epoch seconds). */
+	v4Calls: {total: number; byRoute: Record<string, number>};
+	v4Budget: SlidingWindow;
+	v4BlockedUntil: number;
+	/** API v4 user-level access rules (v1 `ban`/`wl` without a zone, too). */
+	userRules: IpAccessRule[];
+}
+
+/** 32 lowercase hex from a label: API v4 ids that stay the same across runs. */
+export function hexId(label: string): string {
+	return createHash('md5').update(label).digest('hex');
+}
+
+/** A token for an account given none: stable, 40 characters like a real one. */
+export function defaultToken(email: string): string {
+	return createHash('sha256').update(`token:${email}`).digest('base64url').slice(0, 40);
 }
 
 /** Histories are capped: the oldest entries go first (a year of windows needs far fewer). */
@@ -67,21 +119,33 @@ export class World {
 	private readonly byId = new Map<number, Zone>();
 	private readonly byEmail = new Map<string, Account>();
 	private nextRecordId = 10_000_001;
+	private nextRuleId = 1;
+	private readonly byToken = new Map<string, Account>();
+	private readonly byZoneHex = new Map<string, Zone>();
 
-	constructor(specs: EmulatorAccountSpec[], rateLimit: number, startSec: number) {
+	constructor(specs: EmulatorAccountSpec[], rateLimit: number, startSec: number, v4RateLimit = 1200) {
 		for (const [index, spec] of specs.entries()) {
 			const email = spec.email.trim().toLowerCase();
 			if (this.byEmail.has(email)) throw new Error(`two accounts with the email ${email}`);
+			const token = spec.token ?? defaultToken(email);
+			if (this.byToken.has(token)) throw new Error(`two accounts with the same token (${email})`);
 			const account: Account = {
 				email,
 				key: spec.key,
+				token,
+				id: hexId(`account:${email}`),
 				zones: [],
 				calls: {total: 0, byAction: {}},
 				budget: new SlidingWindow(rateLimit),
 				spam: new SlidingWindow(spamReportsPerHour),
+				v4Calls: {total: 0, byRoute: {}},
+				v4Budget: new SlidingWindow(v4RateLimit, v4WindowSeconds),
+				v4BlockedUntil: 0,
+				userRules: [],
 			};
 			this.accounts.push(account);
 			this.byEmail.set(email, account);
+			this.byToken.set(token, account);
 			for (const [position, rawName] of spec.zones.entries()) {
 				const name = normaliseZoneName(rawName);
 				if (this.byName.has(name)) throw new Error(`the zone ${name} is given twice`);
@@ -117,20 +181,38 @@ export class World {
 			createdAt: startSec - (30 + (hashString(`created:${name}`) % 700)) * 86_400,
 			records: [],
 			rules: new Map(),
+			zoneRules: [],
+			id: hexId(`zone:${name}`),
+			modifiedAt: {},
 			version: 0,
 		};
 		zone.records = defaultRecords(name, plan === 'pro' ? '203.0.113' : '198.51.100', () => this.newRecordId(), startSec);
 		owner.zones.push(zone);
 		this.byName.set(name, zone);
 		this.byId.set(zid, zone);
+		this.byZoneHex.set(zone.id, zone);
 	}
 
 	newRecordId(): string {
 		return String(this.nextRecordId++);
 	}
 
+	newRuleId(): string {
+		return hexId(`rule:${this.nextRuleId++}`);
+	}
+
 	account(email: string): Account | undefined {
 		return this.byEmail.get(email);
+	}
+
+	accountByToken(token: string): Account | undefined {
+		return this.byToken.get(token);
+	}
+
+	/** The account's zone by its v4 id; someone else's zone is as unknown as a missing one. */
+	zoneByHex(account: Account, id: string): Zone | undefined {
+		const zone = this.byZoneHex.get(id);
+		return zone && zone.owner === account ? zone : undefined;
 	}
 
 	/** The account's zone by name or id; a zone of another account is as unknown as a missing one. */
@@ -146,16 +228,86 @@ export class World {
 }
 
 
+/*
+ * Setting changes, shared by both faces (v1's sec_lvl/cache_lvl/devmode/ipv46, v4's settings), so the
+ * same state, histories and modification times follow whichever face made the change.
+ */
+
+export function setSecurityLevel(zone: Zone, level: EmulatorSecurityLevel, nowSec: number): void {
+	zone.modifiedAt.security_level = nowSec;
+	if (level === zone.securityLevel) return;
+	zone.securityLevel = level;
+	pushChange(zone.securityHistory, nowSec, level);
+	zone.version++;
+}
+
+export function setCacheLevel(zone: Zone, level: EmulatorCacheLevel, nowSec: number): void {
+	zone.modifiedAt.cache_level = nowSec;
+	if (level === zone.cacheLevel) return;
+	zone.cacheLevel = level;
+	pushChange(zone.cacheHistory, nowSec, level);
+	zone.version++;
+}
+
+/** Dev mode on (for three hours; again while on restarts them) or off; returns the expiry or the end. */
+export function setDevMode(zone: Zone, on: boolean, nowSec: number): number {
+	const current = zone.devModes.at(-1);
+	const active = devModeExpiresAt(zone, nowSec) > 0;
+	if (on) {
+		if (active && current) current.to = nowSec + devModeSeconds;
+		else zone.devModes.push({from: nowSec, to: nowSec + devModeSeconds});
+		if (zone.devModes.length > 500) zone.devModes.shift();
+	} else if (active && current) {
+		current.to = nowSec;
+	}
+	zone.modifiedAt.development_mode = nowSec;
+	zone.version++;
+	return on ? nowSec + devModeSeconds : nowSec;
+}
+
+export function setIpv6(zone: Zone, on: boolean, nowSec: number): void {
+	zone.modifiedAt.ipv6 = nowSec;
+	zone.ipv6 = on;
+}
+
 /** Dev mode is on until its expiry; expiry is computed lazily from the clock, never by a timer. */
 export function devModeExpiresAt(zone: Zone, nowSec: number): number {
 	const last = zone.devModes.at(-1);
 	return last && last.to > nowSec && last.from <= nowSec ? last.to : 0;
 }
 
+/**
+ * Rebuilds the effective per-IP rules of the account's zones from its user-level and zone-level
+ * rules. Only `ip`/`ip6` rules in `block` or `whitelist` mode have a v1 meaning (ban, wl) and shape
+ * traffic; a zone-level rule overrides a user-level one for the same IP.
+ */
+export function syncRules(account: Account): void {
+	for (const zone of account.zones) {
+		const rules = new Map<string, AccessRule>();
+		for (const rule of [...account.userRules, ...zone.zoneRules]) {
+			if (rule.target !== 'ip' && rule.target !== 'ip6') continue;
+			if (rule.mode === 'block' || rule.mode === 'whitelist') {
+				rules.delete(rule.value);
+				rules.set(rule.value, {mode: rule.mode === 'block' ? 'ban' : 'wl', since: rule.since});
+			} else {
+				rules.delete(rule.value);
+			}
+		}
+		zone.rules = rules;
+		zone.version++;
+	}
+}
+
+/** The target an IP takes as a rule (v1 ban/wl). */
+export function ipTarget(ip: string): RuleTarget {
+	return isIPv6(ip) ? 'ip6' : 'ip';
+}
+
 export function zoneState(zone: Zone, nowSec: number): ZoneState {
 	return {
 		name: zone.name,
 		zid: zone.zid,
+		id: zone.id,
 		plan: zone.plan,
 		owner: zone.owner.email,
 		securityLevel: zone.securityLevel,
@@ -184,7 +336,7 @@ export function zoneState(zone: Zone, nowSec: number): ZoneState {
 export function accountState(account: Account, nowSec: number): AccountState {
 	return {
 		email: account.email,
-		calls: {total: account.calls.total, byAction: {...account.calls.byAction}},
+		calls: {total: account.calls.total, byAction: {...account.calls.byAction}, v4: {total: account.v4Calls.total, byRoute: {...account.v4Calls.byRoute}}},
 		callsLeft: account.budget.remaining(nowSec),
 		spamReportsLastHour: account.spam.used(nowSec),
 	};

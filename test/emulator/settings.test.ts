@@ -15,9 +15,10 @@ const zone = (name = 'example.com') => {
 };
 
 describe('sec_lvl and cache_lvl', () => {
-	it.each(['help', 'high', 'med', 'low', 'eoff'])('sets the security level %s with the bare success body', async level => {
-		const {text} = await api(emulator, {a: 'sec_lvl', z: 'example.com', v: level});
-		expect(text).toBe('{"msg":null,"result":"success"}');
+	it.each(['help', 'high', 'med', 'low', 'eoff'])('sets the security level %s, answering with the zone object (the 2012-13 fixtures\' fuller form)', async level => {
+		const {text, json} = await api(emulator, {a: 'sec_lvl', z: 'example.com', v: level});
+		expect(text).toMatch(/^\{"response":\{"zone":\{"obj":\{"zone_id":"\d+","user_id":"\d+","zone_name":"example.com",.*\}\}\},"result":"success","msg":null\}$/);
+		expect(json).toMatchObject({response: {zone: {obj: {zone_status: 'V', display_name: 'example.com', props: {pro: 1}}}}});
 		expect(zone().securityLevel).toBe(level);
 	});
 
@@ -37,7 +38,7 @@ describe('sec_lvl and cache_lvl', () => {
 	});
 
 	it('sets the cache level and refuses anything but agg|basic', async () => {
-		expect((await api(emulator, {a: 'cache_lvl', z: 'example.com', v: 'basic'})).text).toBe('{"msg":null,"result":"success"}');
+		expect((await api(emulator, {a: 'cache_lvl', z: 'example.com', v: 'basic'})).json).toMatchObject({response: {zone: {obj: {zone_name: 'example.com'}}}, result: 'success', msg: null});
 		expect(zone().cacheLevel).toBe('basic');
 		expect((await api(emulator, {a: 'cache_lvl', z: 'example.com', v: 'aggressive'})).json).toEqual({result: 'error', msg: 'v must be one of agg|basic', err_code: 'v'});
 		const {json} = await api(emulator, {a: 'stats', z: 'example.com'});
@@ -49,7 +50,7 @@ describe('devmode', () => {
 	it('switches on for three hours, shows in stats and state, and expires by the clock', async () => {
 		const now = t0 / 1000;
 		const {json} = await api(emulator, {a: 'devmode', z: 'example.com', v: '1'});
-		expect(json).toEqual({response: {expires_on: now + 10_800}, result: 'success', msg: null});
+		expect(json).toMatchObject({response: {expires_on: now + 10_800, zone: {obj: {zone_name: 'example.com', zone_status_class: 'status-dev-mode'}}}, result: 'success', msg: null});
 		expect(zone().devModeExpiresAt).toBe(now + 10_800);
 		const statsReply = await api(emulator, {a: 'stats', z: 'example.com'});
 		expect(dig(statsReply.json, 'response', 'result', 'objs', 0, 'dev_mode')).toBe(now + 10_800);
@@ -97,7 +98,7 @@ describe('fpurge_ts', () => {
 
 describe('ipv46, zone_grab, pre_purge', () => {
 	it('toggles IPv6', async () => {
-		expect((await api(emulator, {a: 'ipv46', z: 'example.com', v: '1'})).text).toBe('{"msg":null,"result":"success"}');
+		expect((await api(emulator, {a: 'ipv46', z: 'example.com', v: '1'})).json).toMatchObject({response: {zone: {obj: {zone_name: 'example.com'}}}, result: 'success', msg: null});
 		expect(zone().ipv6).toBe(true);
 		const {json} = await api(emulator, {a: 'stats', z: 'example.com'});
 		// 3 = "Full", as the 2012 documentation reports IPv6 on.
@@ -111,7 +112,7 @@ describe('ipv46, zone_grab, pre_purge', () => {
 	});
 
 	it('takes v=3 for on as well, as the 2012 documentation says', async () => {
-		expect((await api(emulator, {a: 'ipv46', z: 'example.com', v: '3'})).text).toBe('{"msg":null,"result":"success"}');
+		expect((await api(emulator, {a: 'ipv46', z: 'example.com', v: '3'})).json).toMatchObject({response: {zone: {obj: {zone_name: 'example.com'}}}, result: 'success', msg: null});
 		expect(zone().ipv6).toBe(true);
 		const {json} = await api(emulator, {a: 'zone_settings', z: 'example.com'});
 		expect(dig(json, 'response', 'result', 'objs', 0, 'ipv46')).toBe(3);

@@ -98,7 +98,7 @@ export const recEdit: ActionHandler = context => {
 	const record = recordById(context, zone);
 	const input = recordInput(context, zone, record);
 	checkConflicts(zone, input, record);
-	Object.assign(record, input);
+	Object.assign(record, input, {modifiedAt: context.nowSec});
 	return success({rec: {obj: recordObject(record, zone.name, display(context, record), taint(zone.name, context.core.hostile))}}, echo(context));
 };
 

@@ -1,57 +1,45 @@
 /** Actions that read or change a zone's settings and access rules. */
 import {isIP} from 'node:net';
-import {ApiFailure, echo, touch, vParam, zoneParam, type ActionHandler, type ActionContext, type Envelope} from './context.js';
+import {ApiFailure, echo, vParam, zoneParam, type ActionHandler, type ActionContext, type Envelope} from './context.js';
 import {taint} from '../hostile.js';
 import {bareSuccess, success, type Json} from '../json.js';
-import {devModeSeconds, purgeCooldownSeconds, zoneGrabIntervalSeconds} from '../limits.js';
+import {purgeCooldownSeconds, zoneGrabIntervalSeconds} from '../limits.js';
 import {hashString} from '../rng.js';
 import type {EmulatorCacheLevel, EmulatorSecurityLevel} from '../types.js';
-import {devModeExpiresAt, normaliseZoneName, pushChange, type Zone} from '../world.js';
+import {devModeExpiresAt, ipTarget, normaliseZoneName, setCacheLevel, setDevMode, setIpv6, setSecurityLevel, syncRules, type IpAccessRule, type Zone} from '../world.js';
 
 const securityLevels: readonly EmulatorSecurityLevel[] = ['low', 'med', 'high', 'help', 'eoff'];
 const cacheLevels: readonly EmulatorCacheLevel[] = ['agg', 'basic'];
 /** Access rules per zone: bounded memory whatever a client sends. */
 const maxRules = 10_000;
 
+/**
+ * Setting changes answer in the fuller form of the 2012-13 response fixtures: the zone object under
+ * `response.zone.obj` (the bare `{"msg":null,"result":"success"}` of other captures carries less; no
+ * known client reads either).
+ */
+function withZone(context: ActionContext, zone: Zone, response: Record<string, Json> = {}): Envelope {
+	return success({...response, zone: {obj: zoneObject(zone, context)}});
+}
+
 export const secLvl: ActionHandler = context => {
 	const zone = zoneParam(context);
-	const level = vParam(context, securityLevels);
-	if (level !== zone.securityLevel) {
-		zone.securityLevel = level;
-		pushChange(zone.securityHistory, context.nowSec, level);
-		touch(zone);
-	}
-	return bareSuccess();
+	setSecurityLevel(zone, vParam(context, securityLevels), context.nowSec);
+	return withZone(context, zone);
 };
 
 export const cacheLvl: ActionHandler = context => {
 	const zone = zoneParam(context);
-	const level = vParam(context, cacheLevels);
-	if (level !== zone.cacheLevel) {
-		zone.cacheLevel = level;
-		pushChange(zone.cacheHistory, context.nowSec, level);
-		touch(zone);
-	}
-	return bareSuccess();
+	setCacheLevel(zone, vParam(context, cacheLevels), context.nowSec);
+	return withZone(context, zone);
 };
 
 export const devmode: ActionHandler = context => {
 	const zone = zoneParam(context);
 	const on = vParam(context, ['0', '1']) === '1';
-	const now = context.nowSec;
-	const current = zone.devModes.at(-1);
-	const active = devModeExpiresAt(zone, now) > 0;
-	if (on) {
-		// Switching on while on restarts the three hours.
-		if (active && current) current.to = now + devModeSeconds;
-		else zone.devModes.push({from: now, to: now + devModeSeconds});
-		if (zone.devModes.length > 500) zone.devModes.shift();
-	} else if (active && current) {
-		current.to = now;
-	}
-	touch(zone);
 	// Switched off, expires_on is the moment it ended (what stats' dev_mode reports afterwards).
-	return success({expires_on: on ? now + devModeSeconds : now});
+	const expiresOn = setDevMode(zone, on, context.nowSec);
+	return withZone(context, zone, {expires_on: expiresOn});
 };
 
 export const fpurge: ActionHandler = context => {
@@ -68,8 +56,8 @@ export const fpurge: ActionHandler = context => {
 export const ipv46: ActionHandler = context => {
 	const zone = zoneParam(context);
 	// The 2011 documentation enables with 1, the 2012 one with 3; clients of both eras exist.
-	zone.ipv6 = vParam(context, ['0', '1', '3']) !== '0';
-	return bareSuccess();
+	setIpv6(zone, vParam(context, ['0', '1', '3']) !== '0', context.nowSec);
+	return withZone(context, zone);
 };
 
 export const zoneGrab: ActionHandler = context => {
@@ -155,22 +143,52 @@ export const zoneLoadMulti: ActionHandler = context => {
 	return success({zones: {has_more: false, count: objs.length, objs}}, echo(context));
 };
 
-/** wl/ban/nul on the account's zones (or the one named by z): shared with api.html. */
+/**
+ * wl/ban/nul, shared with api.html. In API v4's terms: without a zone, a user-level rule (every zone;
+ * it replaces the zone-level rules for that IP, as the old per-zone write did); with a zone, a
+ * zone-level rule. `nul` with a zone on an IP covered by a user-level rule splits that rule into
+ * zone-level rules on the other zones, so the IP is free on this zone only, as v1 had it.
+ */
 export function applyRule(context: ActionContext, action: 'wl' | 'ban' | 'nul'): string {
-	const ip = (context.params.get('key') ?? context.params.get('ip') ?? '').trim();
-	if (ip === '') throw new ApiFailure('Some other input was not valid', 'E_INVLDINPUT');
-	if (isIP(ip) === 0) throw new ApiFailure('Malformed IPv4 address passed in.', 'E_INVLDIP');
+	const given = (context.params.get('key') ?? context.params.get('ip') ?? '').trim();
+	if (given === '') throw new ApiFailure('Some other input was not valid', 'E_INVLDINPUT');
+	if (isIP(given) === 0) throw new ApiFailure('Malformed IPv4 address passed in.', 'E_INVLDIP');
+	const ip = isIP(given) === 6 ? given.toLowerCase() : given;
+	const {account, nowSec} = context;
 	const named = context.params.get('z') ?? context.params.get('zone') ?? context.params.get('zid');
-	const zones = named === undefined ? context.account.zones : [zoneParam(context)];
-	if (action !== 'nul' && zones.some(zone => zone.rules.size >= maxRules && !zone.rules.has(ip))) {
-		throw new ApiFailure(`Too many access rules on this zone (at most ${maxRules}).`, 'E_INVLDINPUT');
+	const zone = named === undefined ? undefined : zoneParam(context);
+	const isThisIp = (rule: IpAccessRule): boolean => (rule.target === 'ip' || rule.target === 'ip6') && rule.value === ip;
+	const mode = action === 'wl' ? 'whitelist' : 'block';
+	if (action !== 'nul') {
+		const scope = zone ? zone.zoneRules : account.userRules;
+		if (scope.length >= maxRules && !scope.some(isThisIp)) throw new ApiFailure(`Too many access rules on this zone (at most ${maxRules}).`, 'E_INVLDINPUT');
 	}
-	for (const zone of zones) {
-		if (action === 'nul') zone.rules.delete(ip);
-		else zone.rules.set(ip, {mode: action === 'wl' ? 'wl' : 'ban', since: context.nowSec});
-		touch(zone);
+	if (zone) {
+		zone.zoneRules = zone.zoneRules.filter(rule => !isThisIp(rule));
+		if (action === 'nul') {
+			const shared = account.userRules.filter(isThisIp);
+			account.userRules = account.userRules.filter(rule => !isThisIp(rule));
+			for (const rule of shared) {
+				for (const other of account.zones) {
+					if (other !== zone && !other.zoneRules.some(isThisIp)) other.zoneRules.push({...rule, id: context.core.world.newRuleId()});
+				}
+			}
+		} else {
+			zone.zoneRules.push(newRule(context, mode, ip, nowSec));
+		}
+	} else {
+		for (const each of account.zones) each.zoneRules = each.zoneRules.filter(rule => !isThisIp(rule));
+		const existing = account.userRules.find(isThisIp);
+		if (action === 'nul') account.userRules = account.userRules.filter(rule => !isThisIp(rule));
+		else if (existing && existing.mode !== mode) Object.assign(existing, {mode, modifiedAt: nowSec, since: nowSec});
+		else if (!existing) account.userRules.push(newRule(context, mode, ip, nowSec));
 	}
+	syncRules(account);
 	return ip;
+}
+
+function newRule(context: ActionContext, mode: 'block' | 'whitelist', ip: string, nowSec: number): IpAccessRule {
+	return {id: context.core.world.newRuleId(), mode, target: ipTarget(ip), value: ip, notes: '', createdAt: nowSec, modifiedAt: nowSec, since: nowSec};
 }
 
 export function ruleAction(action: 'wl' | 'ban' | 'nul'): ActionHandler {

@@ -22,7 +22,7 @@ const windows: Record<number, [number, number]> = {
 const proOnly = new Set([100, 110, 120]);
 
 /** The labels of `userSecuritySetting` (the documentation shows "High"). */
-export const securityLabels: Record<EmulatorSecurityLevel, string> = {help: "I'm under attack!", high: 'High', med: 'Medium', low: 'Low', eoff: 'Essentially Off'};
+export const securityLabels: Record<EmulatorSecurityLevel, string> = {help: "I'm under attack!", high: 'High', med: 'Medium', low: 'Low', eoff: 'Essentially Off', off: 'Off'};
 
 export const stats: ActionHandler = context => {
 	const zone = zoneParam(context);
