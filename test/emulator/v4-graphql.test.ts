@@ -314,6 +314,10 @@ describe('firewall events', () => {
 		expect(newest[0].datetime >= newest[4].datetime).toBe(true);
 		expect(oldest[0].datetime <= oldest[4].datetime).toBe(true);
 		expect(newest[0].datetime > oldest[0].datetime).toBe(true);
+		// Ordered by a field: the first events of the whole list sorted by that field (ties oldest first).
+		const window = rows<FirewallEvent>(gql(fixture, events(pro, now - 120, now, '', 'datetime_ASC')), 'firewallEventsAdaptive');
+		const byIp = rows<FirewallEvent>(gql(fixture, events(pro, now - 120, now, '', 'clientIP_ASC', 20)), 'firewallEventsAdaptive');
+		expect(byIp).toEqual([...window].sort((x, y) => (x.clientIP < y.clientIP ? -1 : x.clientIP > y.clientIP ? 1 : 0)).slice(0, 20));
 		const every = rows<FirewallEvent>(gql(fixture, events(pro, before, now)), 'firewallEventsAdaptive');
 		expect(every).toHaveLength(Math.min(10_000, after[0].count));
 		if (every.length === after[0].count) expect(newest).toEqual(every.slice(0, 5));

@@ -9,7 +9,9 @@ import {errors} from './graphql-limits.js';
 
 export type Value = string | number;
 export type Row = Record<string, Value>;
-export type Predicate = (row: Row) => boolean;
+/** Reads a field of the row being tested (rows are not built as objects: flood's thousands of IPs × buckets). */
+export type Getter = (field: string) => Value | undefined;
+export type Predicate = (get: Getter) => boolean;
 
 /** Epoch seconds: `lower` included, `upper` excluded. */
 export interface Bounds {
@@ -68,7 +70,7 @@ export function parseFilter(node: string, shape: DatasetShape, filter: unknown, 
 			const parts = given.map(part => parseFilter(node, shape, part, timeFields));
 			if (key === 'OR') {
 				if (parts.some(part => part.bounds.lower !== undefined || part.bounds.upper !== undefined)) throw errors.args(node, 'filter: OR: time bounds are taken only outside OR (emulator)');
-				if (parts.length > 0) tests.push(row => parts.some(part => part.predicate(row)));
+				if (parts.length > 0) tests.push(get => parts.some(part => part.predicate(get)));
 			} else {
 				for (const part of parts) {
 					if (part.bounds.lower !== undefined) bounds.lower = Math.max(bounds.lower ?? -Infinity, part.bounds.lower);
@@ -111,20 +113,20 @@ export function parseFilter(node: string, shape: DatasetShape, filter: unknown, 
 		if (op === 'in' || op === 'notin') {
 			if (!Array.isArray(given)) throw errors.args(node, `filter: ${key}: not a list`);
 			const values = new Set<Value>(given.map(check));
-			tests.push(op === 'in' ? row => values.has(row[field]) : row => !values.has(row[field]));
+			tests.push(op === 'in' ? get => values.has(get(field) ?? '') : get => !values.has(get(field) ?? ''));
 			continue;
 		}
 		const value = check(given);
 		if (op === 'like' || op === 'notlike') {
 			const regex = likeRegex(String(value));
-			tests.push(op === 'like' ? row => regex.test(String(row[field])) : row => !regex.test(String(row[field])));
+			tests.push(op === 'like' ? get => regex.test(String(get(field))) : get => !regex.test(String(get(field))));
 			continue;
 		}
 		const pass: Record<Exclude<Op, 'in' | 'notin' | 'like' | 'notlike'>, (c: number) => boolean> = {eq: c => c === 0, neq: c => c !== 0, gt: c => c > 0, lt: c => c < 0, geq: c => c >= 0, leq: c => c <= 0};
 		const accept = pass[op];
-		tests.push(row => accept(compare(row[field], value)));
+		tests.push(get => accept(compare(get(field) ?? '', value)));
 	}
-	return {bounds, predicate: row => tests.every(test => test(row))};
+	return {bounds, predicate: tests.length === 0 ? () => true : get => tests.every(test => test(get))};
 }
 
 export function parseLimit(given: unknown, maxPageSize: number): number {

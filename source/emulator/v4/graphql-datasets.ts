@@ -5,12 +5,12 @@
  */
 import type {FieldNode, GraphQLResolveInfo} from 'graphql';
 import type {EmulatorCore} from '../core.js';
-import {CRAWLER, REGULAR, THREAT} from '../population.js';
+import {CRAWLER, REGULAR, THREAT, type Population} from '../population.js';
 import type {Zone} from '../world.js';
-import {collectFields, formatDate, formatTime, leafPaths, parseFilter, parseLimit, parseOrder, sortRows, type OrderKey, type Predicate, type Row, type Value} from './graphql-args.js';
+import {collectFields, formatDate, formatTime, leafPaths, parseFilter, parseLimit, parseOrder, sortRows, type Getter, type OrderKey, type Predicate, type Row, type Value} from './graphql-args.js';
 import {errors, planLimits, type NodeLimits} from './graphql-limits.js';
 import {datasets, type DatasetShape} from './graphql-schema.js';
-import {countryOf, eventsAtOrAfter, eventTime, networkOf, rayNameOf, requestOf, ruleIdOf, spanTraffic, type EventRun, type SpanTraffic} from './graphql-traffic.js';
+import {countryOf, eventsAtOrAfter, eventTime, networkOf, rayNameOf, requestOf, ruleIdOf, spanTraffic, type EventRun} from './graphql-traffic.js';
 
 export interface QueryContext {
 	core: EmulatorCore;
@@ -20,9 +20,15 @@ export interface QueryContext {
 /** v1 serves 2.1 KB at the edge and 2.6 KB from the origin per request (handlers/traffic.ts). */
 const edgeBytes = 2.1 * 1024;
 const originBytes = 2.6 * 1024;
-/** Work a single query may cost (IP × bucket computations, or events laid out) before it is refused. */
-const maxWork = 40_000_000;
+/**
+ * Work a single query may cost before it is refused: IPs × time buckets (each bucket is one model
+ * computation, ~0.1 s for flood's 50,000 IPs, and the emulator answers v1 on the same thread), and events laid out.
+ */
+const maxWork = 2_000_000;
 const maxEvents = 2_000_000;
+
+/** The fields of an event besides its time and ray. */
+const eventFields = Object.keys(datasets.firewallEventsAdaptive.filters).filter(field => field !== 'datetime' && field !== 'rayName');
 
 const bucketWidths: Record<string, number> = {datetime: 1, datetimeMinute: 60, datetimeFiveMinutes: 300, datetimeFifteenMinutes: 900, datetimeHour: 3600, date: 86_400};
 
@@ -33,10 +39,58 @@ function buckets(from: number, to: number, width: number): [number, number][] {
 	return spans;
 }
 
-/** The time dimensions of a bucket starting at `at`. */
-function timeDims(at: number): Row {
-	const floor = (width: number) => formatTime(Math.floor(at / width) * width);
-	return {datetime: formatTime(at), datetimeMinute: floor(60), datetimeFiveMinutes: floor(300), datetimeFifteenMinutes: floor(900), datetimeHour: floor(3600), date: formatDate(at)};
+/** The time dimensions of a bucket starting at `at`; a query asks for the same few again and again. */
+function timeDimsCache(): (at: number) => Row {
+	const cache = new Map<number, Row>();
+	return at => {
+		let row = cache.get(at);
+		if (!row) {
+			const floor = (width: number) => formatTime(Math.floor(at / width) * width);
+			row = {datetime: formatTime(at), datetimeMinute: floor(60), datetimeFiveMinutes: floor(300), datetimeFifteenMinutes: floor(900), datetimeHour: floor(3600), date: formatDate(at)};
+			cache.set(at, row);
+		}
+		return row;
+	};
+}
+
+/** What does not change about an IP (country, network, its request), made once per population and zone. */
+const attributes = new WeakMap<Population, Map<string, Row[]>>();
+
+function ipAttributes(population: Population, zoneName: string, i: number): Row {
+	let byZone = attributes.get(population);
+	if (!byZone) attributes.set(population, (byZone = new Map()));
+	let rows = byZone.get(zoneName);
+	if (!rows) byZone.set(zoneName, (rows = []));
+	let row = rows[i];
+	if (!row) {
+		const [asn, asnName] = networkOf(population, i);
+		const request = requestOf(population, i);
+		row = {
+			clientIP: population.ips[i], clientCountryName: countryOf(population, i), clientAsn: asn, clientASNDescription: asnName, clientRequestHTTPHost: zoneName, requestSource: 'eyeball',
+			clientRequestPath: request.path, clientRequestQuery: '', clientRequestHTTPMethodName: 'GET', userAgent: request.userAgent,
+		};
+		rows[i] = row;
+	}
+	return row;
+}
+
+/** Groups rows by the asked dimensions, adding up counts. */
+class Grouper {
+	readonly groups = new Map<string, {count: number; bytes: number; dims: Row}>();
+
+	constructor(private readonly dims: string[]) {}
+
+	add(get: Getter, count: number, bytes = 0): void {
+		if (count <= 0) return;
+		const key = this.dims.length === 1 ? String(get(this.dims[0])) : this.dims.map(dim => get(dim)).join('\u0000');
+		let group = this.groups.get(key);
+		if (!group) {
+			group = {count: 0, bytes: 0, dims: Object.fromEntries(this.dims.map(dim => [dim, get(dim) ?? '']))};
+			this.groups.set(key, group);
+		}
+		group.count += count;
+		group.bytes += bytes;
+	}
 }
 
 interface Prepared {
@@ -109,13 +163,6 @@ export class ZoneNode {
 		return spans;
 	}
 
-	/** The dimensions of one IP that do not depend on time. */
-	private ipRow(traffic: SpanTraffic, i: number): Row {
-		const {population} = traffic.measurement;
-		const [asn, asnName] = networkOf(population, i);
-		return {clientIP: population.ips[i], clientCountryName: countryOf(population, i), clientAsn: asn, clientASNDescription: asnName, clientRequestHTTPHost: this.zone.name, requestSource: 'eyeball'};
-	}
-
 	settings(): Record<string, unknown> {
 		const describe = (node: string, fields: string[]) => {
 			const limits = this.limits(node);
@@ -140,26 +187,22 @@ export class ZoneNode {
 	httpRequestsAdaptiveGroups(args: Record<string, unknown>, context: QueryContext, info: GraphQLResolveInfo): unknown[] {
 		const shape = datasets.httpRequestsAdaptiveGroups;
 		const prepared = this.prepare(shape, args, info, context, ['datetime']);
-		const groups = new Map<string, {count: number; bytes: number; dims: Row}>();
+		const grouper = new Grouper(prepared.dims);
+		const timeDims = timeDimsCache();
 		for (const [from, to] of this.spans(context.core, prepared.from, prepared.to, this.finestBucket(prepared.dims))) {
 			const traffic = spanTraffic(context.core, this.zone, from, to);
 			const time = timeDims(from);
 			for (const ip of traffic.ips) {
-				const base = {...this.ipRow(traffic, ip.ip), ...time};
+				const base = ipAttributes(traffic.measurement.population, this.zone.name, ip.ip);
 				// Blocked and challenged requests are answered 403 by the edge; the rest 200.
 				for (const [status, count] of [[200, ip.passed], [403, ip.hits - ip.passed]]) {
 					if (count <= 0) continue;
-					const row: Row = {...base, edgeResponseStatus: status};
-					if (!prepared.predicate(row)) continue;
-					const key = prepared.dims.map(dim => row[dim]).join('\u0000');
-					const group = groups.get(key) ?? {count: 0, bytes: 0, dims: Object.fromEntries(prepared.dims.map(dim => [dim, row[dim]]))};
-					group.count += count;
-					group.bytes += count * edgeBytes;
-					groups.set(key, group);
+					const get: Getter = field => (field === 'edgeResponseStatus' ? status : (time[field] ?? base[field]));
+					if (prepared.predicate(get)) grouper.add(get, count, count * edgeBytes);
 				}
 			}
 		}
-		const rows = sortRows([...groups.values()], timeSorted(prepared.order, prepared.dims), (group, key): Value | undefined => (key === 'count' ? group.count : key === 'sum_edgeResponseBytes' ? group.bytes : group.dims[key]));
+		const rows = sortRows([...grouper.groups.values()], timeSorted(prepared.order, prepared.dims), (group, key): Value | undefined => (key === 'count' ? group.count : key === 'sum_edgeResponseBytes' ? group.bytes : group.dims[key]));
 		return rows.slice(0, prepared.limit).map(group => ({count: group.count, dimensions: group.dims, sum: {edgeResponseBytes: Math.round(group.bytes)}}));
 	}
 
@@ -167,6 +210,7 @@ export class ZoneNode {
 		const shape = datasets.httpRequests1mGroups;
 		const prepared = this.prepare(shape, args, info, context, ['datetime', 'datetimeMinute'], true);
 		const rows: {dims: Row; sum: Record<string, unknown>; uniq: {uniques: number}; sort: Row}[] = [];
+		const timeDims = timeDimsCache();
 		for (const [from, to] of this.spans(context.core, prepared.from, prepared.to, this.finestBucket(prepared.dims))) {
 			const traffic = spanTraffic(context.core, this.zone, from, to);
 			const {measurement} = traffic;
@@ -206,37 +250,29 @@ export class ZoneNode {
 		return rows.slice(0, prepared.limit).map(row => ({dimensions: row.dims, sum: row.sum, uniq: row.uniq}));
 	}
 
-	/** The firewall events of the window, as runs (one IP, one action, one span), with the row each run's events share. */
-	private eventRuns(context: QueryContext, prepared: Prepared): {run: EventRun; row: Row}[] {
+	/** The firewall events of the window, as runs (one IP, one action, one span), with the fields each run's events share. */
+	private eventRuns(context: QueryContext, prepared: Prepared): {run: EventRun; get: Getter}[] {
 		if (prepared.to <= prepared.from) return [];
 		const traffic = spanTraffic(context.core, this.zone, prepared.from, prepared.to);
 		const {population} = traffic.measurement;
-		const runs: {run: EventRun; row: Row}[] = [];
+		const runs: {run: EventRun; get: Getter}[] = [];
 		for (const ip of traffic.ips) {
 			if (ip.runs.length === 0) continue;
-			const base = this.ipRow(traffic, ip.ip);
-			const request = requestOf(population, ip.ip);
+			const base = ipAttributes(population, this.zone.name, ip.ip);
 			for (const run of ip.runs) {
-				const row: Row = {
-					...base,
-					action: run.action,
-					source: run.source,
-					ruleId: run.source === 'ip' ? ruleIdOf(population.ips[ip.ip]) : '',
-					clientRequestPath: request.path,
-					clientRequestQuery: '',
-					clientRequestHTTPMethodName: 'GET',
-					userAgent: request.userAgent,
-					edgeResponseStatus: 403,
-				};
-				if (prepared.predicate(row)) runs.push({run, row});
+				const own: Row = {action: run.action, source: run.source, ruleId: run.source === 'ip' ? ruleIdOf(population.ips[ip.ip]) : '', edgeResponseStatus: 403};
+				const get: Getter = field => own[field] ?? base[field];
+				if (prepared.predicate(get)) runs.push({run, get});
 			}
 		}
 		return runs;
 	}
 
-	private event(row: Row, run: EventRun, k: number): Record<string, Value> {
+	private event(get: Getter, run: EventRun, k: number): Record<string, Value | undefined> {
 		const at = eventTime(run, k);
-		return {...row, datetime: formatTime(at), rayName: rayNameOf(this.zone.name, String(row.clientIP), at, k, run.action)};
+		const event: Record<string, Value | undefined> = {datetime: formatTime(at), rayName: rayNameOf(this.zone.name, String(get('clientIP')), at, k, run.action)};
+		for (const field of eventFields) event[field] = get(field);
+		return event;
 	}
 
 	firewallEventsAdaptive(args: Record<string, unknown>, context: QueryContext, info: GraphQLResolveInfo): unknown[] {
@@ -245,7 +281,7 @@ export class ZoneNode {
 		const runs = this.eventRuns(context, prepared);
 		const order = prepared.order.length > 0 ? prepared.order : [{key: 'datetime', descending: false}];
 		const total = runs.reduce((sum, {run}) => sum + run.count, 0);
-		let picked: {at: number; n: number; row: Row; run: EventRun; k: number}[] = [];
+		const picked: {at: number; n: number; get: Getter; run: EventRun; k: number}[] = [];
 		const byTime = order.length === 1 && order[0].key === 'datetime';
 		if (byTime && total > prepared.limit) {
 			// Only the events nearest the wanted end are laid out: find the second the limit reaches back (or forward) to.
@@ -269,26 +305,43 @@ export class ZoneNode {
 				}
 			}
 			const edge = descending ? lo : hi;
-			runs.forEach(({run, row}, n) => {
+			runs.forEach(({run, get}, n) => {
 				const first = descending ? run.count - eventsAtOrAfter(run, edge) : 0;
 				const last = descending ? run.count : run.count - eventsAtOrAfter(run, edge + 1);
-				for (let k = first; k < last; k++) picked.push({at: eventTime(run, k), n, row, run, k});
+				for (let k = first; k < last; k++) picked.push({at: eventTime(run, k), n, get, run, k});
 			});
+		} else if (!byTime && order.every(({key}, at) => key !== 'rayName' && (key !== 'datetime' || at === order.length - 1))) {
+			// Ordered by the runs' own fields (then maybe time): sort the runs, lay out only the events of the runs that fill the limit.
+			const last = order.at(-1);
+			const timeOrder = last?.key === 'datetime' ? (last.descending ? -1 : 1) : 1;
+			const keys = last?.key === 'datetime' ? order.slice(0, -1) : order;
+			const sorted = sortRows(runs.map((entry, n) => ({...entry, n})), keys, (entry, key) => entry.get(key));
+			const same = (x: {get: Getter}, y: {get: Getter}) => keys.every(({key}) => x.get(key) === y.get(key));
+			const kept: typeof picked = [];
+			for (let start = 0; start < sorted.length && kept.length < prepared.limit; ) {
+				let end = start + 1;
+				while (end < sorted.length && same(sorted[start], sorted[end])) end++;
+				const tied: typeof picked = [];
+				for (const {run, get, n} of sorted.slice(start, end)) {
+					if (tied.length > maxEvents) throw errors.tooMuch();
+					for (let k = 0; k < run.count; k++) tied.push({at: eventTime(run, k), n, get, run, k});
+				}
+				tied.sort((x, y) => timeOrder * (x.at - y.at) || x.n - y.n || x.k - y.k);
+				kept.push(...tied.slice(0, prepared.limit - kept.length));
+				start = end;
+			}
+			return kept.map(({get, run, k}) => this.event(get, run, k));
 		} else {
 			if (total > maxEvents) throw errors.tooMuch();
-			runs.forEach(({run, row}, n) => {
-				for (let k = 0; k < run.count; k++) picked.push({at: eventTime(run, k), n, row, run, k});
+			runs.forEach(({run, get}, n) => {
+				for (let k = 0; k < run.count; k++) picked.push({at: eventTime(run, k), n, get, run, k});
 			});
 		}
-		if (byTime) {
-			const sign = order[0].descending ? -1 : 1;
-			picked.sort((x, y) => sign * (x.at - y.at) || x.n - y.n || x.k - y.k);
-			picked = picked.slice(0, prepared.limit);
-			return picked.map(({row, run, k}) => this.event(row, run, k));
-		}
 		picked.sort((x, y) => x.at - y.at || x.n - y.n || x.k - y.k);
-		const events = picked.map(({row, run, k}) => this.event(row, run, k));
-		return sortRows(events, order, (event, key) => event[key]).slice(0, prepared.limit);
+		if (byTime && order[0].descending) picked.reverse();
+		// Any other order (by ray) sorts the laid-out events; time and ray are built for the kept ones only.
+		if (!byTime) sortRows(picked, order, (event, key) => (key === 'datetime' ? event.at : key === 'rayName' ? rayNameOf(this.zone.name, String(event.get('clientIP')), event.at, event.k, event.run.action) : event.get(key)));
+		return picked.slice(0, prepared.limit).map(({get, run, k}) => this.event(get, run, k));
 	}
 
 	firewallEventsAdaptiveGroups(args: Record<string, unknown>, context: QueryContext, info: GraphQLResolveInfo): unknown[] {
@@ -296,25 +349,27 @@ export class ZoneNode {
 		const prepared = this.prepare(shape, args, info, context, ['datetime']);
 		const runs = this.eventRuns(context, prepared);
 		const width = this.finestBucket(prepared.dims);
-		const groups = new Map<string, {count: number; dims: Row}>();
-		const add = (row: Row, count: number) => {
-			if (count <= 0) return;
-			const key = prepared.dims.map(dim => row[dim]).join('\u0000');
-			const group = groups.get(key) ?? {count: 0, dims: Object.fromEntries(prepared.dims.map(dim => [dim, row[dim]]))};
-			group.count += count;
-			groups.set(key, group);
-		};
+		const grouper = new Grouper(prepared.dims);
+		const timeDims = timeDimsCache();
 		if (width === undefined) {
-			for (const {run, row} of runs) add(row, run.count);
+			for (const {run, get} of runs) grouper.add(get, run.count);
 		} else if (width === 1) {
 			if (runs.reduce((sum, {run}) => sum + run.count, 0) > maxEvents) throw errors.tooMuch();
-			for (const {run, row} of runs) for (let k = 0; k < run.count; k++) add({...row, ...timeDims(eventTime(run, k))}, 1);
+			for (const {run, get} of runs) {
+				for (let k = 0; k < run.count; k++) {
+					const time = timeDims(eventTime(run, k));
+					grouper.add(field => time[field] ?? get(field), 1);
+				}
+			}
 		} else {
-			for (const {run, row} of runs) {
-				for (const [from, to] of buckets(run.from, run.to, width)) add({...row, ...timeDims(Math.floor(from / width) * width)}, eventsAtOrAfter(run, from) - eventsAtOrAfter(run, to));
+			for (const {run, get} of runs) {
+				for (const [from, to] of buckets(run.from, run.to, width)) {
+					const time = timeDims(Math.floor(from / width) * width);
+					grouper.add(field => time[field] ?? get(field), eventsAtOrAfter(run, from) - eventsAtOrAfter(run, to));
+				}
 			}
 		}
-		const rows = sortRows([...groups.values()], timeSorted(prepared.order, prepared.dims), (group, key): Value | undefined => (key === 'count' ? group.count : group.dims[key]));
+		const rows = sortRows([...grouper.groups.values()], timeSorted(prepared.order, prepared.dims), (group, key): Value | undefined => (key === 'count' ? group.count : group.dims[key]));
 		return rows.slice(0, prepared.limit).map(group => ({count: group.count, dimensions: group.dims}));
 	}
 }
