@@ -1,0 +1,218 @@
+/**
+ * The GraphQL face's view of the v1 traffic model: per IP, over one span, how many requests reached
+ * the edge (exactly v1 `zone_ips`' hits for the same span) and what happened to them: blocked by an
+ * access rule, challenged by the security level, or passed. Nothing here keeps state: every figure
+ * is recomputed from the same model, seed and clock v1 reads, so the two faces cannot drift apart.
+ */
+import {createHash} from 'node:crypto';
+import type {EmulatorCore} from '../core.js';
+import {CRAWLER, REGULAR, THREAT, type Population} from '../population.js';
+import type {Measurement} from '../traffic.js';
+import type {EmulatorSecurityLevel} from '../types.js';
+import type {Zone} from '../world.js';
+
+/**
+ * Share of threat requests the security level lets through. It must equal traffic.ts's table (which
+ * does not export it): the rest are the requests v1 counts as stopped at the edge, here challenged.
+ */
+const passedShare: Record<EmulatorSecurityLevel, number> = {help: 0.03, high: 0.25, med: 0.5, low: 0.75, eoff: 1};
+
+export type FirewallAction = 'block' | 'managed_challenge' | 'jschallenge';
+export type FirewallSource = 'ip' | 'securitylevel';
+
+/** `count` firewall events of one IP, laid out evenly over [from, to). */
+export interface EventRun {
+	ip: number;
+	action: FirewallAction;
+	source: FirewallSource;
+	from: number;
+	to: number;
+	count: number;
+}
+
+/** One IP's requests over a span. */
+export interface IpTraffic {
+	ip: number;
+	hits: number;
+	passed: number;
+	runs: EventRun[];
+}
+
+export interface SpanTraffic {
+	from: number;
+	to: number;
+	measurement: Measurement;
+	ips: IpTraffic[];
+}
+
+/** Splits `total` into integer parts proportional to `weights` (largest remainder), summing exactly to `total`. */
+function apportion(total: number, weights: number[]): number[] {
+	const sum = weights.reduce((a, b) => a + b, 0);
+	if (total <= 0 || sum <= 0) return weights.map(() => 0);
+	const exact = weights.map(weight => (total * weight) / sum);
+	const parts = exact.map(Math.floor);
+	let left = total - parts.reduce((a, b) => a + b, 0);
+	const order = exact.map((value, index) => [value - Math.floor(value), index]).sort((x, y) => y[0] - x[0] || x[1] - y[1]);
+	for (const [, index] of order) {
+		if (left <= 0) break;
+		parts[index]++;
+		left--;
+	}
+	return parts;
+}
+
+function levelAt(zone: Zone, at: number): EmulatorSecurityLevel {
+	const history = zone.securityHistory;
+	for (let i = history.length - 1; i > 0; i--) if (history[i].at <= at) return history[i].value;
+	return history[0].value;
+}
+
+/** [from, to) cut where the security level changed. */
+function levelPieces(zone: Zone, from: number, to: number): {from: number; to: number; level: EmulatorSecurityLevel}[] {
+	const cuts = [from, ...zone.securityHistory.map(change => change.at).filter(at => at > from && at < to), to].sort((x, y) => x - y);
+	const pieces = [];
+	for (let i = 0; i + 1 < cuts.length; i++) if (cuts[i + 1] > cuts[i]) pieces.push({from: cuts[i], to: cuts[i + 1], level: levelAt(zone, (cuts[i] + cuts[i + 1]) / 2)});
+	return pieces;
+}
+
+/**
+ * What happened to each IP's requests in [from, to). The hits are the model's (v1 `zone_ips`); they
+ * are split by the share of the IP's active time each outcome held (a time share: the day/night
+ * swing within a span is ignored for the split, never for the totals).
+ */
+export function spanTraffic(core: EmulatorCore, zone: Zone, from: number, to: number): SpanTraffic {
+	const measurement = core.traffic.measure(zone, from, to);
+	const {population, hits} = measurement;
+	const ips: IpTraffic[] = [];
+	for (let i = 0; i < hits.length; i++) {
+		const total = hits[i];
+		if (total <= 0) continue;
+		const start = Math.max(from, population.joinAt[i]);
+		const length = to - start;
+		if (length <= 0) continue;
+		const rule = zone.rules.size > 0 ? zone.rules.get(population.ips[i]) : undefined;
+		const ruleFrom = rule ? Math.min(Math.max(rule.since, start), to) : to;
+		const runs: EventRun[] = [];
+		// A ban stops every request from its start on; a whitelist passes them (no event).
+		const blocked = rule?.mode === 'ban' ? Math.round((total * (to - ruleFrom)) / length) : 0;
+		if (blocked > 0) runs.push({ip: i, action: 'block', source: 'ip', from: ruleFrom, to, count: blocked});
+		const unruled = rule ? Math.min(total - blocked, Math.round((total * (ruleFrom - start)) / length)) : total;
+		let challenged = 0;
+		if (population.classOf[i] === THREAT && unruled > 0 && ruleFrom > start) {
+			const pieces = levelPieces(zone, start, ruleFrom);
+			const weights = pieces.map(piece => (piece.to - piece.from) * (1 - passedShare[piece.level]));
+			challenged = Math.min(unruled, Math.round((unruled * weights.reduce((a, b) => a + b, 0)) / (ruleFrom - start)));
+			const parts = apportion(challenged, weights);
+			pieces.forEach((piece, index) => {
+				// Under attack ("help") the interstitial is the JavaScript challenge; below it, a managed challenge.
+				if (parts[index] > 0) runs.push({ip: i, action: piece.level === 'help' ? 'jschallenge' : 'managed_challenge', source: 'securitylevel', from: piece.from, to: piece.to, count: parts[index]});
+			});
+		}
+		ips.push({ip: i, hits: total, passed: total - blocked - challenged, runs});
+	}
+	return {from, to, measurement, ips};
+}
+
+/** The k-th of a run's events, epoch seconds: evenly spread, never outside [from, to). */
+export function eventTime(run: EventRun, k: number): number {
+	return run.from + Math.floor(((2 * k + 1) * (run.to - run.from)) / (2 * run.count));
+}
+
+/** How many of a run's events fall at or after `at`. */
+export function eventsAtOrAfter(run: EventRun, at: number): number {
+	if (at <= run.from) return run.count;
+	if (at >= run.to) return 0;
+	// eventTime(k) >= at  <=>  (2k+1)·len >= 2·(at-from)·count  <=>  k >= ceil((2·(at-from)·count - len) / (2·len))
+	const length = run.to - run.from;
+	const first = Math.ceil((2 * (at - run.from) * run.count - length) / (2 * length));
+	return run.count - Math.min(run.count, Math.max(0, first));
+}
+
+// ---- What an IP looks like: country, network, user agent. Derived from the model's own data. ----
+
+/** The model's cities (population.ts places visitors near them), with their countries. */
+const cities: [number, number, string][] = [
+	[40.7128, -74.006, 'US'], [51.5074, -0.1278, 'GB'], [48.8566, 2.3522, 'FR'], [35.6762, 139.6503, 'JP'], [52.52, 13.405, 'DE'], [37.7749, -122.4194, 'US'],
+	[-23.5505, -46.6333, 'BR'], [55.7558, 37.6173, 'RU'], [19.076, 72.8777, 'IN'], [39.9042, 116.4074, 'CN'], [-33.8688, 151.2093, 'AU'], [1.3521, 103.8198, 'SG'],
+	[50.4501, 30.5234, 'UA'], [6.5244, 3.3792, 'NG'], [41.0082, 28.9784, 'TR'], [21.0278, 105.8342, 'VN'], [-34.6037, -58.3816, 'AR'], [59.3293, 18.0686, 'SE'],
+];
+
+/** Country by the nearest city; no position (the model's 0,0) is Cloudflare's "unknown", XX. */
+export function countryOf(population: Population, i: number): string {
+	const lat = population.latitude[i];
+	const lon = population.longitude[i];
+	if (lat === 0 && lon === 0) return 'XX';
+	let best = 'XX';
+	let distance = Number.POSITIVE_INFINITY;
+	for (const [cityLat, cityLon, country] of cities) {
+		const d = (cityLat - lat) ** 2 + (cityLon - lon) ** 2;
+		if (d < distance) {
+			distance = d;
+			best = country;
+		}
+	}
+	return best;
+}
+
+const crawlerNetworks: [string, string, string][] = [
+	['66.249.', '15169', 'GOOGLE'], ['157.55.', '8075', 'MICROSOFT-CORP-MSN-AS-BLOCK'], ['207.46.', '8075', 'MICROSOFT-CORP-MSN-AS-BLOCK'], ['40.77.', '8075', 'MICROSOFT-CORP-MSN-AS-BLOCK'],
+	['5.255.', '13238', 'YANDEX'], ['114.119.', '136907', 'HWCLOUDS-AS-AP'], ['17.58.', '714', 'APPLE-ENGINEERING'], ['54.236.', '14618', 'AMAZON-AES'],
+];
+const eyeballs: Record<string, [string, string]> = {
+	US: ['7922', 'COMCAST-7922'], GB: ['2856', 'BT-UK-AS'], FR: ['3215', 'France Telecom - Orange'], JP: ['4713', 'OCN NTT Communications Corporation'],
+	DE: ['3320', 'DTAG Internet service provider operations'], BR: ['28573', 'Claro NXT Telecomunicacoes Ltda'], RU: ['12389', 'ROSTELECOM-AS'], IN: ['9829', 'BSNL-NIB'],
+	CN: ['4134', 'CHINANET-BACKBONE'], AU: ['1221', 'ASN-TELSTRA'], SG: ['9506', 'SINGTEL-FIBRE'], UA: ['15895', 'KSNET-AS'], NG: ['29465', 'VCG-AS'],
+	TR: ['9121', 'TTNET'], VN: ['45899', 'VNPT-AS-VN'], AR: ['7303', 'Telecom Argentina S.A.'], SE: ['3301', 'TELIANET'], XX: ['3356', 'LEVEL3'],
+};
+const hosting: [string, string][] = [['14061', 'DIGITALOCEAN-ASN'], ['16276', 'OVH'], ['24940', 'HETZNER-AS'], ['16509', 'AMAZON-02'], ['45102', 'ALIBABA-CN-NET'], ['63949', 'AKAMAI-LINODE-AP']];
+
+function hashOf(text: string): number {
+	return createHash('md5').update(text).digest().readUInt32BE(0);
+}
+
+/** ASN and its description: crawlers by their real networks, threats by hosting networks (one per /24), people by their country's ISP. */
+export function networkOf(population: Population, i: number): [string, string] {
+	const ip = population.ips[i];
+	const cls = population.classOf[i];
+	if (cls === CRAWLER) for (const [prefix, asn, name] of crawlerNetworks) if (ip.startsWith(prefix)) return [asn, name];
+	if (cls === THREAT) return hosting[hashOf(ip.split('.').slice(0, 3).join('.')) % hosting.length];
+	return eyeballs[countryOf(population, i)] ?? eyeballs.XX;
+}
+
+const browsers = [
+	'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+	'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15',
+	'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+	'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0',
+];
+const bots = ['python-requests/2.31.0', 'Go-http-client/1.1', 'curl/8.4.0', 'Mozilla/5.0 (compatible; MJ12bot/v1.4.8)', 'Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/41.0.2228.0 Safari/537.36'];
+const crawlerAgents: [string, string][] = [
+	['15169', 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'], ['8075', 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)'],
+	['13238', 'Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)'], ['136907', 'Mozilla/5.0 (compatible; PetalBot;+https://webmaster.petalsearch.com/site/petalbot)'],
+	['714', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.1.1 Safari/605.1.15 (Applebot/0.1)'], ['14618', 'Mozilla/5.0 (compatible; Amazonbot/0.1)'],
+];
+const threatPaths = ['/wp-login.php', '/xmlrpc.php', '/', '/login', '/.env', '/search'];
+
+/** One user agent and one path per IP: a firewall event's request, as stable as the IP. */
+export function requestOf(population: Population, i: number): {userAgent: string; path: string} {
+	const h = hashOf(population.ips[i]);
+	const cls = population.classOf[i];
+	if (cls === THREAT) return {userAgent: bots[h % bots.length], path: threatPaths[(h >>> 8) % threatPaths.length]};
+	if (cls === CRAWLER) {
+		const [asn] = networkOf(population, i);
+		return {userAgent: crawlerAgents.find(([candidate]) => candidate === asn)?.[1] ?? bots[0], path: '/'};
+	}
+	return {userAgent: browsers[h % browsers.length], path: '/'};
+}
+
+/** Cloudflare's ray id form: 16 hex, here a hash of what identifies the event. */
+export function rayNameOf(zoneName: string, ip: string, at: number, k: number, action: string): string {
+	return createHash('md5').update(`${zoneName}|${ip}|${at}|${k}|${action}`).digest('hex').slice(0, 16);
+}
+
+/** The id of the access rule a v1 ban became (v1 rules have none): 32 hex from the IP. */
+export function ruleIdOf(ip: string): string {
+	return createHash('md5').update(`flarewatch-rule:${ip}`).digest('hex');
+}
+
+export {CRAWLER, REGULAR, THREAT};
