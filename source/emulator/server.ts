@@ -13,7 +13,7 @@ import {parseBody, parseQuery, ParamsError, type Params} from './params.js';
 import {htmlErrorPage, htmlType, jsonType, scriptType, send, sunsetText, textType} from './responses.js';
 import type {FaultSpec} from './types.js';
 import {failureBody, type V4Answer} from './v4/envelope.js';
-import {createV4Router, rateLimited, v4Prefix, type V4Request} from './v4/router.js';
+import {createV4Router, rateLimited, v4Prefix, type GraphqlHandler, type V4Request} from './v4/router.js';
 
 /** Bodies above this are refused with 413. */
 export const maxBodyBytes = 1024 * 1024;
@@ -97,7 +97,7 @@ function overCapacity(req: IncomingMessage, res: ServerResponse): void {
 }
 
 export function createHandler(core: EmulatorCore, pending: Set<ServerResponse>, guard: ConnectionGuard): (req: IncomingMessage, res: ServerResponse) => void {
-	const v4 = createV4Router(core);
+	const v4 = createV4Router(core, {graphql: lazyGraphql});
 	return (req, res) => {
 		if (guard.refused(req.socket)) return overCapacity(req, res);
 		const params: Params = new Map();
@@ -199,14 +199,33 @@ function answer(core: EmulatorCore, endpoint: Endpoint, req: IncomingMessage, re
 	send(res, 200, jsonType, text);
 }
 
+/**
+ * The GraphQL engine is loaded on the first query, not with the emulator: the console's demo starts
+ * the emulator in its own process and never asks GraphQL anything.
+ */
+let graphqlEngine: Promise<typeof import('./v4/graphql.js')> | undefined;
+const lazyGraphql: GraphqlHandler = async ({core, account, body}) => {
+	graphqlEngine ??= import('./v4/graphql.js');
+	const {answerGraphql} = await graphqlEngine;
+	return answerGraphql({world: core, accountEmail: account.email, body, now: core.clock.nowMs()});
+};
+
 /** API v4: faults first (as for v1), then the router; its answers are plain JSON (no slash escaping). */
-function serveV4(core: EmulatorCore, v4: (request: V4Request) => V4Answer, req: IncomingMessage, res: ServerResponse, path: string, body: Buffer, pending: Set<ServerResponse>): void {
+function serveV4(core: EmulatorCore, v4: (request: V4Request) => V4Answer | Promise<V4Answer>, req: IncomingMessage, res: ServerResponse, path: string, body: Buffer, pending: Set<ServerResponse>): void {
 	const question = (req.url ?? '').indexOf('?');
 	const request: V4Request = {method: req.method ?? 'GET', path, query: new URLSearchParams(question === -1 ? '' : (req.url ?? '').slice(question + 1)), headers: req.headers, body};
 	const fault = core.faults.next();
 	const run = (): void => {
 		try {
-			sendV4(res, v4(request), fault);
+			const answer = v4(request);
+			if (answer instanceof Promise) {
+				answer.then(
+					done => sendV4(res, done, fault),
+					() => send(res, 500, textType, 'Internal Server Error\n'),
+				);
+				return;
+			}
+			sendV4(res, answer, fault);
 		} catch {
 			send(res, 500, textType, 'Internal Server Error\n');
 		}

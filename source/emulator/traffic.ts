@@ -9,8 +9,8 @@ import {mix} from './rng.js';
 import type {EmulatorCacheLevel, EmulatorSecurityLevel, ScenarioName} from './types.js';
 import type {Change, Zone} from './world.js';
 
-/** Share of threat requests let through to the origin at each security level. */
-const passedShare: Record<EmulatorSecurityLevel, number> = {help: 0.03, high: 0.25, med: 0.5, low: 0.75, eoff: 1, off: 1};
+/** Share of threat requests let through to the origin at each security level (the GraphQL face reads it too). */
+export const passedShare: Record<EmulatorSecurityLevel, number> = {help: 0.03, high: 0.25, med: 0.5, low: 0.75, eoff: 1, off: 1};
 /** Share of passed requests the cache does not answer. */
 const missShare: Record<EmulatorCacheLevel, number> = {agg: 0.3, basic: 0.45, simplified: 0.25};
 const diurnalAmplitude = 0.4;

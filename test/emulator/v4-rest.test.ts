@@ -1,7 +1,6 @@
 /** API v4's REST face over loopback HTTP: every route, the error paths, the limit, faults and the admin state. */
 import {afterEach, describe, expect, it} from 'vitest';
 import type {EmulatorHandle} from '../../source/emulator/index.js';
-import {setGraphqlHandler} from '../../source/emulator/v4/router.js';
 import {admin, raw, start, t0} from './helpers.js';
 import {failed, v4, zoneId} from './v4-helpers.js';
 
@@ -57,19 +56,6 @@ describe('routing', () => {
 		const id = zoneId(emulator, 'example.com');
 		expect(await v4(emulator, 'PATCH', `/zones/${id}/settings/security_level`, '{"value":')).toMatchObject({status: 400, json: failed(6007)});
 		expect(await v4(emulator, 'GET', `/zones/${id}/settings/rocket_loader`)).toMatchObject({status: 400, json: failed(7000)});
-	});
-
-	it('answers /graphql as unknown until a handler is registered, then hands it the call', async () => {
-		emulator = await start();
-		expect(await v4(emulator, 'POST', '/graphql', {query: '{viewer{zones{zoneTag}}}'})).toMatchObject({status: 400, json: failed(7000)});
-		setGraphqlHandler(request => ({status: 200, body: {data: {email: request.account.email, query: request.body, now: request.now, zones: request.core.world.zones.length}, errors: null}}));
-		try {
-			const reply = await v4(emulator, 'POST', '/graphql', {query: 'q'});
-			expect(reply).toMatchObject({status: 200, json: {data: {email: 'demo@example.com', query: {query: 'q'}, now, zones: 3}, errors: null}});
-			expect(reply.headers.ratelimit).toBeDefined();
-		} finally {
-			setGraphqlHandler(undefined);
-		}
 	});
 
 	it('serves v4 under --sunset while v1 answers 410', async () => {

@@ -7,15 +7,10 @@
 import {createHash} from 'node:crypto';
 import type {EmulatorCore} from '../core.js';
 import {CRAWLER, REGULAR, THREAT, type Population} from '../population.js';
-import type {Measurement} from '../traffic.js';
+import {passedShare, type Measurement} from '../traffic.js';
 import type {EmulatorSecurityLevel} from '../types.js';
 import type {Zone} from '../world.js';
 
-/**
- * Share of threat requests the security level lets through. It must equal traffic.ts's table (which
- * does not export it): the rest are the requests v1 counts as stopped at the edge, here challenged.
- */
-const passedShare: Record<EmulatorSecurityLevel, number> = {help: 0.03, high: 0.25, med: 0.5, low: 0.75, eoff: 1};
 
 export type FirewallAction = 'block' | 'managed_challenge' | 'jschallenge';
 export type FirewallSource = 'ip' | 'securitylevel';

@@ -1,9 +1,9 @@
 /**
- * The zone's v4 id (GraphQL's `zoneTag`, REST's `zone_id`): 32 lowercase hex, derived from the name
- * so that it is stable across runs and needs no table. The REST face must derive it the same way.
+ * The zone's v4 id (GraphQL's `zoneTag`, REST's `zone_id`) as world.ts derives it: 32 lowercase hex
+ * from the name, stable across runs. Zone names are kept lowercase in the world.
  */
-import {createHash} from 'node:crypto';
+import {hexId} from '../world.js';
 
 export function zoneTagOf(zoneName: string): string {
-	return createHash('md5').update('flarewatch-zone:' + zoneName.toLowerCase()).digest('hex');
+	return hexId(`zone:${zoneName.toLowerCase()}`);
 }

@@ -8,7 +8,6 @@ import type {EmulatorCore} from '../core.js';
 import type {Account} from '../world.js';
 import {ZoneNode, type QueryContext} from './graphql-datasets.js';
 import {analyticsSchema} from './graphql-schema.js';
-import {zoneTagOf} from './graphql-zone-id.js';
 
 /**
  * `now` is the simulated clock in epoch milliseconds (`core.clock.nowMs()`); a value that can only
@@ -107,7 +106,7 @@ class Viewer {
 		const unique = [...new Set(tags.map(tag => tag.toLowerCase()))];
 		if (unique.length > maxZones) throw new GraphQLError(`a query can include up to ${maxZones} zones`);
 		// Another account's zone is as unknown as a zone that does not exist: both are "not authorized".
-		const byTag = new Map(this.account.zones.map(zone => [zoneTagOf(zone.name), zone]));
+		const byTag = new Map(this.account.zones.map(zone => [zone.id, zone]));
 		const missing = unique.filter(tag => !byTag.has(tag));
 		if (missing.length > 0) throw new GraphQLError(`zones [${missing.map(tag => `'${tag}'`).join(' ')}] are not authorized`, {extensions: {code: 'authz'}});
 		return unique.map((tag, index) => new ZoneNode(byTag.get(tag) as NonNullable<ReturnType<typeof byTag.get>>, tag, index));

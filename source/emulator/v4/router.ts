@@ -2,9 +2,9 @@
  * API v4 under `/client/v4`: authentication, the five-minute REST limit, counting, routing, and the
  * envelope. The server (`../server.ts`) hands every `/client/v4` request here, after faults.
  *
- * GraphQL hook: `POST /client/v4/graphql` goes to a handler registered with `setGraphqlHandler(fn)`
- * (or given as `graphql` in `createV4Router`'s options); until one is, it answers like any unknown
- * route (400, code 7000). The handler's signature:
+ * GraphQL: `POST /client/v4/graphql` goes to the handler given as `graphql` in `createV4Router`'s
+ * options (the server passes the engine of ./graphql.ts, loaded on first use); without one it answers
+ * like any unknown route (400, code 7000). The handler's signature:
  *
  *     (request: {account: Account, body: unknown, now: number, core: EmulatorCore}) => {status: number, body: unknown}
  *
@@ -31,17 +31,12 @@ export interface GraphqlRequest {
 	now: number;
 	core: EmulatorCore;
 }
-export type GraphqlHandler = (request: GraphqlRequest) => {status: number; body: unknown};
+/** May answer later: the server loads the GraphQL engine only when the first query arrives. */
+export type GraphqlHandler = (request: GraphqlRequest) => {status: number; body: unknown} | Promise<{status: number; body: unknown}>;
 
-let registeredGraphql: GraphqlHandler | undefined;
-
-/** Registers (or, with undefined, removes) the GraphQL handler for every emulator in this process. */
-export function setGraphqlHandler(handler: GraphqlHandler | undefined): void {
-	registeredGraphql = handler;
-}
 
 export interface V4RouterOptions {
-	/** Overrides the registered GraphQL handler for this router. */
+	/** Answers POST /graphql (the server gives the GraphQL engine); without one, an unknown route. */
 	graphql?: GraphqlHandler;
 }
 
@@ -191,7 +186,7 @@ export function count(account: Account, name: string): void {
 /** The 429 answer (also the `maxapi` fault's, without an account). */
 export const rateLimited: V4Message = {code: 971, message: 'Please wait and consider throttling your request speed'};
 
-export function createV4Router(core: EmulatorCore, options: V4RouterOptions = {}): (request: V4Request) => V4Answer {
+export function createV4Router(core: EmulatorCore, options: V4RouterOptions = {}): (request: V4Request) => V4Answer | Promise<V4Answer> {
 	return request => {
 		let identity: {account: Account; auth: 'token' | 'key'};
 		try {
@@ -213,11 +208,12 @@ export function createV4Router(core: EmulatorCore, options: V4RouterOptions = {}
 		const headers = limitHeaders(account, nowSec);
 		try {
 			if (found === 'methodMismatch') throw new V4Failure(405, [{code: 7001, message: 'Method not allowed for this route'}]);
-			const graphql = options.graphql ?? registeredGraphql;
+			const graphql = options.graphql;
 			if (!found || (found.route.handler === 'graphql' && !graphql)) throw new V4Failure(400, [noRoute]);
 			const body = parseBody(request.body);
 			if (found.route.handler === 'graphql') {
 				const answer = (graphql as GraphqlHandler)({account, body, now: nowSec, core});
+				if (answer instanceof Promise) return answer.then(done => ({status: done.status, body: done.body, headers}));
 				return {status: answer.status, body: answer.body, headers};
 			}
 			const answer = found.route.handler({core, account, auth, query: request.query, body, nowSec, path: request.path, params: found.params});
