@@ -1,9 +1,11 @@
 /**
  * Emulator throughput and p99 latency at 50 concurrent connections, with autocannon, against a mix of
- * the calls a console makes while polling and acting (stats, zone_ips, sec_lvl, ip_lkup, ...).
- * The emulator runs in a child process so the two do not share an event loop.
+ * the calls a console makes while polling and acting (stats, zone_ips, sec_lvl, ip_lkup, ...), on each
+ * face: v1, v4 REST and v4 GraphQL. The emulator runs in a child process so the two do not share an
+ * event loop.
  */
 import {spawn} from 'node:child_process';
+import {createHash} from 'node:crypto';
 import {createRequire} from 'node:module';
 import {listeningUrl} from '../listening.js';
 import type {BenchFigure, BenchGroup} from './figures.js';
@@ -50,6 +52,37 @@ const mix: AutocannonRequest[] = [
 	call({a: 'zone_ips', z: 'example.net', hours: '6', geo: '1'}),
 ];
 
+const token = 'flarewatch-demo-token-Q7b2Kx9Lm4Np8Rs6Tv';
+// The emulator's v4 zone id for example.com (world.ts: 32 hex from the name).
+const zone = createHash('md5').update('zone:example.com').digest('hex');
+
+function rest(method: string, path: string, body?: unknown): AutocannonRequest {
+	return {method, path: `/client/v4${path}`, headers: {Authorization: `Bearer ${token}`, 'Content-Type': 'application/json'}, body: body === undefined ? '' : JSON.stringify(body)};
+}
+
+/** A v4 console's poll and actions over REST. */
+const restMix: AutocannonRequest[] = [
+	rest('GET', `/zones?name=example.com`),
+	rest('GET', `/zones/${zone}/settings`),
+	rest('GET', `/zones/${zone}/settings/security_level`),
+	rest('PATCH', `/zones/${zone}/settings/security_level`, {value: 'high'}),
+	rest('GET', `/zones/${zone}/dns_records?per_page=100`),
+	rest('GET', `/user/firewall/access_rules/rules?mode=block&per_page=50`),
+	rest('GET', `/zones/${zone}/settings/development_mode`),
+];
+
+/** A v4 console's traffic polls over GraphQL: per-minute requests and the top IPs of the last hour. */
+function graphqlMix(): AutocannonRequest[] {
+	const now = Math.floor(Date.now() / 60_000) * 60_000;
+	const from = new Date(now - 3_600_000).toISOString();
+	const to = new Date(now).toISOString();
+	const query = (selection: string) => rest('POST', '/graphql', {query: `{ viewer { zones(filter: {zoneTag: "${zone}"}) { ${selection} } } }`});
+	return [
+		query(`httpRequests1mGroups(limit: 60, filter: {datetime_geq: "${from}", datetime_lt: "${to}"}, orderBy: [datetimeMinute_ASC]) { dimensions { datetimeMinute } sum { requests cachedRequests threats } }`),
+		query(`httpRequestsAdaptiveGroups(limit: 50, filter: {datetime_geq: "${from}", datetime_lt: "${to}"}, orderBy: [count_DESC]) { count dimensions { clientIP clientCountryName } }`),
+	];
+}
+
 /** The ceiling on this machine: a bare node:http server answering "{}" to the same load. */
 const bareServer = `
 const http = require('node:http');
@@ -71,12 +104,12 @@ async function startServer(args: string[]): Promise<{url: string; stop: () => Pr
 	};
 }
 
-async function measure(args: string[]): Promise<AutocannonResult> {
+async function measure(args: string[], requests: AutocannonRequest[] = mix): Promise<AutocannonResult> {
 	const server = await startServer(args);
 	try {
 		// A short warm-up so the JIT and the traffic caches are in their steady state.
-		await autocannon({url: server.url, connections: 10, duration: 2, requests: mix});
-		return await autocannon({url: server.url, connections: 50, duration: 10, requests: mix});
+		await autocannon({url: server.url, connections: 10, duration: 2, requests});
+		return await autocannon({url: server.url, connections: 50, duration: 10, requests});
 	} finally {
 		await server.stop();
 	}
@@ -85,7 +118,10 @@ async function measure(args: string[]): Promise<AutocannonResult> {
 export const benchEmulator: BenchGroup = async () => {
 	const bare = await measure(['-e', bareServer]);
 	const result = await measure(['--import', 'tsx', 'test/emulator/bench-server.ts']);
+	const v4Rest = await measure(['--import', 'tsx', 'test/emulator/bench-server.ts'], restMix);
+	const v4Graphql = await measure(['--import', 'tsx', 'test/emulator/bench-server.ts'], graphqlMix());
 	const failures = result.non2xx + result.errors + result.timeouts;
+	const failed = (run: AutocannonResult) => run.non2xx + run.errors + run.timeouts;
 	const figures: BenchFigure[] = [
 		{
 			group: 'emulator',
@@ -99,6 +135,12 @@ export const benchEmulator: BenchGroup = async () => {
 		{group: 'emulator', name: 'p99 latency, 50 connections', value: result.latency.p99, unit: 'ms', comparison: {name: 'bare node:http "{}"', value: bare.latency.p99}},
 		{group: 'emulator', name: 'mean latency, 50 connections', value: result.latency.average, unit: 'ms'},
 		{group: 'emulator', name: 'failed requests (non-2xx, errors, timeouts)', value: failures, unit: 'requests', goal: '0', met: failures === 0},
+		{group: 'emulator', name: 'v4 REST throughput, 50 connections, console mix', value: v4Rest.requests.average, unit: 'req/s', comparison: {name: 'v1 API mix', value: result.requests.average}},
+		{group: 'emulator', name: 'v4 REST p99 latency, 50 connections', value: v4Rest.latency.p99, unit: 'ms'},
+		{group: 'emulator', name: 'v4 REST failed requests', value: failed(v4Rest), unit: 'requests', goal: '0', met: failed(v4Rest) === 0},
+		{group: 'emulator', name: 'v4 GraphQL throughput, 50 connections (per-minute requests and top IPs, last hour)', value: v4Graphql.requests.average, unit: 'req/s', comparison: {name: 'v1 API mix', value: result.requests.average}},
+		{group: 'emulator', name: 'v4 GraphQL p99 latency, 50 connections', value: v4Graphql.latency.p99, unit: 'ms'},
+		{group: 'emulator', name: 'v4 GraphQL failed requests', value: failed(v4Graphql), unit: 'requests', goal: '0', met: failed(v4Graphql) === 0},
 	];
 	return figures;
 };
