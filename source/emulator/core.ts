@@ -22,7 +22,7 @@ export class EmulatorCore {
 		this.clock = new SimClock(options.now, options.speed);
 		const startSec = this.clock.nowSec();
 		const demo = {email: options.email, key: options.key, token: options.token, zones: options.zones};
-		this.world = new World([demo, ...options.accounts], options.rateLimit, startSec, options.v4RateLimit);
+		this.world = new World([demo, ...options.accounts], options.rateLimit, startSec, options.v4RateLimit, options.graphqlRateLimit);
 		this.scenario = options.scenario;
 		this.traffic = new TrafficModel(options.scenario, options.seed, startSec);
 		this.faults = new Faults(options.seed);

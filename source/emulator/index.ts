@@ -31,6 +31,7 @@ export const defaultOptions: EmulatorOptions = {
 	speed: 1,
 	rateLimit: 300,
 	v4RateLimit: 1200,
+	graphqlRateLimit: 300,
 	tls: false,
 	sunset: false,
 	accounts: [],
@@ -53,6 +54,7 @@ export async function startEmulator(given: Partial<EmulatorOptions> = {}): Promi
 	if (options.zones.length === 0) throw new Error('the demo account needs at least one zone');
 	if (!(options.speed > 0)) throw new Error('speed must be positive');
 	if (!Number.isInteger(options.v4RateLimit) || options.v4RateLimit < 1) throw new Error('v4RateLimit must be a positive whole number');
+	if (!Number.isInteger(options.graphqlRateLimit) || options.graphqlRateLimit < 1) throw new Error('graphqlRateLimit must be a positive whole number');
 	if (!(options.connectionTimeoutMs > 0) || !Number.isFinite(options.connectionTimeoutMs)) throw new Error('connectionTimeoutMs must be a positive number');
 	if (!Number.isInteger(options.maxConnections) || options.maxConnections < 1) throw new Error('maxConnections must be a positive whole number');
 	const core = new EmulatorCore(options);

@@ -51,6 +51,8 @@ export interface EmulatorOptions {
 	rateLimit: number;
 	/** API v4 REST calls per account per five minutes (the real limit is 1200). Default 1200. */
 	v4RateLimit: number;
+	/** GraphQL queries per account per five minutes, on top of the REST limit (the real one is 300). Default 300. */
+	graphqlRateLimit: number;
 	/** Serve HTTPS with a self-signed certificate generated at start. */
 	tls: boolean;
 	/** Answer every v1 path with HTTP 410 and the real shutdown text (API v4 under /client/v4 keeps answering). */

@@ -84,6 +84,8 @@ export interface Account {
 	v4Calls: {total: number; byRoute: Record<string, number>};
 	v4Budget: SlidingWindow;
 	v4BlockedUntil: number;
+	/** GraphQL queries over five minutes, counted on top of the REST limit. */
+	graphqlBudget: SlidingWindow;
 	/** API v4 user-level access rules (v1 `ban`/`wl` without a zone, too). */
 	userRules: IpAccessRule[];
 }
@@ -123,7 +125,7 @@ export class World {
 	private readonly byToken = new Map<string, Account>();
 	private readonly byZoneHex = new Map<string, Zone>();
 
-	constructor(specs: EmulatorAccountSpec[], rateLimit: number, startSec: number, v4RateLimit = 1200) {
+	constructor(specs: EmulatorAccountSpec[], rateLimit: number, startSec: number, v4RateLimit = 1200, graphqlRateLimit = 300) {
 		for (const [index, spec] of specs.entries()) {
 			const email = spec.email.trim().toLowerCase();
 			if (this.byEmail.has(email)) throw new Error(`two accounts with the email ${email}`);
@@ -141,6 +143,7 @@ export class World {
 				v4Calls: {total: 0, byRoute: {}},
 				v4Budget: new SlidingWindow(v4RateLimit, v4WindowSeconds),
 				v4BlockedUntil: 0,
+				graphqlBudget: new SlidingWindow(graphqlRateLimit, v4WindowSeconds),
 				userRules: [],
 			};
 			this.accounts.push(account);

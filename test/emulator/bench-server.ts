@@ -4,7 +4,7 @@
  */
 import {startEmulator} from '../../source/emulator/index.js';
 
-const emulator = await startEmulator({port: 0, scenario: 'attack', rateLimit: 1_000_000_000, v4RateLimit: 1_000_000_000, seed: 1});
+const emulator = await startEmulator({port: 0, scenario: 'attack', rateLimit: 1_000_000_000, v4RateLimit: 1_000_000_000, graphqlRateLimit: 1_000_000_000, seed: 1});
 process.stdout.write(`listening on ${emulator.url}\n`);
 process.once('SIGTERM', () => {
 	void emulator.close().then(() => {

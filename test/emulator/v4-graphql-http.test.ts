@@ -46,6 +46,25 @@ describe('POST /client/v4/graphql', () => {
 		expect(body.errors[0]?.message).toContain('nosuchfield');
 	});
 
+	it('holds each account to its GraphQL queries per five minutes, on top of the REST limit, with 429 and Retry-After', async () => {
+		const limited = await startEmulator({port: 0, quiet: true, now: () => start, graphqlRateLimit: 2});
+		try {
+			const query = {query: '{ viewer { zones(filter: {zoneTag: "0123456789abcdef0123456789abcdef"}) { zoneTag } } }'};
+			expect((await v4(limited, 'POST', '/graphql', query)).status).toBe(403);
+			expect((await v4(limited, 'POST', '/graphql', query)).status).toBe(403);
+			const third = await v4(limited, 'POST', '/graphql', query);
+			expect(third.status).toBe(429);
+			expect((third.json as {errors: {message: string}[]}).errors[0]?.message).toBe('rate limiter budget depleted, try again after 5 minutes');
+			expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+			// REST still answers: the GraphQL limit is its own.
+			expect((await v4(limited, 'GET', '/zones')).status).toBe(200);
+			limited.advanceClock(301);
+			expect((await v4(limited, 'POST', '/graphql', query)).status).toBe(403);
+		} finally {
+			await limited.close();
+		}
+	});
+
 	it('refuses a query without credentials, before the engine runs', async () => {
 		const reply = await v4(emulator, 'POST', '/graphql', {query: '{ viewer { zones(filter: {}) { zoneTag } } }'}, {});
 		expect(reply.status).toBe(400);

@@ -231,7 +231,7 @@ describe('httpRequests1mGroups', () => {
 		const fixture = await open();
 		const now = fixture.core.clock.nowSec();
 		const answer = gql(fixture, minutes(now - 600, now, 'sum { requests }').replace(pro, free));
-		expect(answer.status).toBe(200);
+		expect(answer.status).toBe(403);
 		expect(answer.data).toBeNull();
 		expect(answer.errors?.[0].message).toMatch(/^does not have access to the path/);
 		expect(answer.errors?.[0].path).toEqual(['viewer', 'zones', '0', 'httpRequests1mGroups']);
@@ -348,7 +348,7 @@ describe('errors', () => {
 		const badLimit = gql(fixture, adaptive(pro, now - 60, now, 'count').replace('limit: 10000', 'limit: 10001'));
 		expect(badLimit.errors?.[0].message).toBe('limit must be positive number and not greater than 10000');
 		const syntax = gql(fixture, '{ viewer { zones(');
-		expect(syntax.status).toBe(200);
+		expect(syntax.status).toBe(400);
 		expect(syntax.errors?.[0].message).toMatch(/^Syntax Error/);
 		const notJson = answerGraphql({world: fixture.core, accountEmail: fixture.email, body: 'not json', now: fixture.core.clock.nowMs()});
 		expect(notJson.status).toBe(400);
@@ -376,7 +376,7 @@ describe('errors', () => {
 		fixture.core.clock.advance(3600);
 		const now = fixture.core.clock.nowSec();
 		const wide = gql(fixture, adaptive(free, now - 2 * 86_400, now, 'count'));
-		expect(wide.status).toBe(200);
+		expect(wide.status).toBe(400);
 		expect(wide.data).toBeNull();
 		expect(wide.errors?.[0].message).toBe(`query time range is too large for zone ${free}. Time range can't be wider than 86400s, but it's 172800s`);
 		expect(wide.errors?.[0].path).toEqual(['viewer', 'zones', '0', 'httpRequestsAdaptiveGroups']);
@@ -385,6 +385,7 @@ describe('errors', () => {
 		expect(gql(fixture, adaptive(pro, now - 2 * 86_400, now, 'count')).errors).toBeNull();
 		const old = gql(fixture, adaptive(free, now - 9 * 86_400, now - 9 * 86_400 + 3600, 'count'));
 		expect(old.errors?.[0].message).toBe('cannot request data older than 1w1d');
+		expect(old.status).toBe(400);
 		const oldEvents = gql(fixture, events(pro, now - 15 * 86_400, now - 15 * 86_400 + 60));
 		expect(oldEvents.errors?.[0].message).toBe('cannot request data older than 2w');
 		const asn = gql(fixture, adaptive(free, now - 60, now, 'count dimensions { clientAsn }'));
@@ -400,6 +401,8 @@ describe('errors', () => {
 		const foreign = gql(fixture, query(other));
 		const missing = gql(fixture, query('0123456789abcdef0123456789abcdef'));
 		expect(foreign.data).toBeNull();
+		expect(foreign.status).toBe(403);
+		expect(missing.status).toBe(403);
 		expect(foreign.errors?.[0].message).toBe(`zones ['${other}'] are not authorized`);
 		expect(missing.errors?.[0].message).toBe("zones ['0123456789abcdef0123456789abcdef'] are not authorized");
 		expect(foreign.errors?.[0].path).toEqual(missing.errors?.[0].path);

@@ -24,15 +24,27 @@ export function answerGraphql(request: {world: EmulatorCore; accountEmail: strin
 	try {
 		document = parse(parsed.query);
 	} catch (error) {
-		return {status: 200, body: failure([asGraphqlError(error)], timestamp)};
+		// A query that does not parse never ran: 400, as the API documents for parse errors.
+		return {status: 400, body: failure([asGraphqlError(error)], timestamp)};
 	}
 	const schema = analyticsSchema();
 	const invalid = validate(schema, document, rules);
 	if (invalid.length > 0) return {status: 200, body: failure(invalid, timestamp)};
 	const context: QueryContext = {core: request.world, nowSec: Math.floor(nowMs / 1000)};
 	const result = executeSync({schema, document, rootValue: {viewer: () => new Viewer(account)}, contextValue: context, variableValues: parsed.variables, operationName: parsed.operationName});
-	if (result.errors && result.errors.length > 0) return {status: 200, body: failure(result.errors, timestamp)};
+	if (result.errors && result.errors.length > 0) return {status: statusFor(result.errors), body: failure(result.errors, timestamp)};
 	return {status: 200, body: {data: result.data ?? null, errors: null}};
+}
+
+/**
+ * The documented statuses: 403 for zones the caller may not read, 400 for a query past a limit (too
+ * old, too wide, too many rows); other errors come with 200, as a GraphQL answer.
+ */
+function statusFor(errors: readonly GraphQLError[]): number {
+	const codes = errors.map(error => error.extensions?.code);
+	if (codes.includes('authz')) return 403;
+	if (codes.includes('quota')) return 400;
+	return 200;
 }
 
 /**

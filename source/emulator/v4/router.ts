@@ -212,6 +212,12 @@ export function createV4Router(core: EmulatorCore, options: V4RouterOptions = {}
 			if (!found || (found.route.handler === 'graphql' && !graphql)) throw new V4Failure(400, [noRoute]);
 			const body = parseBody(request.body);
 			if (found.route.handler === 'graphql') {
+				// The GraphQL limit comes on top of the REST one, and answers in GraphQL's shape.
+				if (!account.graphqlBudget.take(nowSec)) {
+					const retry = String(Math.max(1, account.graphqlBudget.resetIn(nowSec)));
+					const timestamp = new Date(nowSec * 1000).toISOString();
+					return {status: 429, body: {data: null, errors: [{message: 'rate limiter budget depleted, try again after 5 minutes', path: null, extensions: {timestamp}}]}, headers: {...headers, 'Retry-After': retry}};
+				}
 				const answer = (graphql as GraphqlHandler)({account, body, now: nowSec, core});
 				if (answer instanceof Promise) return answer.then(done => ({status: done.status, body: done.body, headers}));
 				return {status: answer.status, body: answer.body, headers};
