@@ -4,8 +4,8 @@
  * every excerpt and message derived from the wire goes through `scrub`.
  */
 import {FlarewatchError} from '../errors.js';
-import {inert} from '../lib/format.js';
-import {scrub, type Secret} from '../lib/secret.js';
+import {excerptOf} from '../lib/http.js';
+import type {Secret} from '../lib/secret.js';
 import type {WireEnvelope} from './wire.js';
 import {parseLaxJson} from './lax-json.js';
 
@@ -29,14 +29,8 @@ export interface DecodedEnvelope {
 	request?: Record<string, unknown>;
 }
 
-/** A short, printable, secret-free excerpt of a body for error reports. */
-export function excerptOf(body: string, secrets: DecodeContext['secrets'], length = 80): string {
-	// Scrubbed before it is cut: a key straddling the cut would leave its first part unmatched.
-	const flat = inert(scrub(body, secrets).slice(0, 4096), ' ')
-		.replace(/\s+/g, ' ')
-		.trim();
-	return flat.length > length ? `${flat.slice(0, length)}…` : flat;
-}
+/** A short, printable, secret-free excerpt of a body for error reports (shared with every adapter). */
+export {excerptOf};
 
 /** A server-provided message made safe to print: no control characters, no key, bounded, one sentence. */
 export function cleanMessage(message: string, secrets: DecodeContext['secrets']): string {

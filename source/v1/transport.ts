@@ -1,98 +1,31 @@
 /**
- * The wire: one urlencoded POST per call on node-fetch, a keep-alive agent, a timeout through
- * AbortSignal, the HTTPS rule, HTTPS_PROXY/NO_PROXY. No retries and no sleeps: callers own policy.
- * Every failure is a FlarewatchError whose message and cause are scrubbed of the key.
+ * The v1 wire: one urlencoded POST per call on the shared HTTP stack (lib/http.ts: node-fetch, a
+ * keep-alive agent, the timeout, the HTTPS rule, HTTPS_PROXY/NO_PROXY, scrubbing). No retries and no
+ * sleeps: callers own policy. Every failure is a FlarewatchError whose message and cause are scrubbed
+ * of the key; anything but HTTP 200 is a failure, 410 the shutdown.
  */
-import http from 'node:http';
-import https from 'node:https';
-import tls from 'node:tls';
-import fetch, {type RequestInit} from 'node-fetch';
 import {FlarewatchError, goneMessage} from '../errors.js';
-import {checkEndpoint, defaultEndpoint, defaultTimeoutMs} from '../lib/endpoint.js';
-import {scrub, type Secret} from '../lib/secret.js';
+import {excerptOf, HttpCore, type HttpOptions} from '../lib/http.js';
+import {scrub} from '../lib/secret.js';
 import type {WireParams} from './wire.js';
-import {excerptOf} from './decode.js';
-import {proxyFor, TunnelAgent} from './proxy.js';
-
-/** Far above any real answer (a 50,000-IP zone_ips is a few MB); stops a hostile endless body. */
-const maxBodyBytes = 64 * 1024 * 1024;
 
 /** How to reach the API. */
-export interface TransportOptions {
-	/** Base URL; default https://www.cloudflare.com. Plain http only for loopback hosts. */
-	endpoint?: string;
-	/** Per request, including reading the body; default 10 s. */
-	timeoutMs?: number;
-	/** Where HTTPS_PROXY / NO_PROXY are read from; default none (no proxy). */
-	env?: Readonly<Record<string, string | undefined>>;
-	/** Extra trusted certificates (PEM), e.g. the emulator's self-signed one for --tls. */
-	ca?: string | Buffer;
-	/** Values scrubbed from every message (the key). */
-	secrets?: readonly Secret[];
-}
-
-const networkReasons: Record<string, string> = {
-	ECONNREFUSED: 'the connection was refused',
-	ECONNRESET: 'the connection was reset',
-	EPIPE: 'the connection was closed',
-	ENOTFOUND: 'the host name did not resolve',
-	EAI_AGAIN: 'the host name could not be resolved right now',
-	EHOSTUNREACH: 'the host is unreachable',
-	ENETUNREACH: 'the network is unreachable',
-	ETIMEDOUT: 'the connection timed out',
-	EPROXY: 'the proxy refused the tunnel',
-	UND_ERR_SOCKET: 'the connection was closed',
-	DEPTH_ZERO_SELF_SIGNED_CERT: 'its certificate is self-signed and not trusted',
-	SELF_SIGNED_CERT_IN_CHAIN: 'its certificate chain is not trusted',
-	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its certificate could not be verified',
-	CERT_HAS_EXPIRED: 'its certificate has expired',
-	ERR_TLS_CERT_ALTNAME_INVALID: 'its certificate is for another name',
-};
-
-function errorCode(error: unknown): string | undefined {
-	for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
-		if (typeof current === 'object' && 'code' in current && typeof (current as {code: unknown}).code === 'string') return (current as {code: string}).code;
-		current = typeof current === 'object' && 'cause' in current ? (current as {cause: unknown}).cause : undefined;
-	}
-	return undefined;
-}
+export type TransportOptions = HttpOptions;
 
 /** Sends requests to one endpoint. `close()` releases kept-alive sockets. */
 export class Transport {
 	/** Where requests go, safe to show. */
 	readonly endpointLabel: string;
-	private readonly base: URL;
-	private readonly timeoutMs: number;
-	private readonly secrets: readonly Secret[];
-	private readonly agent: http.Agent;
+	private readonly http: HttpCore;
 
 	constructor(options: TransportOptions = {}) {
-		this.base = checkEndpoint(options.endpoint ?? defaultEndpoint);
-		this.endpointLabel = this.base.origin + this.base.pathname.replace(/\/+$/, '');
-		this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
-		if (!Number.isFinite(this.timeoutMs) || this.timeoutMs <= 0) throw new FlarewatchError('validation', 'The timeout must be a positive number of milliseconds.', {field: 'timeout'});
-		this.secrets = options.secrets ?? [];
-		// rejectUnauthorized explicitly: Node's default follows NODE_TLS_REJECT_UNAUTHORIZED=0, which
-		// would send the key to any server. A CA file adds trust (Node's `ca` alone would replace the
-		// public roots, hence both); nothing here removes the check.
-		const agentOptions: https.AgentOptions = {
-			keepAlive: true,
-			maxSockets: 8,
-			rejectUnauthorized: true,
-			...(options.ca ? {ca: [...tls.rootCertificates, String(options.ca)]} : {}),
-		};
-		let proxy: URL | undefined;
-		try {
-			proxy = proxyFor(this.base, options.env ?? {});
-		} catch (error) {
-			throw new FlarewatchError('validation', `HTTPS_PROXY is not usable: ${scrub(error instanceof Error ? error.message : String(error), this.secrets)}.`, {field: 'HTTPS_PROXY'});
-		}
-		this.agent = proxy ? new TunnelAgent(proxy, agentOptions) : this.base.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent({keepAlive: true, maxSockets: 8});
+		this.http = new HttpCore(options);
+		this.endpointLabel = this.http.endpointLabel;
 	}
 
 	/** The full URL of an API path under the endpoint. */
 	urlFor(path: string): URL {
-		return new URL(this.base.pathname.replace(/\/+$/, '') + path, this.base);
+		return this.http.urlFor(path);
 	}
 
 	/**
@@ -100,77 +33,32 @@ export class Transport {
 	 * `action` only names the call in messages.
 	 */
 	async post(path: string, params: WireParams, action: string): Promise<string> {
-		const url = this.urlFor(path);
-		const controller = new AbortController();
-		let timedOut = false;
-		const timer = setTimeout(() => {
-			timedOut = true;
-			controller.abort();
-		}, this.timeoutMs);
-		const init: RequestInit = {
-			method: 'POST',
-			body: new URLSearchParams(params).toString(),
-			headers: {'content-type': 'application/x-www-form-urlencoded', accept: 'application/json, text/plain;q=0.9', 'user-agent': 'flarewatch/0.1'},
-			agent: this.agent,
-			signal: controller.signal,
-			redirect: 'manual',
-			compress: true,
-		};
-		try {
-			const response = await fetch(url, init);
-			const body = await this.readBody(response.body, action);
-			if (response.status !== 200) throw this.httpFailure(response.status, response.statusText, body, action);
-			// The one place server text enters: a key echoed in any form, in a message or in a field
-			// (a record's content, a note), is masked before anything decodes, stores or shows it.
-			return scrub(body, this.secrets);
-		} catch (error) {
-			if (error instanceof FlarewatchError) throw error;
-			if (timedOut) {
-				throw new FlarewatchError('timeout', `No answer from ${this.base.host} to ${action} within ${formatSeconds(this.timeoutMs)}.`);
-			}
-			throw this.networkFailure(error, action);
-		} finally {
-			clearTimeout(timer);
-		}
+		const answer = await this.http.send(
+			this.urlFor(path),
+			{
+				method: 'POST',
+				body: new URLSearchParams(params).toString(),
+				headers: {'content-type': 'application/x-www-form-urlencoded', accept: 'application/json, text/plain;q=0.9', 'user-agent': 'flarewatch/0.1'},
+			},
+			action,
+		);
+		if (answer.status !== 200) throw this.httpFailure(answer.status, answer.statusText, answer.body, action);
+		return answer.body;
 	}
 
 	/** Releases kept-alive connections so a process can exit promptly. */
 	close(): void {
-		this.agent.destroy();
-	}
-
-	private async readBody(stream: NodeJS.ReadableStream | null, action: string): Promise<string> {
-		if (!stream) return '';
-		const chunks: Buffer[] = [];
-		let size = 0;
-		for await (const chunk of stream) {
-			const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-			size += buffer.length;
-			if (size > maxBodyBytes) throw new FlarewatchError('decode', `The answer to ${action} is larger than ${maxBodyBytes / 1024 / 1024} MB.`);
-			chunks.push(buffer);
-		}
-		return Buffer.concat(chunks).toString('utf8');
+		this.http.close();
 	}
 
 	private httpFailure(status: number, statusText: string, body: string, action: string): FlarewatchError {
+		const secrets = this.http.secrets;
 		// Scrubbed before the tags are stripped: stripping could cut a key holding '<' into pieces
 		// that no longer match, and excerptOf only sees the first 4 KB.
-		const text = excerptOf(scrub(body, this.secrets).replace(/<[^>]*>/g, ' '), this.secrets, 160);
-		const label = `HTTP ${status}${statusText ? ` ${excerptOf(statusText, this.secrets, 40)}` : ''}`;
+		const text = excerptOf(scrub(body, secrets).replace(/<[^>]*>/g, ' '), secrets, 160);
+		const label = `HTTP ${status}${statusText ? ` ${excerptOf(statusText, secrets, 40)}` : ''}`;
 		// The shutdown is for good: one fixed sentence saying what to do instead; the server's text stays in excerpt.
 		if (status === 410) return new FlarewatchError('gone', goneMessage, {status, excerpt: text});
 		return new FlarewatchError('http', `The API answered ${label} to ${action}.`, {status, excerpt: text});
 	}
-
-	private networkFailure(error: unknown, action: string): FlarewatchError {
-		const code = errorCode(error);
-		const raw = error instanceof Error ? error.message : String(error);
-		const reason = (code && networkReasons[code]) ?? excerptOf(raw.replace(/^request to \S+ failed, reason: /, ''), this.secrets, 120).replace(/\.$/, '');
-		const cause = Object.assign(new Error(scrub(raw, this.secrets)), code ? {code} : {});
-		return new FlarewatchError('network', `Could not reach ${this.base.host} for ${action}: ${reason || 'the connection failed'}.`, {cause, ...(code ? {code} : {})});
-	}
-}
-
-function formatSeconds(ms: number): string {
-	return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }

@@ -6,7 +6,7 @@ import {generate} from 'selfsigned';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Secret} from '../../source/lib/secret.js';
 import {V1Client} from '../../source/v1/client.js';
-import {bypassesProxy, proxyFor} from '../../source/v1/proxy.js';
+import {bypassesProxy, proxyFor} from '../../source/lib/proxy.js';
 import {checkEndpoint} from '../../source/lib/endpoint.js';
 import tls from 'node:tls';
 import {emulator, rejection} from './harness.js';
