@@ -146,7 +146,10 @@ function authenticate(core: EmulatorCore, request: V4Request): {account: Account
 	return {account, auth: 'key'};
 }
 
-/** The limit's headers: remaining calls and seconds to reset, and the policy (quota, window). */
+/**
+ * The limit's headers: remaining calls and seconds to reset, and the policy (quota, window); and `Date`
+ * from the simulated clock, which a client reads as the server's time (as it would the real API's).
+ */
 function limitHeaders(account: Account, nowSec: number): Record<string, string> {
 	const blocked = account.v4BlockedUntil > nowSec;
 	const remaining = blocked ? 0 : account.v4Budget.remaining(nowSec);
@@ -154,6 +157,7 @@ function limitHeaders(account: Account, nowSec: number): Record<string, string> 
 	return {
 		Ratelimit: `"default";r=${remaining};t=${reset}`,
 		'Ratelimit-Policy': `"default";q=${account.v4Budget.limit};w=300`,
+		Date: new Date(nowSec * 1000).toUTCString(),
 	};
 }
 
