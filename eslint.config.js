@@ -11,14 +11,15 @@ const file = name => ({regex: `^(\\.{1,2}/)+${name}\\.js$`, message: `this layer
 const nodeBuiltins = {regex: '^node:', message: 'the UI reaches the system only through the monitor and the console (docs/architecture.md)'};
 const reactInk = {regex: '^(react|ink)(/.*)?$', message: 'no React or Ink below the UI (docs/architecture.md)'};
 const layers = [
-	{files: ['source/lib/**'], forbidden: [folder('actions'), folder('monitor'), folder('ui'), folder('term'), folder('console'), folder('commands'), folder('v1'), folder('emulator'), file('config'), file('backends'), file('backend'), reactInk]},
-	{files: ['source/backend.ts', 'source/errors.ts', 'source/config.ts'], forbidden: [folder('actions'), folder('monitor'), folder('ui'), folder('term'), folder('console'), folder('commands'), folder('v1'), folder('emulator'), file('backends'), reactInk]},
-	{files: ['source/v1/**'], forbidden: [folder('actions'), folder('monitor'), folder('ui'), folder('term'), folder('console'), folder('commands'), folder('emulator'), file('config'), file('backends'), reactInk]},
-	{files: ['source/actions/**', 'source/monitor/**'], forbidden: [folder('ui'), folder('term'), folder('console'), folder('commands'), folder('v1'), folder('emulator'), file('config'), file('backends'), reactInk]},
-	{files: ['source/ui/**'], forbidden: [folder('v1'), folder('emulator'), folder('console'), folder('commands'), folder('term'), file('config'), file('backends'), nodeBuiltins]},
-	{files: ['source/term/**'], forbidden: [folder('actions'), folder('monitor'), folder('ui'), folder('console'), folder('commands'), folder('v1'), folder('emulator'), file('config'), file('backends'), file('backend')]},
-	{files: ['source/commands/**'], forbidden: [folder('monitor'), folder('ui'), folder('term'), folder('console'), folder('v1'), folder('emulator'), reactInk]},
-	{files: ['source/console/**'], forbidden: [folder('v1'), folder('commands')]},
+	{files: ['source/lib/**'], forbidden: [folder('actions'), folder('monitor'), folder('ui'), folder('term'), folder('console'), folder('commands'), folder('v1'), folder('v4'), folder('emulator'), file('config'), file('backends'), file('backend'), reactInk]},
+	{files: ['source/backend.ts', 'source/errors.ts', 'source/config.ts'], forbidden: [folder('actions'), folder('monitor'), folder('ui'), folder('term'), folder('console'), folder('commands'), folder('v1'), folder('v4'), folder('emulator'), file('backends'), reactInk]},
+	{files: ['source/v1/**'], forbidden: [folder('actions'), folder('monitor'), folder('ui'), folder('term'), folder('console'), folder('commands'), folder('emulator'), folder('v4'), file('config'), file('backends'), reactInk]},
+	{files: ['source/v4/**'], forbidden: [folder('actions'), folder('monitor'), folder('ui'), folder('term'), folder('console'), folder('commands'), folder('emulator'), folder('v1'), file('config'), file('backends'), reactInk]},
+	{files: ['source/actions/**', 'source/monitor/**'], forbidden: [folder('ui'), folder('term'), folder('console'), folder('commands'), folder('v1'), folder('v4'), folder('emulator'), file('config'), file('backends'), reactInk]},
+	{files: ['source/ui/**'], forbidden: [folder('v1'), folder('v4'), folder('emulator'), folder('console'), folder('commands'), folder('term'), file('config'), file('backends'), nodeBuiltins]},
+	{files: ['source/term/**'], forbidden: [folder('actions'), folder('monitor'), folder('ui'), folder('console'), folder('commands'), folder('v1'), folder('v4'), folder('emulator'), file('config'), file('backends'), file('backend')]},
+	{files: ['source/commands/**'], forbidden: [folder('monitor'), folder('ui'), folder('term'), folder('console'), folder('v1'), folder('v4'), folder('emulator'), reactInk]},
+	{files: ['source/console/**'], forbidden: [folder('v1'), folder('v4'), folder('commands')]},
 	// The emulator stands alone (it plays the server): shared helpers from lib/, and the v1 wire contract's types.
 	{files: ['source/emulator/**'], forbidden: [folder('actions'), folder('monitor'), folder('ui'), folder('term'), folder('console'), folder('commands'), file('config'), file('backends'), file('backend'), file('errors'), reactInk, {regex: '^(\\.{1,2}/)+v1/(?!wire\\.js$)', message: 'the emulator may use only the wire contract from v1/ (docs/architecture.md)'}]},
 ];

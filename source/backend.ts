@@ -4,7 +4,9 @@
  * implement it without touching `monitor/` or `ui/`.
  *
  * Every method sends exactly one request (rec_load_all pages excepted), never retries, never sleeps,
- * and fails with a FlarewatchError (see errors.ts).
+ * and fails with a FlarewatchError (see errors.ts). API v4 (`v4/`) needs more for a few: a zone id
+ * looked up once per zone, `stats` reading settings beside the analytics, DNS list pages, deleting by
+ * name, and replacing or clearing an IP's access rules.
  */
 
 export type SecurityLevel = 'help' | 'high' | 'med' | 'low' | 'eoff';
@@ -63,6 +65,8 @@ export interface Visitor {
 	/** Present when asked for with geo; 0,0 means unknown. */
 	latitude?: number;
 	longitude?: number;
+	/** Two-letter country code, when the API says it (API v4; v1 gives coordinates instead). */
+	country?: string;
 }
 
 export interface VisitorQuery {

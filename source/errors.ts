@@ -10,9 +10,9 @@ export type FailureKind =
 	| 'validation'
 	/** The API answered `result: error` (other than auth and rate limit). */
 	| 'api'
-	/** E_UNAUTH: wrong email or key. */
+	/** E_UNAUTH (v1), HTTP 401/403 (v4): wrong email, key or token. */
 	| 'auth'
-	/** E_MAXAPI: the hourly call budget is spent. */
+	/** E_MAXAPI (v1) or HTTP 429 (v4): the call budget is spent. */
 	| 'rate-limit'
 	/** A non-200 HTTP status other than 410. */
 	| 'http'
@@ -41,6 +41,8 @@ export interface FlarewatchErrorDetails {
 	excerpt?: string;
 	/** For `validation`: the field that was wrong. */
 	field?: string;
+	/** For `rate-limit`: how long the server asked to wait (API v4's Retry-After), when it said. */
+	retryAfterSeconds?: number;
 	cause?: unknown;
 }
 
@@ -50,6 +52,7 @@ export class FlarewatchError extends Error {
 	readonly status?: number;
 	readonly excerpt?: string;
 	readonly field?: string;
+	readonly retryAfterSeconds?: number;
 
 	constructor(kind: FailureKind, message: string, details: FlarewatchErrorDetails = {}) {
 		super(message, details.cause === undefined ? undefined : {cause: details.cause});
@@ -59,6 +62,7 @@ export class FlarewatchError extends Error {
 		this.status = details.status;
 		this.excerpt = details.excerpt;
 		this.field = details.field;
+		this.retryAfterSeconds = details.retryAfterSeconds;
 	}
 }
 

@@ -30,6 +30,15 @@ const forbidden: [string, string][] = [
 	['source/console/planted.ts', "import {V1Backend} from '../v1/backend.js';"],
 	['source/config.ts', "import {Transport} from './v1/transport.js';"],
 	['source/lib/planted.ts', "import {Store} from '../monitor/store.js';"],
+	['source/v4/planted.ts', "import {Store} from '../monitor/store.js';"],
+	['source/v4/planted.ts', "import {loadConfig} from '../config.js';"],
+	['source/v4/planted.ts', "import {Transport} from '../v1/transport.js';"],
+	['source/v4/planted.ts', "import {openBackend} from '../backends.js';"],
+	['source/v1/planted.ts', "import {V4Backend} from '../v4/backend.js';"],
+	['source/ui/planted.ts', "import {V4Backend} from '../v4/backend.js';"],
+	['source/commands/planted.ts', "import {V4Backend} from '../v4/backend.js';"],
+	['source/console/planted.ts', "import {V4Backend} from '../v4/backend.js';"],
+	['source/monitor/planted.ts', "import {V4Backend} from '../v4/backend.js';"],
 ];
 
 const allowed: [string, string][] = [
@@ -42,6 +51,12 @@ const allowed: [string, string][] = [
 	['source/commands/planted.ts', "import {openBackend} from '../backends.js';"],
 	['source/backends.ts', "import {V1Backend} from './v1/backend.js';"],
 	['source/v1/planted.ts', "import type {Backend} from '../backend.js';"],
+	['source/backends.ts', "import {V4Backend} from './v4/backend.js';"],
+	['source/v4/planted.ts', "import type {Backend} from '../backend.js';"],
+	['source/v4/planted.ts', "import {FlarewatchError} from '../errors.js';"],
+	['source/v4/planted.ts', "import {HttpCore} from '../lib/http.js';"],
+	['source/v4/planted.ts', "import Cloudflare from 'cloudflare';"],
+	['source/v1/planted.ts', "import {HttpCore} from '../lib/http.js';"],
 ];
 
 describe('lint holds the layers', () => {
