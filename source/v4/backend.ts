@@ -300,15 +300,15 @@ export class V4Backend implements Backend {
 		return {purgedAt: Math.floor(this.serverNow() / 1000), cooldownSeconds: 0};
 	}
 
-	grabSnapshot(): Promise<void> {
+	grabSnapshot(_zone: ZoneRef): Promise<void> {
 		return Promise.reject(notOnV4('Snapshots (zone_grab)'));
 	}
 
-	preloadPurge(): Promise<void> {
+	preloadPurge(_zone: ZoneRef): Promise<void> {
 		return Promise.reject(notOnV4('The preloader purge (pre_purge)'));
 	}
 
-	updateHostsIp(): Promise<HostUpdate[]> {
+	updateHostsIp(_ip: string, _hosts: readonly string[]): Promise<HostUpdate[]> {
 		return Promise.reject(notOnV4('Updating hosts by IP (DIUP)'));
 	}
 
