@@ -1,10 +1,13 @@
 /**
  * The Backend port on API v4: REST through the official `cloudflare` SDK, analytics through GraphQL,
  * both on our fetch (fetch.ts, on the shared HTTP stack). The SDK never retries (maxRetries 0): the
- * monitor owns policy. Zone refs keep the port's numeric `zid`; the v4 id (32 hex) stays in a private
+ * monitor owns policy. The SDK is required on the first call, from node_modules: it is 1.2 MB of
+ * code, and bundled (a static import) it made every start of the console ~50 ms slower, v1 or not;
+ * esbuild leaves a createRequire call alone, so the bundle does not carry it. Zone refs keep the port's numeric `zid`; the v4 id (32 hex) stays in a private
  * map filled by `checkZones`, or looked up on first use.
  */
-import Cloudflare from 'cloudflare';
+import {createRequire} from 'node:module';
+import type Cloudflare from 'cloudflare';
 import type {Backend, CacheLevel, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
 import {cacheLevels, securityLevels, statsIntervals} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
@@ -66,7 +69,10 @@ export function zidFor(id: string): number {
 export class V4Backend implements Backend {
 	readonly endpointLabel: string;
 	private readonly http: HttpCore;
-	private readonly sdk: Cloudflare;
+	private readonly sdkOptions: ConstructorParameters<typeof Cloudflare>[0];
+	private loaded: Promise<{client: Cloudflare; sdk: typeof Cloudflare}> | undefined;
+	/** The SDK's class once loaded, for telling its error classes apart. */
+	private sdkClass: typeof Cloudflare | undefined;
 	private readonly apiBase: URL;
 	private readonly authHeaders: Record<string, string>;
 	private readonly secrets: readonly Secret[];
@@ -92,7 +98,7 @@ export class V4Backend implements Backend {
 		this.apiBase = new URL(`${this.http.base.origin}${path.endsWith('/client/v4') ? path : `${path}/client/v4`}`);
 		this.endpointLabel = this.apiBase.href;
 		this.authHeaders = token ? {authorization: `Bearer ${token.reveal()}`} : {'x-auth-email': options.email!, 'x-auth-key': options.key!.reveal()};
-		this.sdk = new Cloudflare({
+		this.sdkOptions = {
 			// Explicit nulls: the SDK would otherwise read CLOUDFLARE_API_TOKEN and friends from the environment.
 			apiToken: token ? token.reveal() : null,
 			apiEmail: token ? null : options.email!,
@@ -106,7 +112,16 @@ export class V4Backend implements Backend {
 			fetch: fetchOn(this.http, answer => this.noteAnswer(answer)),
 			// Never write to the console's terminal.
 			logLevel: 'off',
+		};
+	}
+
+	private client(): Promise<{client: Cloudflare; sdk: typeof Cloudflare}> {
+		this.loaded ??= Promise.resolve().then(() => {
+			const sdk = (createRequire(import.meta.url)('cloudflare') as {default: typeof Cloudflare}).default;
+			this.sdkClass = sdk;
+			return {client: new sdk(this.sdkOptions), sdk};
 		});
+		return this.loaded;
 	}
 
 	lastCallsLeft(): {callsLeft: number; at: number} | undefined {
@@ -135,11 +150,12 @@ export class V4Backend implements Backend {
 	}
 
 	/** Runs one SDK call, its failure as a FlarewatchError. */
-	private async call<T>(action: string, run: () => PromiseLike<T>): Promise<T> {
+	private async call<T>(action: string, run: (sdk: Cloudflare) => PromiseLike<T>): Promise<T> {
 		try {
-			return await run();
+			const {client} = await this.client();
+			return await run(client);
 		} catch (error) {
-			throw sdkFailure(error, action, this.secrets, this.now());
+			throw sdkFailure(error, this.sdkClass, action, this.secrets, this.now());
 		}
 	}
 
@@ -158,7 +174,7 @@ export class V4Backend implements Backend {
 	}
 
 	private async lookupZone(name: string): Promise<ZoneInfo | undefined> {
-		const page = await this.call('zone lookup', () => this.sdk.zones.list({name, per_page: 5}));
+		const page = await this.call('zone lookup', sdk => sdk.zones.list({name, per_page: 5}));
 		const zone = page.result.find(candidate => candidate.name.toLowerCase() === name.toLowerCase());
 		if (!zone) {
 			this.zones.delete(name.toLowerCase());
@@ -218,7 +234,7 @@ export class V4Backend implements Backend {
 
 	/** GET /zones/{id}/settings, by setting id. */
 	private async settings(zone: ZoneInfo): Promise<Map<string, Json>> {
-		const result = await this.call('settings', () => this.sdk.get<unknown>(`/zones/${zone.id}/settings`));
+		const result = await this.call('settings', sdk => sdk.get<unknown>(`/zones/${zone.id}/settings`));
 		const list = isObject(result) && Array.isArray(result.result) ? result.result : Array.isArray(result) ? result : undefined;
 		if (!list) throw new FlarewatchError('decode', 'The answer to settings has no list of settings.');
 		const settings = new Map<string, Json>();
@@ -267,7 +283,7 @@ export class V4Backend implements Backend {
 
 	private async editSetting(ref: ZoneRef, id: string, value: string): Promise<Json> {
 		const zone = await this.zone(ref);
-		const result = await this.call(`${id} change`, () => this.sdk.zones.settings.edit(id, {zone_id: zone.id, value} as Cloudflare.Zones.SettingEditParams));
+		const result = await this.call(`${id} change`, sdk => sdk.zones.settings.edit(id, {zone_id: zone.id, value} as Cloudflare.Zones.SettingEditParams));
 		return isObject(result) ? result : {};
 	}
 
@@ -296,7 +312,7 @@ export class V4Backend implements Backend {
 	/** Purge everything. v4 has no cooldown to report (its limits are per plan and not in the answer). */
 	async purgeCache(ref: ZoneRef): Promise<PurgeResult> {
 		const zone = await this.zone(ref);
-		await this.call('purge', () => this.sdk.cache.purge({zone_id: zone.id, purge_everything: true}));
+		await this.call('purge', sdk => sdk.cache.purge({zone_id: zone.id, purge_everything: true}));
 		return {purgedAt: Math.floor(this.serverNow() / 1000), cooldownSeconds: 0};
 	}
 
@@ -333,11 +349,11 @@ export class V4Backend implements Backend {
 		const target = ip.includes(':') ? 'ip6' : 'ip';
 		const action = mode === 'block' ? 'ban' : 'whitelist';
 		try {
-			await this.call(action, () => this.sdk.post('/user/firewall/access_rules/rules', {body: {mode, configuration: {target, value: ip}, notes: ruleNotes[mode]}}));
+			await this.call(action, sdk => sdk.post('/user/firewall/access_rules/rules', {body: {mode, configuration: {target, value: ip}, notes: ruleNotes[mode]}}));
 		} catch (error) {
 			if (!(error instanceof FlarewatchError) || error.code !== String(duplicateRule)) throw error;
 			for (const existing of await this.rulesFor(ip)) {
-				await this.call(action, () => this.sdk.patch(`/user/firewall/access_rules/rules/${existing}`, {body: {mode, notes: ruleNotes[mode]}}));
+				await this.call(action, sdk => sdk.patch(`/user/firewall/access_rules/rules/${existing}`, {body: {mode, notes: ruleNotes[mode]}}));
 			}
 		}
 	}
@@ -346,12 +362,12 @@ export class V4Backend implements Backend {
 	async clearRule(ip: string): Promise<void> {
 		validated('IP address', ip, checkIp);
 		for (const id of await this.rulesFor(ip)) {
-			await this.call('clear rule', () => this.sdk.delete(`/user/firewall/access_rules/rules/${id}`));
+			await this.call('clear rule', sdk => sdk.delete(`/user/firewall/access_rules/rules/${id}`));
 		}
 	}
 
 	private async rulesFor(ip: string): Promise<string[]> {
-		const answer = await this.call('rule lookup', () => this.sdk.get<unknown>('/user/firewall/access_rules/rules', {query: {'configuration.value': ip, per_page: 1000}}));
+		const answer = await this.call('rule lookup', sdk => sdk.get<unknown>('/user/firewall/access_rules/rules', {query: {'configuration.value': ip, per_page: 1000}}));
 		const list = isObject(answer) && Array.isArray(answer.result) ? answer.result : Array.isArray(answer) ? answer : [];
 		const lower = ip.toLowerCase();
 		return list.filter(isObject).filter(rule => isObject(rule.configuration) && String(rule.configuration.value).toLowerCase() === lower && typeof rule.id === 'string').map(rule => String(rule.id));
@@ -361,10 +377,10 @@ export class V4Backend implements Backend {
 
 	async listRecords(ref: ZoneRef): Promise<DnsRecord[]> {
 		const zone = await this.zone(ref);
-		return this.call('DNS list', async () => {
+		return this.call('DNS list', async sdk => {
 			const records: DnsRecord[] = [];
 			// One request per page of 100 (the SDK pages until an empty page).
-			for await (const record of this.sdk.dns.records.list({zone_id: zone.id, per_page: 100})) records.push(toRecord(record));
+			for await (const record of sdk.dns.records.list({zone_id: zone.id, per_page: 100})) records.push(toRecord(record));
 			return records;
 		});
 	}
@@ -376,7 +392,7 @@ export class V4Backend implements Backend {
 		if (record.ttl !== undefined) requireValid('ttl', checkTtl(record.ttl));
 		const zone = await this.zone(ref);
 		const params = {zone_id: zone.id, type: record.type, name: record.name, content: record.content, ttl: record.ttl ?? 1, proxied: record.proxied} as Cloudflare.DNS.RecordCreateParams;
-		return toRecord(await this.call('DNS add', () => this.sdk.dns.records.create(params)));
+		return toRecord(await this.call('DNS add', sdk => sdk.dns.records.create(params)));
 	}
 
 	/** PATCH: what the port does not carry (comment, tags) is kept, as v1's rec_edit kept it. */
@@ -397,7 +413,7 @@ export class V4Backend implements Backend {
 			...(proxiable ? {proxied: record.proxied} : {}),
 			...(record.prio !== undefined ? {priority: record.prio} : {}),
 		} as Cloudflare.DNS.RecordEditParams;
-		return toRecord(await this.call('DNS edit', () => this.sdk.dns.records.edit(record.id, params)));
+		return toRecord(await this.call('DNS edit', sdk => sdk.dns.records.edit(record.id, params)));
 	}
 
 	/** Every record of that name: one list, then one delete each. */
@@ -406,16 +422,16 @@ export class V4Backend implements Backend {
 		const inZone = fqdn.toLowerCase() === ref.name.toLowerCase() || fqdn.toLowerCase().endsWith(`.${ref.name.toLowerCase()}`);
 		requireValid('name', inZone ? undefined : `${quote(fqdn)} is not a full name inside ${ref.name}`);
 		const zone = await this.zone(ref);
-		const found = await this.call('DNS list', () => this.sdk.dns.records.list({zone_id: zone.id, name: {exact: fqdn}, per_page: 100}));
+		const found = await this.call('DNS list', sdk => sdk.dns.records.list({zone_id: zone.id, name: {exact: fqdn}, per_page: 100}));
 		const ids = found.result.filter(record => record.name.toLowerCase() === fqdn.toLowerCase()).map(record => record.id);
 		if (ids.length === 0) throw new FlarewatchError('api', `${fqdn} has no DNS records to delete.`, {code: 'no-record'});
-		for (const id of ids) await this.call('DNS delete', () => this.sdk.dns.records.delete(id, {zone_id: zone.id}));
+		for (const id of ids) await this.call('DNS delete', sdk => sdk.dns.records.delete(id, {zone_id: zone.id}));
 	}
 
 	async deleteRecord(ref: ZoneRef, id: string): Promise<void> {
 		requireValid('record id', /^[A-Za-z0-9_-]{1,64}$/.test(id) ? undefined : 'must be letters, digits, - or _');
 		const zone = await this.zone(ref);
-		await this.call('DNS delete', () => this.sdk.dns.records.delete(id, {zone_id: zone.id}));
+		await this.call('DNS delete', sdk => sdk.dns.records.delete(id, {zone_id: zone.id}));
 	}
 }
 

@@ -3,7 +3,7 @@
  * Retry-After), 404 and 7003 api, other 400s validation, 5xx http; the SDK's connection errors back to
  * what our fetch threw (network, timeout). Every message is built from scrubbed, bounded text.
  */
-import Cloudflare from 'cloudflare';
+import type Cloudflare from 'cloudflare';
 import {FlarewatchError} from '../errors.js';
 import {excerptOf} from '../lib/http.js';
 import type {Secret} from '../lib/secret.js';
@@ -51,16 +51,17 @@ export function statusFailure(status: number, items: readonly V4ErrorItem[], ret
 	return new FlarewatchError('http', `The API answered HTTP ${status} to ${action}: ${reason}.`, details);
 }
 
-/** Any error out of the SDK (or our fetch under it) as a FlarewatchError. */
-export function sdkFailure(error: unknown, action: string, secrets: readonly Secret[], nowMs: number): FlarewatchError {
+/** Any error out of the SDK (or our fetch under it) as a FlarewatchError; `sdk` is the SDK's class (its error classes), loaded lazily. */
+export function sdkFailure(error: unknown, sdk: typeof Cloudflare | undefined, action: string, secrets: readonly Secret[], nowMs: number): FlarewatchError {
 	if (error instanceof FlarewatchError) return error;
+	if (!sdk) return new FlarewatchError('decode', `The API client for ${action} could not be loaded: ${excerptOf(error instanceof Error ? error.message : String(error), secrets, 120)}.`);
 	// Our fetch's own failure (timeout, network, body too large) comes back wrapped by the SDK.
-	if (error instanceof Cloudflare.APIConnectionError) {
+	if (error instanceof sdk.APIConnectionError) {
 		if (error.cause instanceof FlarewatchError) return error.cause;
-		if (error instanceof Cloudflare.APIConnectionTimeoutError) return new FlarewatchError('timeout', `No answer to ${action} in time.`);
+		if (error instanceof sdk.APIConnectionTimeoutError) return new FlarewatchError('timeout', `No answer to ${action} in time.`);
 		return new FlarewatchError('network', `Could not reach the API for ${action}: ${excerptOf(error.message, secrets, 120)}.`);
 	}
-	if (error instanceof Cloudflare.APIError && typeof error.status === 'number') {
+	if (error instanceof sdk.APIError && typeof error.status === 'number') {
 		return statusFailure(error.status, error.errors as V4ErrorItem[], error.headers?.get('retry-after'), action, secrets, nowMs);
 	}
 	// A 2xx body the SDK could not parse as JSON (a cut or HTML answer).
