@@ -74,11 +74,16 @@ describe('the output layer in a real terminal', () => {
 		// One tick of the countdown, from one value to the next: the bytes the terminal received for it.
 		const from = devCountdown.exec(await app.waitFor(text => devCountdown.test(text), 'a countdown'))?.[1];
 		await app.waitFor(text => devCountdown.exec(text)?.[1] !== from, 'the countdown to tick');
-		const tickStart = app.raw.length;
-		const shown = devCountdown.exec(app.screen())?.[1];
-		await app.waitFor(text => devCountdown.exec(text)?.[1] !== shown, 'the next tick');
-		await parsed(app);
-		const tickBytes = Buffer.byteLength(app.raw.slice(tickStart));
+		// The smallest of three ticks: a poll's figures (calls left, the data's age) may change in the
+		// same second as one of them, and those bytes are not the tick's.
+		let tickBytes = Number.POSITIVE_INFINITY;
+		for (let tick = 0; tick < 3; tick++) {
+			const tickStart = app.raw.length;
+			const shown = devCountdown.exec(app.screen())?.[1];
+			await app.waitFor(text => devCountdown.exec(text)?.[1] !== shown, 'the next tick');
+			await parsed(app);
+			tickBytes = Math.min(tickBytes, Buffer.byteLength(app.raw.slice(tickStart)));
+		}
 
 		// A forced full repaint (SIGCONT: resumed after a stop) rewrites every cell: about Ink's frame size.
 		// What xterm held before it, built from small diffs, must equal what it holds after. The countdown
