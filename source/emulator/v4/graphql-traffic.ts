@@ -6,7 +6,7 @@
  */
 import {createHash} from 'node:crypto';
 import type {EmulatorCore} from '../core.js';
-import {CRAWLER, REGULAR, THREAT, type Population} from '../population.js';
+import {cities, CRAWLER, REGULAR, THREAT, type Population} from '../population.js';
 import {passedShare, type Measurement} from '../traffic.js';
 import type {EmulatorSecurityLevel} from '../types.js';
 import type {Zone} from '../world.js';
@@ -124,13 +124,6 @@ export function eventsAtOrAfter(run: EventRun, at: number): number {
 }
 
 // ---- What an IP looks like: country, network, user agent. Derived from the model's own data. ----
-
-/** The model's cities (population.ts places visitors near them), with their countries. */
-const cities: [number, number, string][] = [
-	[40.7128, -74.006, 'US'], [51.5074, -0.1278, 'GB'], [48.8566, 2.3522, 'FR'], [35.6762, 139.6503, 'JP'], [52.52, 13.405, 'DE'], [37.7749, -122.4194, 'US'],
-	[-23.5505, -46.6333, 'BR'], [55.7558, 37.6173, 'RU'], [19.076, 72.8777, 'IN'], [39.9042, 116.4074, 'CN'], [-33.8688, 151.2093, 'AU'], [1.3521, 103.8198, 'SG'],
-	[50.4501, 30.5234, 'UA'], [6.5244, 3.3792, 'NG'], [41.0082, 28.9784, 'TR'], [21.0278, 105.8342, 'VN'], [-34.6037, -58.3816, 'AR'], [59.3293, 18.0686, 'SE'],
-];
 
 /** Country by the nearest city; no position (the model's 0,0) is Cloudflare's "unknown", XX. */
 export function countryOf(population: Population, i: number): string {
