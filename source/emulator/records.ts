@@ -20,6 +20,22 @@ export interface DnsRecord extends RecordState {
 }
 
 export const recordTypes = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'SPF', 'NS', 'SRV', 'LOC'] as const;
+
+/** Records a zone may hold (either face): bounded memory per zone. */
+export const maxRecordsPerZone = 3500;
+
+/**
+ * How a new or edited record would clash with the zone's others of the same name (`except`: the record
+ * being edited). Both faces refuse the same clashes, each in its own words and order.
+ */
+export function recordConflicts(records: readonly DnsRecord[], input: {name: string; type: string; content: string}, except?: DnsRecord): {identical: boolean; cnameThere: boolean; cnameWouldShare: boolean} {
+	const sameName = records.filter(record => record.name === input.name && record !== except);
+	return {
+		identical: sameName.some(record => record.type === input.type && record.content.toLowerCase() === input.content.toLowerCase()),
+		cnameThere: sameName.some(record => record.type === 'CNAME'),
+		cnameWouldShare: input.type === 'CNAME' && sameName.length > 0,
+	};
+}
 const proxiableTypes = new Set(['A', 'AAAA', 'CNAME']);
 
 export function defaultRecords(zone: string, net: string, newId: () => string, at: number): DnsRecord[] {

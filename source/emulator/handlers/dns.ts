@@ -3,12 +3,11 @@ import {isIPv4} from 'node:net';
 import {ApiFailure, echo, zoneParam, type ActionContext, type ActionHandler} from './context.js';
 import {taint} from '../hostile.js';
 import {bareSuccess, success} from '../json.js';
-import {contentError, fqdnOf, isHostname, isProxiable, parseTtl, recordObject, recordTypes, type DnsRecord} from '../records.js';
+import {contentError, fqdnOf, isHostname, isProxiable, maxRecordsPerZone, parseTtl, recordConflicts, recordObject, recordTypes, type DnsRecord} from '../records.js';
 import type {Zone} from '../world.js';
 
 /** Records per rec_load_all page, as the real service paged them. */
 export const recordPageSize = 180;
-const maxRecordsPerZone = 3500;
 
 function display(context: ActionContext, record: DnsRecord): (text: string) => string {
 	return text => (record.type === 'TXT' ? taint(text, context.core.hostile) : text);
@@ -64,12 +63,10 @@ function recordInput(context: ActionContext, zone: Zone, base?: DnsRecord, allow
 }
 
 function checkConflicts(zone: Zone, input: RecordInput, except?: DnsRecord): void {
-	const sameName = zone.records.filter(record => record.name === input.name && record !== except);
-	if (sameName.some(record => record.type === input.type && record.content.toLowerCase() === input.content.toLowerCase())) {
-		throw new ApiFailure('A record with those settings already exists.');
-	}
-	if (input.type === 'CNAME' && sameName.length > 0) throw new ApiFailure('A CNAME cannot share its name with another record.');
-	if (sameName.some(record => record.type === 'CNAME')) throw new ApiFailure('A CNAME record with that name already exists.');
+	const clash = recordConflicts(zone.records, input, except);
+	if (clash.identical) throw new ApiFailure('A record with those settings already exists.');
+	if (clash.cnameWouldShare) throw new ApiFailure('A CNAME cannot share its name with another record.');
+	if (clash.cnameThere) throw new ApiFailure('A CNAME record with that name already exists.');
 }
 
 function createRecord(context: ActionContext, zone: Zone, input: RecordInput): DnsRecord {

@@ -1,11 +1,9 @@
 /** API v4 DNS records: the same records v1's rec_* actions list and edit (`Zone.records`). */
-import {contentError, fqdnOf, isHostname, isProxiable, recordTypes, type DnsRecord} from '../records.js';
+import {contentError, fqdnOf, isHostname, isProxiable, maxRecordsPerZone, recordConflicts, recordTypes, type DnsRecord} from '../records.js';
 import {hexId, type Zone} from '../world.js';
 import {zoneOf, type V4Context} from './context.js';
 import {bodyObject, combine, direction, iso, ok, paginate, sortBy, textFilters, V4Failure, type V4Answer} from './envelope.js';
 
-/** As v1's rec_new: bounded memory per zone. */
-const maxRecordsPerZone = 3500;
 const maxComment = 100;
 
 /** v4 ids of records: 32 hex from v1's numeric id, so both faces name the same record. */
@@ -101,12 +99,10 @@ function recordInput(body: Record<string, unknown>, zone: Zone, base?: DnsRecord
 
 /** The clashes the notes record: an identical record, and a CNAME sharing its name with A/AAAA/CNAME or anything else. */
 function checkConflicts(zone: Zone, input: RecordInput, except?: DnsRecord): void {
-	const sameName = zone.records.filter(record => record.name === input.name && record !== except);
-	if (sameName.some(record => record.type === input.type && record.content.toLowerCase() === input.content.toLowerCase())) {
-		throw new V4Failure(400, [{code: 81058, message: 'An identical record already exists.'}]);
-	}
-	if (sameName.some(record => record.type === 'CNAME')) throw new V4Failure(400, [{code: 81054, message: 'A CNAME record with that host already exists.'}]);
-	if (input.type === 'CNAME' && sameName.length > 0) throw new V4Failure(400, [{code: 81053, message: 'An A, AAAA, or CNAME record with that host already exists.'}]);
+	const clash = recordConflicts(zone.records, input, except);
+	if (clash.identical) throw new V4Failure(400, [{code: 81058, message: 'An identical record already exists.'}]);
+	if (clash.cnameThere) throw new V4Failure(400, [{code: 81054, message: 'A CNAME record with that host already exists.'}]);
+	if (clash.cnameWouldShare) throw new V4Failure(400, [{code: 81053, message: 'An A, AAAA, or CNAME record with that host already exists.'}]);
 }
 
 function find(context: V4Context, zone: Zone): DnsRecord {
