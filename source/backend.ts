@@ -1,12 +1,12 @@
 /**
  * The port the monitor and the one-shot commands talk to: what a console needs from Cloudflare, in
- * domain terms. `v1/` implements it on the Client Interface API; a backend for a later API could
- * implement it without touching `monitor/` or `ui/`.
+ * domain terms. `v1/` implements it on the Client Interface API, `v4/` on API v4; the console and the
+ * commands ask `capabilities` what the API can do, and offer, hide or explain each action from it.
  *
  * Every method sends exactly one request (rec_load_all pages excepted), never retries, never sleeps,
- * and fails with a FlarewatchError (see errors.ts). API v4 (`v4/`) needs more for a few: a zone id
- * looked up once per zone, `stats` reading settings beside the analytics, DNS list pages, deleting by
- * name, and replacing or clearing an IP's access rules.
+ * and fails with a FlarewatchError (see errors.ts). API v4 needs more for a few: a zone id looked up
+ * once per zone, `stats` reading settings beside the analytics, DNS list pages, deleting by name, and
+ * finding an IP's access rules before changing them.
  */
 
 export type SecurityLevel = 'help' | 'high' | 'med' | 'low' | 'eoff';
@@ -21,10 +21,127 @@ export type VisitorClass = 'regular' | 'crawler' | 'threat';
 export type StatsInterval = 10 | 20 | 30 | 40 | 100 | 110 | 120;
 export const statsIntervals: readonly StatsInterval[] = [10, 20, 30, 40, 100, 110, 120];
 
-/** A zone and its id; `zid` is 0 when the zone is not active or not the account's. */
+/** A zone and the API's id for it (opaque); `id` is '' when the zone is not active or not the account's. */
 export interface ZoneRef {
 	name: string;
-	zid: number;
+	id: string;
+}
+
+/** True when the zone was found active on the account. */
+export function isActiveZone(zone: Pick<ZoneRef, 'id'> | undefined): boolean {
+	return zone !== undefined && zone.id !== '';
+}
+
+export type ApiName = 'v1' | 'v4';
+
+/** What an access rule does to the requests it matches. `whitelist` is v4's word for allow. */
+export type RuleMode = 'block' | 'managed_challenge' | 'challenge' | 'js_challenge' | 'whitelist';
+export const ruleModes: readonly RuleMode[] = ['block', 'managed_challenge', 'challenge', 'js_challenge', 'whitelist'];
+
+/** What an access rule matches: one address, a CIDR range, an autonomous system ("AS13335") or a country ("CN"). */
+export type RuleTarget = 'ip' | 'ip_range' | 'asn' | 'country';
+export const ruleTargets: readonly RuleTarget[] = ['ip', 'ip_range', 'asn', 'country'];
+
+/** Where a rule lives: one zone, or every zone of the account. */
+export type RuleScope = 'zone' | 'account';
+
+export interface AccessRule {
+	id: string;
+	/** A RuleMode, or whatever else the API said (shown as is). */
+	mode: string;
+	/** A RuleTarget ('ip' for IPv6 addresses too), or whatever else the API said. */
+	target: string;
+	value: string;
+	/** Free text: ours say "flarewatch", who made them and why (see actions/rule-notes.ts). */
+	notes: string;
+	scope: RuleScope;
+	/** Epoch ms; 0 when the API did not say. */
+	createdAt: number;
+}
+
+export interface NewAccessRule {
+	mode: RuleMode;
+	target: RuleTarget;
+	value: string;
+	notes: string;
+}
+
+/** How an IP-level call is made: on v4 a rule belongs to a zone and carries notes; v1 ignores both. */
+export interface IpRuleOptions {
+	zone?: ZoneRef;
+	notes?: string;
+}
+
+/** Recent firewall events and what the API knows about one address (v4). */
+export interface IpDetails {
+	ip: string;
+	country?: string;
+	asn?: string;
+	asnName?: string;
+	events: FirewallEvent[];
+}
+
+export interface FirewallEvent {
+	/** Epoch ms. */
+	at: number;
+	/** block, managed_challenge, ... as the API said. */
+	action: string;
+	/** Which feature acted: ip access rules, WAF, rate limiting... as the API said. */
+	source: string;
+	path: string;
+	userAgent?: string;
+	rayName?: string;
+}
+
+/** The API's call limits, which pace polling: `calls` per `windowSeconds`, and GraphQL's separately. */
+export interface ApiLimits {
+	windowSeconds: number;
+	calls: number;
+	/** Analytics (GraphQL) queries per window, counted apart from `calls`; absent on v1. */
+	analyticsCalls?: number;
+}
+
+/**
+ * What a backend can do. The console and the commands read it to offer, hide or explain each action,
+ * so nothing shows an action the API cannot do.
+ */
+export interface Capabilities {
+	api: ApiName;
+	limits: ApiLimits;
+	/** Modes an IP rule may have (v1: block and whitelist only). */
+	ruleModes: readonly RuleMode[];
+	/** Targets a rule may have (v1: single addresses only). */
+	ruleTargets: readonly RuleTarget[];
+	/** The rules that exist can be listed, whoever made them (`listRules`, `deleteRule`, `addRule`). */
+	ruleListing: boolean;
+	/** Rules carry notes (who made them and why). */
+	ruleNotes: boolean;
+	/** Where an IP rule made by `ban`/`whitelist`/`addRule` lives. */
+	ruleScope: RuleScope;
+	/** ip_lkup's threat score (`lookupIp`). */
+	ipLookup: boolean;
+	/** Country, ASN and recent firewall events of an address (`ipDetails`). */
+	ipDetails: boolean;
+	/** DIUP (`updateHostsIp`). */
+	hostsUpdate: boolean;
+	/** zone_grab (`grabSnapshot`). */
+	snapshot: boolean;
+	/** pre_purge (`preloadPurge`). */
+	preloaderPurge: boolean;
+	/** Purge single files (`purgeFiles`). */
+	purgeFiles: boolean;
+	/** `reportSpam`. */
+	spamReport: boolean;
+	/** A purge has a cooldown the API reports. */
+	purgeCooldown: boolean;
+	/** Page load times in the stats. */
+	pageLoadTimes: boolean;
+	/** Visitor coordinates (v1) rather than countries (v4). */
+	visitorCoordinates: boolean;
+	/** Record types `addRecord` takes. */
+	recordTypes: readonly string[];
+	/** DNS records carry a comment. */
+	recordComments: boolean;
 }
 
 export interface TrafficBreakdown {
@@ -67,6 +184,12 @@ export interface Visitor {
 	longitude?: number;
 	/** Two-letter country code, when the API says it (API v4; v1 gives coordinates instead). */
 	country?: string;
+	/** Autonomous system, "AS13335" form, and its name, when the API says them (API v4). */
+	asn?: string;
+	asnName?: string;
+	/** Requests the firewall blocked or challenged in the window (API v4). */
+	blocked?: number;
+	challenged?: number;
 }
 
 export interface VisitorQuery {
@@ -96,16 +219,23 @@ export interface DnsRecord {
 	ttl: number;
 	proxied: boolean;
 	prio?: number;
+	/** v4 only. */
+	comment?: string;
 }
 
 export interface NewDnsRecord {
-	type: 'A' | 'CNAME';
+	/** One of the backend's `capabilities.recordTypes` (v1: A or CNAME). */
+	type: string;
 	/** Short label, FQDN or `@`. */
 	name: string;
 	content: string;
 	/** 1 (automatic) or 120..4294967295; default 1. */
 	ttl?: number;
 	proxied: boolean;
+	/** MX (and SRV/URI on v4): required there. */
+	prio?: number;
+	/** v4 only (`capabilities.recordComments`). */
+	comment?: string;
 }
 
 export interface HostUpdate {
@@ -132,6 +262,7 @@ export interface PurgeResult {
 export interface Backend {
 	/** A description of where requests go, safe to show (never the key). */
 	readonly endpointLabel: string;
+	readonly capabilities: Capabilities;
 	/** The `calls_left` the server last reported, and when (epoch ms); undefined before any report. */
 	lastCallsLeft(): {callsLeft: number; at: number} | undefined;
 
@@ -148,10 +279,22 @@ export interface Backend {
 	grabSnapshot(zone: ZoneRef): Promise<void>;
 	preloadPurge(zone: ZoneRef): Promise<void>;
 
-	whitelist(ip: string): Promise<void>;
-	ban(ip: string): Promise<void>;
-	clearRule(ip: string): Promise<void>;
+	/** v1: account-wide; v4: a rule in `options.zone` (required there) carrying `options.notes`. */
+	whitelist(ip: string, options?: IpRuleOptions): Promise<void>;
+	ban(ip: string, options?: IpRuleOptions): Promise<void>;
+	/** Removes the IP's rule (v4: its rules in `options.zone`, whoever made them); none is not an error. */
+	clearRule(ip: string, options?: IpRuleOptions): Promise<void>;
 	lookupIp(ip: string): Promise<ThreatScore>;
+	/** `capabilities.ruleListing`: the zone's and the account's rules, whoever made them. */
+	listRules?(zone: ZoneRef): Promise<AccessRule[]>;
+	/** `capabilities.ruleListing`: a rule in the zone (`ruleModes`, `ruleTargets`). */
+	addRule?(zone: ZoneRef, rule: NewAccessRule): Promise<AccessRule>;
+	/** `capabilities.ruleListing`: removes one rule by id. */
+	deleteRule?(zone: ZoneRef, rule: Pick<AccessRule, 'id' | 'scope'>): Promise<void>;
+	/** `capabilities.ipDetails`. */
+	ipDetails?(zone: ZoneRef, ip: string): Promise<IpDetails>;
+	/** `capabilities.purgeFiles`: up to 100 URLs inside the zone. */
+	purgeFiles?(zone: ZoneRef, urls: readonly string[]): Promise<void>;
 
 	listRecords(zone: ZoneRef): Promise<DnsRecord[]>;
 	addRecord(zone: ZoneRef, record: NewDnsRecord): Promise<DnsRecord>;

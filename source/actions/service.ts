@@ -21,6 +21,7 @@ import {LockdownKeeper, type LockdownStatus} from './lockdown-keeper.js';
 import type {MonitorEvent} from '../monitor/reduce.js';
 import {describeFailure} from '../monitor/poller.js';
 import type {MonitorState, Store} from '../monitor/store.js';
+import {isActiveZone} from '../backend.js';
 
 /** What the UI may ask of the actions. */
 export interface ActionsHandle {
@@ -150,7 +151,7 @@ export function createActions(options: ActionsOptions): Actions {
 	const activeZoneRef = (): ZoneRef | undefined => {
 		const state = store.getState();
 		const zone = state.zones[state.activeZone];
-		return zone && zone.zid !== 0 ? {name: zone.name, zid: zone.zid} : undefined;
+		return zone && isActiveZone(zone) ? {name: zone.name, id: zone.id} : undefined;
 	};
 
 	return {

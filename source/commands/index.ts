@@ -165,7 +165,7 @@ function readCa(path: string): string {
 function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Config, backend: Backend, registry: Registry): CommandContext {
 	const zoneNames = (): ZoneRef[] => {
 		if (config.zones.length === 0) throw usageError(`flarewatch ${spec.name} needs a zone; use --zone NAME or CF_ZONE.`);
-		return config.zones.map(name => ({name, zid: 0}));
+		return config.zones.map(name => ({name, id: ''}));
 	};
 	return {
 		args,

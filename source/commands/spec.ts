@@ -43,9 +43,9 @@ export interface CommandContext {
 	args: ParsedArgs;
 	config: Config;
 	backend: Backend;
-	/** The configured zones with zid 0 (no call made), or a usage error when none is configured. */
+	/** The configured zones with id '' (no call made), or a usage error when none is configured. */
 	zoneNames(): ZoneRef[];
-	/** The configured zones resolved with one zone_check; a zone not on the account has zid 0. */
+	/** The configured zones resolved with one zone_check; a zone not on the account has id ''. */
 	resolveZones(): Promise<ZoneRef[]>;
 	/** Epoch milliseconds. */
 	now(): number;

@@ -3,7 +3,7 @@
  * zone-check, ips, grab, ipv6, preload-purge. Each runs on every configured zone in turn.
  */
 import type {CacheLevel, SecurityLevel, StatsInterval, VisitorClass, ZoneRef, ZoneStats} from '../backend.js';
-import {cacheLevels, securityLevels, statsIntervals} from '../backend.js';
+import {isActiveZone, cacheLevels, securityLevels, statsIntervals} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
 import {formatCount, formatKilobytes, formatLocalTime, formatTable, formatWhen, inert} from '../lib/format.js';
 import {checkZoneName, parseIntegerIn, quote, requireValid} from '../lib/validate.js';
@@ -191,7 +191,7 @@ export const zoneCommands: CommandSpec[] = [
 		name: 'zone-check',
 		summary: 'zone ids of the given (or configured) zones; 0 = not a zone on this account',
 		usage: '[zone...]',
-		details: ['JSON: {zones: [{zone, zid, active}], callsLeft}. Exit code 1 when a zone is not active.'],
+		details: ['JSON: {zones: [{zone, id, active}], callsLeft}. Exit code 1 when a zone is not active.'],
 		examples: ['flarewatch zone-check example.com example.net'],
 		flags: [],
 		positionals: [0, Infinity],
@@ -200,15 +200,15 @@ export const zoneCommands: CommandSpec[] = [
 		async run(ctx) {
 			const names = ctx.args.positionals.length > 0 ? ctx.args.positionals : ctx.zoneNames().map(zone => zone.name);
 			const zones = await ctx.backend.checkZones(names);
-			const lines = formatTable(['Zone', 'Zid', 'Status'], zones.map(zone => [zone.name, String(zone.zid), zone.zid > 0 ? 'active' : 'not a zone on this account (or not active)']), ['left', 'right', 'left']);
-			return {lines, json: {zones: zones.map(zone => ({zone: zone.name, zid: zone.zid, active: zone.zid > 0}))}, exitCode: zones.every(zone => zone.zid > 0) ? 0 : 1};
+			const lines = formatTable(['Zone', 'Id', 'Status'], zones.map(zone => [zone.name, zone.id || '-', isActiveZone(zone) ? 'active' : 'not a zone on this account (or not active)']), ['left', 'right', 'left']);
+			return {lines, json: {zones: zones.map(zone => ({zone: zone.name, id: zone.id, active: isActiveZone(zone)}))}, exitCode: zones.every(zone => isActiveZone(zone)) ? 0 : 1};
 		},
 	},
 	{
 		name: 'ips',
 		summary: 'visitors by IP address, most hits first',
 		usage: '[--hours 1..48] [--class r|s|t] [--geo]',
-		details: ['JSON: {zones: [{zone, zid, hours, class, visitors: [{ip, classification, hits, latitude?, longitude?}]}], callsLeft}.'],
+		details: ['JSON: {zones: [{zone, id, hours, class, visitors: [{ip, classification, hits, latitude?, longitude?}]}], callsLeft}.'],
 		examples: ['flarewatch ips --class t --hours 1', 'flarewatch ips --geo --json'],
 		flags: [
 			{name: 'hours', value: '1..48', default: '24', description: 'the hours to look back'},
@@ -229,7 +229,7 @@ export const zoneCommands: CommandSpec[] = [
 					['left', 'left', 'right', 'right', 'right'],
 				);
 				const heading = `${inert(zone.name)}: ${visitors.length} address${visitors.length === 1 ? '' : 'es'} in the last ${query.hours} hour${query.hours === 1 ? '' : 's'}`;
-				return {lines: [heading, ...(visitors.length > 0 ? table : [])], json: {zone: zone.name, zid: zone.zid, hours: query.hours, class: query.classification ?? null, visitors}};
+				return {lines: [heading, ...(visitors.length > 0 ? table : [])], json: {zone: zone.name, id: zone.id, hours: query.hours, class: query.classification ?? null, visitors}};
 			}, {resolve: true});
 		},
 	},
@@ -237,7 +237,7 @@ export const zoneCommands: CommandSpec[] = [
 		name: 'grab',
 		summary: 'ask for a new snapshot of the site (once per zone per day)',
 		usage: '',
-		details: ['JSON: {zones: [{zone, zid, requested}], callsLeft}.'],
+		details: ['JSON: {zones: [{zone, id, requested}], callsLeft}.'],
 		examples: ['flarewatch grab --zone example.com'],
 		flags: [],
 		positionals: [0, 0],
@@ -245,7 +245,7 @@ export const zoneCommands: CommandSpec[] = [
 		async run(ctx) {
 			return eachZone(ctx, async zone => {
 				await ctx.backend.grabSnapshot(zone);
-				return {lines: [`${inert(zone.name)}: snapshot requested; it can take an hour to appear.`], json: {zone: zone.name, zid: zone.zid, requested: true}};
+				return {lines: [`${inert(zone.name)}: snapshot requested; it can take an hour to appear.`], json: {zone: zone.name, id: zone.id, requested: true}};
 			}, {resolve: true});
 		},
 	},

@@ -7,6 +7,7 @@
 import type {ZoneRef} from '../backend.js';
 import {exitCodeFor, FlarewatchError, isFlarewatchError, type FailureKind} from '../errors.js';
 import type {CommandContext, CommandProblem, CommandResult} from './spec.js';
+import {isActiveZone} from '../backend.js';
 
 const accountWide: ReadonlySet<FailureKind> = new Set(['auth', 'rate-limit', 'gone', 'network', 'timeout']);
 
@@ -20,10 +21,10 @@ function notAZone(): FlarewatchError {
  * only after such a refusal, tells whether the zone is the problem. Otherwise the refusal stands.
  */
 async function explain(ctx: CommandContext, zone: ZoneRef, error: FlarewatchError): Promise<FlarewatchError> {
-	if (error.kind !== 'api' || zone.zid > 0) return error;
+	if (error.kind !== 'api' || isActiveZone(zone)) return error;
 	try {
 		const [checked] = await ctx.backend.checkZones([zone.name]);
-		return checked && checked.zid <= 0 ? notAZone() : error;
+		return checked && !isActiveZone(checked) ? notAZone() : error;
 	} catch {
 		return error;
 	}
@@ -57,7 +58,7 @@ export async function eachZone(
 			continue;
 		}
 		let failure: FlarewatchError | undefined;
-		if (options.resolve && zone.zid <= 0) failure = notAZone();
+		if (options.resolve && !isActiveZone(zone)) failure = notAZone();
 		else {
 			try {
 				const result = await action(zone);

@@ -12,6 +12,7 @@ import {wouldEatReserve} from './budget.js';
 import type {MonitorEvent} from './reduce.js';
 import {callsPerPoll, decideNextPoll, isNoAnswer, maxNetworkBackoffMs, rateLimitPauseMs} from './scheduler.js';
 import type {MonitorState, PollFailure, Store} from './store.js';
+import {isActiveZone} from '../backend.js';
 
 export interface PollerOptions {
 	backend: Backend;
@@ -102,7 +103,7 @@ export class Poller {
 		if (state.zones.length < 2) return this.#say(false, 'Only one zone is configured');
 		for (let step = 1; step <= state.zones.length; step++) {
 			const index = (state.activeZone + step) % state.zones.length;
-			if (state.zones[index].zid !== 0 || state.startup.phase !== 'ready') {
+			if (isActiveZone(state.zones[index]) || state.startup.phase !== 'ready') {
 				this.#store.dispatch({type: 'select-zone', zone: index});
 				this.#reschedule();
 				return {ok: true, message: `Zone ${state.zones[index].name}`};
@@ -148,7 +149,7 @@ export class Poller {
 		if (wouldEatReserve(state.policy, state.ledger, now, callsPerPoll, state.serverCallsLeft)) {
 			return `Refresh refused: it would use the ${state.policy.reserve} calls kept for actions`;
 		}
-		if (state.zones[state.activeZone]?.zid === 0) return 'This zone is not active';
+		if (state.zones[state.activeZone] && !isActiveZone(state.zones[state.activeZone])) return 'This zone is not active';
 		return undefined;
 	}
 
@@ -267,7 +268,7 @@ export class Poller {
 		if (this.#inFlight || !this.#running) return;
 		const state = this.#state();
 		const zone = state.zones[zoneIndex];
-		if (!zone || zone.zid === 0 || state.paused) {
+		if (!zone || !isActiveZone(zone) || state.paused) {
 			this.#reschedule();
 			return;
 		}
@@ -275,7 +276,7 @@ export class Poller {
 		this.#clearPollTimer();
 		const startedAt = this.#clock.now();
 		this.#store.dispatch({type: 'poll-started', zone: zoneIndex, at: startedAt, asked});
-		const ref = {name: zone.name, zid: zone.zid};
+		const ref = {name: zone.name, id: zone.id};
 		let stats;
 		let visitors;
 		let failure: PollFailure | undefined;

@@ -8,6 +8,7 @@ import {ipv4Key} from '../lib/ip.js';
 import {recordCall, type ServerCallsLeft} from './budget.js';
 import {applyActionDone, overlaySettings} from './reduce-actions.js';
 import {scoreCapacity, type MonitorMessage, type MonitorState, type PollFailure, type ZoneState} from './store.js';
+import {isActiveZone} from '../backend.js';
 
 export type MonitorEvent =
 	| {type: 'zones-resolved'; zones: readonly ZoneRef[]; at: number}
@@ -140,10 +141,10 @@ function finishPoll(state: MonitorState, event: Extract<MonitorEvent, {type: 'po
 export function reduce(state: MonitorState, event: MonitorEvent): MonitorState {
 	switch (event.type) {
 		case 'zones-resolved': {
-			const byName = new Map(event.zones.map(zone => [zone.name.trim().toLowerCase(), zone.zid]));
-			const zones = state.zones.map(zone => ({...zone, zid: byName.get(zone.name.toLowerCase()) ?? 0}));
-			const inactive = zones.filter(zone => zone.zid === 0).map(zone => zone.name);
-			const firstActive = zones.findIndex(zone => zone.zid !== 0);
+			const byName = new Map(event.zones.map(zone => [zone.name.trim().toLowerCase(), zone.id]));
+			const zones = state.zones.map(zone => ({...zone, id: byName.get(zone.name.toLowerCase()) ?? ''}));
+			const inactive = zones.filter(zone => !isActiveZone(zone)).map(zone => zone.name);
+			const firstActive = zones.findIndex(zone => isActiveZone(zone));
 			if (firstActive < 0) {
 				const message = `${inactive.join(', ')}: not active on this account, or the credentials do not match it.`;
 				return withMessage({...state, zones, startup: {phase: 'failed', message}}, {at: event.at, level: 'error', text: message});
@@ -151,7 +152,7 @@ export function reduce(state: MonitorState, event: MonitorEvent): MonitorState {
 			let next: MonitorState = withMessage({...state, zones, activeZone: firstActive, startup: {phase: 'ready'}}, {
 				at: event.at,
 				level: 'info',
-				text: `Watching ${zones.filter(zone => zone.zid !== 0).map(zone => zone.name).join(', ')}`,
+				text: `Watching ${zones.filter(zone => isActiveZone(zone)).map(zone => zone.name).join(', ')}`,
 			});
 			if (inactive.length > 0) next = withMessage(next, {at: event.at, level: 'warn', text: `Not active, skipped: ${inactive.join(', ')}`});
 			return next;

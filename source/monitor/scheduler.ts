@@ -5,6 +5,7 @@
 import type {FailureKind} from '../errors.js';
 import {nextPollAt, pollSpacingMs} from './budget.js';
 import type {MonitorState} from './store.js';
+import {isActiveZone} from '../backend.js';
 
 /** One poll of a zone is `stats` plus `zone_ips`. */
 export const callsPerPoll = 2;
@@ -32,7 +33,7 @@ export function pickZone(state: Pick<MonitorState, 'zones' | 'activeZone'>): num
 	const order = [state.activeZone, ...state.zones.map((_, index) => index).filter(index => index !== state.activeZone)];
 	for (const index of order) {
 		const zone = state.zones[index];
-		if (!zone || zone.zid === 0) continue;
+		if (!zone || !isActiveZone(zone)) continue;
 		const at = zone.lastPollAt ?? Number.NEGATIVE_INFINITY;
 		if (at < bestAt) {
 			best = index;
@@ -110,7 +111,7 @@ export function staleAfter(state: MonitorState, zoneIndex = state.activeZone): n
 	const zone = state.zones[zoneIndex];
 	if (!zone || zone.lastSuccessAt === undefined || state.paused) return undefined;
 	const spacing = pollSpacingMs(state.policy, callsPerPoll);
-	const cycle = spacing * Math.max(1, state.zones.filter(candidate => candidate.zid !== 0).length);
+	const cycle = spacing * Math.max(1, state.zones.filter(candidate => isActiveZone(candidate)).length);
 	// Stale once the age exceeds the grace: 1 ms past it.
 	const at = zone.lastSuccessAt + cycle * 2 + 30_000 + 1;
 	return Number.isFinite(at) ? at : undefined;

@@ -28,7 +28,8 @@ export interface TrafficSample {
 export interface ZoneState {
 	name: string;
 	/** 0 until resolved by zone_check. */
-	zid: number;
+	/** The API's id; '' when not on the account (or not yet checked). */
+	id: string;
 	/** Inferred: Pro when the 6-hour stats interval (Pro only) is accepted, Free when refused. */
 	plan?: 'Pro' | 'Free';
 	statsInterval: StatsInterval;
@@ -139,7 +140,7 @@ export interface InitialStateOptions {
 export function initialZone(name: string): ZoneState {
 	return {
 		name,
-		zid: 0,
+		id: '',
 		statsInterval: 120,
 		threatRows: [],
 		history: RingBuffer.empty<TrafficSample>(historyCapacity),

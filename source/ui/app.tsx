@@ -28,6 +28,7 @@ import {ThreatsPane} from './panes/threats-pane.js';
 import {TrafficPane} from './panes/traffic-pane.js';
 import {ClockContext} from './use-now.js';
 import {acknowledgeNotice, applyUiCommand, initialUiState, keyMode, opensDialog, selectionIndex, visibleWindow, type UiState} from './ui-state.js';
+import {isActiveZone} from '../backend.js';
 
 /** Where bracketed pastes come from (term/input.ts's PasteChannel): `subscribe` returns the unsubscribe. */
 export interface PasteSource {
@@ -74,10 +75,10 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	const logIndex = Math.min(ui.logIndex, Math.max(0, state.actions.length - 1));
 
 	// The DNS view loads the zone's records once (one rec_load_all); r reloads them.
-	const zoneRef = zone && zone.zid !== 0 && state.startup.phase === 'ready' ? zone : undefined;
+	const zoneRef = zone && isActiveZone(zone) && state.startup.phase === 'ready' ? zone : undefined;
 	const needsRecords = ui.view === 'dns' && zoneRef !== undefined && zoneRef.records === undefined && !zoneRef.recordsStatus;
 	useEffect(() => {
-		if (needsRecords && zoneRef) monitor.actions.loadRecords({name: zoneRef.name, zid: zoneRef.zid});
+		if (needsRecords && zoneRef) monitor.actions.loadRecords({name: zoneRef.name, id: zoneRef.id});
 	}, [needsRecords, zoneRef, monitor]);
 
 	const quit = useCallback(() => {
@@ -119,7 +120,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 				return runPalette(current, context);
 			case 'refresh':
 				if (current.view === 'dns' && zoneRef) {
-					monitor.actions.loadRecords({name: zoneRef.name, zid: zoneRef.zid});
+					monitor.actions.loadRecords({name: zoneRef.name, id: zoneRef.id});
 					return current;
 				}
 				monitor.refreshNow();

@@ -13,7 +13,7 @@ import {levelDialog, moveInDialog, type ConfirmStep, type Dialog, type DialogCom
 import {addForm, editForm, formProblems, formRequest, updateIpForm, type RecordForm} from './forms/record-form.js';
 import type {ActionKey} from './keymap.js';
 import type {UiState} from './ui-state.js';
-import {securityLevels} from '../backend.js';
+import {isActiveZone, securityLevels} from '../backend.js';
 
 /** What the action logic reads: the monitor, its state, and what is highlighted. */
 export interface ActionContext {
@@ -29,7 +29,7 @@ const mutatingKeys: ReadonlySet<ActionKey> = new Set<ActionKey>(['security-picke
 
 function activeZone(state: MonitorState): ZoneRef | undefined {
 	const zone = state.zones[state.activeZone];
-	return state.startup.phase === 'ready' && zone && zone.zid !== 0 ? {name: zone.name, zid: zone.zid} : undefined;
+	return state.startup.phase === 'ready' && zone && isActiveZone(zone) ? {name: zone.name, id: zone.id} : undefined;
 }
 
 function refuseReadOnly(context: ActionContext, what: string): void {
@@ -272,7 +272,7 @@ export function answerDialog(ui: UiState, command: DialogCommand, context: Actio
 export function runPalette(ui: UiState, context: ActionContext): UiState {
 	const {monitor, state} = context;
 	const text = ui.palette ?? '';
-	const zone = activeZone(state) ?? {name: state.zones[state.activeZone]?.name ?? '', zid: 0};
+	const zone = activeZone(state) ?? {name: state.zones[state.activeZone]?.name ?? '', id: ''};
 	const parsed = parsePalette(text, {zone, zones: state.zones.map(candidate => candidate.name)});
 	const closed = {...ui, palette: undefined};
 	if (!parsed.ok) {

@@ -2,8 +2,38 @@
  * The Backend port on the v1 client: domain calls in, v1 actions out. Kept thin so the console and
  * the commands see the same behaviour as the client's own tests.
  */
-import type {Backend, CacheLevel, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, SpamReport, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
+import type {Backend, CacheLevel, Capabilities, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, SpamReport, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
 import {V1Client, type ClientOptions} from './client.js';
+import type {V1Zone} from './shapes.js';
+
+/** What the Client Interface API could do (its documented actions). */
+export const v1Capabilities: Capabilities = {
+	api: 'v1',
+	limits: {windowSeconds: 3600, calls: 300},
+	ruleModes: ['block', 'whitelist'],
+	ruleTargets: ['ip'],
+	ruleListing: false,
+	ruleNotes: false,
+	ruleScope: 'account',
+	ipLookup: true,
+	ipDetails: false,
+	hostsUpdate: true,
+	snapshot: true,
+	preloaderPurge: true,
+	purgeFiles: false,
+	spamReport: true,
+	purgeCooldown: true,
+	pageLoadTimes: true,
+	visitorCoordinates: true,
+	recordTypes: ['A', 'CNAME'],
+	recordComments: false,
+};
+
+/** The port's opaque id is v1's zid as text; '' (not on the account) is zid 0. */
+function v1Zone(zone: ZoneRef): V1Zone {
+	const zid = /^\d{1,15}$/.test(zone.id) ? Number(zone.id) : 0;
+	return {name: zone.name, zid};
+}
 
 export class V1Backend implements Backend {
 	/** The client underneath, for actions outside the port (spam reports, zone_load_multi, rec_set). */
@@ -12,6 +42,8 @@ export class V1Backend implements Backend {
 	constructor(options: ClientOptions | V1Client) {
 		this.client = options instanceof V1Client ? options : new V1Client(options);
 	}
+
+	readonly capabilities = v1Capabilities;
 
 	get endpointLabel(): string {
 		return this.client.endpointLabel;
@@ -30,8 +62,8 @@ export class V1Backend implements Backend {
 		return this.client.reportSpam(report);
 	}
 
-	checkZones(names: readonly string[]): Promise<ZoneRef[]> {
-		return this.client.checkZones(names);
+	async checkZones(names: readonly string[]): Promise<ZoneRef[]> {
+		return (await this.client.checkZones(names)).map(zone => ({name: zone.name, id: zone.zid > 0 ? String(zone.zid) : ''}));
 	}
 
 	stats(zone: ZoneRef, interval: StatsInterval): Promise<ZoneStats> {
@@ -39,7 +71,7 @@ export class V1Backend implements Backend {
 	}
 
 	visitors(zone: ZoneRef, query?: VisitorQuery): Promise<Visitor[]> {
-		return this.client.visitors(zone, query);
+		return this.client.visitors(v1Zone(zone), query);
 	}
 
 	setSecurityLevel(zone: ZoneRef, level: SecurityLevel): Promise<void> {
@@ -63,7 +95,7 @@ export class V1Backend implements Backend {
 	}
 
 	grabSnapshot(zone: ZoneRef): Promise<void> {
-		return this.client.grabSnapshot(zone);
+		return this.client.grabSnapshot(v1Zone(zone));
 	}
 
 	preloadPurge(zone: ZoneRef): Promise<void> {

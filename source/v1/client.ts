@@ -3,7 +3,7 @@
  * validated before anything is sent; every failure is a FlarewatchError; the key only ever leaves
  * through the request body.
  */
-import type {CacheLevel, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, SpamReport, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
+import type {CacheLevel, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, SpamReport, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneStats} from '../backend.js';
 import {cacheLevels, securityLevels, statsIntervals} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
 import {canonicalIp, ipv4Key} from '../lib/ip.js';
@@ -11,7 +11,7 @@ import type {Secret} from '../lib/secret.js';
 import {checkEmail, checkHostname, checkIp, checkIpv4, checkRecordContent, checkRecordName, checkText, checkTtl, checkZoneName, quote, requireValid, validated} from '../lib/validate.js';
 import {paths, type JsonAction, type SpamEventType, type TextAction, type WireParams, type WireSpamEvent} from './wire.js';
 import {decodeEnvelope, decodeHostLines, decodeTextStatus, type DecodeContext, type DecodedEnvelope} from './decode.js';
-import {decodeLookup, decodeNumberAt, decodeRecordObj, decodeRecordPage, decodeStats, decodeVisitors, decodeZoneCheck, decodeZoneList, type ZoneSummary} from './shapes.js';
+import {decodeLookup, decodeNumberAt, decodeRecordObj, decodeRecordPage, decodeStats, decodeVisitors, decodeZoneCheck, decodeZoneList, type V1Zone, type ZoneSummary} from './shapes.js';
 import {Transport, type TransportOptions} from './transport.js';
 
 /** Credentials and how to reach the API. */
@@ -120,7 +120,7 @@ export class V1Client {
 	}
 
 	/** `zone_check`: the zid of each zone, 0 when not active or not the account's. */
-	async checkZones(zones: readonly string[]): Promise<ZoneRef[]> {
+	async checkZones(zones: readonly string[]): Promise<V1Zone[]> {
 		if (zones.length === 0) throw new FlarewatchError('validation', 'No zone was given to check.', {field: 'zones'});
 		for (const zone of zones) validated('zone', zone, checkZoneName);
 		const answer = await this.json('zone_check', {zones: zones.join(',')});
@@ -128,7 +128,7 @@ export class V1Client {
 	}
 
 	/** `zone_ips`: visitors by IP over the last `hours` (1..48, default 24). */
-	async visitors(zone: ZoneRef, query: VisitorQuery = {}): Promise<Visitor[]> {
+	async visitors(zone: V1Zone, query: VisitorQuery = {}): Promise<Visitor[]> {
 		validated('zone', zone.name, checkZoneName);
 		const hours = query.hours ?? 24;
 		requireValid('hours', Number.isInteger(hours) && hours >= 1 && hours <= 48 ? undefined : `${String(hours)} is not a whole number of hours from 1 to 48`);
@@ -155,7 +155,7 @@ export class V1Client {
 	}
 
 	/** `zone_grab`: asks for a new snapshot (once per zone per day). */
-	async grabSnapshot(zone: ZoneRef): Promise<void> {
+	async grabSnapshot(zone: V1Zone): Promise<void> {
 		validated('zone', zone.name, checkZoneName);
 		await this.json('zone_grab', zone.zid > 0 ? {zid: String(zone.zid), z: zone.name} : {z: zone.name});
 	}

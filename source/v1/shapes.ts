@@ -4,7 +4,7 @@
  * a missing counter is a decode failure, not a zero.
  */
 import {FlarewatchError} from '../errors.js';
-import type {CacheLevel, DnsRecord, SecurityLevel, StatsInterval, ThreatScore, Visitor, VisitorClass, ZoneRef, ZoneStats} from '../backend.js';
+import type {CacheLevel, DnsRecord, SecurityLevel, StatsInterval, ThreatScore, Visitor, VisitorClass, ZoneStats} from '../backend.js';
 import {statsIntervals} from '../backend.js';
 import {scrub} from '../lib/secret.js';
 import {quote} from '../lib/validate.js';
@@ -106,8 +106,14 @@ export function decodeStats(ctx: DecodeContext, response: unknown): ZoneStats {
 	};
 }
 
+/** A zone as v1 names it: the numeric zid zone_check gives, 0 when not active or not the account's. */
+export interface V1Zone {
+	name: string;
+	zid: number;
+}
+
 /** `zone_check`: keys trimmed (the real service appended "\n" to the last one). */
-export function decodeZoneCheck(ctx: DecodeContext, response: unknown, asked: readonly string[]): ZoneRef[] {
+export function decodeZoneCheck(ctx: DecodeContext, response: unknown, asked: readonly string[]): V1Zone[] {
 	const zones = object(ctx, object(ctx, response, 'response').zones, 'response.zones');
 	const byName = new Map<string, number>();
 	for (const [key, value] of Object.entries(zones)) byName.set(key.trim().toLowerCase(), number(ctx, value, member(ctx, 'response.zones', key.trim())));

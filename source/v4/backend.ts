@@ -3,12 +3,12 @@
  * both on our fetch (fetch.ts, on the shared HTTP stack). The SDK never retries (maxRetries 0): the
  * monitor owns policy. The SDK is required on the first call, from node_modules: it is 1.2 MB of
  * code, and bundled (a static import) it made every start of the console ~50 ms slower, v1 or not;
- * esbuild leaves a createRequire call alone, so the bundle does not carry it. Zone refs keep the port's numeric `zid`; the v4 id (32 hex) stays in a private
- * map filled by `checkZones`, or looked up on first use.
+ * esbuild leaves a createRequire call alone, so the bundle does not carry it. A zone ref's id is the v4
+ * id (32 hex); the plan and account stay in a private map filled by `checkZones`, or looked up on first use.
  */
 import {createRequire} from 'node:module';
 import type Cloudflare from 'cloudflare';
-import type {Backend, CacheLevel, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
+import type {Backend, CacheLevel, Capabilities, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
 import {cacheLevels, securityLevels, statsIntervals} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
 import {HttpCore, type HttpAnswer, type HttpOptions} from '../lib/http.js';
@@ -57,17 +57,33 @@ function isObject(value: unknown): value is Json {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The port's numeric zid for a v4 id: stable (from the id's first 48 bits), positive. */
-export function zidFor(id: string): number {
-	if (/^[0-9a-f]{12}/i.test(id)) return parseInt(id.slice(0, 12), 16) || 1;
-	// Not the 32 hex the API uses: a stable FNV-1a hash instead.
-	let hash = 0x811c9dc5;
-	for (const char of id) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
-	return hash || 1;
-}
+/** What API v4 can do, as the console and the commands see it. */
+export const v4Capabilities: Capabilities = {
+	api: 'v4',
+	// 1,200 REST calls per five minutes per user; GraphQL 300 queries per five minutes on top.
+	limits: {windowSeconds: 300, calls: 1200, analyticsCalls: 300},
+	ruleModes: ['block', 'managed_challenge', 'challenge', 'js_challenge', 'whitelist'],
+	ruleTargets: ['ip', 'ip_range', 'asn', 'country'],
+	ruleListing: true,
+	ruleNotes: true,
+	ruleScope: 'zone',
+	ipLookup: false,
+	ipDetails: true,
+	hostsUpdate: false,
+	snapshot: false,
+	preloaderPurge: false,
+	purgeFiles: true,
+	spamReport: false,
+	purgeCooldown: false,
+	pageLoadTimes: false,
+	visitorCoordinates: false,
+	recordTypes: ['A', 'AAAA', 'CAA', 'CERT', 'CNAME', 'DNSKEY', 'DS', 'HTTPS', 'LOC', 'MX', 'NAPTR', 'NS', 'OPENPGPKEY', 'PTR', 'SMIMEA', 'SRV', 'SSHFP', 'SVCB', 'TLSA', 'TXT', 'URI'],
+	recordComments: true,
+};
 
 export class V4Backend implements Backend {
 	readonly endpointLabel: string;
+	readonly capabilities = v4Capabilities;
 	private readonly http: HttpCore;
 	private readonly sdkOptions: ConstructorParameters<typeof Cloudflare>[0];
 	private loaded: Promise<{client: Cloudflare; sdk: typeof Cloudflare}> | undefined;
@@ -161,14 +177,14 @@ export class V4Backend implements Backend {
 
 	// Zones ---------------------------------------------------------------------------------
 
-	/** GET /zones?name=… per zone: its v4 id is kept; a zone not on the account has zid 0, as in v1. */
+	/** GET /zones?name=… per zone; a zone not on the account has id ''. */
 	async checkZones(names: readonly string[]): Promise<ZoneRef[]> {
 		if (names.length === 0) throw new FlarewatchError('validation', 'No zone was given to check.', {field: 'zones'});
 		for (const name of names) validated('zone', name, checkZoneName);
 		const refs: ZoneRef[] = [];
 		for (const name of names) {
 			const info = await this.lookupZone(name);
-			refs.push({name, zid: info ? zidFor(info.id) : 0});
+			refs.push({name, id: info ? info.id : ''});
 		}
 		return refs;
 	}

@@ -3,7 +3,7 @@ import type {Visitor} from '../../source/backend.js';
 import {createGuard} from '../../source/actions/guard.js';
 import {bansToClear, describeLockdown, lockdownRecord, lockdownRequests, planLockdown, unlockPlan} from '../../source/actions/lockdown.js';
 
-const zone = {name: 'example.com', zid: 1001};
+const zone = {name: 'example.com', id: '1001'};
 const visitors: Visitor[] = [
 	{ip: '203.0.113.7', classification: 'threat', hits: 500},
 	{ip: '203.0.113.8', classification: 'threat', hits: 300},

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {parsePalette, qualify} from '../../source/actions/palette.js';
 
-const zone = {name: 'example.com', zid: 1001};
+const zone = {name: 'example.com', id: '1001'};
 const context = {zone, zones: ['example.com', 'example.net']};
 const parse = (input: string) => parsePalette(input, context);
 

@@ -13,13 +13,13 @@ import {V1Backend} from '../../source/v1/backend.js';
 let emulator: EmulatorHandle;
 let backend: V1Backend;
 let audit: MemoryAuditLog;
-const zone = {name: 'example.com', zid: 0};
+const zone = {name: 'example.com', id: ''};
 
 beforeEach(async () => {
 	emulator = await startEmulator({port: 0, quiet: true, seed: 3, scenario: 'attack'});
 	backend = new V1Backend({endpoint: emulator.url, email: emulator.email, key: new Secret(emulator.key), timeoutMs: 2000});
 	audit = new MemoryAuditLog();
-	[zone.zid] = (await backend.checkZones(['example.com'])).map(ref => ref.zid);
+	[zone.id] = (await backend.checkZones(['example.com'])).map(ref => ref.id);
 });
 
 afterEach(async () => {

@@ -90,7 +90,7 @@ describe('a hostile server\'s visitor row', () => {
 			const visitors = await client.visitors(zone!, {classification: 'threat'});
 			const row = visitors.find(visitor => visitor.ip.startsWith('203.0.113.66'))!;
 			expect(row.ip).not.toBe('203.0.113.66');
-			const plan = planLockdown({zone: zone!, currentLevel: 'med', visitors, guard: createGuard([], {}), hasRule: () => false, callsLeft: 10_000});
+			const plan = planLockdown({zone: {name: zone!.name, id: String(zone!.zid)}, currentLevel: 'med', visitors, guard: createGuard([], {}), hasRule: () => false, callsLeft: 10_000});
 			expect(plan.bans.map(visitor => visitor.ip)).not.toContain(row.ip);
 			expect(plan.unbannable).toEqual([row.ip]);
 			const line = describeLockdown(plan).find(text => text.startsWith('Left out (not a valid visitor address)'))!;

@@ -7,7 +7,7 @@ import {createMonitor} from '../../source/monitor/monitor.js';
 import {selectHeader, threatRowView} from '../../source/monitor/select.js';
 import {FakeBackend} from './fake-backend.js';
 
-const zone = {name: 'example.com', zid: 1001};
+const zone = {name: 'example.com', id: '1001'};
 
 async function setup(options: {neverBan?: string[]; readOnly?: boolean} = {}) {
 	const clock = new FakeClock();

@@ -50,7 +50,7 @@ describe('monitor on the emulator', () => {
 		await advance(6 * 60_000);
 		const before = selectTraffic(monitor.getState(), 100).originRequests.at(-1) ?? 0;
 		const zone = monitor.getState().zones[0];
-		await backend.setSecurityLevel({name: zone.name, zid: zone.zid}, 'help');
+		await backend.setSecurityLevel({name: zone.name, id: zone.id}, 'help');
 		await advance(spacing * 2);
 		const after = selectTraffic(monitor.getState(), 100).originRequests.at(-1) ?? 0;
 		expect(after).toBeLessThan(before / 2);

@@ -2,7 +2,8 @@
  * An in-memory Backend for monitor and UI tests: counts every call, can report `calls_left` like the
  * server, can be told to fail, and serves a traffic picture that an attack can change.
  */
-import type {Backend, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../../source/backend.js';
+import type {Backend, Capabilities, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../../source/backend.js';
+import {v1Capabilities} from '../../source/v1/backend.js';
 import {FlarewatchError, goneMessage, type FailureKind} from '../../source/errors.js';
 import type {Clock} from '../../source/lib/clock.js';
 
@@ -18,6 +19,8 @@ export interface FakeBackendOptions {
 
 export class FakeBackend implements Backend {
 	readonly endpointLabel = 'fake backend';
+	/** v1's, unless a test gives others. */
+	capabilities: Capabilities = v1Capabilities;
 	readonly calls: {action: string; at: number; zone?: string}[] = [];
 	/** Fails the next `count` calls with `kind`. */
 	fault: {kind: FailureKind; count: number} | undefined;
@@ -64,7 +67,7 @@ export class FakeBackend implements Backend {
 
 	async checkZones(names: readonly string[]): Promise<ZoneRef[]> {
 		this.#count('zone_check');
-		return names.map(name => ({name, zid: this.#zones[name]?.zid ?? 0}));
+		return names.map(name => ({name, id: this.#zones[name] ? String(this.#zones[name].zid) : ''}));
 	}
 
 	async stats(zone: ZoneRef, interval: StatsInterval): Promise<ZoneStats> {

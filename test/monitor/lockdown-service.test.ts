@@ -17,7 +17,7 @@ import {callsLeft} from '../../source/monitor/budget.js';
 import {createMonitor} from '../../source/monitor/monitor.js';
 import {FakeBackend} from './fake-backend.js';
 
-const zone = {name: 'example.com', zid: 1001};
+const zone = {name: 'example.com', id: '1001'};
 
 function flood(count: number): Visitor[] {
 	return Array.from({length: count}, (_, index) => ({ip: `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`, classification: index % 4 === 0 ? 'regular' : 'threat', hits: 1 + (index % 500)}));

@@ -360,7 +360,7 @@ describe('fuzzing the decoders', () => {
 		let body = '';
 		let served = 0;
 		replaceTransport(client, async () => (served++ === 0 ? body : lastPage));
-		let state: MonitorState = reduce(initialState({zoneNames: [zone], policy: {perHour: 300, reserve: 30}}), {type: 'zones-resolved', zones: [ref], at: 0});
+		let state: MonitorState = reduce(initialState({zoneNames: [zone], policy: {perHour: 300, reserve: 30}}), {type: 'zones-resolved', zones: [{name: zone, id: String(ref.zid)}], at: 0});
 		const outcome: Outcome = {ok: 0, errors: new Map(), slowestMs: 0, crashes: [], badMessages: []};
 		const seedLists = new Map(calls.map(call => [call.name, seedsFor(call)]));
 		const started = performance.now();

@@ -133,7 +133,7 @@ describe('hostile input to the one-shot commands: exit 2, one clear sentence, no
 	});
 });
 
-const zone = {name: 'example.com', zid: 969678};
+const zone = {name: 'example.com', id: '969678'};
 const context = {zone, zones: ['example.com', 'example.net']};
 
 const paletteCases: Array<[input: string, names: RegExp]> = [

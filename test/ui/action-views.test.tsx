@@ -10,7 +10,7 @@ import {LogPane} from '../../source/ui/panes/log-pane.js';
 import {PaletteLine} from '../../source/ui/panes/palette-line.js';
 import {ThreatsPane} from '../../source/ui/panes/threats-pane.js';
 
-const zone = {name: 'example.com', zid: 1};
+const zone = {name: 'example.com', id: '1'};
 const records = [
 	{id: '1', name: 'example.com', type: 'A', content: '203.0.113.10', ttl: 1, proxied: true},
 	{id: '2', name: 'www.example.com', type: 'CNAME', content: 'example.com', ttl: 3600, proxied: false},

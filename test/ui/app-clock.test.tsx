@@ -13,7 +13,7 @@ import {FakeBackend} from '../monitor/fake-backend.js';
 /** Ink draws after React, throttled in real time: wait for it. */
 const drawn = () => new Promise(resolve => setTimeout(resolve, 60));
 const spacing = (2 * 3_600_000) / 270;
-const zone = {name: 'example.com', zid: 1001};
+const zone = {name: 'example.com', id: '1001'};
 
 let monitors: Monitor[] = [];
 afterEach(() => {

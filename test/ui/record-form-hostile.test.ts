@@ -5,7 +5,7 @@
 import {describe, expect, it} from 'vitest';
 import {addForm, applyFormInput, formProblems, formRequest, updateIpForm, type FieldName, type RecordForm} from '../../source/ui/forms/record-form.js';
 
-const zone = {name: 'example.com', zid: 969678};
+const zone = {name: 'example.com', id: '969678'};
 
 /** Types `text` into the field called `name` (as a paste: one chunk). */
 function typeInto(form: RecordForm, name: FieldName, text: string): RecordForm {

@@ -31,7 +31,7 @@ describe('the status clock in steps', () => {
 describe('the status line follows the clock where it is drawn', () => {
 	const t0 = 1_000_000;
 	const base = (): MonitorState => initialState({zoneNames: ['example.com'], policy: {perHour: 300, reserve: 30}, demo: true, readOnly: false, endpointLabel: 'demo'});
-	const withData = (at: number): MonitorState => reduce(reduce(base(), {type: 'zones-resolved', zones: [{name: 'example.com', zid: 1}], at}), {type: 'poll-finished', zone: 0, at});
+	const withData = (at: number): MonitorState => reduce(reduce(base(), {type: 'zones-resolved', zones: [{name: 'example.com', id: '1'}], at}), {type: 'poll-finished', zone: 0, at});
 
 	it('reads ages at whole 10 s of wall time, so its view changes only when its words do', () => {
 		const state = {...withData(t0), nextPollAt: t0 + 21_300};

@@ -57,14 +57,14 @@ afterEach(async () => {
 describe('V4Backend: reading', () => {
 	beforeEach(() => start({port: 0, scenario: 'attack'}));
 
-	it('checks zones: ids for the account’s, zid 0 for others, endpoint with or without /client/v4', async () => {
+	it('checks zones: the account’s have ids (32 hex), others have none; endpoint with or without /client/v4', async () => {
 		const zones = await backend.checkZones(['example.com', 'example.net', 'example.org', 'missing.test']);
 		expect(zones.map(zone => zone.name)).toEqual(['example.com', 'example.net', 'example.org', 'missing.test']);
-		expect(zones[0]!.zid).toBeGreaterThan(0);
-		expect(zones[1]!.zid).toBeGreaterThan(0);
-		expect(zones[0]!.zid).not.toBe(zones[1]!.zid);
+		expect(zones[0]!.id).toMatch(/^[0-9a-f]{32}$/);
+		expect(zones[1]!.id).toMatch(/^[0-9a-f]{32}$/);
+		expect(zones[0]!.id).not.toBe(zones[1]!.id);
 		// example.org is another account's: unknown to this one, as in v1.
-		expect(zones.slice(2).map(zone => zone.zid)).toEqual([0, 0]);
+		expect(zones.slice(2).map(zone => zone.id)).toEqual(['', '']);
 		const explicit = v4Backend({endpoint: `${emulator.url}/client/v4`});
 		expect(await explicit.checkZones(['example.com'])).toEqual([zones[0]]);
 		expect(explicit.endpointLabel).toBe(`${emulator.url}/client/v4`);
@@ -74,7 +74,7 @@ describe('V4Backend: reading', () => {
 
 	it('works with email + global key too', async () => {
 		const legacy = v4Backend({token: undefined, email: emulator.email, key: new Secret(emulator.key)});
-		expect((await legacy.checkZones(['example.com']))[0]!.zid).toBeGreaterThan(0);
+		expect((await legacy.checkZones(['example.com']))[0]!.id).toMatch(/^[0-9a-f]{32}$/);
 	});
 
 	it('stats on a Pro zone agree with v1 stats for the same window', async () => {
@@ -104,7 +104,7 @@ describe('V4Backend: reading', () => {
 	it('visitors: the top IPs and their counts are v1 zone_ips’, with a country; threats are the IPs answered 403', async () => {
 		const [zone] = await backend.checkZones(['example.com']);
 		const v4 = await backend.visitors(zone!, {hours: 6});
-		const old = await v1.visitors({name: 'example.com', zid: zone!.zid}, {hours: 6});
+		const old = await v1.visitors({name: 'example.com', zid: 0}, {hours: 6});
 		expect(v4.map(visitor => [visitor.ip, visitor.hits])).toEqual(old.map(visitor => [visitor.ip, visitor.hits]));
 		expect(v4.filter(visitor => visitor.country !== undefined).length).toBeGreaterThan(v4.length / 2);
 		const threats = new Set(v4.filter(visitor => visitor.classification === 'threat').map(visitor => visitor.ip));
@@ -118,8 +118,8 @@ describe('V4Backend: reading', () => {
 	it('looks a zone up on first use when checkZones was not called', async () => {
 		const fresh = v4Backend();
 		const before = v4Calls();
-		await fresh.setIpv6({name: 'example.com', zid: 0}, true);
-		await fresh.setIpv6({name: 'example.com', zid: 0}, false);
+		await fresh.setIpv6({name: 'example.com', id: ''}, true);
+		await fresh.setIpv6({name: 'example.com', id: ''}, false);
 		// One lookup, then the two changes.
 		expect(v4Calls() - before).toBe(3);
 	});
@@ -226,7 +226,7 @@ describe('V4Backend: failures', () => {
 
 	it('a zone not on the account is an api failure', async () => {
 		await start();
-		const error = await failure(backend.stats({name: 'example.org', zid: 0}, 120));
+		const error = await failure(backend.stats({name: 'example.org', id: ''}, 120));
 		expect(error.kind).toBe('api');
 		expect(error.message).toContain('example.org');
 	});
@@ -235,7 +235,7 @@ describe('V4Backend: failures', () => {
 		await start({port: 0, v4RateLimit: 2});
 		await backend.checkZones(['example.com', 'example.net']);
 		expect(backend.lastCallsLeft()?.callsLeft).toBe(0);
-		const error = await failure(backend.setIpv6({name: 'example.com', zid: 1}, true));
+		const error = await failure(backend.setIpv6({name: 'example.com', id: 'f'.repeat(32)}, true));
 		expect(error.kind).toBe('rate-limit');
 		expect(error.status).toBe(429);
 		expect(error.retryAfterSeconds).toBe(300);
