@@ -59,6 +59,13 @@ export interface AccessRule {
 	createdAt: number;
 }
 
+/** A zone's rules and its account's. */
+export interface RuleList {
+	rules: AccessRule[];
+	/** Why the account's rules are not among them (a token for zones only may not read them). */
+	accountUnavailable?: string;
+}
+
 export interface NewAccessRule {
 	mode: RuleMode;
 	target: RuleTarget;
@@ -286,7 +293,7 @@ export interface Backend {
 	clearRule(ip: string, options?: IpRuleOptions): Promise<void>;
 	lookupIp(ip: string): Promise<ThreatScore>;
 	/** `capabilities.ruleListing`: the zone's and the account's rules, whoever made them. */
-	listRules?(zone: ZoneRef): Promise<AccessRule[]>;
+	listRules?(zone: ZoneRef): Promise<RuleList>;
 	/** `capabilities.ruleListing`: a rule in the zone (`ruleModes`, `ruleTargets`). */
 	addRule?(zone: ZoneRef, rule: NewAccessRule): Promise<AccessRule>;
 	/** `capabilities.ruleListing`: removes one rule by id. */

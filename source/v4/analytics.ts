@@ -17,7 +17,7 @@
  *   window longer than a day (intervals 10, 20, 30, 40; visitors over more than 24 h on a Free zone) is cut
  *   to the last 24 h; `timeZero`/`timeEnd` say which window the figures cover.
  */
-import type {StatsInterval, TrafficBreakdown, Visitor} from '../backend.js';
+import type {FirewallEvent, IpDetails, StatsInterval, TrafficBreakdown, Visitor} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
 import {ipv4Key, canonicalIp} from '../lib/ip.js';
 
@@ -71,14 +71,34 @@ export function adaptiveTotalsQuery(zoneTag: string, from: number, to: number): 
 	};
 }
 
-/** The top client IPs with their country, and the IPs with requests answered 403. */
-export function visitorsQuery(zoneTag: string, from: number, to: number): GraphqlRequest {
+/**
+ * The top client IPs with their country, the IPs with requests answered 403, and what the firewall did
+ * to each (blocked or challenged, with the ASN). Free zones may not group firewall events or ask the
+ * request dataset for ASNs, so there the events themselves are read (at most `maxRows`) and counted here.
+ */
+export function visitorsQuery(zoneTag: string, from: number, to: number, free: boolean): GraphqlRequest {
+	const asn = free ? '' : ' clientAsn clientASNDescription';
+	const firewall = free
+		? 'events: firewallEventsAdaptive(limit: $limit, filter: {datetime_geq: $from, datetime_lt: $to}, orderBy: [datetime_DESC]) { clientIP action clientAsn clientASNDescription }'
+		: 'firewall: firewallEventsAdaptiveGroups(limit: $limit, filter: {datetime_geq: $from, datetime_lt: $to}, orderBy: [count_DESC]) { count dimensions { clientIP action } }';
 	return {
 		query: `query ($zoneTag: string, $from: Time, $to: Time, $limit: uint64) { viewer { zones(filter: {zoneTag: $zoneTag}) {
-  top: httpRequestsAdaptiveGroups(limit: $limit, filter: {datetime_geq: $from, datetime_lt: $to}, orderBy: [count_DESC]) { count dimensions { clientIP clientCountryName } }
+  top: httpRequestsAdaptiveGroups(limit: $limit, filter: {datetime_geq: $from, datetime_lt: $to}, orderBy: [count_DESC]) { count dimensions { clientIP clientCountryName${asn} } }
   stopped: httpRequestsAdaptiveGroups(limit: $limit, filter: {datetime_geq: $from, datetime_lt: $to, edgeResponseStatus: 403}, orderBy: [count_DESC]) { count dimensions { clientIP } }
+  ${firewall}
 } } }`,
 		variables: {zoneTag, from: isoTime(from), to: isoTime(to), limit: maxRows},
+	};
+}
+
+/** One address's recent firewall events (newest first) and its requests' country. */
+export function ipEventsQuery(zoneTag: string, ip: string, from: number, to: number): GraphqlRequest {
+	return {
+		query: `query ($zoneTag: string, $ip: string, $from: Time, $to: Time) { viewer { zones(filter: {zoneTag: $zoneTag}) {
+  events: firewallEventsAdaptive(limit: 20, filter: {clientIP: $ip, datetime_geq: $from, datetime_lt: $to}, orderBy: [datetime_DESC]) { action source datetime clientRequestPath userAgent rayName clientAsn clientASNDescription clientCountryName }
+  requests: httpRequestsAdaptiveGroups(limit: 1, filter: {clientIP: $ip, datetime_geq: $from, datetime_lt: $to}) { count dimensions { clientCountryName } }
+} } }`,
+		variables: {zoneTag, ip, from: isoTime(from), to: isoTime(to)},
 	};
 }
 
@@ -165,9 +185,56 @@ export function readAdaptiveTotals(data: unknown, action: string): Totals {
 	};
 }
 
+/** What the firewall did to one address: blocked and challenged requests, and its ASN when an event said it. */
+interface FirewallTally {
+	blocked: number;
+	challenged: number;
+	asn?: string;
+	asnName?: string;
+}
+
+const blockActions = new Set(['block', 'drop', 'connection_close']);
+const challengeActions = new Set(['challenge', 'managed_challenge', 'js_challenge', 'jschallenge', 'challenge_failed', 'managed_challenge_failed', 'js_challenge_failed']);
+
+/** An ASN as the port writes it ("AS13335"), from the API's number (a string or a number). */
+function asnText(value: unknown): string | undefined {
+	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
+	const digits = /^(?:AS)?(\d{1,10})$/i.exec(text)?.[1];
+	return digits === undefined || digits === '0' ? undefined : `AS${digits}`;
+}
+
+function asnName(value: unknown): string | undefined {
+	return typeof value === 'string' && value !== '' ? value.slice(0, 80) : undefined;
+}
+
+/** Grouped firewall events (Pro and above) or single events (Free), tallied per address. */
+function readFirewall(zone: Json, action: string): Map<string, FirewallTally> {
+	const tallies = new Map<string, FirewallTally>();
+	const add = (ip: unknown, kind: unknown, count: number, asn?: unknown, name?: unknown) => {
+		if (typeof ip !== 'string' || typeof kind !== 'string') return;
+		const tally = tallies.get(ip) ?? {blocked: 0, challenged: 0};
+		if (blockActions.has(kind)) tally.blocked += count;
+		else if (challengeActions.has(kind)) tally.challenged += count;
+		const asnValue = asnText(asn);
+		if (asnValue !== undefined && tally.asn === undefined) {
+			tally.asn = asnValue;
+			const described = asnName(name);
+			if (described !== undefined) tally.asnName = described;
+		}
+		tallies.set(ip, tally);
+	};
+	if (Array.isArray(zone.firewall)) {
+		for (const row of rows(zone, 'firewall', action)) add(at(at(row, 'dimensions'), 'clientIP'), at(at(row, 'dimensions'), 'action'), count(at(row, 'count'), 'count', action));
+	} else if (Array.isArray(zone.events)) {
+		for (const row of rows(zone, 'events', action)) add(at(row, 'clientIP'), at(row, 'action'), 1, at(row, 'clientAsn'), at(row, 'clientASNDescription'));
+	}
+	return tallies;
+}
+
 /** The visitors, most requests first, `threat` when any of their requests was answered 403. */
 export function readVisitors(data: unknown, action: string): Visitor[] {
 	const zone = zoneData(data, action);
+	const firewall = readFirewall(zone, action);
 	const stopped = new Set<string>();
 	for (const row of rows(zone, 'stopped', action)) {
 		const ip = at(at(row, 'dimensions'), 'clientIP');
@@ -181,12 +248,48 @@ export function readVisitors(data: unknown, action: string): Visitor[] {
 		// The same canonical form v1 gives (IPv6 lowercase and compressed), so rules and the guard compare like with like.
 		const ip = ipv4Key(raw) >= 0 ? raw : (canonicalIp(raw) ?? raw);
 		const country = at(dimensions, 'clientCountryName');
+		const tally = firewall.get(raw);
+		const asn = asnText(at(dimensions, 'clientAsn')) ?? tally?.asn;
+		const name = asnName(at(dimensions, 'clientASNDescription')) ?? tally?.asnName;
 		visitors.push({
 			ip,
 			classification: stopped.has(raw) ? 'threat' : 'regular',
 			hits: count(at(row, 'count'), 'count', action),
 			...(typeof country === 'string' && /^[A-Z]{2}$/.test(country) && country !== 'XX' ? {country} : {}),
+			...(asn === undefined ? {} : {asn}),
+			...(asn !== undefined && name !== undefined ? {asnName: name} : {}),
+			...(tally ? {blocked: tally.blocked, challenged: tally.challenged} : {}),
 		});
 	}
 	return visitors;
+}
+
+/** An address's details out of `ipEventsQuery`'s answer. */
+export function readIpDetails(data: unknown, ip: string, action: string): IpDetails {
+	const zone = zoneData(data, action);
+	const events: FirewallEvent[] = [];
+	let asn: string | undefined;
+	let name: string | undefined;
+	let country: string | undefined;
+	for (const row of rows(zone, 'events', action)) {
+		const time = Date.parse(String(at(row, 'datetime') ?? ''));
+		if (Number.isNaN(time)) throw new FlarewatchError('decode', `The answer to ${action} has an event without a time.`);
+		const text = (key: string, max: number) => {
+			const value = at(row, key);
+			return typeof value === 'string' ? value.slice(0, max) : '';
+		};
+		const userAgent = text('userAgent', 200);
+		const rayName = text('rayName', 40);
+		events.push({at: time, action: text('action', 40), source: text('source', 40), path: text('clientRequestPath', 200), ...(userAgent ? {userAgent} : {}), ...(rayName ? {rayName} : {})});
+		asn ??= asnText(at(row, 'clientAsn'));
+		name ??= asnName(at(row, 'clientASNDescription'));
+		const eventCountry = at(row, 'clientCountryName');
+		if (country === undefined && typeof eventCountry === 'string' && /^[A-Z]{2}$/.test(eventCountry) && eventCountry !== 'XX') country = eventCountry;
+	}
+	if (country === undefined) {
+		const [request] = Array.isArray(zone.requests) ? rows(zone, 'requests', action) : [];
+		const requestCountry = at(at(request, 'dimensions'), 'clientCountryName');
+		if (typeof requestCountry === 'string' && /^[A-Z]{2}$/.test(requestCountry) && requestCountry !== 'XX') country = requestCountry;
+	}
+	return {ip, events, ...(country === undefined ? {} : {country}), ...(asn === undefined ? {} : {asn}), ...(asn !== undefined && name !== undefined ? {asnName: name} : {})};
 }

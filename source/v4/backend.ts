@@ -8,13 +8,13 @@
  */
 import {createRequire} from 'node:module';
 import type Cloudflare from 'cloudflare';
-import type {Backend, CacheLevel, Capabilities, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
+import type {AccessRule, Backend, CacheLevel, Capabilities, IpDetails, IpRuleOptions, NewAccessRule, RuleList, RuleScope, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
 import {cacheLevels, securityLevels, statsIntervals} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
 import {HttpCore, type HttpAnswer, type HttpOptions} from '../lib/http.js';
 import type {Secret} from '../lib/secret.js';
 import {checkEmail, checkHostname, checkIp, checkRecordContent, checkRecordName, checkTtl, checkZoneName, quote, requireValid, validated} from '../lib/validate.js';
-import {adaptiveTotalsQuery, readAdaptiveTotals, readRollup, readVisitors, rollupQuery, statsWindow, visitorsQuery, windowFor, type GraphqlRequest, type Totals} from './analytics.js';
+import {adaptiveTotalsQuery, ipEventsQuery, readAdaptiveTotals, readIpDetails, readRollup, readVisitors, rollupQuery, statsWindow, visitorsQuery, windowFor, type GraphqlRequest, type Totals} from './analytics.js';
 import {sdkFailure, statusFailure, type V4ErrorItem} from './failure.js';
 import {fetchOn} from './fetch.js';
 
@@ -40,15 +40,19 @@ const securityLabels: Record<string, string> = {under_attack: "I'm under attack!
 const cacheToV4: Record<CacheLevel, string> = {agg: 'aggressive', basic: 'basic'};
 const cacheFromV4 = new Map(Object.entries(cacheToV4).map(([v1, v4]) => [v4, v1 as CacheLevel]));
 
-/** Written on every access rule we make, so the dashboard shows who made it. */
-const ruleNotes = {block: 'flarewatch: ban', whitelist: 'flarewatch: whitelist'} as const;
+/** Notes for a rule made without any (a caller outside the console and the commands). */
+const defaultNotes = {block: 'flarewatch: ban', whitelist: 'flarewatch: whitelist'} as const;
 /** v4's "an access rule for that target and value already exists". */
 const duplicateRule = 10009;
+/** Rules per list page: the API's largest. */
+const rulesPerPage = 1000;
 
 interface ZoneInfo {
 	id: string;
 	/** `plan.legacy_id`: free, pro, business, enterprise. */
 	plan: string;
+	/** The account the zone belongs to, for its account-level rules; '' when the answer did not say. */
+	accountId: string;
 }
 
 type Json = Record<string, unknown>;
@@ -197,7 +201,8 @@ export class V4Backend implements Backend {
 			return undefined;
 		}
 		const plan = isObject(zone.plan) && typeof zone.plan.legacy_id === 'string' ? zone.plan.legacy_id : '';
-		const info = {id: zone.id, plan};
+		const accountId = isObject(zone.account) && typeof zone.account.id === 'string' ? zone.account.id : '';
+		const info = {id: zone.id, plan, accountId};
 		this.zones.set(name.toLowerCase(), info);
 		return info;
 	}
@@ -267,7 +272,7 @@ export class V4Backend implements Backend {
 		const span = (zone.plan === 'free' ? Math.min(hours, 24) : hours) * 3_600_000;
 		// Pro allows three days wide; windowFor's one-day cap is for stats, so the span is set here.
 		const to = windowFor(this.serverNow(), 0).to;
-		const data = await this.graphql(visitorsQuery(zone.id, to - span, to), 'visitors');
+		const data = await this.graphql(visitorsQuery(zone.id, to - span, to, zone.plan === 'free'), 'visitors');
 		const visitors = readVisitors(data, 'visitors');
 		const wanted = query.classification === undefined ? visitors : visitors.filter(visitor => visitor.classification === query.classification);
 		// No coordinates on v4: 0,0 is the port's "unknown"; the country is given instead.
@@ -349,44 +354,106 @@ export class V4Backend implements Backend {
 		return Promise.reject(notOnV4('IP threat scores (ip_lkup)'));
 	}
 
-	// IP Access rules (user level: every zone of the account, as v1's wl/ban) ----------------
+	// IP Access rules (zone level, with notes; the account's are listed too) ----------------------
 
-	whitelist(ip: string): Promise<void> {
-		return this.rule(ip, 'whitelist');
+	whitelist(ip: string, options: IpRuleOptions = {}): Promise<void> {
+		return this.ipRule(ip, 'whitelist', options);
 	}
 
-	ban(ip: string): Promise<void> {
-		return this.rule(ip, 'block');
+	ban(ip: string, options: IpRuleOptions = {}): Promise<void> {
+		return this.ipRule(ip, 'block', options);
 	}
 
-	/** One POST; when the IP already has a rule (another mode), that rule is changed instead. */
-	private async rule(ip: string, mode: 'block' | 'whitelist'): Promise<void> {
+	/** A rule on one address in the zone; when the address has one there already, that rule is changed. */
+	private async ipRule(ip: string, mode: 'block' | 'whitelist', options: IpRuleOptions): Promise<void> {
 		validated('IP address', ip, checkIp);
-		const target = ip.includes(':') ? 'ip6' : 'ip';
-		const action = mode === 'block' ? 'ban' : 'whitelist';
+		const ref = requireZone(options, mode === 'block' ? 'A ban' : 'A whitelist entry');
+		await this.addRule(ref, {mode, target: 'ip', value: ip, notes: options.notes ?? defaultNotes[mode]});
+	}
+
+	/** Deletes the zone's rules on the address, whoever made them; none is not an error (as v1's nul). */
+	async clearRule(ip: string, options: IpRuleOptions = {}): Promise<void> {
+		validated('IP address', ip, checkIp);
+		const zone = await this.zone(requireZone(options, 'Clearing a rule'));
+		for (const rule of await this.zoneRulesOn(zone, ip)) {
+			await this.call('clear rule', sdk => sdk.firewall.accessRules.delete(rule.id, {zone_id: zone.id}));
+		}
+	}
+
+	/** The zone's rules, then the account's (every page of each: one request per 1,000 rules). */
+	async listRules(ref: ZoneRef): Promise<RuleList> {
+		const zone = await this.zone(ref);
+		const rules = await this.rulePages('rule list', {zone_id: zone.id}, 'zone');
+		if (zone.accountId === '') return {rules, accountUnavailable: 'the zone’s answer named no account'};
 		try {
-			await this.call(action, sdk => sdk.post('/user/firewall/access_rules/rules', {body: {mode, configuration: {target, value: ip}, notes: ruleNotes[mode]}}));
+			rules.push(...(await this.rulePages('account rule list', {account_id: zone.accountId}, 'account')));
+		} catch (error) {
+			// A token for zones only may not read the account's rules: the zone's are still worth showing.
+			if (error instanceof FlarewatchError && (error.kind === 'auth' || error.status === 403)) return {rules, accountUnavailable: error.message};
+			throw error;
+		}
+		return {rules};
+	}
+
+	async addRule(ref: ZoneRef, rule: NewAccessRule): Promise<AccessRule> {
+		requireValid('mode', v4Capabilities.ruleModes.includes(rule.mode) ? undefined : `${quote(String(rule.mode))} is not one of ${v4Capabilities.ruleModes.join(', ')}`);
+		const configuration = ruleConfiguration(rule);
+		requireValid('notes', rule.notes.length <= 500 && !/[\u0000-\u001f\u007f]/.test(rule.notes) ? undefined : 'must be at most 500 characters, without control characters');
+		const zone = await this.zone(ref);
+		try {
+			const created = await this.call('rule', sdk => sdk.firewall.accessRules.create({zone_id: zone.id, mode: rule.mode, configuration, notes: rule.notes} as Cloudflare.Firewall.AccessRuleCreateParams));
+			return toRule(created, 'zone');
 		} catch (error) {
 			if (!(error instanceof FlarewatchError) || error.code !== String(duplicateRule)) throw error;
-			for (const existing of await this.rulesFor(ip)) {
-				await this.call(action, sdk => sdk.patch(`/user/firewall/access_rules/rules/${existing}`, {body: {mode, notes: ruleNotes[mode]}}));
-			}
 		}
+		// The target has a rule in this zone already: change it (one rule per target and value).
+		const [existing] = (await this.rulePages('rule lookup', {zone_id: zone.id, 'configuration.value': configuration.value} as Cloudflare.Firewall.AccessRuleListParams, 'zone')).filter(found => found.value.toLowerCase() === configuration.value.toLowerCase());
+		if (!existing) throw new FlarewatchError('api', `The API says ${configuration.value} has a rule, but none was found in ${ref.name}.`, {code: String(duplicateRule)});
+		const edited = await this.call('rule', sdk => sdk.firewall.accessRules.edit(existing.id, {zone_id: zone.id, mode: rule.mode, configuration, notes: rule.notes} as Cloudflare.Firewall.AccessRuleEditParams));
+		return toRule(edited, 'zone');
 	}
 
-	/** Deletes every user-level rule for the IP; none is not an error (as v1's nul). */
-	async clearRule(ip: string): Promise<void> {
-		validated('IP address', ip, checkIp);
-		for (const id of await this.rulesFor(ip)) {
-			await this.call('clear rule', sdk => sdk.delete(`/user/firewall/access_rules/rules/${id}`));
+	async deleteRule(ref: ZoneRef, rule: Pick<AccessRule, 'id' | 'scope'>): Promise<void> {
+		requireValid('rule id', /^[A-Za-z0-9_-]{1,64}$/.test(rule.id) ? undefined : 'must be letters, digits, - or _');
+		const zone = await this.zone(ref);
+		if (rule.scope === 'account') {
+			if (zone.accountId === '') throw new FlarewatchError('api', `The account of ${ref.name} is not known, so its rule cannot be removed.`, {code: 'no-account'});
+			await this.call('rule removal', sdk => sdk.firewall.accessRules.delete(rule.id, {account_id: zone.accountId}));
+			return;
 		}
+		await this.call('rule removal', sdk => sdk.firewall.accessRules.delete(rule.id, {zone_id: zone.id}));
 	}
 
-	private async rulesFor(ip: string): Promise<string[]> {
-		const answer = await this.call('rule lookup', sdk => sdk.get<unknown>('/user/firewall/access_rules/rules', {query: {'configuration.value': ip, per_page: 1000}}));
-		const list = isObject(answer) && Array.isArray(answer.result) ? answer.result : Array.isArray(answer) ? answer : [];
+	private async zoneRulesOn(zone: ZoneInfo, ip: string): Promise<AccessRule[]> {
 		const lower = ip.toLowerCase();
-		return list.filter(isObject).filter(rule => isObject(rule.configuration) && String(rule.configuration.value).toLowerCase() === lower && typeof rule.id === 'string').map(rule => String(rule.id));
+		const found = await this.rulePages('rule lookup', {zone_id: zone.id, 'configuration.value': ip} as Cloudflare.Firewall.AccessRuleListParams, 'zone');
+		return found.filter(rule => rule.value.toLowerCase() === lower);
+	}
+
+	private rulePages(action: string, query: Cloudflare.Firewall.AccessRuleListParams, scope: RuleScope): Promise<AccessRule[]> {
+		return this.call(action, async sdk => {
+			const rules: AccessRule[] = [];
+			// One request per page; the SDK asks for the next until a page comes back empty.
+			for await (const rule of sdk.firewall.accessRules.list({...query, per_page: rulesPerPage})) rules.push(toRule(rule, scope));
+			return rules;
+		});
+	}
+
+	/** Recent firewall events for the address (a day), with its country and ASN. One GraphQL query. */
+	async ipDetails(ref: ZoneRef, ip: string): Promise<IpDetails> {
+		validated('IP address', ip, checkIp);
+		const zone = await this.zone(ref);
+		const to = windowFor(this.serverNow(), 0).to;
+		const data = await this.graphql(ipEventsQuery(zone.id, ip, to - 86_400_000, to), 'IP details');
+		return readIpDetails(data, ip, 'IP details');
+	}
+
+	/** Purges single files (at most 100 URLs a request, the API's limit), each inside the zone. */
+	async purgeFiles(ref: ZoneRef, urls: readonly string[]): Promise<void> {
+		requireValid('files', urls.length >= 1 && urls.length <= 100 ? undefined : `${urls.length} URLs given; purge 1 to 100 at a time`);
+		for (const url of urls) requireValid('file', fileInZone(url, ref.name));
+		const zone = await this.zone(ref);
+		await this.call('purge', sdk => sdk.cache.purge({zone_id: zone.id, files: [...urls]}));
 	}
 
 	// DNS ------------------------------------------------------------------------------------
@@ -449,6 +516,73 @@ export class V4Backend implements Backend {
 		const zone = await this.zone(ref);
 		await this.call('DNS delete', sdk => sdk.dns.records.delete(id, {zone_id: zone.id}));
 	}
+}
+
+function requireZone(options: IpRuleOptions, what: string): ZoneRef {
+	if (!options.zone) throw new FlarewatchError('validation', `${what} on API v4 is a rule in a zone: name the zone.`, {field: 'zone'});
+	return options.zone;
+}
+
+/** The configuration of a new rule: checked here, so a value the API would refuse is refused before sending. */
+function ruleConfiguration(rule: NewAccessRule): {target: string; value: string} {
+	switch (rule.target) {
+		case 'ip':
+			validated('IP address', rule.value, checkIp);
+			return {target: rule.value.includes(':') ? 'ip6' : 'ip', value: rule.value};
+		case 'ip_range':
+			requireValid('range', checkRuleRange(rule.value));
+			return {target: 'ip_range', value: rule.value};
+		case 'asn': {
+			const asn = /^(?:AS)?(\d{1,10})$/i.exec(rule.value.trim());
+			requireValid('ASN', asn && Number(asn[1]) > 0 && Number(asn[1]) < 2 ** 32 ? undefined : `${quote(rule.value)} is not an autonomous system number such as AS13335`);
+			return {target: 'asn', value: `AS${asn![1]}`};
+		}
+		case 'country':
+			requireValid('country', /^[A-Z]{2}$/.test(rule.value) ? undefined : `${quote(rule.value)} is not a two-letter country code such as CN`);
+			return {target: 'country', value: rule.value};
+		default:
+			throw new FlarewatchError('validation', `${quote(String(rule.target))} is not one of ${v4Capabilities.ruleTargets.join(', ')}.`, {field: 'target'});
+	}
+}
+
+/** The ranges an access rule takes: /16 or /24 for IPv4, /32, /48 or /64 for IPv6. */
+function checkRuleRange(value: string): string | undefined {
+	const [address = '', bits, extra] = value.split('/');
+	const problem = `${quote(value)} is not a range an access rule takes (IPv4 /16 or /24, IPv6 /32, /48 or /64)`;
+	if (bits === undefined || extra !== undefined || checkIp(address) !== undefined) return problem;
+	return (address.includes(':') ? ['32', '48', '64'] : ['16', '24']).includes(bits) ? undefined : problem;
+}
+
+/** A URL to purge: http(s), inside the zone (the zone or a subdomain). */
+function fileInZone(url: string, zone: string): string | undefined {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return `${quote(url, 80)} is not a URL`;
+	}
+	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `${quote(url, 80)} is not an http or https URL`;
+	const host = parsed.hostname.toLowerCase();
+	const name = zone.toLowerCase();
+	return host === name || host.endsWith(`.${name}`) ? undefined : `${quote(url, 80)} is not inside ${zone}`;
+}
+
+/** A v4 access rule in the port's shape. */
+function toRule(value: unknown, scope: RuleScope): AccessRule {
+	if (!isObject(value) || typeof value.id !== 'string') throw new FlarewatchError('decode', 'An access rule in the answer has no id.');
+	const configuration = isObject(value.configuration) ? value.configuration : {};
+	const target = typeof configuration.target === 'string' ? configuration.target : '';
+	const created = typeof value.created_on === 'string' ? Date.parse(value.created_on) : NaN;
+	return {
+		id: value.id,
+		mode: typeof value.mode === 'string' ? value.mode : '',
+		// IPv6 addresses are 'ip' to the port, as v4's ip6 is only how an address is spelt.
+		target: target === 'ip6' ? 'ip' : target,
+		value: typeof configuration.value === 'string' ? configuration.value : '',
+		notes: typeof value.notes === 'string' ? value.notes : '',
+		scope,
+		createdAt: Number.isNaN(created) ? 0 : created,
+	};
 }
 
 function notOnV4(what: string): FlarewatchError {

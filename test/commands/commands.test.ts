@@ -109,10 +109,10 @@ describe('every command against the emulator', () => {
 
 	it('zone-check: exit 1 when a zone is not active here', async () => {
 		const ok = await json(['zone-check', 'example.com']);
-		expect(ok.zones).toEqual([{zone: 'example.com', zid: zoneState(emu, 'example.com').zid, active: true}]);
+		expect(ok.zones).toEqual([{zone: 'example.com', id: String(zoneState(emu, 'example.com').zid), active: true}]);
 		const mixed = await run(['zone-check', 'example.com', 'example.org']);
 		expect(mixed.code).toBe(1);
-		expect(mixed.stdout).toMatch(/example\.org +0 +not a zone on this account/);
+		expect(mixed.stdout).toMatch(/example\.org +- +not a zone on this account/);
 	});
 
 	it('ips: sorted by hits, class filter, geo', async () => {

@@ -158,29 +158,55 @@ describe('V4Backend: changing, seen through the v1 face', () => {
 		expect(emulator.state().zones[0]!.lastPurgeAt).toBe(t0 / 1000);
 	});
 
-	it('bans, whitelists and clears as account-wide rules v1 sees', async () => {
-		// The account's two zones, as v1 sees their rules.
+	it('bans, whitelists and clears as rules of the zone, with their notes; v1 sees them on that zone only', async () => {
 		const rules = () =>
 			emulator
 				.state()
 				.zones.filter(each => each.name !== 'example.org')
 				.map(each => each.accessRules.map(rule => ({ip: rule.ip, mode: rule.mode})));
-		await backend.ban('198.51.100.7');
-		expect(rules()).toEqual([[{ip: '198.51.100.7', mode: 'ban'}], [{ip: '198.51.100.7', mode: 'ban'}]]);
-		// A whitelist for an IP with a rule already: the rule changes mode (v4 refuses a second rule).
-		await backend.whitelist('198.51.100.7');
+		const [com, net] = await backend.checkZones(['example.com', 'example.net']);
+		await backend.ban('198.51.100.7', {zone: com!, notes: 'flarewatch: ban by ops@host: scraping'});
+		expect(rules()).toEqual([[{ip: '198.51.100.7', mode: 'ban'}], []]);
+		// A whitelist for an IP with a rule already: the rule changes mode and notes (v4 refuses a second rule).
+		await backend.whitelist('198.51.100.7', {zone: com!, notes: 'flarewatch: whitelist by ops@host'});
 		expect(rules()[0]).toEqual([{ip: '198.51.100.7', mode: 'wl'}]);
-		await backend.ban('2001:db8::7');
+		const listed = await backend.listRules(com!);
+		expect(listed.rules.filter(rule => rule.scope === 'zone')).toEqual([expect.objectContaining({mode: 'whitelist', target: 'ip', value: '198.51.100.7', notes: 'flarewatch: whitelist by ops@host'})]);
+		await backend.ban('2001:db8::7', {zone: net!});
 		expect(rules()[1]).toContainEqual({ip: '2001:db8::7', mode: 'ban'});
-		await backend.clearRule('198.51.100.7');
-		await backend.clearRule('2001:db8::7');
+		await backend.clearRule('198.51.100.7', {zone: com!});
+		await backend.clearRule('2001:db8::7', {zone: net!});
 		expect(rules()).toEqual([[], []]);
 		// Nothing to clear is not an error, as v1's nul.
-		await backend.clearRule('198.51.100.7');
-		// v1's own ban is cleared by v4 too.
-		await v1.ban('203.0.113.9');
-		await backend.clearRule('203.0.113.9');
-		expect(rules()).toEqual([[], []]);
+		await backend.clearRule('198.51.100.7', {zone: com!});
+		// Without a zone there is nothing to put the rule in: refused before anything is sent.
+		const before = v4Calls();
+		await expect(backend.ban('198.51.100.8')).rejects.toMatchObject({kind: 'validation', field: 'zone'});
+		expect(v4Calls()).toBe(before);
+	});
+
+	it('rules on ranges, ASNs and countries; a managed challenge; values checked before sending', async () => {
+		const [com] = await backend.checkZones(['example.com']);
+		const range = await backend.addRule(com!, {mode: 'block', target: 'ip_range', value: '203.0.113.0/24', notes: 'flarewatch: lockdown L1'});
+		expect(range).toMatchObject({target: 'ip_range', value: '203.0.113.0/24', mode: 'block', scope: 'zone'});
+		expect(range.createdAt).toBeGreaterThan(0);
+		const asn = await backend.addRule(com!, {mode: 'managed_challenge', target: 'asn', value: '64500', notes: 'n'});
+		expect(asn).toMatchObject({target: 'asn', value: 'AS64500', mode: 'managed_challenge'});
+		await backend.addRule(com!, {mode: 'block', target: 'country', value: 'T1', notes: 'n'}).catch(() => undefined);
+		const before = v4Calls();
+		for (const bad of [
+			{target: 'ip_range', value: '203.0.113.0/20'},
+			{target: 'ip_range', value: '2001:db8::/56'},
+			{target: 'asn', value: 'AS0'},
+			{target: 'country', value: 'china'},
+			{target: 'ip', value: '999.1.1.1'},
+		] as const) {
+			await expect(backend.addRule(com!, {mode: 'block', ...bad, notes: ''})).rejects.toMatchObject({kind: 'validation'});
+		}
+		expect(v4Calls()).toBe(before);
+		await backend.deleteRule(com!, range);
+		await backend.deleteRule(com!, asn);
+		expect((await backend.listRules(com!)).rules.filter(rule => rule.scope === 'zone' && rule.target !== 'country')).toEqual([]);
 	});
 
 	it('creates, lists, edits and deletes DNS records', async () => {
@@ -295,7 +321,7 @@ describe('V4Backend: failures', () => {
 		try {
 			const echoing = new V4Backend({endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: new Secret(token)});
 			open.push(echoing);
-			for (const attempt of [echoing.checkZones(['example.com']), echoing.ban('198.51.100.7')]) {
+			for (const attempt of [echoing.checkZones(['example.com']), echoing.ban('198.51.100.7', {zone: {name: 'example.com', id: ''}})]) {
 				const error = await failure(attempt);
 				expect(error.kind).toBe('validation');
 				expect(error.message).toContain('[redacted]');
