@@ -3,7 +3,7 @@
  * the UI through selectors (select.ts). Every history in it is a bounded RingBuffer.
  */
 import type {ActionEntry} from '../actions/types.js';
-import type {DnsRecord, StatsInterval, ThreatScore, Visitor, ZoneStats} from '../backend.js';
+import type {AccessRule, DnsRecord, StatsInterval, ThreatScore, Visitor, ZoneStats} from '../backend.js';
 import type {FailureKind} from '../errors.js';
 import {RingBuffer} from '../lib/ring-buffer.js';
 import type {BudgetPolicy, ServerCallsLeft} from './budget.js';
@@ -27,7 +27,6 @@ export interface TrafficSample {
 /** What the console knows about one zone. */
 export interface ZoneState {
 	name: string;
-	/** 0 until resolved by zone_check. */
 	/** The API's id; '' when not on the account (or not yet checked). */
 	id: string;
 	/** Inferred: Pro when the 6-hour stats interval (Pro only) is accepted, Free when refused. */
@@ -54,6 +53,20 @@ export interface ZoneState {
 	lastGrabAt?: number;
 	/** The lockdown in force on this zone, as the rule registry knows it. */
 	lockdown?: {bans: number};
+	/** The zone's and the account's access rules, whoever made them (APIs that list rules; undefined until loaded). */
+	rules?: RulesSnapshot;
+}
+
+/** The access rules as last listed, for the Rules view and the threat rows' marks. */
+export interface RulesSnapshot {
+	list: readonly AccessRule[];
+	/** Epoch ms of the listing; 0 before the first. */
+	at: number;
+	loading: boolean;
+	/** Why the last listing failed (the list shown is then the previous one, marked stale). */
+	error?: string;
+	/** Why the account's rules are missing (a token for zones only). */
+	accountUnavailable?: string;
 }
 
 /**
