@@ -103,7 +103,7 @@ export function devModeEndsAt(state: MonitorState): number | undefined {
 
 /** The next time after `now` when the header changes by time alone (dev mode ending, calls leaving the hour). */
 export function headerChangesAt(state: MonitorState, now: number): number | undefined {
-	return earliestAfter(now, [devModeEndsAt(state), callsLeftChangesAt(state.ledger, now, state.serverCallsLeft)]);
+	return earliestAfter(now, [devModeEndsAt(state), callsLeftChangesAt(state.ledger, now, state.serverCallsLeft, state.policy.windowMs)]);
 }
 
 export function selectHeader(state: MonitorState, now: number): HeaderView {
@@ -121,7 +121,7 @@ export function selectHeader(state: MonitorState, now: number): HeaderView {
 		devModeSecondsLeft: devSeconds > 0 ? devSeconds : undefined,
 		ipv6: stats?.ipv6,
 		callsLeft: callsLeft(state.policy, state.ledger, now, state.serverCallsLeft),
-		perHour: state.policy.perHour,
+		perHour: state.policy.calls,
 		demo: state.demo,
 		readOnly: state.readOnly,
 		underAttack: stats?.securityLevel === 'help',
