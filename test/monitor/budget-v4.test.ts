@@ -136,6 +136,26 @@ describe('polling on v4 (fake clock)', () => {
 		}
 	});
 
+	it('shows the window in the header: calls and GraphQL queries left in the last 5 minutes', async () => {
+		const {clock, monitor} = setup();
+		await monitor.start();
+		await clock.advance(0);
+		// The zone lookup, a poll (settings, stats and visitors queries).
+		const header = selectHeader(monitor.getState(), clock.now());
+		expect(header).toMatchObject({callsLeft: 1196, perHour: 1200, window: '5 min', analyticsLeft: 298, analyticsPerWindow: 300, budgetLow: false});
+		expect(header.meter).toEqual({
+			wide: '1196/1200 calls · 298/300 GraphQL left / 5 min',
+			normal: '1196/1200 calls left / 5 min',
+			narrow: '1196/1200 calls/5m',
+			tight: '1196/1200/5m',
+		});
+		// Paused for five minutes, every call has left the window.
+		monitor.togglePause();
+		await clock.advance(windowMs + 1);
+		expect(selectHeader(monitor.getState(), clock.now())).toMatchObject({callsLeft: 1200, analyticsLeft: 300});
+		monitor.stop();
+	});
+
 	it("follows the server's Ratelimit count when another client spends the account's calls", async () => {
 		const {clock, backend, monitor} = setup({serverLimit: 1200});
 		await monitor.start();
@@ -196,7 +216,7 @@ describe('polling on v4 (fake clock)', () => {
 });
 
 describe('v1 unchanged', () => {
-	it('polls every 26.7 s', async () => {
+	it('polls every 26.7 s, 300 an hour in the header', async () => {
 		const {clock, backend, monitor} = setup({api: 'v1'});
 		const start = clock.now();
 		await monitor.start();
@@ -209,5 +229,9 @@ describe('v1 unchanged', () => {
 		expect(inHour.map(call => call.action).filter(action => action !== 'stats' && action !== 'zone_ips')).toEqual(['zone_check']);
 		expect(inHour).toHaveLength(1 + 2 * 134);
 		expect(backend.calls.filter(call => call.action === 'ban')).toHaveLength(1);
+		const header = selectHeader(monitor.getState(), clock.now());
+		expect(header.meter).toEqual({wide: `${header.callsLeft}/300 calls left / hour`, normal: `${header.callsLeft}/300 calls left / hour`, narrow: `${header.callsLeft}/300 calls/h`, tight: `${header.callsLeft}/300/h`});
+		expect(header.window).toBe('hour');
+		expect(header.analyticsLeft).toBeUndefined();
 	});
 });
