@@ -88,6 +88,12 @@ export function windowLabel(policy: PolicyLike): string {
 	return ms % hourMs === 0 ? `${ms / hourMs} h` : `${Math.round(ms / 60_000)} min`;
 }
 
+/** The window in a sentence: "this hour" (v1), "in this 5-minute window" (v4), for messages such as "no API calls are left …". */
+export function windowPhrase(policy: PolicyLike): string {
+	const label = windowLabel(policy);
+	return label === 'hour' ? 'this hour' : `in this ${label.replace(' min', '-minute')} window`;
+}
+
 /** The server's own count (v1's `calls_left`, v4's `Ratelimit: r=`). */
 export interface ServerCallsLeft {
 	callsLeft: number;
