@@ -114,6 +114,11 @@ export class Poller {
 		return this.#inFlight;
 	}
 
+	/** A request of the poller's own is on its way: the zone check, a poll or a rules listing. */
+	get busy(): boolean {
+		return this.#inFlight || this.#resolving || this.#rulesInFlight !== undefined;
+	}
+
 	togglePause(): CommandOutcome {
 		const state = this.#state();
 		if (state.paused) {
