@@ -98,7 +98,10 @@ describe('V4Backend: reading', () => {
 		expect(v4.timeEnd - v4.timeZero).toBeGreaterThanOrEqual(86_400_000 - 60_000);
 		expect(v4.timeEnd - v4.timeZero).toBeLessThanOrEqual(86_400_000);
 		const day = await v1.visitors({name: 'example.net', zid: 0}, {hours: 24});
-		expect(v4.requests.edge).toBe(day.reduce((sum, visitor) => sum + visitor.hits, 0));
+		// v1's day against v4's day less its first minute: the same traffic but that minute's.
+		const daySum = day.reduce((sum, visitor) => sum + visitor.hits, 0);
+		expect(v4.requests.edge).toBeLessThanOrEqual(daySum);
+		expect(v4.requests.edge).toBeGreaterThan(daySum * 0.99);
 		// No cache figures on Free: the origin is never shown as lighter than the edge.
 		expect(v4.requests.origin).toBe(v4.requests.edge);
 	});
