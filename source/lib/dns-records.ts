@@ -300,7 +300,7 @@ export function parseRecordData(type: string, content: string): RecordData | str
 	const spec = Object.hasOwn(structured, type) ? structured[type] : undefined;
 	if (!spec) return `${quote(type, 20)} has no structured form`;
 	const usage = `${type} content is ${contentFormat(type)}`;
-	if (content.trim() === '') return `is empty; ${usage}`;
+	if (content.trim() === '') return 'is empty';
 	const words = new Words(content);
 	const data: RecordData = {};
 	for (const part of spec.parts) {
@@ -372,7 +372,7 @@ function decimal(word: string, decimals: number, min: number, max: number): numb
 function parseLoc(content: string): RecordData | string {
 	const usage = `LOC content is ${contentFormat('LOC')}`;
 	const words = content.trim().split(/\s+/).filter(Boolean);
-	if (words.length === 0) return `is empty; ${usage}`;
+	if (words.length === 0) return 'is empty';
 	let index = 0;
 	const data: RecordData = {};
 	for (const [axis, directions, maxDegrees] of [['lat', ['N', 'S'], 90], ['long', ['E', 'W'], 180]] as const) {

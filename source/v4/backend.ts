@@ -593,7 +593,7 @@ function recordBody(type: string, record: Pick<NewDnsRecord, 'content' | 'ttl' |
 	validated('content', record.content, value => checkContentFor(type, value, 'v4'));
 	if (record.ttl !== undefined) requireValid('ttl', checkRecordTtl(record.ttl, 'v4'));
 	if (needsPriority(type)) {
-		requireValid('priority', record.prio === undefined ? `is required for ${type} records: 0 to 65535, lower is preferred` : checkRecordPriority(record.prio));
+		requireValid('priority', record.prio === undefined ? `is required for ${type} (0 to 65535, lower first)` : checkRecordPriority(record.prio));
 	}
 	if (record.proxied) requireValid('proxied', isProxiable(type) ? undefined : `${type} records cannot be proxied (only ${proxiableTypes.join(', ')})`);
 	if (record.comment !== undefined) validated('comment', record.comment, checkRecordComment);
