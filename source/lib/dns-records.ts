@@ -51,8 +51,8 @@ export function checkRecordPriority(value: number): string | undefined {
 }
 
 /**
- * A record comment's bound: 100 characters, the limit of the Free and Pro plans (Business and
- * Enterprise allow 500), so that what flarewatch accepts no plan refuses. The API takes no newline.
+ * A record comment's bound: 100 characters, the Free plan's limit (paid plans allow 500), so that what
+ * flarewatch accepts no plan refuses. The API takes no newline.
  */
 export const maxCommentLength = 100;
 
@@ -112,7 +112,10 @@ interface Part {
 	/** As messages name it. */
 	label: string;
 	kind: PartKind;
+	min?: number;
 	max?: number;
+	/** A word's allowed values. */
+	choices?: readonly string[];
 }
 
 interface StructuredType {
@@ -127,7 +130,7 @@ const structured: Readonly<Record<string, StructuredType>> = {
 	CAA: {
 		parts: [
 			{key: 'flags', label: 'flags', kind: 'int', max: u8},
-			{key: 'tag', label: 'tag', kind: 'word'},
+			{key: 'tag', label: 'tag', kind: 'word', choices: ['issue', 'issuewild', 'iodef']},
 			{key: 'value', label: 'value', kind: 'string'},
 		],
 		example: '0 issue "letsencrypt.org"',
@@ -144,7 +147,7 @@ const structured: Readonly<Record<string, StructuredType>> = {
 	DNSKEY: {
 		parts: [
 			{key: 'flags', label: 'flags', kind: 'int', max: u16},
-			{key: 'protocol', label: 'protocol', kind: 'int', max: u8},
+			{key: 'protocol', label: 'protocol', kind: 'int', min: 3, max: 3},
 			{key: 'algorithm', label: 'algorithm', kind: 'int', max: u8},
 			{key: 'public_key', label: 'public key', kind: 'base64'},
 		],
@@ -180,9 +183,9 @@ const structured: Readonly<Record<string, StructuredType>> = {
 	},
 	SMIMEA: {
 		parts: [
-			{key: 'usage', label: 'usage', kind: 'int', max: u8},
-			{key: 'selector', label: 'selector', kind: 'int', max: u8},
-			{key: 'matching_type', label: 'matching type', kind: 'int', max: u8},
+			{key: 'usage', label: 'usage', kind: 'int', max: 3},
+			{key: 'selector', label: 'selector', kind: 'int', max: 1},
+			{key: 'matching_type', label: 'matching type', kind: 'int', max: 2},
 			{key: 'certificate', label: 'certificate', kind: 'hex'},
 		],
 		example: '3 1 1 0E7A...',
@@ -197,8 +200,8 @@ const structured: Readonly<Record<string, StructuredType>> = {
 	},
 	SSHFP: {
 		parts: [
-			{key: 'algorithm', label: 'algorithm', kind: 'int', max: u8},
-			{key: 'type', label: 'fingerprint type', kind: 'int', max: u8},
+			{key: 'algorithm', label: 'algorithm', kind: 'int', min: 1, max: 6},
+			{key: 'type', label: 'fingerprint type', kind: 'int', min: 1, max: 2},
 			{key: 'fingerprint', label: 'fingerprint', kind: 'hex'},
 		],
 		example: '4 2 9A8B...',
@@ -213,9 +216,9 @@ const structured: Readonly<Record<string, StructuredType>> = {
 	},
 	TLSA: {
 		parts: [
-			{key: 'usage', label: 'usage', kind: 'int', max: u8},
-			{key: 'selector', label: 'selector', kind: 'int', max: u8},
-			{key: 'matching_type', label: 'matching type', kind: 'int', max: u8},
+			{key: 'usage', label: 'usage', kind: 'int', max: 3},
+			{key: 'selector', label: 'selector', kind: 'int', max: 1},
+			{key: 'matching_type', label: 'matching type', kind: 'int', max: 2},
 			{key: 'certificate', label: 'certificate', kind: 'hex'},
 		],
 		example: '3 1 1 0E7A...',
@@ -324,7 +327,8 @@ export function parseRecordData(type: string, content: string): RecordData | str
 		const {word, quoted} = next;
 		switch (part.kind) {
 			case 'int': {
-				if (quoted || !/^\d{1,10}$/.test(word) || Number(word) > (part.max ?? u16)) return `the ${part.label} ${quote(word, 20)} is not a whole number from 0 to ${part.max ?? u16}`;
+				const [min, max] = [part.min ?? 0, part.max ?? u16];
+				if (quoted || !/^\d{1,10}$/.test(word) || Number(word) < min || Number(word) > max) return `the ${part.label} ${quote(word, 20)} is not ${min === max ? String(min) : `a whole number from ${min} to ${max}`}`;
 				data[part.key] = Number(word);
 				break;
 			}
@@ -339,7 +343,7 @@ export function parseRecordData(type: string, content: string): RecordData | str
 				break;
 			}
 			case 'word':
-				if (quoted || !/^[A-Za-z0-9]{1,15}$/.test(word)) return `the ${part.label} ${quote(word, 20)} is not a word of letters and digits (e.g. issue, issuewild, iodef)`;
+				if (quoted || !(part.choices ?? []).includes(word.toLowerCase())) return `the ${part.label} ${quote(word, 20)} is not ${(part.choices ?? []).join(', ').replace(/, ([^,]*)$/, ' or $1')}`;
 				data[part.key] = word.toLowerCase();
 				break;
 			case 'string':
@@ -355,8 +359,9 @@ export function parseRecordData(type: string, content: string): RecordData | str
 function checkEncoded(value: string, kind: 'hex' | 'base64', label: string): string | undefined {
 	if (value === '') return `has no ${label}`;
 	if (value.length > maxV4Content) return `the ${label} is ${value.length} characters long; a record holds at most ${maxV4Content}`;
-	if (kind === 'hex' && !/^[0-9A-Fa-f]+$/.test(value)) return `the ${label} ${quote(value, 20)} is not hexadecimal`;
-	if (kind === 'base64' && !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return `the ${label} ${quote(value, 20)} is not base64`;
+	// Whole bytes: hex in pairs, base64 in groups of four.
+	if (kind === 'hex' && !/^(?:[0-9A-Fa-f]{2})+$/.test(value)) return `the ${label} ${quote(value, 20)} is not hexadecimal bytes (pairs of 0-9, a-f)`;
+	if (kind === 'base64' && (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0)) return `the ${label} ${quote(value, 20)} is not base64`;
 	return undefined;
 }
 

@@ -86,6 +86,11 @@ describe('dns on API v4', () => {
 		expect(aaaa.json.record).toMatchObject({type: 'AAAA', name: 'v6.example.com', content: '2001:db8::99', proxied: true});
 		const txt = await dns(['add', 'TXT', '_dmarc', 'v=DMARC1; p=reject']);
 		expect(txt.json.record).toMatchObject({type: 'TXT', content: 'v=DMARC1; p=reject'});
+		const srv = await dns(['add', 'SRV', '_xmpp._tcp', '5 5222 chat.example.com', '--priority', '10']);
+		expect(srv.json.record).toMatchObject({type: 'SRV', name: '_xmpp._tcp.example.com', content: '5 5222 chat.example.com', prio: 10});
+		expect(srv.lines[2]).toMatch(/SRV +5 5222 chat\.example\.com +10 +auto +no$/);
+		const caa = await dns(['add', 'CAA', '@', '0 issuewild "letsencrypt.org"', '--comment', 'wildcards from LE']);
+		expect(caa.json.record).toMatchObject({type: 'CAA', content: '0 issuewild "letsencrypt.org"', comment: 'wildcards from LE'});
 	});
 
 	it('edit: priority and comment, then the comment removed with ""', async () => {

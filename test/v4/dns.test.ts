@@ -77,6 +77,35 @@ describe('V4Backend DNS round trips', () => {
 	});
 });
 
+describe('V4Backend DNS: every structured type, as its zone-file content', () => {
+	it.each<[type: string, name: string, content: string, prio: number | undefined, readBack: string]>([
+		['SRV', '_sip._udp', '5 5060 sip.example.com', 10, '5 5060 sip.example.com'],
+		['URI', '_ftp._tcp', '1 "ftp://ftp.example.com/public"', 10, '1 "ftp://ftp.example.com/public"'],
+		['CAA', '@', '0 issue letsencrypt.org', undefined, '0 issue "letsencrypt.org"'],
+		['LOC', 'office', '51 30 12.748 N 0 7 39.611 W 10m', undefined, '51 30 12.748 N 0 7 39.611 W 10m 1m 10000m 10m'],
+		['HTTPS', 'www', '1 . alpn="h3,h2"', undefined, '1 . alpn="h3,h2"'],
+		['SVCB', '_dns', '1 dns.example.com alpn="dot"', undefined, '1 dns.example.com alpn="dot"'],
+		['DS', 'child', '2371 13 2 1F987CC6583E92DF0890718C42', undefined, '2371 13 2 1f987cc6583e92df0890718c42'],
+		['DNSKEY', 'signed', '257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0d', undefined, '257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0d'],
+		['TLSA', '_443._tcp', '3 1 1 0e7a9b', undefined, '3 1 1 0e7a9b'],
+		['SSHFP', 'host', '4 2 9a8b7c6d', undefined, '4 2 9a8b7c6d'],
+		['NAPTR', 'sip', '100 10 "S" "SIP+D2U" "" _sip._udp.example.com', undefined, '100 10 "S" "SIP+D2U" "" _sip._udp.example.com'],
+		['CERT', 'cert', '1 12345 8 MIIBCgKC', undefined, '1 12345 8 MIIBCgKC'],
+	])('%s: sent as data, read back as %j, edited back unchanged', async (type, name, content, prio, readBack) => {
+		const added = await backend.addRecord(zone, {type, name, content, proxied: false, ...(prio === undefined ? {} : {prio})});
+		expect(added).toMatchObject({type, content: readBack, ...(prio === undefined ? {} : {prio})});
+		expect((await backend.listRecords(zone)).find(record => record.id === added.id)).toEqual(added);
+		// What was read back is what the form and the commands show: sent again, it is the same record.
+		expect(await backend.editRecord(zone, {...added, ...(prio === undefined ? {} : {prio: prio + 1})})).toMatchObject({content: readBack, ...(prio === undefined ? {} : {prio: prio + 1})});
+	});
+
+	it('PTR, NS and OPENPGPKEY as content', async () => {
+		expect(await backend.addRecord(zone, {type: 'PTR', name: '7', content: 'host.example.net', proxied: false})).toMatchObject({type: 'PTR', content: 'host.example.net'});
+		expect(await backend.addRecord(zone, {type: 'NS', name: 'delegated', content: 'ns1.example.net', proxied: false})).toMatchObject({type: 'NS', content: 'ns1.example.net'});
+		expect(await backend.addRecord(zone, {type: 'OPENPGPKEY', name: 'key', content: 'mQINBFs=', proxied: false})).toMatchObject({type: 'OPENPGPKEY', content: 'mQINBFs='});
+	});
+});
+
 describe('V4Backend DNS: refused before sending, the field named', () => {
 	it.each<[string, Parameters<V4Backend['addRecord']>[1], string, RegExp]>([
 		['a type v4 does not list', {type: 'SPF', name: 'www', content: 'v=spf1 -all', proxied: false}, 'type', /"SPF" is not a record type flarewatch creates on API v4/],
@@ -92,6 +121,9 @@ describe('V4Backend DNS: refused before sending, the field named', () => {
 		['a comment with a newline', {type: 'A', name: 'www2', content: '192.0.2.1', proxied: false, comment: 'two\nlines'}, 'comment', /control characters/],
 		['an SRV with a port out of range', {type: 'SRV', name: '_sip._udp', content: '5 70000 sip.example.com', prio: 10, proxied: false}, 'content', /port "70000" is not a whole number from 0 to 65535/],
 		['a CAA with no value', {type: 'CAA', name: '@', content: '0 issue', proxied: false}, 'content', /has no value; CAA content is flags tag value/],
+		['a CAA tag the API does not take', {type: 'CAA', name: '@', content: '0 issuemail "ca.example"', proxied: false}, 'content', /the tag "issuemail" is not issue, issuewild or iodef/],
+		['a DNSKEY of protocol 2', {type: 'DNSKEY', name: 'k', content: '257 2 13 mdsswUyr', proxied: false}, 'content', /the protocol "2" is not 3/],
+		['a DS digest of odd length', {type: 'DS', name: 'd', content: '2371 13 2 1F9', proxied: false}, 'content', /not hexadecimal bytes/],
 	])('%s', async (_what, record, field, message) => {
 		const before = v4Calls();
 		const error = await refusal(backend.addRecord(zone, record));
