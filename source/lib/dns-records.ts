@@ -84,7 +84,7 @@ export function checkContentFor(type: string, value: string, api: RecordApi): st
 		case 'OPENPGPKEY':
 			return checkEncoded(value.replace(/\s+/g, ''), 'base64', 'public key');
 		default:
-			if (structured[type]) {
+			if (isStructuredType(type)) {
 				const parsed = parseRecordData(type, value);
 				return typeof parsed === 'string' ? parsed : undefined;
 			}
