@@ -8,7 +8,15 @@ import type {Capabilities} from '../backend.js';
 import type {ActionRequest} from './types.js';
 
 /** Something the console offers only when the API can do it. */
-export type Feature = 'snapshot' | 'lookup' | 'details' | 'hosts-update' | 'challenge' | 'rule-listing' | 'purge-files';
+export type Feature = 'snapshot' | 'lookup' | 'details' | 'hosts-update' | 'challenge' | 'rule-listing' | 'purge-files' | 'any-record';
+
+/** What v1 has: the features assumed when no capabilities are known (a bare monitor in a test). */
+const v1Features: ReadonlySet<Feature> = new Set<Feature>(['snapshot', 'lookup', 'hosts-update']);
+
+/** True when the API (v1's set without `capabilities`) offers `feature`. */
+export function featureAvailable(feature: Feature, capabilities: Capabilities | undefined): boolean {
+	return capabilities ? featureMissing(feature, capabilities) === undefined : v1Features.has(feature);
+}
 
 /** Why `feature` is not offered on this API, or undefined when it is. */
 export function featureMissing(feature: Feature, capabilities: Capabilities): string | undefined {
@@ -30,6 +38,8 @@ export function featureMissing(feature: Feature, capabilities: Capabilities): st
 			return capabilities.ruleListing ? undefined : `Listing rules (and removing one by its id) is an API v4 call; ${api} cannot list them: x clears the highlighted IP's rule.`;
 		case 'purge-files':
 			return capabilities.purgeFiles ? undefined : `Purging single files is an API v4 call; ${api} purges the whole cache only: P or :purge.`;
+		case 'any-record':
+			return capabilities.recordTypes.some(type => type !== 'A' && type !== 'CNAME') ? undefined : `API ${api} makes only A and CNAME records.`;
 	}
 }
 
