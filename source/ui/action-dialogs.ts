@@ -110,7 +110,7 @@ export function confirmFor(request: ActionRequest, extra: {ip?: IpContext; curre
 		case 'clear-rule':
 		case 'challenge': {
 			const zoneRule = extra.api?.ruleScope === 'zone' || request.kind === 'challenge';
-			const where = zoneRule ? `a rule in ${request.zone?.name ?? 'the zone'}, its note naming flarewatch, you and the reason` : 'account-wide rule';
+			const where = zoneRule ? 'its note: flarewatch, you, the reason' : 'account-wide rule';
 			lines = [...ipLines(request.ip, extra.ip ?? {}), '', `${describeAction(request)} (${where}).`];
 			tone = request.kind === 'ban' ? 'danger' : 'normal';
 			break;
@@ -236,17 +236,22 @@ export function removeRulesDialog(zone: ZoneRef, rules: readonly AccessRule[], l
 		...(rules.some(rule => rule.scope === 'account') ? ['An account-wide rule covers every zone of the account.'] : []),
 		...(foreign.length > 0 ? [`${foreign.length === 1 ? 'It was' : `${foreign.length} of them were`} not made by flarewatch: you confirm that once more.`] : []),
 	];
-	const step: ConfirmStep = foreign.length > 0 ? {type: 'foreign-rules', requests, lines: foreign.map(rule => `This rule was not made by flarewatch. Its note: ${quotedNote(rule)}. (${ruleLine(rule).split(' · ')[0]}, ${rule.scope === 'account' ? 'account-wide' : 'this zone'})`)} : {type: 'submit', requests};
-	return confirmDialog(rules.length === 1 ? `Remove the ${modeWord(rules[0].mode)} rule on ${rules[0].value}?` : `Remove these ${rules.length} rules?`, lines, step, {tone: foreign.length > 0 ? 'danger' : 'normal', confirmLabel: rules.length === 1 ? 'Remove' : 'Remove all'});
+	const step: ConfirmStep = foreign.length > 0 ? {type: 'foreign-rules', requests, lines: foreign.map(rule => `Its note: ${quotedNote(rule)}. (${ruleLine(rule).split(' · ')[0]}, ${rule.scope === 'account' ? 'account-wide' : 'this zone'})`)} : {type: 'submit', requests};
+	const dialog = confirmDialog(rules.length === 1 ? `Remove the ${modeWord(rules[0].mode)} rule on ${rules[0].value}?` : `Remove these ${rules.length} rules?`, lines, step, {tone: foreign.length > 0 ? 'danger' : 'normal', confirmLabel: rules.length === 1 ? 'Remove' : 'Remove all'});
+	return dialog.kind === 'confirm' ? {...dialog, wrap: true} : dialog;
 }
 
-/** The second confirmation for rules someone else made: their notes, and "yes" typed, not one key. */
+/**
+ * The second confirmation for rules someone else made: their notes first (a small terminal shows the
+ * first lines), and "yes" typed, not one key.
+ */
 export function foreignRulesDialog(step: Extract<ConfirmStep, {type: 'foreign-rules'}>): Dialog {
+	const one = step.lines.length === 1;
 	const dialog = confirmDialog(
-		step.lines.length === 1 ? 'Remove a rule someone else made?' : `Remove ${step.lines.length} rules someone else made?`,
-		[...step.lines, '', `Remove ${step.lines.length === 1 ? 'it' : 'them'} anyway? Type yes, then Enter.`],
+		one ? 'Not made by flarewatch: remove it?' : `${step.lines.length} rules not made by flarewatch: remove them?`,
+		[...step.lines, '', `${one ? 'This rule was' : 'These rules were'} not made by flarewatch. Remove ${one ? 'it' : 'them'} anyway? Type yes, then Enter.`],
 		{type: 'submit', requests: step.requests},
 		{tone: 'danger', confirmLabel: 'Remove'},
 	);
-	return dialog.kind === 'confirm' ? {...dialog, input: {purpose: 'typed-yes', label: 'Type yes:', text: '', editing: true}} : dialog;
+	return dialog.kind === 'confirm' ? {...dialog, wrap: true, input: {purpose: 'typed-yes', label: 'Type yes:', text: '', editing: true}} : dialog;
 }

@@ -261,6 +261,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 				focus={dialog.focus}
 				alternativeLabel={dialog.alternative?.label}
 				input={dialog.input}
+				wrap={dialog.wrap}
 				width={layout.width}
 				height={layout.body.height}
 			/>

@@ -52,6 +52,8 @@ export type Dialog =
 			alternative?: {label: string; step: ConfirmStep};
 			/** A line typed before the answer (a reason, a typed "yes"). */
 			input?: DialogInput;
+			/** Long lines wrap instead of being cut (a quoted note is read whole). */
+			wrap?: boolean;
 		}
 	| {kind: 'level'; zone: ZoneRef; current?: SecurityLevel; cursor: number}
 	| {kind: 'form'; form: RecordForm}

@@ -51,10 +51,10 @@ export function threatColumns(width: number, longestIp = 15, last: 'score' | 'ru
 	let room = width - 3 - ip - cls - hits;
 	const score = room >= scoreWidth ? scoreWidth : 0;
 	room -= score;
-	const geo = room >= 14 ? 14 : 0;
-	room -= geo;
-	// A rule's mark reads whole ("block·other") with three more columns, when they are there.
+	// A rule's mark reads whole ("block·other") with a few more columns: they go to it before the geo.
 	const wider = last === 'rule' && score > 0 ? Math.min(12 - score, Math.max(0, room)) : 0;
+	room -= wider;
+	const geo = room >= 14 ? 14 : 0;
 	return {ip, cls, hits, geo, score: score + wider};
 }
 
