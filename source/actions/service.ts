@@ -158,7 +158,18 @@ export function createActions(options: ActionsOptions): Actions {
 		keeper.onEntries(changed);
 	});
 
-	const check = (request: ActionRequest): Verdict => {
+	/**
+	 * Where rules live in zones (v4), a ban, whitelist or clear that names no zone is for the zone on
+	 * screen: the one the operator is looking at when a key or a command without a zone asks for it.
+	 */
+	const inZone = (request: ActionRequest): ActionRequest => {
+		if (capabilities.ruleScope !== 'zone' || !(request.kind === 'ban' || request.kind === 'whitelist' || request.kind === 'clear-rule') || request.zone) return request;
+		const zone = activeZoneRef();
+		return zone ? {...request, zone} : request;
+	};
+
+	const check = (asked: ActionRequest): Verdict => {
+		const request = inZone(asked);
 		if ((request.kind === 'lookup' || request.kind === 'details') && lookingUp.has(request.ip)) return {ok: false, message: request.kind === 'lookup' ? `The lookup of ${request.ip} is already on its way: no new call` : `The details of ${request.ip} are already on their way: no new call`};
 		const lookedUp = request.kind === 'lookup' ? lookups.find(request.ip) : undefined;
 		const detailed = request.kind === 'details' ? detailsMemory.find(request.ip) : undefined;
@@ -181,7 +192,8 @@ export function createActions(options: ActionsOptions): Actions {
 			return found && clock.now() - found.at < lookupFreshMs ? found : undefined;
 		},
 		check,
-		submit(request) {
+		submit(asked) {
+			const request = inZone(asked);
 			// Read-only goes to the queue, which refuses it there and audits the refusal.
 			if (options.readOnly && isMutating(request.kind)) {
 				queue.submit(request);

@@ -6,7 +6,7 @@
  */
 import {Box, useInput} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
-import type {AccessRule, Capabilities, DnsRecord, Visitor, ZoneRef} from '../backend.js';
+import type {AccessRule, Capabilities, DnsRecord, Visitor} from '../backend.js';
 import type {MonitorHandle} from '../monitor/monitor.js';
 import {filterThreatRows, selectNotice, selectStats, selectTraffic, threatRowView} from '../monitor/select.js';
 import {pointsFor} from './chart.js';
@@ -61,11 +61,6 @@ function answers(command: Command, ui: UiState): boolean {
 	return ui.dialog !== undefined && keyMode(ui) !== 'form' && (command.type === 'dialog-yes' || command.type === 'dialog-enter' || command.type === 'dialog-alt');
 }
 
-/** The monitor's rules loader, once the monitor has one (it lists the zone's and the account's rules). */
-function rulesLoader(monitor: MonitorHandle): ((zone: ZoneRef) => void) | undefined {
-	const loader = (monitor.actions as {loadRules?: (zone: ZoneRef) => void}).loadRules;
-	return loader ? zone => loader.call(monitor.actions, zone) : undefined;
-}
 
 export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	// The state changes only with data and the operator's doings; what moves with time reads the
@@ -103,7 +98,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	// The Rules view lists the zone's rules once when it opens on a zone never listed; r lists them again.
 	const needsRules = ui.view === 'rules' && ruleListing && zoneRef !== undefined && zoneRef.rules === undefined;
 	useEffect(() => {
-		if (needsRules && zoneRef) rulesLoader(monitor)?.({name: zoneRef.name, id: zoneRef.id});
+		if (needsRules && zoneRef) monitor.actions.loadRules({name: zoneRef.name, id: zoneRef.id});
 	}, [needsRules, zoneRef, monitor]);
 
 	const quit = useCallback(() => {
@@ -150,9 +145,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 					return current;
 				}
 				if (current.view === 'rules' && zoneRef) {
-					const load = rulesLoader(monitor);
-					if (load) load({name: zoneRef.name, id: zoneRef.id});
-					else monitor.say('warn', 'This build cannot list rules yet (the monitor has no rules loader)');
+					monitor.actions.loadRules({name: zoneRef.name, id: zoneRef.id});
 					return current;
 				}
 				monitor.refreshNow();

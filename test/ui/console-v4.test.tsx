@@ -15,7 +15,8 @@ import {createMonitor, type Monitor} from '../../source/monitor/monitor.js';
 import {PasteChannel} from '../../source/term/input.js';
 import {App} from '../../source/ui/app.js';
 import {FakeBackend} from '../monitor/fake-backend.js';
-import {FakeV4Backend, withListedRules, type SentCall} from './fake-v4.js';
+import {FlarewatchError} from '../../source/errors.js';
+import {FakeV4Backend, type SentCall} from './fake-v4.js';
 
 const tick = () => new Promise(resolve => setTimeout(resolve, 30));
 
@@ -34,7 +35,7 @@ afterEach(() => {
 
 interface SetupOptions {
 	api?: 'v1' | 'v4';
-	/** v4: the zone shows the fake's rules as listed (else: never listed). */
+	/** v4: the monitor lists the fake's rules (else every listing fails: never listed). */
 	listed?: boolean;
 	size?: {columns: number; rows: number};
 	prepare?: (backend: FakeV4Backend) => void;
@@ -44,15 +45,17 @@ async function setup(options: SetupOptions = {}) {
 	const clock = new FakeClock();
 	const v4 = options.api === 'v4';
 	const backend = v4 ? new FakeV4Backend({clock, visitors: rows}) : new FakeBackend({clock, visitors: rows});
-	if (backend instanceof FakeV4Backend) options.prepare?.(backend);
+	if (backend instanceof FakeV4Backend) {
+		options.prepare?.(backend);
+		if (!options.listed) backend.listFault = new FlarewatchError('network', 'injected: no listing');
+	}
 	const audit = new MemoryAuditLog();
 	const monitor = createMonitor({backend, clock, zoneNames: ['example.com'], policy: {perHour: 300, reserve: 30}, guard: createGuard([], {}), paceMs: 0, audit, api: v4 ? 'v4' : 'v1'});
 	monitors.push(monitor);
 	await monitor.start();
 	await clock.advance(0);
-	const handle = backend instanceof FakeV4Backend && options.listed ? withListedRules(monitor, backend, clock) : monitor;
 	const pastes = new PasteChannel();
-	const view = render(<App monitor={handle} size={options.size ?? {columns: 100, rows: 30}} onQuit={() => {}} paste={pastes} />);
+	const view = render(<App monitor={monitor} size={options.size ?? {columns: 100, rows: 30}} onQuit={() => {}} paste={pastes} />);
 	await tick();
 	const settle = async () => {
 		await tick();
