@@ -67,6 +67,29 @@ describe('the cloudflare SDK against API v4', () => {
 		expect(emulator.state().zones[0].filePurges.map(purge => purge.url)).toEqual(['https://example.com/style.css']);
 	});
 
+	it('manages account-level rules by the zones\' account id, and zone rules in every mode', async () => {
+		const [zone] = (await client.zones.list({name: 'example.com'})).result;
+		const account_id = zone.account.id as string;
+		const zone_id = zone.id;
+		const challenge = await client.firewall.accessRules.create({zone_id, mode: 'managed_challenge', configuration: {target: 'ip', value: '198.51.100.20'}, notes: 'watch this one'});
+		expect(challenge).toMatchObject({mode: 'managed_challenge', configuration: {target: 'ip', value: '198.51.100.20'}, notes: 'watch this one'});
+		const asn = await client.firewall.accessRules.create({account_id, mode: 'block', configuration: {target: 'asn', value: 'AS14061'}, notes: 'botnet network'});
+		const range = await client.firewall.accessRules.create({account_id, mode: 'js_challenge', configuration: {target: 'ip_range', value: '203.0.113.0/24'}});
+		const listed = [];
+		for await (const rule of client.firewall.accessRules.list({account_id, per_page: 1})) listed.push(rule);
+		expect(listed.map(rule => rule.id)).toEqual([asn.id, range.id]);
+		expect(listed[0].scope).toMatchObject({id: account_id, type: 'organization'});
+		const found = await client.firewall.accessRules.list({account_id, configuration: {target: 'asn', value: 'AS14061'}, notes: 'BOTNET'});
+		expect(found.result.map(rule => rule.id)).toEqual([asn.id]);
+		expect(await client.firewall.accessRules.edit(range.id, {account_id, mode: 'block', configuration: {}})).toMatchObject({mode: 'block'});
+		expect(await client.firewall.accessRules.get(range.id, {account_id})).toMatchObject({mode: 'block'});
+		expect(await client.firewall.accessRules.delete(range.id, {account_id})).toMatchObject({id: range.id});
+		// The zone's own list holds only its rule.
+		expect((await client.firewall.accessRules.list({zone_id})).result.map(rule => rule.id)).toEqual([challenge.id]);
+		await expect(client.firewall.accessRules.list({account_id: 'f'.repeat(32)})).rejects.toBeInstanceOf(Cloudflare.PermissionDeniedError);
+		await expect(client.firewall.accessRules.create({account_id, mode: 'block', configuration: {target: 'country', value: 'NZ'}})).rejects.toBeInstanceOf(Cloudflare.BadRequestError);
+	});
+
 	it('throws the SDK error classes for the real statuses', async () => {
 		await expect(client.zones.get({zone_id: 'f'.repeat(32)})).rejects.toBeInstanceOf(Cloudflare.NotFoundError);
 		await expect(client.zones.get({zone_id: 'nope'})).rejects.toBeInstanceOf(Cloudflare.BadRequestError);
