@@ -1,5 +1,6 @@
 /** Maps an ActionRequest onto the Backend port: one call (or one DIUP) per request. */
 import type {Backend} from '../backend.js';
+import {FlarewatchError} from '../errors.js';
 import type {ActionRequest} from './types.js';
 
 export interface ActionOutcome {
@@ -40,6 +41,15 @@ export async function executeAction(backend: Backend, request: ActionRequest): P
 		case 'clear-rule':
 			await backend.clearRule(request.ip);
 			return {summary: `rule for ${request.ip} cleared`};
+		case 'add-rule': {
+			if (!backend.addRule) throw new FlarewatchError('api', `${backend.capabilities.api} cannot add ${request.rule.target} rules`);
+			const rule = await backend.addRule(request.zone, request.rule);
+			return {summary: `${rule.mode} rule on ${rule.value} made`, result: rule};
+		}
+		case 'delete-rule':
+			if (!backend.deleteRule) throw new FlarewatchError('api', `${backend.capabilities.api} cannot remove rules by id`);
+			await backend.deleteRule(request.zone, request.rule);
+			return {summary: `rule on ${request.rule.value} removed`};
 		case 'lookup': {
 			const score = await backend.lookupIp(request.ip);
 			return {summary: `${request.ip}: ${score.kind}:${score.score}`, result: score};

@@ -2,7 +2,7 @@
  * What an operator can ask for, as data. The console's keys, dialogs and command palette all produce an
  * ActionRequest; the queue sends it, the audit log records it, the Log view shows it.
  */
-import type {CacheLevel, DnsRecord, NewDnsRecord, SecurityLevel, ZoneRef} from '../backend.js';
+import type {AccessRule, CacheLevel, DnsRecord, NewAccessRule, NewDnsRecord, SecurityLevel, ZoneRef} from '../backend.js';
 
 export type ActionRequest =
 	| {kind: 'security-level'; zone: ZoneRef; level: SecurityLevel}
@@ -14,6 +14,10 @@ export type ActionRequest =
 	| {kind: 'ban'; ip: string}
 	| {kind: 'whitelist'; ip: string}
 	| {kind: 'clear-rule'; ip: string}
+	/** APIs that list rules (capabilities.ruleListing): a rule in the zone, with its notes. */
+	| {kind: 'add-rule'; zone: ZoneRef; rule: NewAccessRule}
+	/** APIs that list rules: one listed rule removed by its id. */
+	| {kind: 'delete-rule'; zone: ZoneRef; rule: Pick<AccessRule, 'id' | 'scope' | 'mode' | 'target' | 'value'>}
 	| {kind: 'lookup'; ip: string}
 	| {kind: 'dns-add'; zone: ZoneRef; record: NewDnsRecord}
 	| {kind: 'dns-edit'; zone: ZoneRef; record: DnsRecord}
@@ -35,6 +39,9 @@ const idempotentKinds: ReadonlySet<ActionKind> = new Set<ActionKind>([
 	'ban',
 	'whitelist',
 	'clear-rule',
+	// The API edits a duplicate rather than make a second; a rule deleted twice is gone either way.
+	'add-rule',
+	'delete-rule',
 	'lookup',
 ]);
 
@@ -91,6 +98,10 @@ export function describeAction(request: ActionRequest): string {
 			return `whitelist ${request.ip}`;
 		case 'clear-rule':
 			return `clear rule for ${request.ip}`;
+		case 'add-rule':
+			return `${request.rule.mode} ${request.rule.value} in ${request.zone.name}`;
+		case 'delete-rule':
+			return `remove the ${request.rule.mode} rule on ${request.rule.value} (${request.rule.scope} ${request.rule.id}) in ${request.zone.name}`;
 		case 'lookup':
 			return `look up ${request.ip}`;
 		case 'dns-add':

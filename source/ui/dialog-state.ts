@@ -29,8 +29,11 @@ export type Dialog =
 			confirmLabel: string;
 			focus: 'cancel' | 'confirm';
 			step: ConfirmStep;
-			/** A second way out, on `u` (an interrupted lockdown: finish with y, or undo with u). */
-			alternative?: {label: string; step: ConfirmStep};
+			/**
+			 * A second way out, on its own key: an interrupted lockdown (finish with y, or undo with u), the
+			 * lockdown's choice (one ASN rule with y, or the top IPs with i).
+			 */
+			alternative?: {key: 'u' | 'i' | 'a'; label: string; step: ConfirmStep};
 		}
 	| {kind: 'level'; zone: ZoneRef; current?: SecurityLevel; cursor: number}
 	| {kind: 'form'; form: RecordForm};
@@ -40,7 +43,7 @@ export type DialogCommand =
 	| {type: 'dialog-yes'}
 	| {type: 'dialog-no'}
 	| {type: 'dialog-enter'}
-	| {type: 'dialog-alt'}
+	| {type: 'dialog-alt'; key: string}
 	| {type: 'dialog-focus'; by: number}
 	| {type: 'dialog-move'; by: number}
 	| {type: 'form-input'; input: FormInput};

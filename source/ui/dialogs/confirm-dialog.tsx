@@ -7,14 +7,15 @@ export interface ConfirmDialogProps {
 	tone: 'normal' | 'danger';
 	confirmLabel: string;
 	focus: 'cancel' | 'confirm';
-	/** A second way out on `u`, shown as a third button. */
+	/** A second way out on its own key (`alternativeKey`, default u), shown as a third button. */
 	alternativeLabel?: string;
+	alternativeKey?: string;
 	width: number;
 	height: number;
 }
 
 /** A confirmation: what will be sent, then Cancel (focused first) and the confirm button. */
-export function ConfirmDialog({title, lines, tone, confirmLabel, focus, alternativeLabel, width, height}: ConfirmDialogProps) {
+export function ConfirmDialog({title, lines, tone, confirmLabel, focus, alternativeLabel, alternativeKey = 'u', width, height}: ConfirmDialogProps) {
 	const color = tone === 'danger' ? 'red' : 'cyan';
 	// Border (2), title (1), a blank and the buttons (2): the rest holds lines.
 	const room = Math.max(0, height - 5);
@@ -39,7 +40,7 @@ export function ConfirmDialog({title, lines, tone, confirmLabel, focus, alternat
 				<Text inverse={focus === 'confirm'} bold={focus === 'confirm'} color={tone === 'danger' ? 'red' : undefined}>
 					{` ${sanitize(confirmLabel)} (y) `}
 				</Text>
-				{alternativeLabel ? `   ${sanitize(alternativeLabel)} (u)` : ''}
+				{alternativeLabel ? `   ${sanitize(alternativeLabel)} (${alternativeKey})` : ''}
 			</Text>
 		</Box>
 	);

@@ -1,0 +1,104 @@
+/**
+ * A zone's rules as a lockdown needs them on APIs that list rules (v4): listed right before the preview
+ * or the undo, since which IPs have a rule already and which lockdowns exist (found by their notes,
+ * whoever's machine made them) may have changed since anyone last looked. A listing is one or two calls
+ * (the zone's rules, the account's); `L` asks for one and the console opens L's dialog when it arrives.
+ */
+import type {AccessRule, Backend, ZoneRef} from '../backend.js';
+import type {Clock} from '../lib/clock.js';
+import type {MonitorEvent} from '../monitor/reduce.js';
+import {describeFailure} from '../monitor/poller.js';
+import type {MonitorState, Store} from '../monitor/store.js';
+import {callRefusal} from './rules.js';
+
+/** How long a listing answers for the zone's rules, unless one of our rule changes came in between. */
+export const surveyFreshMs = 30_000;
+
+interface Survey {
+	at: number;
+	rules: readonly AccessRule[];
+}
+
+export interface RuleSurveyOptions {
+	backend: Backend;
+	clock: Clock;
+	store: Store<MonitorState, MonitorEvent>;
+	say(level: 'info' | 'warn' | 'error', text: string): void;
+	/** The listing arrived: the keeper says what it found. */
+	listed(zone: ZoneRef, rules: readonly AccessRule[]): void;
+}
+
+export class RuleSurvey {
+	readonly #options: RuleSurveyOptions;
+	readonly #surveys = new Map<string, Survey>();
+	readonly #listing = new Set<string>();
+	readonly #ready = new Set<string>();
+	/** Listings older than this are not fresh: a rule change of ours came after them. */
+	#changedAt = Number.NEGATIVE_INFINITY;
+
+	constructor(options: RuleSurveyOptions) {
+		this.#options = options;
+	}
+
+	/** The zone's rules listed lately (ours, or the monitor's own listing), or undefined. */
+	fresh(zoneName: string): readonly AccessRule[] | undefined {
+		const now = this.#options.clock.now();
+		const usable = (at: number): boolean => at > this.#changedAt && now - at < surveyFreshMs;
+		const ours = this.#surveys.get(zoneName);
+		const shared = this.#options.store.getState().zones.find(zone => zone.name === zoneName)?.rules;
+		if (shared && !shared.loading && shared.error === undefined && usable(shared.at) && (!ours || shared.at > ours.at)) return shared.list;
+		return ours && usable(ours.at) ? ours.rules : undefined;
+	}
+
+	/** The last listing, however old (an undo with no fresh one removes what it found then, by id). */
+	latest(zoneName: string): readonly AccessRule[] | undefined {
+		return this.fresh(zoneName) ?? this.#surveys.get(zoneName)?.rules;
+	}
+
+	/** A rule of ours was made or removed: the next lockdown or undo lists again. */
+	changed(): void {
+		this.#changedAt = this.#options.clock.now();
+	}
+
+	/** True when a fresh listing is at hand; otherwise asks for one (false), and `takeReady` says when it came. */
+	request(zone: ZoneRef): boolean {
+		if (this.fresh(zone.name)) return true;
+		if (this.#listing.has(zone.name)) {
+			this.#options.say('info', `Still listing the rules of ${zone.name}…`);
+			return false;
+		}
+		const {backend, clock, store, say} = this.#options;
+		const refusal = callRefusal(store.getState(), clock.now(), `the rules of ${zone.name} were not listed, so no lockdown can be planned or undone`);
+		if (refusal || !backend.listRules) {
+			say('warn', refusal ?? `${backend.capabilities.api} cannot list rules`);
+			return false;
+		}
+		this.#listing.add(zone.name);
+		say('info', `Listing the rules of ${zone.name} first (a lockdown's rules are found by their notes)…`);
+		backend.listRules(zone).then(
+			list => {
+				this.#listing.delete(zone.name);
+				this.#surveys.set(zone.name, {at: clock.now(), rules: list.rules});
+				this.#ready.add(zone.name);
+				this.#options.listed(zone, list.rules);
+				if (list.accountUnavailable) say('warn', `The account's rules could not be listed (${list.accountUnavailable}): only ${zone.name}'s are checked`);
+			},
+			(error: unknown) => {
+				this.#listing.delete(zone.name);
+				say('error', `The rules of ${zone.name} could not be listed: ${describeFailure(error, clock.now()).message}. L tries again.`);
+			},
+		);
+		return false;
+	}
+
+	/**
+	 * True once after a listing asked for by `request` arrived: the console then opens L's dialog. Asked
+	 * on another zone's screen, it is dropped: a dialog must not open later, out of the blue.
+	 */
+	takeReady(zoneName: string): boolean {
+		if (this.#ready.size === 0) return false;
+		const ready = this.#ready.has(zoneName);
+		this.#ready.clear();
+		return ready;
+	}
+}
