@@ -104,9 +104,9 @@ export function lockdownChoices(plan: LockdownPlan): LockdownChoices {
 	const ips = chooseLockdown(plan, 'ips');
 	if (!offer || offer.withheld) return {confirm: {label: 'Lock down', plan: ips}};
 	const rule = chooseLockdown(plan, 'rule');
-	const ipsLabel = `Top ${plan.bans.length.toLocaleString('en-US')} IPs`;
-	if (offer.conflicts.length > 0) return {confirm: {label: `Ban the ${ipsLabel.toLowerCase()}`, plan: ips}, alternative: {key: 'a', label: `${offer.value} rule anyway`, plan: rule}};
-	return {confirm: {label: `One ${offerKind(offer)} rule`, plan: rule}, alternative: {key: 'i', label: `${ipsLabel} instead`, plan: ips}};
+	const count = plan.bans.length.toLocaleString('en-US');
+	if (offer.conflicts.length > 0) return {confirm: {label: `Ban the top ${count} IPs`, plan: ips}, alternative: {key: 'a', label: `${offer.value} rule anyway`, plan: rule}};
+	return {confirm: {label: `One ${offerKind(offer)} rule`, plan: rule}, alternative: {key: 'i', label: `Top ${count} IPs instead`, plan: ips}};
 }
 
 

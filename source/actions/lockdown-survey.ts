@@ -16,6 +16,8 @@ export const surveyFreshMs = 30_000;
 
 interface Survey {
 	at: number;
+	/** The count of our rule changes when it was asked for: one more since, and it is out of date. */
+	changes: number;
 	rules: readonly AccessRule[];
 }
 
@@ -33,7 +35,8 @@ export class RuleSurvey {
 	readonly #surveys = new Map<string, Survey>();
 	readonly #listing = new Set<string>();
 	readonly #ready = new Set<string>();
-	/** Listings older than this are not fresh: a rule change of ours came after them. */
+	/** Our rule changes so far, and when the last one came (the monitor's own listings are dated only). */
+	#changes = 0;
 	#changedAt = Number.NEGATIVE_INFINITY;
 
 	constructor(options: RuleSurveyOptions) {
@@ -43,11 +46,10 @@ export class RuleSurvey {
 	/** The zone's rules listed lately (ours, or the monitor's own listing), or undefined. */
 	fresh(zoneName: string): readonly AccessRule[] | undefined {
 		const now = this.#options.clock.now();
-		const usable = (at: number): boolean => at > this.#changedAt && now - at < surveyFreshMs;
 		const ours = this.#surveys.get(zoneName);
 		const shared = this.#options.store.getState().zones.find(zone => zone.name === zoneName)?.rules;
-		if (shared && !shared.loading && shared.error === undefined && usable(shared.at) && (!ours || shared.at > ours.at)) return shared.list;
-		return ours && usable(ours.at) ? ours.rules : undefined;
+		if (shared && !shared.loading && shared.error === undefined && shared.at > this.#changedAt && now - shared.at < surveyFreshMs && (!ours || shared.at > ours.at)) return shared.list;
+		return ours && ours.changes === this.#changes && now - ours.at < surveyFreshMs ? ours.rules : undefined;
 	}
 
 	/** The last listing, however old (an undo with no fresh one removes what it found then, by id). */
@@ -57,6 +59,7 @@ export class RuleSurvey {
 
 	/** A rule of ours was made or removed: the next lockdown or undo lists again. */
 	changed(): void {
+		this.#changes++;
 		this.#changedAt = this.#options.clock.now();
 	}
 
@@ -74,11 +77,12 @@ export class RuleSurvey {
 			return false;
 		}
 		this.#listing.add(zone.name);
+		const changes = this.#changes;
 		say('info', `Listing the rules of ${zone.name} first (a lockdown's rules are found by their notes)…`);
 		backend.listRules(zone).then(
 			list => {
 				this.#listing.delete(zone.name);
-				this.#surveys.set(zone.name, {at: clock.now(), rules: list.rules});
+				this.#surveys.set(zone.name, {at: clock.now(), changes, rules: list.rules});
 				this.#ready.add(zone.name);
 				this.#options.listed(zone, list.rules);
 				if (list.accountUnavailable) say('warn', `The account's rules could not be listed (${list.accountUnavailable}): only ${zone.name}'s are checked`);
