@@ -69,6 +69,12 @@ interface Batch {
 	submitting: boolean;
 	calls: number;
 	refused: number;
+	/** Rules (or bans) the undo saw removed. */
+	removed: number;
+}
+
+function rules(count: number): string {
+	return `${count.toLocaleString('en-US')} rule${count === 1 ? '' : 's'}`;
 }
 
 const neverSent = new Set(['cancelled', 'not-sent', 'budget', 'read-only']);
@@ -162,7 +168,7 @@ export class LockdownKeeper {
 		const found = findLockdowns(rules);
 		const recorded = zoneMemory(this.#options.registry.read(), zone.name).lockdown;
 		if (!recorded && found[0]) this.#options.store.dispatch({type: 'lockdown-count', zone: zone.name, bans: found[0].rules.length});
-		const lockdowns = found.length === 0 ? 'no lockdown among them' : `${found.length === 1 ? 'lockdown' : `${found.length} lockdowns, the latest`} ${found[0].batch} by ${found[0].operator || 'an unnamed operator'} (${found[0].rules.length} rules)`;
+		const lockdowns = found.length === 0 ? 'no lockdown among them' : `${found.length === 1 ? 'lockdown' : `${found.length} lockdowns, the latest`} ${found[0].batch} by ${found[0].operator || 'an unnamed operator'} (${found[0].rules.length} rule${found[0].rules.length === 1 ? '' : 's'})`;
 		this.#options.say('info', `Rules of ${zone.name} listed: ${rules.length}, ${lockdowns}`);
 	}
 
@@ -288,6 +294,7 @@ export class LockdownKeeper {
 				touched.add(batch.zone.name);
 				if (entry.state !== 'sent') batch.open.delete(entry.id);
 				if (entry.state === 'sent') batch.calls++;
+				if (entry.state === 'done' && (entry.request.kind === 'delete-rule' || entry.request.kind === 'clear-rule')) batch.removed++;
 				if (entry.state === 'failed' && !neverSent.has(entry.failureKind ?? '')) batch.refused++;
 				next = applyAnswer(next, batch, entry);
 			}
@@ -308,7 +315,7 @@ export class LockdownKeeper {
 
 	#send(zone: ZoneRef, kind: Batch['kind'], recordId: string, requests: ReturnType<typeof lockdownRequests>): void {
 		const id = `${recordId}#${kind}`;
-		const batch: Batch = {zone, kind, open: new Set(), submitting: true, calls: 0, refused: 0};
+		const batch: Batch = {zone, kind, open: new Set(), submitting: true, calls: 0, refused: 0, removed: 0};
 		this.#batches.set(id, batch);
 		this.#options.say('info', `${kind === 'lock' ? 'Lockdown' : 'Undo of the lockdown'} of ${zone.name}: sending ${requests.length} request${requests.length === 1 ? '' : 's'}`);
 		for (const request of requests) {
@@ -343,13 +350,16 @@ export class LockdownKeeper {
 			return;
 		}
 		const left = bansToClear(record).length;
-		const what = record.batch === undefined ? ['bans', 'cleared'] : ['rules', 'removed'];
-		if (left === 0) {
-			this.#write(records => withZone(records, zone.name, ({lockdown: _done, ...memory}) => memory));
-			const level = record.previousLevel && record.previousLevel !== 'help' && record.levelRestored ? `back to ${record.previousLevel}` : 'unchanged';
-			this.#options.say('info', `Lockdown of ${zone.name} undone: ${counts.cleared} ${what[0]} ${what[1]}, level ${level}, ${batch.calls} calls used`);
+		if (left === 0) this.#write(records => withZone(records, zone.name, ({lockdown: _done, ...memory}) => memory));
+		const level = record.previousLevel && record.previousLevel !== 'help' && record.levelRestored ? `back to ${record.previousLevel}` : 'unchanged';
+		if (record.batch === undefined) {
+			if (left === 0) this.#options.say('info', `Lockdown of ${zone.name} undone: ${counts.cleared} bans cleared, level ${level}, ${batch.calls} calls used`);
+			else this.#options.say('warn', `Undo of the lockdown of ${zone.name} is not complete: ${left} bans are still in place (${batch.refused} refused, the rest not sent). Press L to finish it.`);
+		} else if (left === 0) {
+			const gone = counts.cleared - batch.removed;
+			this.#options.say('info', `Lockdown of ${zone.name} undone: ${rules(batch.removed)} removed${gone > 0 ? ` (${gone} gone already)` : ''}, level ${level}, ${batch.calls} calls used`);
 		} else {
-			this.#options.say('warn', `Undo of the lockdown of ${zone.name} is not complete: ${left} ${what[0]} are still in place (${batch.refused} refused, the rest not sent). Press L to finish it.`);
+			this.#options.say('warn', `Undo of the lockdown of ${zone.name} is not complete: ${rules(left)} still in place (${batch.refused} refused, the rest not sent). Press L to finish it.`);
 		}
 		this.#showCount(zone.name, this.#options.registry.read());
 	}
