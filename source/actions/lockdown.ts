@@ -169,6 +169,8 @@ export function planLockdown(input: LockdownInput): LockdownPlan {
  * half is not enough. Visitors in it that the never-ban guard covers or that are whitelisted are
  * conflicts; so is a rule the target has already, which adding one would change (withheld).
  */
+const ruleValuePattern = {asn: /^AS\d{1,10}$/, country: /^(?!XX)[A-Z]{2}$/};
+
 function ruleOffer(input: LockdownInput, rules: RuleContext, threatHits: number, capacity: number): RuleOffer | undefined {
 	if (threatHits <= 0) return undefined;
 	for (const target of ['asn', 'country'] as const) {
@@ -176,7 +178,8 @@ function ruleOffer(input: LockdownInput, rules: RuleContext, threatHits: number,
 		const tally = new Map<string, {hits: number; ips: number; name?: string}>();
 		for (const visitor of input.visitors) {
 			const value = target === 'asn' ? visitor.asn : visitor.country;
-			if (visitor.classification !== 'threat' || !value) continue;
+			// Only a value a rule can be made for (and shown safely): AS13335, or a two-letter code (XX is unknown, T1 Tor).
+			if (visitor.classification !== 'threat' || !value || !ruleValuePattern[target].test(value)) continue;
 			const entry = tally.get(value) ?? {hits: 0, ips: 0, ...(target === 'asn' && visitor.asnName ? {name: visitor.asnName} : {})};
 			entry.hits += visitor.hits;
 			entry.ips++;

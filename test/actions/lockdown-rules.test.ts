@@ -75,6 +75,8 @@ describe('one rule for a network or country that carries most threats', () => {
 		expect(lockdown.offer).toMatchObject({target: 'country', value: 'NL', hits: 3600, ips: 36});
 		expect(describeLockdown(lockdown)).toContain('country NL carries 72% of threat requests (36 threat IPs): one rule blocks it.');
 		expect(lockdownChoices(lockdown).confirm.label).toBe('One country rule');
+		// Codes no rule can be made for are never offered: unknown, Tor, or what a hostile server sent.
+		for (const country of ['XX', 'T1', 'N\u001b[2J']) expect(plan(spread.map(visitor => (visitor.country === 'NL' ? {...visitor, country} : visitor))).offer).toBeUndefined();
 	});
 
 	it('names a never-ban address in the network and keeps banning IPs the default; the rule only on a, anyway', () => {
