@@ -5,6 +5,8 @@
  * the lockdown by the rule's notes and undoes it. Afterwards only the rules anyone else made (and ours
  * made by hand) are left, and the security level is back.
  */
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {formatRuleNote, parseRuleNote} from '../../source/actions/rule-notes.js';
 import {startEmulator} from '../../source/emulator/index.js';
@@ -48,28 +50,31 @@ function api(emulator: EmulatorHandle) {
 	};
 }
 
-function launch(emulator: EmulatorHandle): PtyConsole {
-	// A fresh state folder each: the second console is another machine, its registry empty.
-	const env = consoleEnv({CF_API_TOKEN: emulator.token});
+/** A console; a fresh state folder unless `env` is given: a second console is then another machine, its registry empty. */
+function launch(emulator: EmulatorHandle, env = consoleEnv({CF_API_TOKEN: emulator.token})): PtyConsole {
 	const app = new PtyConsole(['--endpoint', emulator.url, '--zone', 'example.com', '--budget', '1200', '--reserve', '100'], {cols: 120, rows: 36}, env);
 	opened.push({close: () => app.kill()});
 	return app;
+}
+
+async function world() {
+	const emulator = await startEmulator({port: 0, scenario: 'flood', quiet: true});
+	emulator.advanceClock(120);
+	opened.push({close: () => emulator.close()});
+	const level = async () => ((await (await fetch(`${emulator.url}/__emulator/state`)).json()) as EmulatorState).zones.find(zone => zone.name === 'example.com')!.securityLevel;
+	return {emulator, rest: api(emulator), level};
 }
 
 const dashboard = (app: PtyConsole) => app.waitFor(text => /\d+\.\d+\.\d+\.\d+\s+threat\s/.test(text) && /sec \w+/.test(text) && /v4/.test(text), 'the v4 dashboard with threat rows', 45_000);
 
 describe('lockdown on API v4', () => {
 	it('one ASN rule from the first console; a second console, another machine, finds it by its notes and undoes it', async () => {
-		const emulator = await startEmulator({port: 0, scenario: 'flood', quiet: true});
-		emulator.advanceClock(120);
-		opened.push({close: () => emulator.close()});
-		const rest = api(emulator);
-		const state = async () => ((await (await fetch(`${emulator.url}/__emulator/state`)).json()) as EmulatorState).zones.find(zone => zone.name === 'example.com')!;
+		const {emulator, rest, level} = await world();
 		// Someone else's rule, and one of ours made by hand: neither belongs to the lockdown.
 		await rest.addRule('whitelist', '192.0.2.10', 'partner API, ticket 4411');
 		await rest.addRule('block', '192.0.2.11', formatRuleNote({action: 'block', operator: 'ana@desk', reason: 'scraper'}));
 		const before = await rest.rules();
-		expect((await state()).securityLevel).toBe('med');
+		expect((await level())).toBe('med');
 
 		const first = launch(emulator);
 		await dashboard(first);
@@ -85,7 +90,7 @@ describe('lockdown on API v4', () => {
 		const made = locked.filter(rule => !before.some(old => old.id === rule.id));
 		expect(made.map(rule => [rule.mode, rule.configuration.target, rule.configuration.value])).toEqual([['block', 'asn', asn]]);
 		expect(parseRuleNote(made[0].notes)).toMatchObject({action: 'block', batch, reason: 'lockdown; level was med'});
-		expect((await state()).securityLevel).toBe('help');
+		expect((await level())).toBe('help');
 
 		const second = launch(emulator);
 		await dashboard(second);
@@ -96,6 +101,39 @@ describe('lockdown on API v4', () => {
 		second.press('y');
 		await second.waitFor(text => text.includes('Lockdown of example.com undone: 1 rule removed, level back to med'), 'the undo summary', 30_000);
 		expect(await rest.rules()).toEqual(before);
-		expect((await state()).securityLevel).toBe('med');
+		expect((await level())).toBe('med');
+	}, 150_000);
+
+	it('a kill -9 mid-lockdown: the next start lists the rules, offers to finish or undo it, and u removes exactly its rules', async () => {
+		const {emulator, rest, level} = await world();
+		await rest.addRule('whitelist', '192.0.2.10', 'partner API, ticket 4411');
+		const before = await rest.rules();
+		const env = consoleEnv({CF_API_TOKEN: emulator.token});
+		const app = launch(emulator, env);
+		await dashboard(app);
+		app.press('L');
+		await app.waitFor(text => /Top [\d,]+ IPs instead \(i\)/.test(text), 'the preview with the choice');
+		// The other choice: the top IPs, one rule each, paced; killed a few rules in.
+		app.press('i');
+		const deadline = Date.now() + 30_000;
+		while ((await rest.rules()).length < before.length + 10) {
+			if (Date.now() > deadline) throw new Error(`no lockdown rules appeared; the screen:\n${app.screen()}`);
+			await new Promise(resolve => setTimeout(resolve, 50));
+		}
+		app.process.kill('SIGKILL');
+		await app.exited;
+		const registry = JSON.parse(readFileSync(join(env.XDG_STATE_HOME, 'flarewatch', 'registry.json'), 'utf8')) as {accounts: Record<string, {zones: Record<string, {lockdown?: {phase: string; batch?: string}}>}>};
+		const record = Object.values(registry.accounts)[0].zones['example.com'].lockdown!;
+		expect(record.phase).toBe('locking');
+		const made = (await rest.rules()).filter(rule => parseRuleNote(rule.notes)?.batch === record.batch);
+		expect(made.length).toBeGreaterThanOrEqual(10);
+		expect(await level()).toBe('help');
+
+		const again = launch(emulator, env);
+		await again.waitFor(text => text.includes('Interrupted lockdown of example.com') && text.includes('Undo it (u)'), 'the finish-or-undo dialog, opened by itself', 45_000);
+		again.press('u');
+		await again.waitFor(text => /Lockdown of example\.com undone: [\d,]+ rules? removed, level back to med/.test(text), 'the undo summary', 45_000);
+		expect(await rest.rules()).toEqual(before);
+		expect(await level()).toBe('med');
 	}, 150_000);
 });
