@@ -78,7 +78,7 @@ function rules(count: number): string {
 }
 
 const neverSent = new Set(['cancelled', 'not-sent', 'budget', 'read-only']);
-const ruleChanges = new Set<ActionRequest['kind']>(['ban', 'whitelist', 'clear-rule', 'add-rule', 'delete-rule']);
+const ruleChanges = new Set<ActionRequest['kind']>(['ban', 'whitelist', 'clear-rule', 'rule-add', 'rule-delete']);
 
 export class LockdownKeeper {
 	readonly #options: LockdownKeeperOptions;
@@ -238,7 +238,7 @@ export class LockdownKeeper {
 		const plan = this.unlockPlan(zone, status.record);
 		if (status.record.madeElsewhere && !this.#adopt(zone.name, status.record)) return false;
 		const gone = new Set(plan.gone ?? []);
-		const removing = plan.requests.flatMap(request => (request.kind === 'delete-rule' ? [ruleKey(request.rule.target, request.rule.value)] : []));
+		const removing = plan.requests.flatMap(request => (request.kind === 'rule-delete' ? [ruleKey(request.rule.target, request.rule.value)] : []));
 		this.#updateRecord(zone.name, record => ({
 			...record,
 			phase: 'undoing',
@@ -294,7 +294,7 @@ export class LockdownKeeper {
 				touched.add(batch.zone.name);
 				if (entry.state !== 'sent') batch.open.delete(entry.id);
 				if (entry.state === 'sent') batch.calls++;
-				if (entry.state === 'done' && (entry.request.kind === 'delete-rule' || entry.request.kind === 'clear-rule')) batch.removed++;
+				if (entry.state === 'done' && (entry.request.kind === 'rule-delete' || entry.request.kind === 'clear-rule')) batch.removed++;
 				if (entry.state === 'failed' && !neverSent.has(entry.failureKind ?? '')) batch.refused++;
 				next = applyAnswer(next, batch, entry);
 			}
@@ -392,7 +392,7 @@ function ipRules(rules: readonly AccessRule[]): Map<string, AccessRule[]> {
 /** The key in a lockdown's record that a ban, clear or rule request is about. */
 function answerKey(request: ActionRequest): string | undefined {
 	if (request.kind === 'ban' || request.kind === 'clear-rule') return request.ip;
-	if (request.kind === 'add-rule' || request.kind === 'delete-rule') return ruleKey(request.rule.target, request.rule.value);
+	if (request.kind === 'rule-add' || request.kind === 'rule-delete') return ruleKey(request.rule.target, request.rule.value);
 	return undefined;
 }
 

@@ -137,7 +137,7 @@ export function describeUnlock(record: LockdownRecord, plan: UnlockPlan): string
 					: 'The level stays (it was help, or unknown, before).',
 	];
 	if (record.batch !== undefined) {
-		const removing = plan.requests.flatMap(request => (request.kind === 'delete-rule' ? [ruleKey(request.rule.target, request.rule.value)] : []));
+		const removing = plan.requests.flatMap(request => (request.kind === 'rule-delete' ? [ruleKey(request.rule.target, request.rule.value)] : []));
 		const kinds = removing.length > 0 ? `: ${ruleKinds(removing)}` : '';
 		lines.push(`Remove ${plural(removing.length, 'rule')} of lockdown ${record.batch}, found by their notes${kinds}.`, "Rules anyone else made, and ours made by hand, stay.");
 		if (record.madeElsewhere) lines.push(`Made by ${record.operator || 'an unnamed operator'} at ${when(record.at)}, from another machine (not in this one's registry).`);

@@ -47,7 +47,7 @@ export function levelInNotes(notes: string): SecurityLevel | undefined {
 /** The request that makes one rule of a lockdown. */
 export function blockRequest(zone: ZoneRef, key: string, notes: string): ActionRequest {
 	const {target, value} = keyTarget(key);
-	return {kind: 'add-rule', zone, rule: {mode: 'block', target, value, notes}};
+	return {kind: 'rule-add', zone, rule: {mode: 'block', target, value, notes}};
 }
 
 /** A lockdown seen in a zone's listed rules: whoever made it, from whichever machine. */
@@ -117,7 +117,7 @@ export function unlockPlanByNotes(zone: ZoneRef, record: LockdownRecord, listed:
 		.map(([key]) => key);
 	const room = Math.max(0, callsLeft - requests.length);
 	for (const rule of rules.slice(0, room)) {
-		requests.push({kind: 'delete-rule', zone, rule: {id: rule.id, scope: rule.scope, mode: rule.mode, target: rule.target, value: rule.value}});
+		requests.push({kind: 'rule-delete', zone, rule});
 	}
 	return {requests, deferred: Math.max(0, rules.length - room), gone};
 }

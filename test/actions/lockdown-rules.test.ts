@@ -44,12 +44,12 @@ describe('one rule for a network or country that carries most threats', () => {
 		const notes = lockdownNotes('ops@bastion', batch, 'med');
 		expect(lockdownRequests(choices.confirm.plan, 'ops@bastion')).toEqual([
 			{kind: 'security-level', zone, level: 'help'},
-			{kind: 'add-rule', zone, rule: {mode: 'block', target: 'asn', value: 'AS64500', notes}},
+			{kind: 'rule-add', zone, rule: {mode: 'block', target: 'asn', value: 'AS64500', notes}},
 		]);
 		expect(choices.alternative).toMatchObject({key: 'i', label: 'Top 50 IPs instead'});
 		const ips = lockdownRequests(choices.alternative!.plan, 'ops@bastion');
 		expect(ips).toHaveLength(51);
-		expect(ips[1]).toEqual({kind: 'add-rule', zone, rule: {mode: 'block', target: 'ip', value: '203.0.113.1', notes}});
+		expect(ips[1]).toEqual({kind: 'rule-add', zone, rule: {mode: 'block', target: 'ip', value: '203.0.113.1', notes}});
 
 		// Every rule names the lockdown, its maker and the level to go back to.
 		expect(parseRuleNote(notes)).toEqual({action: 'block', operator: 'ops@bastion', batch, reason: 'lockdown; level was med'});
@@ -147,8 +147,8 @@ describe('the undo by notes', () => {
 		const plan = unlockPlanByNotes(zone, record, listed, 300, 'help');
 		expect(plan.requests).toEqual([
 			{kind: 'security-level', zone, level: 'low'},
-			{kind: 'delete-rule', zone, rule: {id: 'r1', scope: 'zone', mode: 'block', target: 'ip', value: '203.0.113.1'}},
-			{kind: 'delete-rule', zone, rule: {id: 'r2', scope: 'zone', mode: 'block', target: 'asn', value: 'AS64500'}},
+			{kind: 'rule-delete', zone, rule: listed[0]},
+			{kind: 'rule-delete', zone, rule: listed[1]},
 		]);
 		const lines = describeUnlock(record, plan);
 		expect(lines).toContain(`Remove 2 rules of lockdown ${batch}, found by their notes: 1 IP, 1 ASN.`);
@@ -167,7 +167,7 @@ describe('the undo by notes', () => {
 		expect(plan.requests[0]).toEqual({kind: 'security-level', zone, level: 'med'});
 		expect(describeUnlock(record, plan)[0]).toBe('Security level back to med (Medium): the level before it is not known here (its notes do not say); s picks another after.');
 		const moved = unlockPlanByNotes(zone, record, listed, 300, 'high');
-		expect(moved.requests.map(request => request.kind)).toEqual(['delete-rule']);
+		expect(moved.requests.map(request => request.kind)).toEqual(['rule-delete']);
 		expect(describeUnlock(record, moved)[0]).toBe('The level stays: the zone is no longer under attack.');
 	});
 });

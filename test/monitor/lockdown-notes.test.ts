@@ -96,7 +96,7 @@ describe('lockdown by notes', () => {
 		if (status.kind !== 'locked') return;
 		expect(status.record).toMatchObject({batch, operator: me, madeElsewhere: true, previousLevel: 'med'});
 		const undo = second.monitor.actions.unlockPlan(zone, status.record);
-		expect(undo.requests.filter(request => request.kind === 'delete-rule')).toHaveLength(38);
+		expect(undo.requests.filter(request => request.kind === 'rule-delete')).toHaveLength(38);
 		const lines = describeUnlock(status.record, undo);
 		expect(lines[0]).toBe('Security level back to med.');
 		expect(lines).toContain(`Remove 38 rules of lockdown ${batch}, found by their notes: 38 IPs.`);
@@ -158,7 +158,7 @@ describe('lockdown by notes', () => {
 		await first.pressL();
 		const plan = first.monitor.actions.planLockdown()!;
 		first.monitor.actions.queue.subscribe(entries => {
-			if (entries.filter(entry => entry.request.kind === 'add-rule' && entry.state === 'done').length === 4) first.monitor.actions.abandon('SIGKILL stand-in');
+			if (entries.filter(entry => entry.request.kind === 'rule-add' && entry.state === 'done').length === 4) first.monitor.actions.abandon('SIGKILL stand-in');
 		});
 		first.monitor.actions.startLockdown(plan);
 		await first.monitor.actions.queue.idle();
@@ -176,7 +176,7 @@ describe('lockdown by notes', () => {
 		// The undo, killed after three removals.
 		await second.pressL();
 		second.monitor.actions.queue.subscribe(entries => {
-			if (entries.filter(entry => entry.request.kind === 'delete-rule' && entry.state === 'done').length === 3) second.monitor.actions.abandon('SIGKILL stand-in');
+			if (entries.filter(entry => entry.request.kind === 'rule-delete' && entry.state === 'done').length === 3) second.monitor.actions.abandon('SIGKILL stand-in');
 		});
 		second.monitor.actions.unlock(zone);
 		await second.monitor.actions.queue.idle();
@@ -191,7 +191,7 @@ describe('lockdown by notes', () => {
 		const record = zoneMemory(registry.read(), 'example.com').lockdown!;
 		const rest = third.monitor.actions.unlockPlan(zone, record);
 		// The level went back already; only the rules still listed are removed.
-		expect(rest.requests.map(request => request.kind)).toEqual(Array.from({length: remaining}, () => 'delete-rule'));
+		expect(rest.requests.map(request => request.kind)).toEqual(Array.from({length: remaining}, () => 'rule-delete'));
 		third.monitor.actions.unlock(zone);
 		await third.monitor.actions.queue.idle();
 		expect(backend.rules).toEqual([foreign, byHand]);
