@@ -117,7 +117,7 @@ export class HttpCore {
 		} catch (error) {
 			throw new FlarewatchError('validation', `HTTPS_PROXY is not usable: ${scrub(error instanceof Error ? error.message : String(error), this.secrets)}.`, {field: 'HTTPS_PROXY'});
 		}
-		this.agent = proxy ? new TunnelAgent(proxy, agentOptions) : this.base.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent({keepAlive: true, maxSockets: 8});
+		this.agent = proxy ? new TunnelAgent(proxy, agentOptions, this.timeoutMs) : this.base.protocol === 'https:' ? new https.Agent(agentOptions) : new http.Agent({keepAlive: true, maxSockets: 8});
 	}
 
 	/** The full URL of an API path under the endpoint. */

@@ -2,11 +2,12 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type {AddressInfo} from 'node:net';
+import type {Duplex} from 'node:stream';
 import {generate} from 'selfsigned';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Secret} from '../../source/lib/secret.js';
 import {V1Client} from '../../source/v1/client.js';
-import {bypassesProxy, proxyFor} from '../../source/lib/proxy.js';
+import {bypassesProxy, proxyFor, TunnelAgent} from '../../source/lib/proxy.js';
 import {checkEndpoint} from '../../source/lib/endpoint.js';
 import tls from 'node:tls';
 import {emulator, rejection} from './harness.js';
@@ -29,8 +30,33 @@ let connections = 0;
 
 let proxy: net.Server;
 let proxyPort: number;
+/** The same proxy behind TLS (an https:// HTTPS_PROXY), on the server's certificate. */
+let secureProxy: https.Server;
+let secureProxyPort: number;
 const tunnels: string[] = [];
+/** Each tunnel's Proxy-Authorization header, or undefined. */
+const authorizations: (string | undefined)[] = [];
 let refuseTunnels = false;
+
+/** A minimal CONNECT proxy: records each tunnel and splices bytes. */
+function tunnel(req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+	tunnels.push(req.url ?? '');
+	authorizations.push(req.headers['proxy-authorization']);
+	if (refuseTunnels) {
+		// With a body that would pass for the API's: the proxy's answer must never be taken for the server's.
+		socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\ncontent-length: ${okBody.length}\r\n\r\n${okBody}`);
+		return;
+	}
+	const [host, targetPort] = (req.url ?? '').split(':');
+	const upstream = net.connect(Number(targetPort), host === 'localhost' ? '127.0.0.1' : host, () => {
+		socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+		if (head.length > 0) upstream.write(head);
+		upstream.pipe(socket);
+		socket.pipe(upstream);
+	});
+	upstream.on('error', () => socket.destroy());
+	socket.on('error', () => upstream.destroy());
+}
 
 beforeAll(async () => {
 	const pems = await generate([{name: 'commonName', value: 'localhost'}], {keySize: 2048, algorithm: 'sha256', extensions: [{name: 'subjectAltName', altNames: [{type: 2, value: 'localhost'}, {type: 7, ip: '127.0.0.1'}]}]});
@@ -48,26 +74,14 @@ beforeAll(async () => {
 	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 	port = (server.address() as AddressInfo).port;
 
-	// A minimal CONNECT proxy: records each tunnel and splices bytes.
 	proxy = http.createServer((_req, res) => res.writeHead(405).end()) as unknown as net.Server;
-	(proxy as unknown as http.Server).on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-		tunnels.push(req.url ?? '');
-		if (refuseTunnels) {
-			socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-			return;
-		}
-		const [host, targetPort] = (req.url ?? '').split(':');
-		const upstream = net.connect(Number(targetPort), host === 'localhost' ? '127.0.0.1' : host, () => {
-			socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-			if (head.length > 0) upstream.write(head);
-			upstream.pipe(socket);
-			socket.pipe(upstream);
-		});
-		upstream.on('error', () => socket.destroy());
-		socket.on('error', () => upstream.destroy());
-	});
+	(proxy as unknown as http.Server).on('connect', tunnel);
 	await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve));
 	proxyPort = (proxy.address() as AddressInfo).port;
+	secureProxy = https.createServer({key: pems.private, cert: pems.cert}, (_req, res) => res.writeHead(405).end());
+	secureProxy.on('connect', tunnel);
+	await new Promise<void>(resolve => secureProxy.listen(0, '127.0.0.1', resolve));
+	secureProxyPort = (secureProxy.address() as AddressInfo).port;
 });
 
 afterAll(async () => {
@@ -75,10 +89,12 @@ afterAll(async () => {
 	await new Promise(resolve => server.close(resolve));
 	(proxy as unknown as http.Server).closeAllConnections();
 	await new Promise(resolve => proxy.close(resolve));
+	secureProxy.closeAllConnections();
+	await new Promise(resolve => secureProxy.close(resolve));
 });
 
-function client(env: Record<string, string> = {}, extra: {ca?: string} = {ca: undefined}) {
-	return new V1Client({endpoint: `https://localhost:${port}`, email: 'ops@example.com', key: new Secret(key), env, ...('ca' in extra ? {ca: extra.ca} : {}), timeoutMs: 2000});
+function client(env: Record<string, string> = {}, extra: {ca?: string; timeoutMs?: number} = {ca: undefined}) {
+	return new V1Client({endpoint: `https://localhost:${port}`, email: 'ops@example.com', key: new Secret(key), env, ...('ca' in extra ? {ca: extra.ca} : {}), timeoutMs: extra.timeoutMs ?? 2000});
 }
 
 describe('the endpoint rule', () => {
@@ -156,6 +172,122 @@ describe('HTTPS', () => {
 		} finally {
 			refused.close();
 			refuseTunnels = false;
+		}
+	});
+
+	it('keeps one tunnel alive for several calls, and close() releases it', async () => {
+		tunnels.length = 0;
+		const before = connections;
+		const proxied = client({HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`}, {ca: cert});
+		await proxied.checkZones(['example.com']);
+		await proxied.checkZones(['example.com']);
+		await proxied.checkZones(['example.com']);
+		expect(tunnels).toHaveLength(1);
+		expect(connections - before).toBe(1);
+		proxied.close();
+		// The next client opens a new tunnel: the old one was released, not handed on.
+		const again = client({HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`}, {ca: cert});
+		await again.checkZones(['example.com']);
+		again.close();
+		expect(tunnels).toHaveLength(2);
+	});
+
+	it('sends user:pass from the proxy URL as Proxy-Authorization, and never shows them', async () => {
+		tunnels.length = 0;
+		authorizations.length = 0;
+		const password = 'pr0xy-Secret%2Fpw';
+		const withCredentials = `http://ops%40corp:${password}@127.0.0.1:${proxyPort}`;
+		const proxied = client({HTTPS_PROXY: withCredentials}, {ca: cert});
+		await proxied.checkZones(['example.com']);
+		proxied.close();
+		expect(authorizations).toEqual([`Basic ${Buffer.from('ops@corp:pr0xy-Secret/pw').toString('base64')}`]);
+		// The agent holds (and its DEBUG output prints) the proxy's URL without them.
+		const agent = new TunnelAgent(new URL(withCredentials), {});
+		expect(agent.proxy.href).toBe(`http://127.0.0.1:${proxyPort}/`);
+		agent.destroy();
+		const shown: string[] = [];
+		refuseTunnels = true;
+		try {
+			const refused = client({HTTPS_PROXY: withCredentials}, {ca: cert});
+			shown.push(String(await rejection(refused.checkZones(['example.com']))));
+			refused.close();
+		} finally {
+			refuseTunnels = false;
+		}
+		const untrusted = client({HTTPS_PROXY: withCredentials}, {});
+		shown.push(String(await rejection(untrusted.checkZones(['example.com']))));
+		untrusted.close();
+		const closedPort = await new Promise<number>(resolve => {
+			const probe = net.createServer().listen(0, '127.0.0.1', () => {
+				const free = (probe.address() as AddressInfo).port;
+				probe.close(() => resolve(free));
+			});
+		});
+		const unreachable = client({HTTPS_PROXY: `http://ops:${password}@127.0.0.1:${closedPort}`}, {ca: cert});
+		shown.push(String(await rejection(unreachable.checkZones(['example.com']))));
+		unreachable.close();
+		for (const bad of [`http://ops:${password}@proxy host:3128`, `socks5://ops:${password}@127.0.0.1:1080`]) {
+			try {
+				client({HTTPS_PROXY: bad}, {ca: cert}).close();
+				shown.push('no error');
+			} catch (error) {
+				shown.push(String(error));
+			}
+		}
+		expect(shown).toHaveLength(5);
+		expect(shown[0]).toMatch(/proxy/);
+		expect(shown[1]).toMatch(/certificate/);
+		expect(shown[2]).toMatch(/refused/);
+		expect(shown[3]).toMatch(/HTTPS_PROXY is not usable: it is not a URL/);
+		expect(shown[4]).toMatch(/HTTPS_PROXY is not usable: only http:\/\/ and https:\/\/ proxies/);
+		for (const message of shown) {
+			expect(message).not.toContain('pr0xy');
+			expect(message).not.toContain(Buffer.from('ops@corp:pr0xy-Secret/pw').toString('base64'));
+		}
+	});
+
+	it('reaches the server through an https:// proxy, whose certificate is checked like the server\'s', async () => {
+		tunnels.length = 0;
+		const proxied = client({HTTPS_PROXY: `https://localhost:${secureProxyPort}`}, {ca: cert});
+		await expect(proxied.checkZones(['example.com'])).resolves.toEqual([{name: 'example.com', zid: 42}]);
+		proxied.close();
+		expect(tunnels).toEqual([`localhost:${port}`]);
+		// Untrusted, the proxy gets no CONNECT (the TLS to it fails first).
+		const untrusted = client({HTTPS_PROXY: `https://localhost:${secureProxyPort}`}, {});
+		expect((await rejection(untrusted.checkZones(['example.com']))).message).toMatch(/certificate/);
+		untrusted.close();
+		expect(tunnels).toHaveLength(1);
+	});
+
+	it('a proxy that never answers the CONNECT is a timeout, and its socket is let go', async () => {
+		const held = new Set<net.Socket>();
+		const silent = net.createServer(socket => {
+			held.add(socket);
+			socket.resume(); // reads the CONNECT, answers nothing; sees the end of the connection
+			socket.on('close', () => held.delete(socket));
+			socket.on('error', () => undefined);
+		});
+		await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve));
+		const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+		try {
+			const waiting = client({HTTPS_PROXY: silentUrl}, {ca: cert, timeoutMs: 300});
+			const error = await rejection(waiting.checkZones(['example.com']));
+			expect(error.kind).toBe('timeout');
+			// Let go by its own deadline, without close(): a silent proxy does not use up the agent.
+			await expect.poll(() => held.size, {timeout: 2000}).toBe(0);
+			const again = await rejection(waiting.checkZones(['example.com']));
+			expect(again.kind).toBe('timeout');
+			waiting.close();
+			// close() ends a CONNECT still waiting.
+			const closing = client({HTTPS_PROXY: silentUrl}, {ca: cert, timeoutMs: 60_000});
+			const pending = rejection(closing.checkZones(['example.com']));
+			await expect.poll(() => held.size, {timeout: 2000}).toBe(1);
+			closing.close();
+			await expect.poll(() => held.size, {timeout: 2000}).toBe(0);
+			expect((await pending).kind).toBe('network');
+		} finally {
+			for (const socket of held) socket.destroy();
+			await new Promise(resolve => silent.close(resolve));
 		}
 	});
 });
