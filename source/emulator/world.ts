@@ -50,7 +50,7 @@ export type SettingName = 'security_level' | 'cache_level' | 'development_mode' 
  * A zone: the fields the admin API shows (ZoneState, documented there) that the world keeps as they
  * are shown, and the ones it keeps its own way (owner, histories, records, rules).
  */
-export interface Zone extends Pick<ZoneState, 'name' | 'zid' | 'plan' | 'securityLevel' | 'cacheLevel' | 'ipv6' | 'lastPurgeAt' | 'lastPreloadPurgeAt' | 'lastGrabAt' | 'rocketLoader' | 'minify' | 'mirage2' | 'filePurges'> {
+export interface Zone extends Pick<ZoneState, 'name' | 'zid' | 'plan' | 'securityLevel' | 'cacheLevel' | 'ipv6' | 'lastPurgeAt' | 'lastPreloadPurgeAt' | 'lastGrabAt' | 'rocketLoader' | 'minify' | 'mirage2' | 'filePurges' | 'otherPurges'> {
 	owner: Account;
 	securityHistory: Change<EmulatorSecurityLevel>[];
 	cacheHistory: Change<EmulatorCacheLevel>[];
@@ -121,6 +121,12 @@ export function normaliseZoneName(name: string): string {
 	return name.trim().toLowerCase().replace(/\.$/, '');
 }
 
+/** True when `host` is the zone's apex or one of its subdomains (purges must stay in their zone). */
+export function hostInZone(host: string, zone: Zone): boolean {
+	const bare = host.toLowerCase().replace(/\.$/, '');
+	return bare === zone.name || bare.endsWith(`.${zone.name}`);
+}
+
 export class World {
 	readonly accounts: Account[] = [];
 	private readonly byName = new Map<string, Zone>();
@@ -186,6 +192,7 @@ export class World {
 			minify: 0,
 			mirage2: false,
 			filePurges: [],
+			otherPurges: [],
 			// Stable per name, like the id: some weeks to two years before the emulator started.
 			createdAt: startSec - (30 + (hashString(`created:${name}`) % 700)) * 86_400,
 			records: [],
@@ -332,6 +339,7 @@ export function zoneState(zone: Zone, nowSec: number): ZoneState {
 		minify: zone.minify,
 		mirage2: zone.mirage2,
 		filePurges: zone.filePurges.map(purge => ({...purge})),
+		otherPurges: zone.otherPurges.map(purge => ({...purge})),
 		records: zone.records.map(record => ({
 			recId: record.recId,
 			name: record.name,

@@ -135,18 +135,57 @@ describe('settings', () => {
 });
 
 describe('purge', () => {
-	it('purges everything or files, refusing the rest', async () => {
+	it('purges everything, files on the zone (URLs or {url, headers}), tags, hosts and prefixes', async () => {
 		emulator = await start();
 		const id = zoneId(emulator, 'example.net');
 		expect((await v4(emulator, 'POST', `/zones/${id}/purge_cache`, {purge_everything: true})).json).toEqual({success: true, errors: [], messages: [], result: {id}});
 		expect(emulator.state().zones[1].lastPurgeAt).toBe(now);
-		const files = ['https://example.net/a.css', {url: 'https://example.net/b.js', headers: {'CF-IPCountry': 'US'}}];
+		const files = ['https://example.net/a.css', {url: 'http://static.example.net/b.js?v=2', headers: {'CF-IPCountry': 'US', 'Accept-Language': 'en'}}];
 		expect((await v4(emulator, 'POST', `/zones/${id}/purge_cache`, {files})).json).toMatchObject({result: {id}});
-		expect(emulator.state().zones[1].filePurges.map(purge => purge.url)).toEqual(['https://example.net/a.css', 'https://example.net/b.js']);
-		expect((await v4(emulator, 'POST', `/zones/${id}/purge_cache`, {tags: ['static']})).status).toBe(200);
-		for (const body of [{}, {purge_everything: false}, {purge_everything: true, files: ['https://example.net/']}, {files: []}, {files: ['ftp://x']}, {files: Array(101).fill('https://example.net/')}, {files: ['https://example.net/'], hosts: ['example.net']}]) {
-			expect(await v4(emulator, 'POST', `/zones/${id}/purge_cache`, body)).toMatchObject({status: 400, json: failed(1002)});
-		}
+		expect(emulator.state().zones[1].filePurges).toEqual([{url: 'https://example.net/a.css', at: now}, {url: 'http://static.example.net/b.js?v=2', at: now}]);
+		expect((await v4(emulator, 'POST', `/zones/${id}/purge_cache`, {files: Array.from({length: 100}, (_, n) => `https://example.net/${n}`)})).status).toBe(200);
+		expect(emulator.state().zones[1].filePurges).toHaveLength(100);
+		expect(emulator.state().zones[1].filePurges.at(-1)?.url).toBe('https://example.net/99');
+		expect((await v4(emulator, 'POST', `/zones/${id}/purge_cache`, {tags: ['static', 'v2']})).status).toBe(200);
+		expect((await v4(emulator, 'POST', `/zones/${id}/purge_cache`, {hosts: ['example.net', 'www.example.net']})).status).toBe(200);
+		expect((await v4(emulator, 'POST', `/zones/${id}/purge_cache`, {prefixes: ['www.example.net/assets/']})).status).toBe(200);
+		expect(emulator.state().zones[1].otherPurges.map(purge => `${purge.kind}:${purge.value}`)).toEqual(['tags:static', 'tags:v2', 'hosts:example.net', 'hosts:www.example.net', 'prefixes:www.example.net/assets/']);
+		// v1's zone_file_purge list is the same list.
+		expect(emulator.state().zones[0].filePurges).toEqual([]);
+	});
+
+	it.each([
+		[{}, 1012],
+		[{purge_everything: false}, 1012],
+		[{purge_everything: true, files: ['https://example.net/']}, 1012],
+		[{files: ['https://example.net/'], hosts: ['example.net']}, 1012],
+		[{files: []}, 1012],
+		[{files: 'https://example.net/'}, 1014],
+		[{tags: 'static'}, 1014],
+		[{files: Array(101).fill('https://example.net/')}, 1002],
+		[{files: ['ftp://example.net/x']}, 1002],
+		[{files: ['/relative.css']}, 1002],
+		[{files: ['https://example.com/a.css']}, 1002],
+		[{files: ['https://notexample.net/a.css']}, 1002],
+		[{files: [{url: 'https://example.net/a.css', headers: ['CF-IPCountry']}]}, 1002],
+		[{files: [{headers: {}}]}, 1002],
+		[{tags: ['x'.repeat(1025)]}, 1100],
+		[{tags: ['bad\ttag']}, 1315],
+		[{tags: ['']}, 1002],
+		[{hosts: ['example.com']}, 1002],
+		[{hosts: ['www.example.net/path']}, 1002],
+		[{prefixes: ['example.org/assets']}, 1002],
+	])('refuses %j with 400 and code %i', async (body, code) => {
+		emulator = await start();
+		const id = zoneId(emulator, 'example.net');
+		const reply = await v4(emulator, 'POST', `/zones/${id}/purge_cache`, body);
+		expect(reply).toMatchObject({status: 400, json: {success: false, result: null}});
+		expect((reply.json.errors as {code: number}[])[0].code).toBe(code);
+		if (code === 1012) expect(reply.json.errors).toEqual([{code: 1012, message: 'Request must contain one of "purge_everything", "files", "tags", "hosts" or "prefixes"'}]);
+		// An item's error comes with the summary.
+		if ([1100, 1315].includes(code) || (code === 1002 && !('files' in body && (body.files as unknown[]).length > 100))) expect(reply.json.errors).toContainEqual({code: 1016, message: 'One or more cache purge errors'});
+		expect(emulator.state().zones[1].filePurges).toEqual([]);
+		expect(emulator.state().zones[1].otherPurges).toEqual([]);
 	});
 });
 

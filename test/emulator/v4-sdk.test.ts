@@ -61,6 +61,12 @@ describe('the cloudflare SDK against API v4', () => {
 		expect(patched).toMatchObject({content: '192.0.2.51', proxied: true});
 		expect(await client.dns.records.get(record.id, {zone_id})).toMatchObject({id: record.id});
 		expect(await client.dns.records.delete(record.id, {zone_id})).toMatchObject({id: record.id});
+		const caa = await client.dns.records.create({zone_id, type: 'CAA', name: '@', ttl: 1, data: {flags: 0, tag: 'issue', value: 'letsencrypt.org'}});
+		expect(caa).toMatchObject({type: 'CAA', content: '0 issue "letsencrypt.org"', data: {flags: 0, tag: 'issue', value: 'letsencrypt.org'}});
+		const srv = await client.dns.records.create({zone_id, type: 'SRV', name: '_sip._tcp', ttl: 3600, data: {priority: 10, weight: 5, port: 5060, target: 'sip.example.com'}});
+		expect(srv).toMatchObject({content: '5 5060 sip.example.com', priority: 10});
+		const mx = await client.dns.records.create({zone_id, type: 'MX', name: 'relay', content: 'mx.example.net', priority: 20, ttl: 1, comment: 'backup'});
+		expect(mx).toMatchObject({priority: 20, comment: 'backup'});
 
 		expect(await client.cache.purge({zone_id, purge_everything: true})).toMatchObject({id: zone_id});
 		expect(await client.cache.purge({zone_id, files: ['https://example.com/style.css']})).toMatchObject({id: zone_id});

@@ -11,8 +11,8 @@ import {zoneOf, type V4Context} from './context.js';
 import {bodyObject, combine, direction, hex32, invalid, iso, ok, paginate, sortBy, unknownObject, V4Failure, type V4Answer} from './envelope.js';
 import {accountName} from './zones.js';
 
-/** Rules per scope: bounded memory, as v1's ban. */
-const maxRules = 10_000;
+/** Rules per scope: the plans' limit (50,000 on every plan in Cloudflare's plan table), which also bounds memory. */
+const maxRules = 50_000;
 const maxNotes = 1000;
 
 interface Scope {
