@@ -73,7 +73,7 @@ interface Batch {
 	removed: number;
 }
 
-function rules(count: number): string {
+function ruleCount(count: number): string {
 	return `${count.toLocaleString('en-US')} rule${count === 1 ? '' : 's'}`;
 }
 
@@ -205,9 +205,11 @@ export class LockdownKeeper {
 		const level = this.#options.store.getState().zones.find(candidate => candidate.name === zone.name)?.stats?.securityLevel;
 		const levelChange = level === 'help' ? [] : [{kind: 'security-level' as const, zone, level: 'help' as const}];
 		const room = Math.max(0, this.#callsLeft() - levelChange.length - callsKeptAfterLockdown - 1);
-		const remaining = bansToFinish(status.record);
+		// With notes: a target someone else has given a rule since is left alone (adding one would change theirs).
+		const taken = this.#takenMeanwhile(zone.name, status.record);
+		const remaining = bansToFinish(status.record).filter(key => !taken.has(key));
 		const sending = remaining.slice(0, room);
-		const skipped = new Set(remaining.slice(room));
+		const skipped = new Set([...remaining.slice(room), ...taken]);
 		this.#updateRecord(zone.name, record => ({
 			...record,
 			phase: 'locking',
@@ -217,6 +219,14 @@ export class LockdownKeeper {
 		const notes = status.record.batch === undefined ? undefined : {operator: this.#operator, batch: status.record.batch, previousLevel: status.record.previousLevel};
 		this.#send(zone, 'lock', status.record.id, [...levelChange, ...ruleRequests(zone, sending, notes)]);
 		return true;
+	}
+
+	/** Keys of a lockdown with notes whose target has, in the last listing, a rule that does not name it. */
+	#takenMeanwhile(zoneName: string, record: LockdownRecord): Set<string> {
+		const batch = record.batch;
+		if (batch === undefined) return new Set();
+		const foreign = (this.#survey?.latest(zoneName) ?? []).filter(rule => parseRuleNote(rule.notes)?.batch !== batch).map(rule => ruleKey(rule.target, rule.value));
+		return new Set(foreign.filter(key => own(record.bans, key) === 'planned' || own(record.bans, key) === 'sent'));
 	}
 
 	/**
@@ -357,9 +367,9 @@ export class LockdownKeeper {
 			else this.#options.say('warn', `Undo of the lockdown of ${zone.name} is not complete: ${left} bans are still in place (${batch.refused} refused, the rest not sent). Press L to finish it.`);
 		} else if (left === 0) {
 			const gone = counts.cleared - batch.removed;
-			this.#options.say('info', `Lockdown of ${zone.name} undone: ${rules(batch.removed)} removed${gone > 0 ? ` (${gone} gone already)` : ''}, level ${level}, ${batch.calls} calls used`);
+			this.#options.say('info', `Lockdown of ${zone.name} undone: ${ruleCount(batch.removed)} removed${gone > 0 ? ` (${gone} gone already)` : ''}, level ${level}, ${batch.calls} calls used`);
 		} else {
-			this.#options.say('warn', `Undo of the lockdown of ${zone.name} is not complete: ${rules(left)} still in place (${batch.refused} refused, the rest not sent). Press L to finish it.`);
+			this.#options.say('warn', `Undo of the lockdown of ${zone.name} is not complete: ${ruleCount(left)} still in place (${batch.refused} refused, the rest not sent). Press L to finish it.`);
 		}
 		this.#showCount(zone.name, this.#options.registry.read());
 	}

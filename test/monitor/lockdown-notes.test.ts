@@ -2,7 +2,8 @@
  * Lockdowns on an API whose rules are listed and carry notes (v4), through the action service on the
  * injected clock: every rule names the lockdown; a second console whose registry is empty (another
  * machine) finds it by its notes and removes exactly its rules, leaving a foreign rule and our own ban
- * made by hand; one ASN rule instead of hundreds; a kill mid-lockdown or mid-undo finished by the next run.
+ * made by hand; one ASN rule instead of hundreds; a kill mid-lockdown or mid-undo finished by the next run,
+ * leaving alone an address someone gave a rule in between.
  */
 import {describe, expect, it} from 'vitest';
 import {MemoryAuditLog} from '../../source/actions/audit-log.js';
@@ -166,11 +167,17 @@ describe('lockdown by notes', () => {
 		expect(zoneMemory(registry.read(), 'example.com').lockdown?.phase).toBe('locking');
 		expect(lockdownRules(backend, plan.batch!).length).toBeGreaterThanOrEqual(4);
 
+		// Meanwhile someone allows one of the addresses the lockdown had not reached yet.
+		const planned = Object.entries(zoneMemory(registry.read(), 'example.com').lockdown!.bans).filter(([, state]) => state === 'planned');
+		const partner = backend.seed({mode: 'whitelist', target: 'ip', value: planned.at(-1)![0], notes: 'partner, allowed meanwhile'});
+
 		const second = await open(backend, registry, 'second');
 		expect(second.messages().join('\n')).toMatch(/Interrupted lockdown of example.com: 4 bans confirmed/);
+		await second.pressL();
 		expect(second.monitor.actions.finishLockdown(zone)).toBe(true);
 		await second.monitor.actions.queue.idle();
-		expect(lockdownRules(backend, plan.batch!)).toHaveLength(38);
+		expect(lockdownRules(backend, plan.batch!)).toHaveLength(37);
+		expect(backend.rules).toContainEqual(partner);
 		expect(zoneMemory(registry.read(), 'example.com').lockdown?.phase).toBe('locked');
 
 		// The undo, killed after three removals.
@@ -194,7 +201,7 @@ describe('lockdown by notes', () => {
 		expect(rest.requests.map(request => request.kind)).toEqual(Array.from({length: remaining}, () => 'rule-delete'));
 		third.monitor.actions.unlock(zone);
 		await third.monitor.actions.queue.idle();
-		expect(backend.rules).toEqual([foreign, byHand]);
+		expect(backend.rules).toEqual([foreign, byHand, partner]);
 		expect(zoneMemory(registry.read(), 'example.com').lockdown).toBeUndefined();
 		third.monitor.stop();
 	});
