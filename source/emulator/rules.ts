@@ -9,6 +9,7 @@
  * a more specific rule was made the less specific one still shows in past windows.
  */
 import {isIPv4, isIPv6} from 'node:net';
+import type {Population} from './population.js';
 import type {IpAccessRule} from './world.js';
 
 /** The 8 groups of an IPv6 address (undefined when it is not one). */
@@ -86,13 +87,37 @@ export function rangeValue(value: string): string | undefined {
 /** The rules of one zone, by what they match; each list holds zone-level rules first. */
 export interface RuleIndex {
 	ip: Map<string, IpAccessRule[]>;
-	range: Map<string, IpAccessRule[]>;
+	/** IPv4 ranges by their network as a number: /24 by the address's top 24 bits, /16 by its top 16. */
+	range24: Map<number, IpAccessRule[]>;
+	range16: Map<number, IpAccessRule[]>;
+	/** IPv6 ranges by their kept form (`2001:db8::/48`). */
+	range6: Map<string, IpAccessRule[]>;
 	asn: Map<number, IpAccessRule[]>;
 	country: Map<string, IpAccessRule[]>;
 	empty: boolean;
 }
 
-export const emptyRuleIndex: RuleIndex = {ip: new Map(), range: new Map(), asn: new Map(), country: new Map(), empty: true};
+function newIndex(): RuleIndex {
+	return {ip: new Map(), range24: new Map(), range16: new Map(), range6: new Map(), asn: new Map(), country: new Map(), empty: true};
+}
+
+export const emptyRuleIndex: RuleIndex = newIndex();
+
+/** An IPv4 address as an unsigned 32-bit number. */
+function ipv4Number(ip: string): number {
+	let value = 0;
+	let octet = 0;
+	for (let i = 0; i < ip.length; i++) {
+		const code = ip.charCodeAt(i);
+		if (code === 46) {
+			value = value * 256 + octet;
+			octet = 0;
+		} else {
+			octet = octet * 10 + code - 48;
+		}
+	}
+	return value * 256 + octet;
+}
 
 function push<K>(map: Map<K, IpAccessRule[]>, key: K, rule: IpAccessRule): void {
 	const list = map.get(key);
@@ -102,7 +127,7 @@ function push<K>(map: Map<K, IpAccessRule[]>, key: K, rule: IpAccessRule): void 
 
 /** Indexes a zone's rules: its own, then the account's (every zone of it). */
 export function buildRuleIndex(zoneRules: readonly IpAccessRule[], accountRules: readonly IpAccessRule[]): RuleIndex {
-	const index: RuleIndex = {ip: new Map(), range: new Map(), asn: new Map(), country: new Map(), empty: true};
+	const index = newIndex();
 	for (const rule of [...zoneRules, ...accountRules]) {
 		index.empty = false;
 		switch (rule.target) {
@@ -110,9 +135,13 @@ export function buildRuleIndex(zoneRules: readonly IpAccessRule[], accountRules:
 			case 'ip6':
 				push(index.ip, canonicalIp(rule.value), rule);
 				break;
-			case 'ip_range':
-				push(index.range, rule.value, rule);
+			case 'ip_range': {
+				const [address, bits] = rule.value.split('/');
+				if (!isIPv4(address)) push(index.range6, rule.value, rule);
+				else if (bits === '24') push(index.range24, ipv4Number(address) >>> 8, rule);
+				else push(index.range16, ipv4Number(address) >>> 16, rule);
 				break;
+			}
 			case 'asn':
 				push(index.asn, Number(rule.value.replace(/^AS/i, '')), rule);
 				break;
@@ -124,18 +153,65 @@ export function buildRuleIndex(zoneRules: readonly IpAccessRule[], accountRules:
 	return index;
 }
 
-/** The rules that match one visitor, most specific first. */
-export function matchingRules(index: RuleIndex, ip: string, asn: number, country: string): IpAccessRule[] {
-	if (index.empty) return [];
-	const found: IpAccessRule[] = [];
-	const add = (list: IpAccessRule[] | undefined) => {
-		if (list) found.push(...list);
+/** IPv6 visitors by their canonical form (the population keeps them as generated), per population. */
+const ipv6Visitors = new WeakMap<Population, Map<string, number>>();
+
+function visitorByIp(population: Population, ip: string): number | undefined {
+	if (!ip.includes(':')) return population.index.get(ip);
+	let byCanonical = ipv6Visitors.get(population);
+	if (!byCanonical) {
+		byCanonical = new Map();
+		for (const [address, i] of population.index) if (address.includes(':')) byCanonical.set(canonicalIp(address), i);
+		ipv6Visitors.set(population, byCanonical);
+	}
+	return byCanonical.get(ip);
+}
+
+/** A population's IPv4 addresses as numbers (-1 for IPv6), made once per population. */
+const ipv4Numbers = new WeakMap<Population, Float64Array>();
+
+function numbersOf(population: Population): Float64Array {
+	let numbers = ipv4Numbers.get(population);
+	if (!numbers) {
+		numbers = new Float64Array(population.ips.length);
+		for (let i = 0; i < numbers.length; i++) numbers[i] = population.ips[i].includes(':') ? -1 : ipv4Number(population.ips[i]);
+		ipv4Numbers.set(population, numbers);
+	}
+	return numbers;
+}
+
+/**
+ * The rules that match each visitor of a population, most specific first (undefined: none). Made
+ * target by target, so that a zone with only IP rules (v1's bans) costs as many steps as it has rules,
+ * however many visitors there are; visitors matched by the same rules alone share one list.
+ */
+export function visitorRules(index: RuleIndex, population: Population, countryOf: (i: number) => string): (IpAccessRule[] | undefined)[] {
+	const size = population.ips.length;
+	const found = new Array<IpAccessRule[] | undefined>(size);
+	if (index.empty) return found;
+	const add = (i: number, rules: IpAccessRule[] | undefined) => {
+		if (!rules) return;
+		const list = found[i];
+		found[i] = list ? list.concat(rules) : rules;
 	};
-	const v6 = ip.includes(':');
-	add(index.ip.get(v6 ? canonicalIp(ip) : ip));
-	if (index.range.size > 0) for (const bits of v6 ? ipv6RangeBits : ipv4RangeBits) add(index.range.get(networkPrefix(ip, bits) ?? ''));
-	if (index.asn.size > 0) add(index.asn.get(asn));
-	if (index.country.size > 0) add(index.country.get(country));
+	for (const [ip, rules] of index.ip) {
+		const i = visitorByIp(population, ip);
+		if (i !== undefined) add(i, rules);
+	}
+	if (index.range24.size > 0 || index.range16.size > 0 || index.range6.size > 0) {
+		const numbers = numbersOf(population);
+		for (let i = 0; i < size; i++) {
+			const number = numbers[i];
+			if (number >= 0) {
+				add(i, index.range24.get(Math.floor(number / 256)));
+				add(i, index.range16.get(Math.floor(number / 65_536)));
+			} else if (index.range6.size > 0) {
+				for (const bits of ipv6RangeBits) add(i, index.range6.get(networkPrefix(population.ips[i], bits) ?? ''));
+			}
+		}
+	}
+	if (index.asn.size > 0) for (let i = 0; i < size; i++) add(i, index.asn.get(population.asn[i]));
+	if (index.country.size > 0) for (let i = 0; i < size; i++) add(i, index.country.get(countryOf(i)));
 	return found;
 }
 

@@ -8,9 +8,9 @@
  */
 import {buildPopulation, countryCodes, CRAWLER, REGULAR, THREAT, type Population} from './population.js';
 import {mix} from './rng.js';
-import {matchingRules, peopleChallengedShare, ruleAt, ruleTimeline, timelinePieces, type RuleIndex, type RulePiece} from './rules.js';
+import {peopleChallengedShare, ruleAt, ruleTimeline, timelinePieces, visitorRules, type RuleIndex, type RulePiece} from './rules.js';
 import type {EmulatorCacheLevel, EmulatorSecurityLevel, ScenarioName} from './types.js';
-import type {Change, Zone} from './world.js';
+import type {Change, IpAccessRule, Zone} from './world.js';
 
 /** Share of threat requests let through to the origin at each security level (the GraphQL face reads it too). */
 export const passedShare: Record<EmulatorSecurityLevel, number> = {help: 0.03, high: 0.25, med: 0.5, low: 0.75, eoff: 1, off: 1};
@@ -39,10 +39,6 @@ export interface Measurement {
 	/** The class each IP has now (a whitelisted threat is regular). */
 	currentClass: Uint8Array;
 	population: Population;
-}
-
-function countryCodesOf(population: Population, i: number): string {
-	return countryCodes[population.country[i]];
 }
 
 function levelAt<T>(history: Change<T>[], at: number): T {
@@ -110,8 +106,15 @@ export class TrafficModel {
 		const population = this.population(zone);
 		const cached = this.timelineCache.get(zone.zid);
 		if (cached && cached.index === index && cached.population === population) return cached.timelines;
-		const timelines: RuleTimelines = new Array<RulePiece[] | undefined>(population.ips.length);
-		for (let i = 0; i < population.ips.length; i++) timelines[i] = ruleTimeline(matchingRules(index, population.ips[i], population.asn[i], countryCodesOf(population, i)));
+		const matching = visitorRules(index, population, i => countryCodes[population.country[i]]);
+		// Visitors matched by the same rules share their list, and so their timeline.
+		const made = new Map<readonly IpAccessRule[], RulePiece[] | undefined>();
+		const timelines: RuleTimelines = new Array<RulePiece[] | undefined>(matching.length);
+		matching.forEach((rules, i) => {
+			if (!rules) return;
+			if (!made.has(rules)) made.set(rules, ruleTimeline(rules));
+			timelines[i] = made.get(rules);
+		});
 		this.timelineCache.set(zone.zid, {index, population, timelines});
 		return timelines;
 	}

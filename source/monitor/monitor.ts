@@ -2,15 +2,17 @@
  * Assembles the monitor: the store, the poller and the action service over one backend and one clock.
  * The UI receives the result and talks to nothing else. Actions dispatch `call` events into the same
  * ledger as the polls, so both share one budget, and actions may spend the reserve the poller never touches.
+ * The budget comes from the backend's limits (`capabilities.limits`) and the operator's flags.
  */
 import {MemoryAuditLog, type AuditSink} from '../actions/audit-log.js';
 import {createGuard, type NeverBanGuard} from '../actions/guard.js';
 import {MemoryRegistry, type Registry} from '../actions/registry.js';
-import type {Backend, VisitorQuery} from '../backend.js';
+import type {Backend, IpRuleOptions, VisitorQuery, ZoneRef} from '../backend.js';
 import type {Clock} from '../lib/clock.js';
 import type {ApiVersion} from '../lib/endpoint.js';
 import {createActions, type Actions, type ActionsHandle} from '../actions/service.js';
-import type {BudgetPolicy} from './budget.js';
+import {budgetPolicy, type BudgetFlags} from './budget.js';
+import {pollCost} from './call-cost.js';
 import {Poller, type CommandOutcome} from './poller.js';
 import {reduce, type MonitorEvent} from './reduce.js';
 import {initialState, Store, type MonitorState} from './store.js';
@@ -19,7 +21,11 @@ export interface MonitorOptions {
 	backend: Backend;
 	clock: Clock;
 	zoneNames: readonly string[];
-	policy: BudgetPolicy;
+	/**
+	 * `--budget` and `--reserve`: calls per the API's window (v1 an hour, v4 five minutes); what is not
+	 * given is the API's default (budget.ts). A reserve that leaves nothing for polling throws a usage error.
+	 */
+	policy?: BudgetFlags;
 	demo?: boolean;
 	/** Which API the backend speaks, for the header (default v1). */
 	api?: ApiVersion;
@@ -50,24 +56,36 @@ export interface MonitorHandle {
 	nextZone(): CommandOutcome;
 	/** Shows a line in the status bar (for UI-side refusals). */
 	say(level: 'info' | 'warn' | 'error', text: string): void;
-	/** The operator's actions: queue, retry, DNS records, lockdown. */
-	readonly actions: ActionsHandle;
+	/** The operator's actions: queue, retry, DNS records, lockdown; the zone's access rules. */
+	readonly actions: MonitorActions;
+}
+
+/** The action service's handle, and the access rules' listing, which the monitor keeps. */
+export interface MonitorActions extends ActionsHandle {
+	/**
+	 * Lists the zone's and its account's access rules now (APIs with `capabilities.ruleListing`), into
+	 * `ZoneState.rules`; a failure keeps the list and sets its `error`. The monitor also lists the
+	 * active zone's by itself: at start, every 2 minutes, and after any action that changes rules.
+	 */
+	loadRules(zone: ZoneRef): void;
 }
 
 export interface Monitor extends MonitorHandle {
 	readonly store: Store<MonitorState, MonitorEvent>;
 	readonly poller: Poller;
-	readonly actions: Actions;
+	readonly actions: Actions & MonitorActions;
 	start(): Promise<void>;
 	stop(): void;
 }
 
 export function createMonitor(options: MonitorOptions): Monitor {
+	const capabilities = options.backend.capabilities;
 	const store = new Store<MonitorState, MonitorEvent>(
 		reduce,
 		initialState({
 			zoneNames: options.zoneNames,
-			policy: options.policy,
+			policy: budgetPolicy(capabilities.limits, options.policy),
+			pollCost: pollCost(capabilities.api),
 			demo: options.demo,
 			api: options.api,
 			readOnly: options.readOnly,
@@ -76,7 +94,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
 	);
 	const poller = new Poller({backend: options.backend, clock: options.clock, store, visitorQuery: options.visitorQuery});
 	const actions = createActions({
-		backend: options.backend,
+		backend: watchingRuleChanges(options.backend, zone => poller.rulesChanged(zone)),
 		clock: options.clock,
 		store,
 		audit: options.audit ?? new MemoryAuditLog(),
@@ -90,7 +108,12 @@ export function createMonitor(options: MonitorOptions): Monitor {
 	return {
 		store,
 		poller,
-		actions,
+		// The same object: the action service's closures never use `this`, and identity is kept for whoever holds it.
+		actions: Object.assign(actions, {
+			loadRules: (zone: ZoneRef) => {
+				poller.loadRules(zone);
+			},
+		}),
 		clock: options.clock,
 		getState: store.getState,
 		subscribe: store.subscribe,
@@ -104,4 +127,39 @@ export function createMonitor(options: MonitorOptions): Monitor {
 		nextZone: () => poller.nextZone(),
 		say: (level, text) => store.dispatch({type: 'message', message: {at: options.clock.now(), level, text, source: 'operator'}}),
 	};
+}
+
+/** The port calls that change access rules, and where the zone is among their arguments. */
+const ruleChangingCalls: Record<string, (args: readonly unknown[]) => ZoneRef | undefined> = {
+	ban: args => (args[1] as IpRuleOptions | undefined)?.zone,
+	whitelist: args => (args[1] as IpRuleOptions | undefined)?.zone,
+	clearRule: args => (args[1] as IpRuleOptions | undefined)?.zone,
+	addRule: args => args[0] as ZoneRef,
+	deleteRule: args => args[0] as ZoneRef,
+};
+
+/**
+ * The backend the action service sends through, telling `changed` when a call that changes rules ends,
+ * however it ended (a failed or half-done change may still have changed something). Keyed by the port
+ * call, so every action that makes or removes rules is seen, a lockdown's and its undo's included.
+ */
+function watchingRuleChanges(backend: Backend, changed: (zone: ZoneRef | undefined) => void): Backend {
+	if (!backend.capabilities.ruleListing) return backend;
+	return new Proxy(backend, {
+		get(target, property) {
+			const value: unknown = Reflect.get(target, property, target);
+			if (typeof value !== 'function') return value;
+			const method = value as (...parameters: unknown[]) => unknown;
+			const zoneOf = typeof property === 'string' && Object.hasOwn(ruleChangingCalls, property) ? ruleChangingCalls[property] : undefined;
+			// Every method runs on the backend itself (its private fields), not on this proxy.
+			if (!zoneOf) return (...args: unknown[]) => method.apply(target, args);
+			return (...args: unknown[]) => {
+				const done = () => changed(zoneOf(args));
+				const result = method.apply(target, args);
+				if (result instanceof Promise) result.then(done, done);
+				else done();
+				return result;
+			};
+		},
+	});
 }

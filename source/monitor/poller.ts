@@ -2,15 +2,17 @@
  * The poller: the only module in the monitor that owns timers, all through the injected Clock. It
  * resolves zones once, then carries out the scheduler's decisions one poll at a time (polls never
  * overlap, so `r` during a poll queues one refresh), counts every call against the budget, and turns
- * failures into back-off, a rate-limit stop, a stop for good (HTTP 410) or a message. It never
+ * failures into back-off, a rate-limit stop, a stop for good (HTTP 410) or a message. On an API that
+ * lists access rules it keeps the active zone's list current too (rules-watch below). It never
  * dispatches the time: ages and countdowns are read from the clock where they are drawn (ui/use-now.ts).
  */
-import type {Backend, VisitorQuery} from '../backend.js';
+import type {Backend, VisitorQuery, ZoneRef} from '../backend.js';
 import {isFlarewatchError, type FailureKind} from '../errors.js';
 import type {Clock, TimerId} from '../lib/clock.js';
-import {wouldEatReserve} from './budget.js';
+import {windowPhrase, wouldEatAnalyticsReserve, wouldEatReserve, type ServerCallsLeft} from './budget.js';
+import {callCost, rulesListingExtra, type CallCost} from './call-cost.js';
 import type {MonitorEvent} from './reduce.js';
-import {callsPerPoll, decideNextPoll, isNoAnswer, maxNetworkBackoffMs, rateLimitPauseMs} from './scheduler.js';
+import {decideNextPoll, isNoAnswer, maxNetworkBackoffMs, rateLimitPauseMs, rateLimitWaitMs} from './scheduler.js';
 import type {MonitorState, PollFailure, Store} from './store.js';
 import {isActiveZone} from '../backend.js';
 
@@ -39,6 +41,12 @@ function oneLine(text: string): string {
 	return text.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
+/** The active zone's access rules are listed again this often, while polling runs (APIs that list rules). */
+export const rulesRefreshMs = 2 * 60_000;
+
+/** Why the rules are listed: the periodic refresh (and the first listing), the operator, or a rule just changed. */
+type RulesReason = 'timer' | 'asked' | 'changed';
+
 /** First retry of a failed start-up zone check, and the most it backs off to. */
 const startupRetryBaseMs = 5_000;
 const startupRetryMaxMs = 5 * 60_000;
@@ -59,6 +67,16 @@ export class Poller {
 	/** `r` pressed while a poll was in flight: one refresh runs when that poll ends. */
 	#refreshQueued = false;
 	#lastReportAt: number | undefined;
+	#rulesTimer: TimerId | undefined;
+	/** The zone whose rules are being listed. */
+	#rulesInFlight: string | undefined;
+	/** A listing asked for while another ran: it runs when that one ends (the latest ask wins). */
+	#rulesNext: {zone: string; reason: RulesReason} | undefined;
+	/** When each zone's rules were last listed or tried, by name: the periodic refresh counts from it. */
+	readonly #rulesTriedAt = new Map<string, number>();
+	/** A rule-changing call finished: list again once no action is queued or in flight. */
+	#rulesChanged = false;
+	#unsubscribe: (() => void) | undefined;
 
 	constructor(options: PollerOptions) {
 		this.#backend = options.backend;
@@ -70,6 +88,12 @@ export class Poller {
 	/** Resolves the zones with one `zone_check`, then polls on schedule, active zone first. */
 	async start(): Promise<void> {
 		this.#running = true;
+		// Not inside the store's dispatch: a listing dispatches too.
+		if (this.#listsRules) {
+			this.#unsubscribe ??= this.#store.subscribe(() => {
+				if (this.#rulesChanged) queueMicrotask(() => this.#listChangedRulesWhenIdle());
+			});
+		}
 		await this.#resolveZones();
 	}
 
@@ -77,12 +101,22 @@ export class Poller {
 	stop(): void {
 		this.#running = false;
 		this.#refreshQueued = false;
+		this.#rulesNext = undefined;
+		this.#rulesChanged = false;
 		this.#clearPollTimer();
 		this.#clearStartupTimer();
+		this.#clearRulesTimer();
+		this.#unsubscribe?.();
+		this.#unsubscribe = undefined;
 	}
 
 	get inFlight(): boolean {
 		return this.#inFlight;
+	}
+
+	/** A request of the poller's own is on its way: the zone check, a poll or a rules listing. */
+	get busy(): boolean {
+		return this.#inFlight || this.#resolving || this.#rulesInFlight !== undefined;
 	}
 
 	togglePause(): CommandOutcome {
@@ -90,10 +124,12 @@ export class Poller {
 		if (state.paused) {
 			this.#store.dispatch({type: 'resume', at: this.#clock.now()});
 			this.#reschedule();
+			this.#scheduleRules();
 			return {ok: true, message: 'Polling resumed'};
 		}
 		this.#store.dispatch({type: 'pause', at: this.#clock.now()});
 		this.#reschedule();
+		this.#clearRulesTimer();
 		return {ok: true, message: 'Polling paused'};
 	}
 
@@ -106,6 +142,7 @@ export class Poller {
 			if (isActiveZone(state.zones[index]) || state.startup.phase !== 'ready') {
 				this.#store.dispatch({type: 'select-zone', zone: index});
 				this.#reschedule();
+				this.#scheduleRules();
 				return {ok: true, message: `Zone ${state.zones[index].name}`};
 			}
 		}
@@ -146,8 +183,11 @@ export class Poller {
 		if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > now) {
 			return 'The API call limit is reached: refresh refused until the window allows';
 		}
-		if (wouldEatReserve(state.policy, state.ledger, now, callsPerPoll, state.serverCallsLeft)) {
+		if (wouldEatReserve(state.policy, state.ledger, now, state.pollCost.calls, state.serverCallsLeft)) {
 			return `Refresh refused: it would use the ${state.policy.reserve} calls kept for actions`;
+		}
+		if (wouldEatAnalyticsReserve(state.policy, state.analyticsLedger, now, state.pollCost.analytics)) {
+			return `Refresh refused: it would use the ${state.policy.analytics?.reserve ?? 0} GraphQL queries kept for your IP details`;
 		}
 		if (state.zones[state.activeZone] && !isActiveZone(state.zones[state.activeZone])) return 'This zone is not active';
 		return undefined;
@@ -198,22 +238,37 @@ export class Poller {
 		this.#store.dispatch({type: 'schedule', nextPollAt: decision.at});
 		this.#pollTimer = this.#clock.setTimeout(() => {
 			this.#pollTimer = undefined;
-			void this.#poll(decision.zone);
+			// Where GraphQL queries are counted apart (v4), the operator's details lookups may have spent that
+			// share since this was decided: ask again. (On v1 a poll decided before an action runs, as it did.)
+			const now = this.#clock.now();
+			const state = this.#state();
+			const again = state.policy.analytics ? decideNextPoll(state, now) : decision;
+			if (again.kind === 'poll' && again.at > now) this.#reschedule();
+			else void this.#poll(decision.zone);
 		}, decision.at - this.#clock.now());
 	}
 
-	/** Counts a call, sends it, and picks up the server's `calls_left` when it reported one. */
-	async #call<T>(send: () => Promise<T>): Promise<T> {
-		this.#store.dispatch({type: 'call', at: this.#clock.now()});
+	/** Counts a call's requests, sends it, and picks up the server's count when it reported one. */
+	async #call<T>(cost: CallCost, send: () => Promise<T>): Promise<T> {
+		this.#store.dispatch({type: 'call', at: this.#clock.now(), cost});
 		try {
 			return await send();
 		} finally {
-			const report = this.#backend.lastCallsLeft();
-			if (report && report.at !== this.#lastReportAt) {
-				this.#lastReportAt = report.at;
-				this.#store.dispatch({type: 'calls-left', report});
-			}
+			const report = this.#newReport();
+			if (report) this.#store.dispatch({type: 'calls-left', report});
 		}
+	}
+
+	/** The server's count (v1's `calls_left`, v4's `Ratelimit: r=`) when it is newer than the last one taken. */
+	#newReport(): ServerCallsLeft | undefined {
+		const report = this.#backend.lastCallsLeft();
+		if (!report || report.at === this.#lastReportAt) return undefined;
+		this.#lastReportAt = report.at;
+		return report;
+	}
+
+	get #api() {
+		return this.#backend.capabilities.api;
 	}
 
 	async #resolveZones(): Promise<void> {
@@ -222,11 +277,11 @@ export class Poller {
 		this.#store.dispatch({type: 'message', message: {at: this.#clock.now(), level: 'info', text: `Connecting to ${this.#backend.endpointLabel}`}});
 		const names = this.#state().zones.map(zone => zone.name);
 		try {
-			const zones = await this.#call(() => this.#backend.checkZones(names));
+			const zones = await this.#call(callCost(this.#api, 'checkZones', {zones: names.length}), () => this.#backend.checkZones(names));
 			this.#startupAttempts = 0;
 			this.#store.dispatch({type: 'zones-resolved', zones, at: this.#clock.now()});
 		} catch (error) {
-			let message = startupMessage(error, this.#backend.endpointLabel);
+			let message = startupMessage(error, this.#backend.endpointLabel, this.#api);
 			const delay = this.#startupRetryDelay(error);
 			if (delay !== undefined && this.#running) {
 				// An outage at start-up must not leave an incident console waiting for a key press.
@@ -241,6 +296,8 @@ export class Poller {
 			this.#resolving = false;
 		}
 		this.#reschedule();
+		// The first listing of the active zone's rules, beside its first poll.
+		this.#scheduleRules();
 	}
 
 	/**
@@ -252,7 +309,7 @@ export class Poller {
 		const kind = describeFailure(error, 0).kind;
 		if (kind === 'auth' || kind === 'validation' || kind === 'usage' || kind === 'gone') return undefined;
 		this.#startupAttempts++;
-		if (kind === 'rate-limit') return rateLimitPauseMs;
+		if (kind === 'rate-limit') return isFlarewatchError(error) ? rateLimitWaitMs(this.#state().policy, error.retryAfterSeconds) : rateLimitPauseMs;
 		const max = isNoAnswer(kind) ? startupNetworkRetryMaxMs : startupRetryMaxMs;
 		return Math.min(startupRetryBaseMs * 2 ** (this.#startupAttempts - 1), max);
 	}
@@ -275,7 +332,9 @@ export class Poller {
 		this.#inFlight = true;
 		this.#clearPollTimer();
 		const startedAt = this.#clock.now();
-		this.#store.dispatch({type: 'poll-started', zone: zoneIndex, at: startedAt, asked});
+		// Each call counts as it starts: the first with the poll's start; the server's count is taken once,
+		// at the end. Four events a poll, where a call and a report each were one.
+		this.#store.dispatch({type: 'poll-started', zone: zoneIndex, at: startedAt, asked, cost: callCost(this.#api, 'stats')});
 		const ref = {name: zone.name, id: zone.id};
 		let stats;
 		let visitors;
@@ -283,40 +342,172 @@ export class Poller {
 		let rateLimitedUntil: number | undefined;
 		try {
 			try {
-				stats = await this.#call(() => this.#backend.stats(ref, zone.statsInterval));
+				stats = await this.#backend.stats(ref, zone.statsInterval);
 				if (zone.plan === undefined && zone.statsInterval === 120) this.#store.dispatch({type: 'plan-detected', zone: zoneIndex, plan: 'Pro'});
 			} catch (error) {
 				// The 6-hour interval is Pro only: a Free zone refuses it once, then gets the 24-hour one.
 				if (!(isFlarewatchError(error) && error.kind === 'api' && zone.plan === undefined && zone.statsInterval === 120)) throw error;
 				this.#store.dispatch({type: 'plan-detected', zone: zoneIndex, plan: 'Free'});
-				stats = await this.#call(() => this.#backend.stats(ref, 40));
+				stats = await this.#call(callCost(this.#api, 'stats'), () => this.#backend.stats(ref, 40));
 			}
-			visitors = await this.#call(() => this.#backend.visitors(ref, this.#visitorQuery));
+			this.#store.dispatch({type: 'call', at: this.#clock.now(), cost: callCost(this.#api, 'visitors')});
+			visitors = await this.#backend.visitors(ref, this.#visitorQuery);
 		} catch (error) {
 			failure = describeFailure(error, this.#clock.now());
 			if (failure.kind === 'rate-limit') {
-				rateLimitedUntil = this.#clock.now() + rateLimitPauseMs;
-				failure = {...failure, message: `API call limit reached (E_MAXAPI): polling stopped until the window allows. ${failure.message}`};
+				rateLimitedUntil = this.#clock.now() + rateLimitWaitMs(state.policy, isFlarewatchError(error) ? error.retryAfterSeconds : undefined);
+				failure = {...failure, message: `API call limit reached (${limitWord(this.#api)}): polling stopped until the window allows. ${failure.message}`};
 			}
 		} finally {
 			this.#inFlight = false;
 		}
-		this.#store.dispatch({type: 'poll-finished', zone: zoneIndex, at: startedAt, stats, visitors, failure, rateLimitedUntil});
+		this.#store.dispatch({type: 'poll-finished', zone: zoneIndex, at: startedAt, stats, visitors, failure, rateLimitedUntil, report: this.#newReport()});
 		if (!this.#runQueuedRefresh()) this.#reschedule();
+	}
+
+	// Rules-watch: the active zone's access rules, on APIs that list them -----------------------------
+
+	get #listsRules(): boolean {
+		return this.#backend.capabilities.ruleListing && typeof this.#backend.listRules === 'function';
+	}
+
+	/**
+	 * The operator asks for the zone's rules (the Rules view, its refresh key): listed now, unless the
+	 * API's limit is reached or no call is left (like the DNS records, it may use the reserve).
+	 */
+	loadRules(zone: ZoneRef): CommandOutcome {
+		if (!this.#listsRules) return this.#say(false, `API ${this.#api} cannot list access rules`);
+		const state = this.#state();
+		const index = state.zones.findIndex(candidate => candidate.name === zone.name);
+		if (index < 0 || !isActiveZone(state.zones[index])) return this.#say(false, `${zone.name} is not an active zone: no rules to list`);
+		const refusal = this.#rulesRefusal(state, 'asked');
+		if (refusal !== undefined) {
+			const message = `The access rules of ${zone.name} were not listed: ${refusal}`;
+			this.#store.dispatch({type: 'rules-failed', zone: zone.name, message});
+			return this.#say(false, message);
+		}
+		void this.#listRules(zone.name, 'asked');
+		return {ok: true, message: `Listing the access rules of ${zone.name}`};
+	}
+
+	/**
+	 * A call that changes rules finished (ban, whitelist, clear, add, delete; one of a lockdown's too): the
+	 * active zone's rules are listed again once no action is queued or in flight, so a lockdown's hundreds
+	 * of bans cost one listing. The zone's own listing is due at once when next shown, if it is not active.
+	 */
+	rulesChanged(zone?: ZoneRef): void {
+		if (!this.#listsRules || !this.#running) return;
+		const active = this.#state().zones[this.#state().activeZone];
+		if (zone && active && zone.name !== active.name) this.#rulesTriedAt.delete(zone.name);
+		else this.#rulesChanged = true;
+		// After the store has told everyone of the change that brought us here.
+		queueMicrotask(() => this.#listChangedRulesWhenIdle());
+	}
+
+	#listChangedRulesWhenIdle(): void {
+		if (!this.#rulesChanged || !this.#running) return;
+		const state = this.#state();
+		if (state.actions.some(entry => entry.state === 'pending' || entry.state === 'sent')) return;
+		const zone = state.zones[state.activeZone];
+		this.#rulesChanged = false;
+		if (zone && isActiveZone(zone) && state.startup.phase === 'ready') void this.#listRules(zone.name, 'changed');
+	}
+
+	/**
+	 * Why the rules may not be listed now. The periodic listing is polling: it stops while paused and
+	 * never touches the reserve; a listing the operator caused (asked, or after an action) may use the
+	 * reserve, like the DNS records.
+	 */
+	#rulesRefusal(state: MonitorState, reason: RulesReason): string | undefined {
+		const now = this.#clock.now();
+		const cost = callCost(this.#api, 'listRules');
+		if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > now) return 'the API call limit is reached';
+		if (reason !== 'timer') return wouldEatReserve({...state.policy, reserve: 0}, state.ledger, now, cost.calls, state.serverCallsLeft) ? `no API calls are left ${windowPhrase(state.policy)}` : undefined;
+		if (state.paused) return 'polling is paused';
+		return wouldEatReserve(state.policy, state.ledger, now, cost.calls, state.serverCallsLeft) ? `it would use the ${state.policy.reserve} calls kept for actions` : undefined;
+	}
+
+	/** Lists a zone's rules: one listing at a time; one asked for meanwhile runs after it. */
+	async #listRules(zoneName: string, reason: RulesReason): Promise<void> {
+		if (!this.#running || !this.#backend.listRules) return;
+		if (this.#rulesInFlight !== undefined) {
+			this.#rulesNext = {zone: zoneName, reason};
+			return;
+		}
+		const state = this.#state();
+		const zone = state.zones.find(candidate => candidate.name === zoneName);
+		if (!zone || !isActiveZone(zone)) return;
+		this.#rulesTriedAt.set(zoneName, this.#clock.now());
+		// A listing that cannot be afforded is skipped (the periodic one comes round again); the operator is told why.
+		const refusal = this.#rulesRefusal(state, reason);
+		if (refusal !== undefined) {
+			if (reason === 'asked') this.#store.dispatch({type: 'rules-failed', zone: zoneName, message: `The access rules of ${zoneName} were not listed: ${refusal}`});
+			this.#scheduleRules();
+			return;
+		}
+		this.#clearRulesTimer();
+		this.#rulesInFlight = zoneName;
+		this.#store.dispatch({type: 'rules-loading', zone: zoneName});
+		try {
+			const list = await this.#call(callCost(this.#api, 'listRules'), () => this.#backend.listRules!({name: zone.name, id: zone.id}));
+			const extra = rulesListingExtra(list);
+			if (extra.calls > 0) this.#store.dispatch({type: 'call', at: this.#clock.now(), cost: extra});
+			this.#store.dispatch({type: 'rules-loaded', zone: zoneName, at: this.#clock.now(), list: list.rules, accountUnavailable: list.accountUnavailable});
+		} catch (error) {
+			const failure = describeFailure(error, this.#clock.now());
+			const message = `The access rules of ${zoneName} could not be listed: ${failure.message}`;
+			this.#store.dispatch({type: 'rules-failed', zone: zoneName, message});
+			// The operator waits for this one; a periodic one's failure shows where the rules are shown.
+			if (reason === 'asked') this.#say(false, message);
+		} finally {
+			this.#rulesInFlight = undefined;
+		}
+		const next = this.#rulesNext;
+		this.#rulesNext = undefined;
+		if (next) void this.#listRules(next.zone, next.reason);
+		else this.#scheduleRules();
+	}
+
+	#clearRulesTimer(): void {
+		if (this.#rulesTimer !== undefined) this.#clock.clearTimeout(this.#rulesTimer);
+		this.#rulesTimer = undefined;
+	}
+
+	/** The next periodic listing of the active zone: at once if it was never listed, else 2 minutes after the last try. */
+	#scheduleRules(): void {
+		this.#clearRulesTimer();
+		if (!this.#listsRules || !this.#running || this.#rulesInFlight !== undefined) return;
+		const state = this.#state();
+		const zone = state.zones[state.activeZone];
+		if (state.startup.phase !== 'ready' || state.paused || !zone || !isActiveZone(zone)) return;
+		const tried = this.#rulesTriedAt.get(zone.name);
+		const delay = tried === undefined ? 0 : Math.max(0, tried + rulesRefreshMs - this.#clock.now());
+		this.#rulesTimer = this.#clock.setTimeout(() => {
+			this.#rulesTimer = undefined;
+			void this.#listRules(zone.name, 'timer');
+		}, delay);
 	}
 }
 
+/** How the API names its limit being reached. */
+function limitWord(api: string): string {
+	return api === 'v4' ? 'HTTP 429' : 'E_MAXAPI';
+}
+
+
 /** The message start-up shows on screen when the zone check fails. */
-export function startupMessage(error: unknown, endpointLabel: string): string {
+export function startupMessage(error: unknown, endpointLabel: string, api = 'v1'): string {
 	const failure = describeFailure(error, 0);
 	switch (failure.kind) {
 		case 'auth':
-			return `The API refused the credentials (E_UNAUTH): check the email and key. ${failure.message}`;
+			return api === 'v4'
+				? `The API refused the credentials: check the API token (or the email and key). ${failure.message}`
+				: `The API refused the credentials (E_UNAUTH): check the email and key. ${failure.message}`;
 		case 'network':
 		case 'timeout':
 			return `Cannot reach ${endpointLabel}: ${failure.message}`;
 		case 'rate-limit':
-			return `The API call limit is reached (E_MAXAPI); press r to try again later. ${failure.message}`;
+			return `The API call limit is reached (${limitWord(api)}); press r to try again later. ${failure.message}`;
 		case 'gone':
 			return failure.message;
 		default:
