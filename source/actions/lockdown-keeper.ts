@@ -92,7 +92,7 @@ export class LockdownKeeper {
 		this.#operator = options.operator ?? operatorIdentity();
 		const backend = options.backend;
 		const byNotes = backend?.capabilities.ruleListing && backend.capabilities.ruleNotes && backend.listRules && backend.addRule && backend.deleteRule;
-		this.#survey = backend && byNotes ? new RuleSurvey({backend, clock: options.clock, store: options.store, say: options.say, listed: (zone, rules) => this.#listed(zone, rules)}) : undefined;
+		this.#survey = backend && byNotes ? new RuleSurvey({backend, clock: options.clock, store: options.store, say: options.say, listed: (zone, rules) => this.#listed(zone, rules), seen: (zone, rules) => this.#seen(zone, rules)}) : undefined;
 	}
 
 	get #owner(): LockdownRecord['owner'] {
@@ -163,13 +163,17 @@ export class LockdownKeeper {
 		};
 	}
 
-	/** A listing arrived: a lockdown found in it (not in this registry) shows in the header, and the status line says what was found. */
+	/** The listing L asked for arrived: the status line says what was found. */
 	#listed(zone: ZoneRef, rules: readonly AccessRule[]): void {
 		const found = findLockdowns(rules);
-		const recorded = zoneMemory(this.#options.registry.read(), zone.name).lockdown;
-		if (!recorded && found[0]) this.#options.store.dispatch({type: 'lockdown-count', zone: zone.name, bans: found[0].rules.length});
 		const lockdowns = found.length === 0 ? 'no lockdown among them' : `${found.length === 1 ? 'lockdown' : `${found.length} lockdowns, the latest`} ${found[0].batch} by ${found[0].operator || 'an unnamed operator'} (${found[0].rules.length} rule${found[0].rules.length === 1 ? '' : 's'})`;
 		this.#options.say('info', `Rules of ${zone.name} listed: ${rules.length}, ${lockdowns}`);
+	}
+
+	/** Any listing of the zone's rules: a lockdown found in it that this registry lacks shows in the header (its rules' count). */
+	#seen(zoneName: string, rules: readonly AccessRule[]): void {
+		if (zoneMemory(this.#options.registry.read(), zoneName).lockdown) return;
+		this.#options.store.dispatch({type: 'lockdown-count', zone: zoneName, bans: findLockdowns(rules)[0]?.rules.length});
 	}
 
 	/** Records the lockdown, then queues its requests, paced. False (and says why) when the zone has one. */

@@ -1,12 +1,15 @@
 /**
  * A zone's rules as a lockdown needs them on APIs that list rules (v4): listed right before the preview
  * or the undo, since which IPs have a rule already and which lockdowns exist (found by their notes,
- * whoever's machine made them) may have changed since anyone last looked. A listing is one or two calls
- * (the zone's rules, the account's); `L` asks for one and the console opens L's dialog when it arrives.
+ * whoever's machine made them) may have changed since anyone last looked. The monitor's own listing
+ * serves when it is recent and no rule of ours changed since; otherwise `L` asks for one (a request per
+ * page of the zone's rules and of the account's), shared with the Rules view, and the console opens L's
+ * dialog when it arrives.
  */
 import type {AccessRule, Backend, ZoneRef} from '../backend.js';
 import type {Clock} from '../lib/clock.js';
 import type {MonitorEvent} from '../monitor/reduce.js';
+import {rulesListingExtra} from '../monitor/call-cost.js';
 import {describeFailure} from '../monitor/poller.js';
 import type {MonitorState, Store} from '../monitor/store.js';
 import {callRefusal} from './rules.js';
@@ -26,8 +29,10 @@ export interface RuleSurveyOptions {
 	clock: Clock;
 	store: Store<MonitorState, MonitorEvent>;
 	say(level: 'info' | 'warn' | 'error', text: string): void;
-	/** The listing arrived: the keeper says what it found. */
+	/** The listing asked for arrived: the keeper says what it found. */
 	listed(zone: ZoneRef, rules: readonly AccessRule[]): void;
+	/** Any listing of the zone's rules reached the store (ours or the monitor's). */
+	seen(zoneName: string, rules: readonly AccessRule[]): void;
 }
 
 export class RuleSurvey {
@@ -41,6 +46,15 @@ export class RuleSurvey {
 
 	constructor(options: RuleSurveyOptions) {
 		this.#options = options;
+		const seen = new Map<string, readonly AccessRule[]>();
+		options.store.subscribe(() => {
+			for (const zone of options.store.getState().zones) {
+				const list = zone.rules?.list;
+				if (!list || seen.get(zone.name) === list) continue;
+				seen.set(zone.name, list);
+				options.seen(zone.name, list);
+			}
+		});
 	}
 
 	/** The zone's rules listed lately (ours, or the monitor's own listing), or undefined. */
@@ -83,6 +97,10 @@ export class RuleSurvey {
 			list => {
 				this.#listing.delete(zone.name);
 				this.#surveys.set(zone.name, {at: clock.now(), changes, rules: list.rules});
+				// Counted as the monitor counts its own listings (each page a request), and shown in the Rules view.
+				const extra = rulesListingExtra(list);
+				if (extra.calls > 0) store.dispatch({type: 'call', at: clock.now(), cost: extra});
+				store.dispatch({type: 'rules-loaded', zone: zone.name, at: clock.now(), list: list.rules, ...(list.accountUnavailable === undefined ? {} : {accountUnavailable: list.accountUnavailable})});
 				this.#ready.add(zone.name);
 				this.#options.listed(zone, list.rules);
 				if (list.accountUnavailable) say('warn', `The account's rules could not be listed (${list.accountUnavailable}): only ${zone.name}'s are checked`);

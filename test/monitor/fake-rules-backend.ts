@@ -46,12 +46,12 @@ export class FakeRulesBackend extends FakeBackend {
 		if (level) this.level = level;
 	}
 
-	async listRules(zone: ZoneRef): Promise<RuleList> {
+	override async listRules(zone: ZoneRef): Promise<RuleList> {
 		this.#call('rules', zone);
 		return {rules: this.rules.map(rule => ({...rule}))};
 	}
 
-	async addRule(zone: ZoneRef, rule: NewAccessRule): Promise<AccessRule> {
+	override async addRule(zone: ZoneRef, rule: NewAccessRule): Promise<AccessRule> {
 		this.#call('rule_add', zone);
 		const existing = this.rules.find(candidate => candidate.target === rule.target && candidate.value === rule.value);
 		if (existing) {
