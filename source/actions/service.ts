@@ -46,6 +46,13 @@ export interface ActionsHandle {
 	memory(zoneName: string): ZoneMemory;
 	/** Where the zone's lockdown stands (read afresh: another console may have changed it). */
 	lockdownStatus(zoneName: string): LockdownStatus;
+	/**
+	 * True when L's dialog can open now; on APIs with rule notes the zone's rules are listed first
+	 * (false), and `lockdownReady` turns true once when they are.
+	 */
+	prepareLockdown(zone: ZoneRef): boolean;
+	/** True once after the listing `prepareLockdown` asked for arrived: open L's dialog then. */
+	lockdownReady(zoneName: string): boolean;
 	/** The lockdown the active zone would get now, or undefined when the zone is not ready. */
 	planLockdown(): LockdownPlan | undefined;
 	/** Records the lockdown (for undo, across a restart) and queues its requests. */
@@ -135,7 +142,7 @@ export function createActions(options: ActionsOptions): Actions {
 	/** IPs whose lookup is queued or on its way: a held-down `i` must not queue one per key repeat. */
 	const lookingUp = new Set<string>();
 	const say = (level: 'info' | 'warn' | 'error', text: string): void => store.dispatch({type: 'message', message: {at: clock.now(), level, text, source: 'operator'}});
-	const keeper = new LockdownKeeper({registry, queue, store, clock, guard, session: options.session, say});
+	const keeper = new LockdownKeeper({registry, queue, store, clock, guard, session: options.session, say, backend, operator});
 
 	queue.subscribe(entries => {
 		const changed = entries.filter(entry => seen.get(entry.id) !== entry.state);
@@ -221,6 +228,8 @@ export function createActions(options: ActionsOptions): Actions {
 		announce: () => keeper.announce(),
 		memory: zoneName => zoneMemory(registry.read(), zoneName),
 		lockdownStatus: zoneName => keeper.status(zoneName),
+		prepareLockdown: zone => keeper.prepare(zone),
+		lockdownReady: zoneName => keeper.takeReady(zoneName),
 		loadRecords(zone) {
 			// Reading records costs a call like any other the operator causes.
 			const refusal = callRefusal(store.getState(), clock.now(), `the DNS records of ${zone.name} were not loaded`);

@@ -174,6 +174,14 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 		setUi(next);
 	});
 
+	// On APIs with rule notes, L lists the zone's rules first: its dialog opens once they are listed.
+	useEffect(() => {
+		if (!zoneRef || !monitor.actions.lockdownReady(zoneRef.name) || uiRef.current.dialog) return;
+		const next = perform({type: 'action', action: 'lockdown'}, uiRef.current);
+		uiRef.current = next;
+		setUi(next);
+	});
+
 	// True from the key that opened a dialog until the input read with it is done (one event-loop turn:
 	// Ink hands every key of a chunk over in one go). A confirmation takes only a key pressed on its own,
 	// never one that came with the key opening it: a paste in a terminal without bracketed paste ("Ly"),
@@ -253,6 +261,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 				confirmLabel={dialog.confirmLabel}
 				focus={dialog.focus}
 				alternativeLabel={dialog.alternative?.label}
+				alternativeKey={dialog.alternative?.key}
 				input={dialog.input}
 				wrap={dialog.wrap}
 				width={layout.width}

@@ -276,6 +276,8 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 /** `L`: a lockdown's preview, or what the zone's recorded lockdown needs next (undo, finish). */
 function lockdownOrUndo(ui: UiState, zone: ZoneRef, context: ActionContext): UiState {
 	const {monitor} = context;
+	// APIs with rule notes list the zone's rules first; the dialog opens when they arrive (app.tsx).
+	if (!monitor.actions.prepareLockdown(zone)) return ui;
 	const status = monitor.actions.lockdownStatus(zone.name);
 	switch (status.kind) {
 		case 'running':
@@ -372,7 +374,7 @@ export function answerDialog(ui: UiState, command: DialogCommand, context: Actio
 		return {...ui, dialog: undefined};
 	}
 	if (command.type === 'dialog-alt') {
-		return dialog.kind === 'confirm' && dialog.alternative ? accept(ui, dialog.alternative.step, context) : ui;
+		return dialog.kind === 'confirm' && dialog.alternative?.key === command.key ? accept(ui, dialog.alternative.step, context) : ui;
 	}
 	if (command.type === 'dialog-yes' || command.type === 'dialog-enter') {
 		if (dialog.kind === 'confirm') {
@@ -446,6 +448,7 @@ function runCommand(ui: UiState, command: PaletteCommand, context: ActionContext
 				refuseReadOnly(context, 'unlock');
 				return ui;
 			}
+			if (!monitor.actions.prepareLockdown(zone)) return ui;
 			if (status.kind === 'locked' || status.kind === 'interrupted') return open(ui, unlockDialog(zone, status.record, monitor.actions.unlockPlan(zone, status.record)));
 			return startAction(ui, 'lockdown', context);
 		}
