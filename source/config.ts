@@ -2,25 +2,30 @@
  * Where the account, key, endpoint and zones come from: flags > environment > config file.
  *   email     --email, CF_API_EMAIL, "email"
  *   key       --key-file PATH, CF_API_KEY, "key"  (never a flag: argv is visible to every user)
- *   endpoint  --endpoint, CF_API_ENDPOINT, "endpoint"
+ *   token     --token-file PATH, CF_API_TOKEN, "tokenFile" (a path; the same reason)
+ *   api       --api v1|v4, "api"; when neither says, a token means v4, anything else v1
+ *   endpoint  --endpoint, CF_API_ENDPOINT, "endpoint"; the default depends on the API
  *   zones     --zone (repeatable, comma-separated), CF_ZONE, "zones"
  * The config file is $XDG_CONFIG_HOME/flarewatch/config.json (default ~/.config), or --config PATH.
  * The flags are one table (`configFlags`), which the console and the commands parse with their own.
  * `configFromValues` and `resolveConfig` are pure; `loadConfig` adds the file reads.
  */
 import {closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats} from 'node:fs';
-import {join} from 'node:path';
+import {dirname, join, resolve} from 'node:path';
 import {FlarewatchError} from './errors.js';
 import {inert} from './lib/format.js';
 import {Secret} from './lib/secret.js';
 import {checkEmail, checkIpOrRange, checkZoneName, quote} from './lib/validate.js';
-import {checkEndpoint, defaultEndpoint, defaultTimeoutMs} from './lib/endpoint.js';
+import {apiVersions, checkEndpoint, defaultEndpoint, defaultEndpointFor, defaultTimeoutMs, defaultV4Endpoint, namesV4Path, type ApiVersion} from './lib/endpoint.js';
 import {ArgsError, closest, parseFlags, type Flag, type ParsedFlags} from './lib/args.js';
 
 /** The config file's fields (all optional). */
 export interface ConfigFile {
 	email?: string;
 	key?: string;
+	/** A file holding the API token: a path, absolute or relative to the config file's folder. */
+	tokenFile?: string;
+	api?: ApiVersion;
 	endpoint?: string;
 	zones?: string[] | string;
 	/** Every mutating action refuses and explains it is read-only. */
@@ -34,6 +39,8 @@ export interface ConfigFile {
 export interface ConfigFlags {
 	email?: string;
 	keyFile?: string;
+	tokenFile?: string;
+	api?: ApiVersion;
 	endpoint?: string;
 	zones: string[];
 	readOnly: boolean;
@@ -43,12 +50,20 @@ export interface ConfigFlags {
 	configPath?: string;
 }
 
-/** The resolved configuration. `email`/`key` are absent when not configured (the console then demos). */
+/** The resolved configuration. Credentials are absent when not configured (the console then demos). */
 export interface Config {
+	/** Which API: `--api` or "api", else v4 when a token is configured, else v1. */
+	api: ApiVersion;
+	/** What chose the API, for messages. */
+	apiSource: '--api' | 'config file' | 'token' | 'default';
 	email?: string;
 	key?: Secret;
 	/** Where the key came from, for messages: never the key itself. */
 	keySource?: '--key-file' | 'CF_API_KEY' | 'config file';
+	/** An API token (API v4 only: Authorization: Bearer). */
+	token?: Secret;
+	/** Where the token came from, for messages: never the token itself. */
+	tokenSource?: '--token-file' | 'CF_API_TOKEN' | 'config file';
 	endpoint: string;
 	zones: string[];
 	readOnly: boolean;
@@ -67,10 +82,11 @@ export function shownPath(path: string): string {
 	return inert(path.length > 200 ? `${path.slice(0, 200)}…` : path);
 }
 
-const keyFlagReason = (name: string) => `There is no ${name} flag: a key on the command line is visible to every user of this machine, so use CF_API_KEY, --key-file PATH or the config file.`;
+const keyFlagReason = (name: string) =>
+	`There is no ${name} flag: a key or token on the command line is visible to every user of this machine, so give an API token with CF_API_TOKEN or --token-file PATH, or the global key with CF_API_KEY, --key-file PATH or the config file.`;
 
-/** Flags that would carry the key, refused with the reason by every program that reads the configuration. */
-export const refusedKeyFlags: ReadonlyMap<string, string> = new Map(['--key', '--tkn', '--token', '--api-key', '--apikey'].map(name => [name, keyFlagReason(name)]));
+/** Flags that would carry the key or the token, refused with the reason by every program that reads the configuration. */
+export const refusedKeyFlags: ReadonlyMap<string, string> = new Map(['--key', '--tkn', '--token', '--api-token', '--api-key', '--apikey'].map(name => [name, keyFlagReason(name)]));
 
 /**
  * The configuration flags, shared by the console and every command: parsed from this table (lib/args.ts),
@@ -78,8 +94,10 @@ export const refusedKeyFlags: ReadonlyMap<string, string> = new Map(['--key', '-
  */
 export const configFlags: readonly Flag[] = [
 	{name: 'email', value: 'ADDRESS', env: 'CF_API_EMAIL', configKey: 'email', description: "the account's email"},
-	{name: 'key-file', value: 'PATH', env: 'CF_API_KEY', configKey: 'key', description: 'a file holding the API key (no flag takes the key itself)'},
-	{name: 'endpoint', value: 'URL', env: 'CF_API_ENDPOINT', configKey: 'endpoint', default: defaultEndpoint, description: 'where the API is; plain http:// only for a loopback host'},
+	{name: 'key-file', value: 'PATH', env: 'CF_API_KEY', configKey: 'key', description: 'a file holding the global API key (no flag takes the key itself)'},
+	{name: 'token-file', value: 'PATH', env: 'CF_API_TOKEN', configKey: 'tokenFile', description: 'a file holding an API token, which selects API v4 (no flag takes the token itself)'},
+	{name: 'api', value: 'v1|v4', configKey: 'api', default: 'v4 with a token, else v1', description: 'which API: v1, or v4 with a token or the email and global key'},
+	{name: 'endpoint', value: 'URL', env: 'CF_API_ENDPOINT', configKey: 'endpoint', default: `${defaultEndpoint}; for v4 ${defaultV4Endpoint}`, description: 'where the API is (v4: the server, /client/v4 is added); plain http:// only for a loopback host'},
 	{name: 'zone', value: 'NAME[,NAME]', multiple: true, env: 'CF_ZONE', configKey: 'zones', description: 'the zones; repeatable'},
 	{name: 'timeout', value: 'SECONDS', configKey: 'timeoutSeconds', default: String(defaultTimeoutMs / 1000), description: 'per request, up to 600'},
 	{name: 'read-only', configKey: 'readOnly', description: 'refuse every action that changes the account'},
@@ -98,6 +116,10 @@ function usage(message: string, field?: string): FlarewatchError {
 /** An ArgsError from lib/args.ts as the usage error every program reports (exit 2, nothing sent). */
 export function asUsageError(error: unknown): unknown {
 	return error instanceof ArgsError ? usage(error.message) : error;
+}
+
+function isApiVersion(value: unknown): value is ApiVersion {
+	return typeof value === 'string' && (apiVersions as readonly string[]).includes(value);
 }
 
 function splitList(value: string): string[] {
@@ -124,6 +146,13 @@ export function configFromValues(values: ParsedFlags['values']): ConfigFlags {
 	if (email !== undefined) flags.email = email;
 	const keyFile = text(values, 'key-file');
 	if (keyFile !== undefined) flags.keyFile = keyFile;
+	const tokenFile = text(values, 'token-file');
+	if (tokenFile !== undefined) flags.tokenFile = tokenFile;
+	const api = text(values, 'api');
+	if (api !== undefined) {
+		if (!isApiVersion(api)) throw usage(`--api must be v1 or v4, not ${quote(api, 20)}.`, 'api');
+		flags.api = api;
+	}
 	const endpoint = text(values, 'endpoint');
 	if (endpoint !== undefined) flags.endpoint = endpoint;
 	const caFile = text(values, 'ca-file');
@@ -174,7 +203,8 @@ export function parseConfigFile(text: string, path: string): ConfigFile {
 		}
 	}
 	const wrong = (field: string, expected: string) => usage(`The config file ${shownPath(path)} has a "${field}" that is not ${expected}.`, field);
-	for (const field of ['email', 'key', 'endpoint'] as const) if (file[field] !== undefined && typeof file[field] !== 'string') throw wrong(field, 'a string');
+	for (const field of ['email', 'key', 'tokenFile', 'endpoint'] as const) if (file[field] !== undefined && typeof file[field] !== 'string') throw wrong(field, 'a string');
+	if (file.api !== undefined && !isApiVersion(file.api)) throw wrong('api', '"v1" or "v4"');
 	if (file.zones !== undefined && typeof file.zones !== 'string' && !(Array.isArray(file.zones) && file.zones.every(zone => typeof zone === 'string'))) throw wrong('zones', 'a list of zone names');
 	if (file.neverBan !== undefined && !(Array.isArray(file.neverBan) && file.neverBan.every(ip => typeof ip === 'string'))) throw wrong('neverBan', 'a list of addresses and CIDR ranges');
 	if (file.readOnly !== undefined && typeof file.readOnly !== 'boolean') throw wrong('readOnly', 'true or false');
@@ -189,6 +219,9 @@ export interface ConfigSources {
 	file?: ConfigFile;
 	/** The contents of --key-file, when given. */
 	keyFileText?: string;
+	/** The token file read (--token-file, or "tokenFile" resolved against the config file's folder) and its contents. */
+	tokenFilePath?: string;
+	tokenFileText?: string;
 	configPath?: string;
 	warnings?: string[];
 }
@@ -216,8 +249,13 @@ export function resolveConfig(sources: ConfigSources): Config {
 	}
 	// Checked without quoting: the key must not appear in any message.
 	if (key && /[\s\u0000-\u001f\u007f]/.test(key.reveal())) throw usage(`The key from ${keySource} contains a space or a control character.`, 'key');
-	const endpoint = flags.endpoint ?? (env.CF_API_ENDPOINT || undefined) ?? file.endpoint ?? defaultEndpoint;
-	checkEndpoint(endpoint);
+	const {token, tokenSource} = resolveToken(sources);
+	const api: ApiVersion = flags.api ?? file.api ?? (token ? 'v4' : 'v1');
+	const apiSource: Config['apiSource'] = flags.api ? '--api' : file.api ? 'config file' : token ? 'token' : 'default';
+	const endpoint = flags.endpoint ?? (env.CF_API_ENDPOINT || undefined) ?? file.endpoint ?? defaultEndpointFor(api);
+	const url = checkEndpoint(endpoint);
+	// v1 would post to …/client/v4/api_json.html and be told "not found": say what is meant instead.
+	if (api === 'v1' && namesV4Path(url)) throw usage(`The endpoint ${quote(endpoint, 80)} is API v4's, and the API is v1 (${apiChoice(apiSource)}); add --api v4, or give the server without /client/v4 for v1.`, 'endpoint');
 	const fileZones = typeof file.zones === 'string' ? splitList(file.zones) : (file.zones ?? []);
 	const zoneList = flags.zones.length > 0 ? flags.zones : env.CF_ZONE ? splitList(env.CF_ZONE) : fileZones;
 	const zones: string[] = [];
@@ -234,8 +272,11 @@ export function resolveConfig(sources: ConfigSources): Config {
 	}
 	const timeoutSeconds = flags.timeoutSeconds ?? file.timeoutSeconds;
 	return {
+		api,
+		apiSource,
 		...(email === undefined ? {} : {email}),
 		...(key === undefined ? {} : {key, keySource}),
+		...(token === undefined ? {} : {token, tokenSource}),
 		endpoint,
 		zones,
 		readOnly: flags.readOnly || file.readOnly === true,
@@ -247,16 +288,85 @@ export function resolveConfig(sources: ConfigSources): Config {
 	};
 }
 
-/** True when both an email and a key are configured. */
-export function hasCredentials(config: Config): config is Config & {email: string; key: Secret} {
-	return config.email !== undefined && config.key !== undefined && config.key.isSet;
+/** The token: --token-file > CF_API_TOKEN > the config file's "tokenFile"; checked without ever quoting it. */
+function resolveToken(sources: ConfigSources): {token?: Secret; tokenSource?: Config['tokenSource']} {
+	const {flags, env, file = {}} = sources;
+	let token: Secret;
+	let tokenSource: NonNullable<Config['tokenSource']>;
+	if (flags.tokenFile !== undefined || (!env.CF_API_TOKEN && file.tokenFile !== undefined)) {
+		tokenSource = flags.tokenFile !== undefined ? '--token-file' : 'config file';
+		token = new Secret((sources.tokenFileText ?? '').trim());
+		const path = sources.tokenFilePath ?? flags.tokenFile ?? file.tokenFile ?? '';
+		if (!token.isSet) throw usage(`The token file ${shownPath(path)} is empty.`, 'token');
+	} else if (env.CF_API_TOKEN) {
+		token = new Secret(env.CF_API_TOKEN.trim());
+		tokenSource = 'CF_API_TOKEN';
+	} else return {};
+	// A token is printable ASCII (it goes into an HTTP header); the message names where it came from, never the token.
+	if (!/^[\x21-\x7e]+$/.test(token.reveal())) throw usage(`The API token from ${tokenSource === 'config file' ? 'the token file' : tokenSource} contains a space, a control character or a character that is not printable ASCII.`, 'token');
+	return {token, tokenSource};
 }
 
+function apiChoice(source: Config['apiSource']): string {
+	if (source === '--api') return 'chosen by --api';
+	if (source === 'config file') return 'chosen by "api" in the config file';
+	if (source === 'token') return 'chosen by the API token';
+	return 'the default without a token';
+}
+
+const emailHint = 'use --email, CF_API_EMAIL or "email" in the config file';
+const keyHint = 'use CF_API_KEY, --key-file PATH or "key" in the config file';
+const tokenHint = 'use CF_API_TOKEN, --token-file PATH or "tokenFile" in the config file';
+
+/** What is missing to reach the configured API, in one sentence; undefined when nothing is. */
+export function missingCredentials(config: Config): string | undefined {
+	const key = config.key?.isSet === true;
+	if (config.api === 'v4') {
+		if (config.token?.isSet) return undefined;
+		if (config.email !== undefined && key) return undefined;
+		if (config.email !== undefined) return `No API token or global API key is configured for API v4; for a token ${tokenHint}, for the key ${keyHint}.`;
+		if (key) return `No account email is configured to go with the global API key on API v4 (or give an API token instead); ${emailHint}.`;
+		return `No API token is configured for API v4; ${tokenHint} (or give the account's email and global API key).`;
+	}
+	// v1 knows only the email and the global key; a token alone is explained, not ignored.
+	const tokenNote = config.token?.isSet ? ` An API token works only with API v4 (the API is v1, ${apiChoice(config.apiSource)}).` : '';
+	if (config.email === undefined) return `No account email is configured; ${emailHint}.${tokenNote}`;
+	if (!key) return `No API key is configured; ${keyHint}.${tokenNote}`;
+	return undefined;
+}
+
+/** True when the configured API has its credentials (v1: email and key; v4: a token, or email and key). */
+export function hasCredentials(config: Config): boolean {
+	return missingCredentials(config) === undefined;
+}
+
+/** True when a key or a token is configured at all: the operator means an account, not the demo. */
+export function hasSomeCredential(config: Config): boolean {
+	return config.key?.isSet === true || config.token?.isSet === true;
+}
+
+/** What a backend needs for the configured API. */
+export type Credentials = {api: 'v1'; email: string; key: Secret} | {api: 'v4'; token?: Secret; email?: string; key?: Secret};
+
 /** The credentials, or a usage error saying which one is missing and how to set it. */
-export function requireCredentials(config: Config): {email: string; key: Secret} {
-	if (config.email === undefined) throw usage('No account email is configured; use --email, CF_API_EMAIL or "email" in the config file.');
-	if (!config.key?.isSet) throw usage('No API key is configured; use CF_API_KEY, --key-file PATH or "key" in the config file.');
-	return {email: config.email, key: config.key};
+export function requireCredentials(config: Config): Credentials {
+	const missing = missingCredentials(config);
+	if (missing !== undefined) throw usage(missing);
+	if (config.api === 'v4') {
+		return {
+			api: 'v4',
+			...(config.token?.isSet ? {token: config.token} : {}),
+			...(config.email === undefined ? {} : {email: config.email}),
+			...(config.key?.isSet ? {key: config.key} : {}),
+		};
+	}
+	if (config.email === undefined || !config.key?.isSet) throw usage('No account email or API key is configured.');
+	return {api: 'v1', email: config.email, key: config.key};
+}
+
+/** Every secret the configuration holds, for scrubbing whatever is shown or written. */
+export function configSecrets(config: Config): Secret[] {
+	return [config.key, config.token].filter((secret): secret is Secret => secret?.isSet === true);
 }
 
 /** File access, injectable for tests: `readFile` replaces the bounded read below, `stat` gives its mode. */
@@ -339,19 +449,21 @@ export function loadConfig(io: ConfigIo): {config: Config; rest: string[]} {
 	};
 	const {flags, rest} = io.flags ? {flags: io.flags, rest: []} : parseConfigArgs(io.argv ?? []);
 	const warnings: string[] = [];
-	let keyFileText: string | undefined;
-	if (flags.keyFile !== undefined) {
-		let mode: number;
+	// The key and token files: the same checks (small regular file, not writable by others, a warning if readable).
+	const readSecretFile = (path: string, what: string, field: string): string => {
+		let loaded: {text: string; mode: number};
 		try {
-			({text: keyFileText, mode} = read(flags.keyFile, 'The key file'));
+			loaded = read(path, what);
 		} catch (error) {
 			rethrown(error);
-			throw usage(`The key file ${shownPath(flags.keyFile)} could not be read${errorCode(error)}.`, 'key');
+			throw usage(`${what} ${shownPath(path)} could not be read${errorCode(error)}.`, field);
 		}
-		checkNotWritable(flags.keyFile, 'The key file', mode);
-		const warning = readableWarning(flags.keyFile, 'The key file', mode);
+		checkNotWritable(path, what, loaded.mode);
+		const warning = readableWarning(path, what, loaded.mode);
 		if (warning) warnings.push(warning);
-	}
+		return loaded.text;
+	};
+	const keyFileText = flags.keyFile === undefined ? undefined : readSecretFile(flags.keyFile, 'The key file', 'key');
 	const configPath = flags.configPath ?? defaultConfigPath(io.env);
 	let file: ConfigFile | undefined;
 	if (configPath !== undefined) {
@@ -369,5 +481,8 @@ export function loadConfig(io: ConfigIo): {config: Config; rest: string[]} {
 			if (warning) warnings.push(warning);
 		}
 	}
-	return {config: resolveConfig({flags, env: io.env, file, keyFileText, configPath, warnings}), rest};
+	// "tokenFile" is read only when nothing before it in the order gives a token; relative to the config file, so any folder works.
+	const tokenFilePath = flags.tokenFile ?? (io.env.CF_API_TOKEN || file?.tokenFile === undefined || configPath === undefined ? undefined : resolve(dirname(configPath), file.tokenFile));
+	const tokenFileText = tokenFilePath === undefined ? undefined : readSecretFile(tokenFilePath, 'The token file', 'token');
+	return {config: resolveConfig({flags, env: io.env, file, keyFileText, ...(tokenFilePath === undefined ? {} : {tokenFilePath, tokenFileText}), configPath, warnings}), rest};
 }

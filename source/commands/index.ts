@@ -7,7 +7,7 @@ import {readFileSync} from 'node:fs';
 import {auditLogPath} from '../actions/audit-log.js';
 import {accountKey, FileRegistry, registryPath, withOwnedRule, type Registry} from '../actions/registry.js';
 import type {Backend, ZoneRef} from '../backend.js';
-import {loadConfig, requireCredentials, shownPath, type Config} from '../config.js';
+import {configSecrets, loadConfig, requireCredentials, shownPath, type Config} from '../config.js';
 import {exitCodeFor, FlarewatchError, isFlarewatchError} from '../errors.js';
 import {didYouMean, hasFlag} from '../lib/args.js';
 import {inert, unsafePattern} from '../lib/format.js';
@@ -103,21 +103,22 @@ export async function commandMain(name: string, argv: string[], io: CommandIo, e
 	try {
 		const parsed = parseCommandArgs(spec, rest);
 		const {config} = loadConfig({flags: parsed.config, env: io.env});
-		if (config.key) secrets = [config.key];
+		secrets = configSecrets(config);
 		for (const warning of config.configWarnings) io.stderr.write(`flarewatch: warning: ${warning}\n`);
 		const args = parsed.args;
 		spec.check?.(args);
 		if (spec.mutating && config.readOnly) throw usageError(`flarewatch ${spec.name} changes the account, and the configuration is read-only; nothing was sent.`);
 		const credentials = requireCredentials(config);
 		backend = openBackend({
-			email: credentials.email,
-			key: credentials.key,
+			...credentials,
 			endpoint: config.endpoint,
 			timeoutMs: config.timeoutMs,
 			env: io.env,
+			secrets,
 			...(config.caFile ? {ca: readCa(config.caFile)} : {}),
 		});
-		const registry = new FileRegistry(registryPath(auditLogPath(io.env)), accountKey(config.endpoint, credentials.email), message => io.stderr.write(`flarewatch: warning: ${message}\n`));
+		// With a token alone the account has no email here: its rules are kept under the endpoint only.
+		const registry = new FileRegistry(registryPath(auditLogPath(io.env)), accountKey(config.endpoint, credentials.email ?? ''), message => io.stderr.write(`flarewatch: warning: ${message}\n`));
 		const context = makeContext(spec, args, config, backend, registry);
 		const result = await spec.run(context);
 		const callsLeft = backend.lastCallsLeft()?.callsLeft ?? null;

@@ -1,17 +1,21 @@
 /**
  * Where the console's backend comes from: the configured account, or (no credentials, or --demo)
- * the emulator started in process with an attack under way.
+ * the emulator started in process with an attack under way. Either way on the configured API: the
+ * demo's v4 goes to the emulator's /client/v4 face with its token.
  */
 import {readFileSync} from 'node:fs';
 import type {Backend} from '../backend.js';
 import type {DemoScenario} from './args.js';
-import {hasCredentials, type Config} from '../config.js';
+import {configSecrets, requireCredentials, type Config} from '../config.js';
 import {FlarewatchError} from '../errors.js';
+import type {ApiVersion} from '../lib/endpoint.js';
 import {Secret} from '../lib/secret.js';
 import {openBackend} from '../backends.js';
 
 export interface Connection {
 	backend: Backend;
+	/** The API the backend speaks, for the header. */
+	api: ApiVersion;
 	zoneNames: string[];
 	demo: boolean;
 	/** Secrets to scrub from anything written (crash reports). */
@@ -32,12 +36,19 @@ export async function connectDemo(config: Config, scenario: DemoScenario = 'atta
 	const emulator = await startEmulator({port: 0, host: '127.0.0.1', scenario, quiet: true});
 	emulator.advanceClock(demoHeadStartSeconds);
 	const key = new Secret(emulator.key);
-	const backend = openBackend({endpoint: emulator.url, email: emulator.email, key, timeoutMs: config.timeoutMs, secrets: [key]});
+	const token = new Secret(emulator.token);
+	const secrets = [key, token];
+	// v4 uses the token (Bearer), as an operator would; v1 the email and key.
+	const backend =
+		config.api === 'v4'
+			? openBackend({api: 'v4', endpoint: emulator.url, token, timeoutMs: config.timeoutMs, secrets})
+			: openBackend({api: 'v1', endpoint: emulator.url, email: emulator.email, key, timeoutMs: config.timeoutMs, secrets});
 	return {
 		backend,
+		api: config.api,
 		zoneNames: emulator.state().zones.filter(zone => zone.owner.toLowerCase() === emulator.email.toLowerCase()).map(zone => zone.name),
 		demo: true,
-		secrets: [key],
+		secrets,
 		async close() {
 			backend.close();
 			await emulator.close();
@@ -46,7 +57,7 @@ export async function connectDemo(config: Config, scenario: DemoScenario = 'atta
 }
 
 export function connectAccount(config: Config, env: Readonly<Record<string, string | undefined>>): Connection {
-	if (!hasCredentials(config)) throw new FlarewatchError('usage', 'No account is configured.');
+	const credentials = requireCredentials(config);
 	if (config.zones.length === 0) throw new FlarewatchError('usage', 'No zone is configured: use --zone NAME, CF_ZONE or "zones" in the config file.');
 	let ca: string | undefined;
 	if (config.caFile !== undefined) {
@@ -56,12 +67,14 @@ export function connectAccount(config: Config, env: Readonly<Record<string, stri
 			throw new FlarewatchError('usage', `The CA file ${config.caFile} could not be read.`);
 		}
 	}
-	const backend = openBackend({endpoint: config.endpoint, email: config.email, key: config.key, timeoutMs: config.timeoutMs, env, ca, secrets: [config.key]});
+	const secrets = configSecrets(config);
+	const backend = openBackend({...credentials, endpoint: config.endpoint, timeoutMs: config.timeoutMs, env, ca, secrets});
 	return {
 		backend,
+		api: config.api,
 		zoneNames: config.zones,
 		demo: false,
-		secrets: [config.key],
+		secrets,
 		async close() {
 			backend.close();
 		},

@@ -7,7 +7,7 @@ import {auditLogPath, FileAuditLog, type AuditIdentity} from '../actions/audit-l
 import {createGuard, type NeverBanGuard} from '../actions/guard.js';
 import {accountKey, adoptLegacyState, FileRegistry, MemoryRegistry, registryPath} from '../actions/registry.js';
 import type {ProcessIo} from '../lib/process-io.js';
-import {hasCredentials, loadConfig, type Config} from '../config.js';
+import {hasSomeCredential, loadConfig, type Config} from '../config.js';
 import {isFlarewatchError} from '../errors.js';
 import {RealClock} from '../lib/clock.js';
 import {createMonitor} from '../monitor/monitor.js';
@@ -55,7 +55,9 @@ export async function consoleMain(argv: string[], io: ProcessIo, extras: Console
 
 	let connection: Connection;
 	try {
-		connection = args.demo || !hasCredentials(config) ? await connectDemo(config, args.scenario) : connectAccount(config, io.env);
+		// A key or token configured means an account: one that lacks a part (--api v1 with a token alone) is
+		// refused, saying what is missing, rather than quietly becoming the demo.
+		connection = args.demo || !hasSomeCredential(config) ? await connectDemo(config, args.scenario) : connectAccount(config, io.env);
 	} catch (error) {
 		if (!isFlarewatchError(error)) throw error;
 		io.stderr.write(`flarewatch: ${error.message}\n`);
@@ -88,6 +90,7 @@ export async function consoleMain(argv: string[], io: ProcessIo, extras: Console
 		zoneNames: connection.zoneNames,
 		policy: {perHour: args.budget, reserve: args.reserve},
 		demo: connection.demo,
+		api: connection.api,
 		readOnly: config.readOnly,
 		visitorQuery: {hours: 1, geo: args.geo},
 		audit,

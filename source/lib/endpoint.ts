@@ -6,7 +6,24 @@
 import {FlarewatchError} from '../errors.js';
 import {quote} from './validate.js';
 
+/** The APIs flarewatch speaks: the retired Client Interface API (v1) and today's API v4. */
+export type ApiVersion = 'v1' | 'v4';
+export const apiVersions: readonly ApiVersion[] = ['v1', 'v4'];
+
+/** v1's endpoint (`/api_json.html` is added to it). */
 export const defaultEndpoint = 'https://www.cloudflare.com';
+/** API v4's server: `/client/v4` is added unless the endpoint already ends with it. */
+export const defaultV4Endpoint = 'https://api.cloudflare.com';
+
+/** The default endpoint of an API. */
+export function defaultEndpointFor(api: ApiVersion): string {
+	return api === 'v4' ? defaultV4Endpoint : defaultEndpoint;
+}
+
+/** True when the endpoint already names API v4's path (`…/client/v4`, a trailing slash allowed). */
+export function namesV4Path(url: URL): boolean {
+	return url.pathname.replace(/\/+$/, '').endsWith('/client/v4');
+}
 export const defaultTimeoutMs = 10_000;
 
 export function isLoopbackHost(hostname: string): boolean {

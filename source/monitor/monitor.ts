@@ -8,6 +8,7 @@ import {createGuard, type NeverBanGuard} from '../actions/guard.js';
 import {MemoryRegistry, type Registry} from '../actions/registry.js';
 import type {Backend, VisitorQuery} from '../backend.js';
 import type {Clock} from '../lib/clock.js';
+import type {ApiVersion} from '../lib/endpoint.js';
 import {createActions, type Actions, type ActionsHandle} from '../actions/service.js';
 import type {BudgetPolicy} from './budget.js';
 import {Poller, type CommandOutcome} from './poller.js';
@@ -20,6 +21,8 @@ export interface MonitorOptions {
 	zoneNames: readonly string[];
 	policy: BudgetPolicy;
 	demo?: boolean;
+	/** Which API the backend speaks, for the header (default v1). */
+	api?: ApiVersion;
 	readOnly?: boolean;
 	visitorQuery?: VisitorQuery;
 	/** Where actions are audited (default: memory only, for tests). */
@@ -66,6 +69,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
 			zoneNames: options.zoneNames,
 			policy: options.policy,
 			demo: options.demo,
+			api: options.api,
 			readOnly: options.readOnly,
 			endpointLabel: options.backend.endpointLabel,
 		}),

@@ -5,6 +5,7 @@
 import type {ActionEntry} from '../actions/types.js';
 import type {AccessRule, DnsRecord, StatsInterval, ThreatScore, Visitor, ZoneStats} from '../backend.js';
 import type {FailureKind} from '../errors.js';
+import type {ApiVersion} from '../lib/endpoint.js';
 import {RingBuffer} from '../lib/ring-buffer.js';
 import type {BudgetPolicy, ServerCallsLeft} from './budget.js';
 
@@ -127,6 +128,8 @@ export interface MonitorState {
 	failure?: PollFailure;
 	messages: RingBuffer<MonitorMessage>;
 	demo: boolean;
+	/** Which API the backend speaks (the header's badge). */
+	api: ApiVersion;
 	readOnly: boolean;
 	endpointLabel: string;
 	/** Access rules (account-wide in v1) this console set or cleared this session, by IP. */
@@ -146,6 +149,7 @@ export interface InitialStateOptions {
 	zoneNames: readonly string[];
 	policy: BudgetPolicy;
 	demo?: boolean;
+	api?: ApiVersion;
 	readOnly?: boolean;
 	endpointLabel?: string;
 }
@@ -172,6 +176,7 @@ export function initialState(options: InitialStateOptions): MonitorState {
 		failures: 0,
 		messages: RingBuffer.empty<MonitorMessage>(messageCapacity),
 		demo: options.demo ?? false,
+		api: options.api ?? 'v1',
 		readOnly: options.readOnly ?? false,
 		endpointLabel: options.endpointLabel ?? '',
 		rules: new Map(),

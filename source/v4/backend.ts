@@ -11,6 +11,7 @@ import type Cloudflare from 'cloudflare';
 import type {AccessRule, Backend, CacheLevel, Capabilities, IpDetails, IpRuleOptions, NewAccessRule, RuleList, RuleScope, DnsRecord, HostUpdate, NewDnsRecord, PurgeResult, SecurityLevel, StatsInterval, ThreatScore, Visitor, VisitorQuery, ZoneRef, ZoneStats} from '../backend.js';
 import {cacheLevels, securityLevels, statsIntervals} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
+import {defaultV4Endpoint} from '../lib/endpoint.js';
 import {HttpCore, type HttpAnswer, type HttpOptions} from '../lib/http.js';
 import type {Secret} from '../lib/secret.js';
 import {checkEmail, checkHostname, checkIp, checkRecordContent, checkRecordName, checkTtl, checkZoneName, quote, requireValid, validated} from '../lib/validate.js';
@@ -18,7 +19,8 @@ import {adaptiveTotalsQuery, ipEventsQuery, readAdaptiveTotals, readIpDetails, r
 import {sdkFailure, statusFailure, type V4ErrorItem} from './failure.js';
 import {fetchOn} from './fetch.js';
 
-export const defaultV4Endpoint = 'https://api.cloudflare.com';
+// The default lives in lib/endpoint.ts, where the configuration (which may not import v4/) reads it too.
+export {defaultV4Endpoint};
 
 export interface V4Options extends Omit<HttpOptions, 'secrets'> {
 	/** An API token (Authorization: Bearer); preferred. */

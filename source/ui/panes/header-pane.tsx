@@ -13,6 +13,8 @@ export interface HeaderPaneProps {
 	view: ViewName;
 	paused: boolean;
 	width: number;
+	/** The API in use, shown beside the call budget (which never drops); none when not given. */
+	api?: MonitorState['api'];
 }
 
 const viewTitles: Record<ViewName, string> = {dashboard: 'Dashboard', dns: 'DNS', log: 'Log'};
@@ -61,12 +63,27 @@ export function headerFirstLine(header: HeaderView, width: number): {badges: str
 /** Below this width the budget says "calls/h" instead of "calls left / hour", and only the current view's tab shows, so the badges keep their room. */
 const narrowBelow = 64;
 
-/** Two lines: the zone, its settings and the danger badges; the views, badges and the call budget. */
-function HeaderPaneView({header, view, paused, width}: HeaderPaneProps) {
+/**
+ * The second line's right side: the API and the call budget, which are never cut. Narrow, no leading
+ * space (the badge before it ends in its own padding), and when the API's two letters would push
+ * DEMO or PAUSED off a 40-column line, "calls/h" becomes "/h".
+ */
+export function headerBudget(header: HeaderView, view: ViewName, paused: boolean, width: number, api?: MonitorState['api']): string {
+	const calls = `${header.callsLeft}/${header.perHour}`;
+	if (width >= narrowBelow) return api ? ` ${api} · ${calls} calls left / hour` : ` ${calls} calls left / hour`;
+	const left = viewTitles[view].length + 2 + (header.demo ? 6 : 0) + (header.readOnly ? 11 : 0) + (paused ? 8 : 0);
+	if (!api) return `${calls} calls/h`;
+	const full = `${api} ${calls} calls/h`;
+	return left + full.length <= width ? full : `${api} ${calls}/h`;
+}
+
+/** Two lines: the zone, its settings and the danger badges; the views, badges, the API and the call budget. */
+function HeaderPaneView({header, view, paused, width, api}: HeaderPaneProps) {
 	const line = headerFirstLine(header, width);
 	const narrow = width < narrowBelow;
-	// Narrow, no leading space: the badge before it ends in its own padding (40 columns fit DEMO and PAUSED).
-	const budget = narrow ? `${header.callsLeft}/${header.perHour} calls/h` : ` ${header.callsLeft}/${header.perHour} calls left / hour`;
+	const budget = headerBudget(header, view, paused, width, api);
+	// The API's letters in bold, so "v4" reads as a badge beside the figures.
+	const apiAt = api ? budget.indexOf(api) : -1;
 	const tabs = narrow ? [view] : (['dashboard', 'dns', 'log'] as const);
 	return (
 		<Box flexDirection="column" width={width} height={2}>
@@ -110,7 +127,17 @@ function HeaderPaneView({header, view, paused, width}: HeaderPaneProps) {
 					</Text>
 				</Box>
 				<Box flexShrink={0}>
-					<Text color={header.callsLeft < header.perHour * 0.2 ? 'yellow' : undefined}>{budget}</Text>
+					{api && apiAt >= 0 ? (
+						<Text>
+							{budget.slice(0, apiAt)}
+							<Text bold color="cyan">
+								{api}
+							</Text>
+							<Text color={header.callsLeft < header.perHour * 0.2 ? 'yellow' : undefined}>{budget.slice(apiAt + api.length)}</Text>
+						</Text>
+					) : (
+						<Text color={header.callsLeft < header.perHour * 0.2 ? 'yellow' : undefined}>{budget}</Text>
+					)}
 				</Box>
 			</Box>
 		</Box>
@@ -137,5 +164,5 @@ export function ClockedHeader({state, view, width}: ClockedHeaderProps) {
 	const at = useClock().now();
 	const devEnds = devModeEndsAt(state);
 	const now = useNow(devEnds !== undefined && devEnds > at ? devModeStepMs : undefined, [headerChangesAt(state, at)]);
-	return <HeaderPane header={selectHeader(state, now)} view={view} paused={state.paused} width={width} />;
+	return <HeaderPane header={selectHeader(state, now)} view={view} paused={state.paused} width={width} api={state.api} />;
 }
