@@ -20,6 +20,7 @@ import {budgetRefusal, callRefusal, checkRequest, type Verdict} from './rules.js
 import {LockdownKeeper, type LockdownStatus} from './lockdown-keeper.js';
 import type {MonitorEvent} from '../monitor/reduce.js';
 import {describeFailure} from '../monitor/poller.js';
+import {callCost} from '../monitor/call-cost.js';
 import type {MonitorState, Store} from '../monitor/store.js';
 import {isActiveZone} from '../backend.js';
 
@@ -76,14 +77,14 @@ export interface Actions extends ActionsHandle {
 	announce(): void;
 }
 
-/** The backend with every request counted in the monitor's ledger before it is sent. */
-export function countingBackend(backend: Backend, onCall: () => void): Backend {
+/** The backend with every call counted in the monitor's ledger before it is sent; `onCall` gets the port method's name. */
+export function countingBackend(backend: Backend, onCall: (method: string) => void): Backend {
 	return new Proxy(backend, {
 		get(target, property) {
 			const value: unknown = Reflect.get(target, property, target);
 			if (typeof value !== 'function' || property === 'lastCallsLeft') return value;
 			return (...args: unknown[]) => {
-				onCall();
+				onCall(String(property));
 				return (value as (...parameters: unknown[]) => unknown).apply(target, args);
 			};
 		},
@@ -98,7 +99,8 @@ const lookupMemory = 2000;
 export function createActions(options: ActionsOptions): Actions {
 	const {clock, store, registry, guard} = options;
 	let lastReportAt: number | undefined;
-	const backend = countingBackend(options.backend, () => store.dispatch({type: 'call', at: clock.now()}));
+	// What each call costs on this API (v4: some send several requests, some are GraphQL queries).
+	const backend = countingBackend(options.backend, method => store.dispatch({type: 'call', at: clock.now(), cost: callCost(options.backend.capabilities.api, method)}));
 	const reportCallsLeft = (): void => {
 		const report = options.backend.lastCallsLeft();
 		if (report && report.at !== lastReportAt) {

@@ -2,6 +2,7 @@
  * Assembles the monitor: the store, the poller and the action service over one backend and one clock.
  * The UI receives the result and talks to nothing else. Actions dispatch `call` events into the same
  * ledger as the polls, so both share one budget, and actions may spend the reserve the poller never touches.
+ * The budget comes from the backend's limits (`capabilities.limits`) and the operator's flags.
  */
 import {MemoryAuditLog, type AuditSink} from '../actions/audit-log.js';
 import {createGuard, type NeverBanGuard} from '../actions/guard.js';
@@ -10,7 +11,8 @@ import type {Backend, VisitorQuery} from '../backend.js';
 import type {Clock} from '../lib/clock.js';
 import type {ApiVersion} from '../lib/endpoint.js';
 import {createActions, type Actions, type ActionsHandle} from '../actions/service.js';
-import type {BudgetPolicy} from './budget.js';
+import {budgetPolicy, type BudgetFlags} from './budget.js';
+import {pollCost} from './call-cost.js';
 import {Poller, type CommandOutcome} from './poller.js';
 import {reduce, type MonitorEvent} from './reduce.js';
 import {initialState, Store, type MonitorState} from './store.js';
@@ -19,7 +21,11 @@ export interface MonitorOptions {
 	backend: Backend;
 	clock: Clock;
 	zoneNames: readonly string[];
-	policy: BudgetPolicy;
+	/**
+	 * `--budget` and `--reserve`: calls per the API's window (v1 an hour, v4 five minutes); what is not
+	 * given is the API's default (budget.ts). A reserve that leaves nothing for polling throws a usage error.
+	 */
+	policy?: BudgetFlags;
 	demo?: boolean;
 	/** Which API the backend speaks, for the header (default v1). */
 	api?: ApiVersion;
@@ -63,11 +69,13 @@ export interface Monitor extends MonitorHandle {
 }
 
 export function createMonitor(options: MonitorOptions): Monitor {
+	const capabilities = options.backend.capabilities;
 	const store = new Store<MonitorState, MonitorEvent>(
 		reduce,
 		initialState({
 			zoneNames: options.zoneNames,
-			policy: options.policy,
+			policy: budgetPolicy(capabilities.limits, options.policy),
+			pollCost: pollCost(capabilities.api),
 			demo: options.demo,
 			api: options.api,
 			readOnly: options.readOnly,
@@ -105,3 +113,4 @@ export function createMonitor(options: MonitorOptions): Monitor {
 		say: (level, text) => store.dispatch({type: 'message', message: {at: options.clock.now(), level, text, source: 'operator'}}),
 	};
 }
+

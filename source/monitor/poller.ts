@@ -8,9 +8,10 @@
 import type {Backend, VisitorQuery} from '../backend.js';
 import {isFlarewatchError, type FailureKind} from '../errors.js';
 import type {Clock, TimerId} from '../lib/clock.js';
-import {wouldEatReserve} from './budget.js';
+import {wouldEatAnalyticsReserve, wouldEatReserve, type ServerCallsLeft} from './budget.js';
+import {callCost, type CallCost} from './call-cost.js';
 import type {MonitorEvent} from './reduce.js';
-import {callsPerPoll, decideNextPoll, isNoAnswer, maxNetworkBackoffMs, rateLimitPauseMs} from './scheduler.js';
+import {decideNextPoll, isNoAnswer, maxNetworkBackoffMs, rateLimitPauseMs, rateLimitWaitMs} from './scheduler.js';
 import type {MonitorState, PollFailure, Store} from './store.js';
 import {isActiveZone} from '../backend.js';
 
@@ -146,8 +147,11 @@ export class Poller {
 		if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > now) {
 			return 'The API call limit is reached: refresh refused until the window allows';
 		}
-		if (wouldEatReserve(state.policy, state.ledger, now, callsPerPoll, state.serverCallsLeft)) {
+		if (wouldEatReserve(state.policy, state.ledger, now, state.pollCost.calls, state.serverCallsLeft)) {
 			return `Refresh refused: it would use the ${state.policy.reserve} calls kept for actions`;
+		}
+		if (wouldEatAnalyticsReserve(state.policy, state.analyticsLedger, now, state.pollCost.analytics)) {
+			return `Refresh refused: it would use the ${state.policy.analytics?.reserve ?? 0} GraphQL queries kept for your IP details`;
 		}
 		if (state.zones[state.activeZone] && !isActiveZone(state.zones[state.activeZone])) return 'This zone is not active';
 		return undefined;
@@ -198,22 +202,35 @@ export class Poller {
 		this.#store.dispatch({type: 'schedule', nextPollAt: decision.at});
 		this.#pollTimer = this.#clock.setTimeout(() => {
 			this.#pollTimer = undefined;
-			void this.#poll(decision.zone);
+			// Actions may have spent calls since this was decided (the operator's i, a lockdown): ask again.
+			const now = this.#clock.now();
+			const again = decideNextPoll(this.#state(), now);
+			if (again.kind === 'poll' && again.at > now) this.#reschedule();
+			else void this.#poll(decision.zone);
 		}, decision.at - this.#clock.now());
 	}
 
-	/** Counts a call, sends it, and picks up the server's `calls_left` when it reported one. */
-	async #call<T>(send: () => Promise<T>): Promise<T> {
-		this.#store.dispatch({type: 'call', at: this.#clock.now()});
+	/** Counts a call's requests, sends it, and picks up the server's count when it reported one. */
+	async #call<T>(cost: CallCost, send: () => Promise<T>): Promise<T> {
+		this.#store.dispatch({type: 'call', at: this.#clock.now(), cost});
 		try {
 			return await send();
 		} finally {
-			const report = this.#backend.lastCallsLeft();
-			if (report && report.at !== this.#lastReportAt) {
-				this.#lastReportAt = report.at;
-				this.#store.dispatch({type: 'calls-left', report});
-			}
+			const report = this.#newReport();
+			if (report) this.#store.dispatch({type: 'calls-left', report});
 		}
+	}
+
+	/** The server's count (v1's `calls_left`, v4's `Ratelimit: r=`) when it is newer than the last one taken. */
+	#newReport(): ServerCallsLeft | undefined {
+		const report = this.#backend.lastCallsLeft();
+		if (!report || report.at === this.#lastReportAt) return undefined;
+		this.#lastReportAt = report.at;
+		return report;
+	}
+
+	get #api() {
+		return this.#backend.capabilities.api;
 	}
 
 	async #resolveZones(): Promise<void> {
@@ -222,11 +239,11 @@ export class Poller {
 		this.#store.dispatch({type: 'message', message: {at: this.#clock.now(), level: 'info', text: `Connecting to ${this.#backend.endpointLabel}`}});
 		const names = this.#state().zones.map(zone => zone.name);
 		try {
-			const zones = await this.#call(() => this.#backend.checkZones(names));
+			const zones = await this.#call(callCost(this.#api, 'checkZones', {zones: names.length}), () => this.#backend.checkZones(names));
 			this.#startupAttempts = 0;
 			this.#store.dispatch({type: 'zones-resolved', zones, at: this.#clock.now()});
 		} catch (error) {
-			let message = startupMessage(error, this.#backend.endpointLabel);
+			let message = startupMessage(error, this.#backend.endpointLabel, this.#api);
 			const delay = this.#startupRetryDelay(error);
 			if (delay !== undefined && this.#running) {
 				// An outage at start-up must not leave an incident console waiting for a key press.
@@ -252,7 +269,7 @@ export class Poller {
 		const kind = describeFailure(error, 0).kind;
 		if (kind === 'auth' || kind === 'validation' || kind === 'usage' || kind === 'gone') return undefined;
 		this.#startupAttempts++;
-		if (kind === 'rate-limit') return rateLimitPauseMs;
+		if (kind === 'rate-limit') return isFlarewatchError(error) ? rateLimitWaitMs(this.#state().policy, error.retryAfterSeconds) : rateLimitPauseMs;
 		const max = isNoAnswer(kind) ? startupNetworkRetryMaxMs : startupRetryMaxMs;
 		return Math.min(startupRetryBaseMs * 2 ** (this.#startupAttempts - 1), max);
 	}
@@ -275,7 +292,9 @@ export class Poller {
 		this.#inFlight = true;
 		this.#clearPollTimer();
 		const startedAt = this.#clock.now();
-		this.#store.dispatch({type: 'poll-started', zone: zoneIndex, at: startedAt, asked});
+		// Each call counts as it starts: the first with the poll's start; the server's count is taken once,
+		// at the end. Four events a poll, where a call and a report each were one.
+		this.#store.dispatch({type: 'poll-started', zone: zoneIndex, at: startedAt, asked, cost: callCost(this.#api, 'stats')});
 		const ref = {name: zone.name, id: zone.id};
 		let stats;
 		let visitors;
@@ -283,40 +302,49 @@ export class Poller {
 		let rateLimitedUntil: number | undefined;
 		try {
 			try {
-				stats = await this.#call(() => this.#backend.stats(ref, zone.statsInterval));
+				stats = await this.#backend.stats(ref, zone.statsInterval);
 				if (zone.plan === undefined && zone.statsInterval === 120) this.#store.dispatch({type: 'plan-detected', zone: zoneIndex, plan: 'Pro'});
 			} catch (error) {
 				// The 6-hour interval is Pro only: a Free zone refuses it once, then gets the 24-hour one.
 				if (!(isFlarewatchError(error) && error.kind === 'api' && zone.plan === undefined && zone.statsInterval === 120)) throw error;
 				this.#store.dispatch({type: 'plan-detected', zone: zoneIndex, plan: 'Free'});
-				stats = await this.#call(() => this.#backend.stats(ref, 40));
+				stats = await this.#call(callCost(this.#api, 'stats'), () => this.#backend.stats(ref, 40));
 			}
-			visitors = await this.#call(() => this.#backend.visitors(ref, this.#visitorQuery));
+			this.#store.dispatch({type: 'call', at: this.#clock.now(), cost: callCost(this.#api, 'visitors')});
+			visitors = await this.#backend.visitors(ref, this.#visitorQuery);
 		} catch (error) {
 			failure = describeFailure(error, this.#clock.now());
 			if (failure.kind === 'rate-limit') {
-				rateLimitedUntil = this.#clock.now() + rateLimitPauseMs;
-				failure = {...failure, message: `API call limit reached (E_MAXAPI): polling stopped until the window allows. ${failure.message}`};
+				rateLimitedUntil = this.#clock.now() + rateLimitWaitMs(state.policy, isFlarewatchError(error) ? error.retryAfterSeconds : undefined);
+				failure = {...failure, message: `API call limit reached (${limitWord(this.#api)}): polling stopped until the window allows. ${failure.message}`};
 			}
 		} finally {
 			this.#inFlight = false;
 		}
-		this.#store.dispatch({type: 'poll-finished', zone: zoneIndex, at: startedAt, stats, visitors, failure, rateLimitedUntil});
+		this.#store.dispatch({type: 'poll-finished', zone: zoneIndex, at: startedAt, stats, visitors, failure, rateLimitedUntil, report: this.#newReport()});
 		if (!this.#runQueuedRefresh()) this.#reschedule();
 	}
 }
 
+/** How the API names its limit being reached. */
+function limitWord(api: string): string {
+	return api === 'v4' ? 'HTTP 429' : 'E_MAXAPI';
+}
+
+
 /** The message start-up shows on screen when the zone check fails. */
-export function startupMessage(error: unknown, endpointLabel: string): string {
+export function startupMessage(error: unknown, endpointLabel: string, api = 'v1'): string {
 	const failure = describeFailure(error, 0);
 	switch (failure.kind) {
 		case 'auth':
-			return `The API refused the credentials (E_UNAUTH): check the email and key. ${failure.message}`;
+			return api === 'v4'
+				? `The API refused the credentials: check the API token (or the email and key). ${failure.message}`
+				: `The API refused the credentials (E_UNAUTH): check the email and key. ${failure.message}`;
 		case 'network':
 		case 'timeout':
 			return `Cannot reach ${endpointLabel}: ${failure.message}`;
 		case 'rate-limit':
-			return `The API call limit is reached (E_MAXAPI); press r to try again later. ${failure.message}`;
+			return `The API call limit is reached (${limitWord(api)}); press r to try again later. ${failure.message}`;
 		case 'gone':
 			return failure.message;
 		default:

@@ -6,6 +6,7 @@ import type {ActionEntry} from '../actions/types.js';
 import type {DnsRecord, ThreatScore, Visitor, ZoneRef, ZoneStats} from '../backend.js';
 import {ipv4Key} from '../lib/ip.js';
 import {recordCall, type ServerCallsLeft} from './budget.js';
+import type {CallCost} from './call-cost.js';
 import {applyActionDone, overlaySettings} from './reduce-actions.js';
 import {scoreCapacity, type MonitorMessage, type MonitorState, type PollFailure, type ZoneState} from './store.js';
 import {isActiveZone} from '../backend.js';
@@ -13,11 +14,16 @@ import {isActiveZone} from '../backend.js';
 export type MonitorEvent =
 	| {type: 'zones-resolved'; zones: readonly ZoneRef[]; at: number}
 	| {type: 'startup-failed'; message: string; at: number}
-	/** A request is about to be sent: it counts against the budget whatever its outcome. */
-	| {type: 'call'; at: number}
+	/**
+	 * A call is about to be sent: it counts against the budget whatever its outcome. `cost`: the requests
+	 * it sends (call-cost.ts); one REST request when not given.
+	 */
+	| {type: 'call'; at: number; cost?: CallCost}
 	| {type: 'calls-left'; report: ServerCallsLeft}
-	| {type: 'poll-started'; zone: number; at: number; asked?: boolean}
-	| {type: 'poll-finished'; zone: number; at: number; stats?: ZoneStats; visitors?: readonly Visitor[]; failure?: PollFailure; rateLimitedUntil?: number}
+	/** A poll starts; its calls (`cost`, counted here in one go) are about to be sent. */
+	| {type: 'poll-started'; zone: number; at: number; asked?: boolean; cost?: CallCost}
+	/** `report`: the server's count after the poll, when it sent a new one. */
+	| {type: 'poll-finished'; zone: number; at: number; stats?: ZoneStats; visitors?: readonly Visitor[]; failure?: PollFailure; rateLimitedUntil?: number; report?: ServerCallsLeft}
 	/** The zone refused the Pro-only stats interval: fall back to the 24-hour one. */
 	| {type: 'plan-detected'; zone: number; plan: 'Pro' | 'Free'}
 	| {type: 'schedule'; nextPollAt?: number}
@@ -160,13 +166,17 @@ export function reduce(state: MonitorState, event: MonitorEvent): MonitorState {
 		case 'startup-failed':
 			return withMessage({...state, startup: {phase: 'failed', message: event.message}}, {at: event.at, level: 'error', text: event.message});
 		case 'call':
-			return {...state, ledger: recordCall(state.ledger, event.at)};
+			return withCalls(state, event.at, event.cost);
 		case 'calls-left':
 			return {...state, serverCallsLeft: event.report};
-		case 'poll-started':
-			return {...state, polling: event.zone, pollStartedAt: event.asked ? undefined : event.at};
-		case 'poll-finished':
-			return finishPoll(state, event);
+		case 'poll-started': {
+			const next = event.cost ? withCalls(state, event.at, event.cost) : state;
+			return {...next, polling: event.zone, pollStartedAt: event.asked ? undefined : event.at};
+		}
+		case 'poll-finished': {
+			const next = finishPoll(state, event);
+			return event.report ? {...next, serverCallsLeft: event.report} : next;
+		}
 		case 'plan-detected':
 			return updateZone(state, event.zone, zone => ({...zone, plan: event.plan, statsInterval: event.plan === 'Pro' ? 120 : 40}));
 		case 'schedule':
@@ -205,6 +215,14 @@ export function reduce(state: MonitorState, event: MonitorEvent): MonitorState {
 		case 'records-failed':
 			return updateRecords(state, event.zone, zone => ({...zone, recordsStatus: {loading: false, error: event.message}}));
 	}
+}
+
+/** The ledgers with a call's requests added at `at` (one REST request when no cost is given). */
+function withCalls(state: MonitorState, at: number, cost: CallCost = {calls: 1, analytics: 0}): MonitorState {
+	const windowMs = state.policy.windowMs;
+	const ledger = cost.calls > 0 ? recordCall(state.ledger, at, windowMs, cost.calls) : state.ledger;
+	const analyticsLedger = cost.analytics > 0 ? recordCall(state.analyticsLedger, at, windowMs, cost.analytics) : state.analyticsLedger;
+	return ledger === state.ledger && analyticsLedger === state.analyticsLedger ? state : {...state, ledger, analyticsLedger};
 }
 
 function updateRecords(state: MonitorState, name: string, update: (zone: ZoneState) => ZoneState): MonitorState {

@@ -3,11 +3,11 @@
  * carries out these decisions.
  */
 import type {FailureKind} from '../errors.js';
-import {nextPollAt, pollSpacingMs} from './budget.js';
+import {nextPollAt, pollSpacingMs, type BudgetPolicy} from './budget.js';
 import type {MonitorState} from './store.js';
 import {isActiveZone} from '../backend.js';
 
-/** One poll of a zone is `stats` plus `zone_ips`. */
+/** One poll of a zone on v1 is `stats` plus `zone_ips` (any API's: `MonitorState.pollCost`). */
 export const callsPerPoll = 2;
 /** Back-off after repeated failures never waits longer than this. */
 export const maxBackoffMs = 5 * 60_000;
@@ -18,6 +18,15 @@ export const maxBackoffMs = 5 * 60_000;
 export const maxNetworkBackoffMs = 60_000;
 /** After E_MAXAPI with no better knowledge of the server's window, wait this long. */
 export const rateLimitPauseMs = 10 * 60_000;
+
+/**
+ * The wait after the API refused for its limit: what it said (v4's Retry-After), else 10 minutes, or
+ * the window when shorter (v4 blocks for its five minutes).
+ */
+export function rateLimitWaitMs(policy: Pick<BudgetPolicy, 'windowMs'>, retryAfterSeconds?: number): number {
+	if (retryAfterSeconds !== undefined && retryAfterSeconds > 0) return retryAfterSeconds * 1000;
+	return Math.min(rateLimitPauseMs, policy.windowMs);
+}
 
 export type PollDecision =
 	| {kind: 'poll'; zone: number; at: number}
@@ -67,6 +76,23 @@ export function lastPollAt(state: Pick<MonitorState, 'zones'>): number | undefin
 	return last;
 }
 
+function activeZoneCount(state: Pick<MonitorState, 'zones'>): number {
+	return Math.max(1, state.zones.filter(zone => isActiveZone(zone)).length);
+}
+
+/**
+ * The least time between two polls, all zones together: a zone at most every `minZoneIntervalMs`
+ * (v4), the zones taking turns. 0 on v1, whose spacing is the budget's alone.
+ */
+export function minPollSpacingMs(state: Pick<MonitorState, 'zones' | 'policy'>): number {
+	return state.policy.minZoneIntervalMs / activeZoneCount(state);
+}
+
+/** The spacing polls keep when all is well: even over the polling shares, no closer than minPollSpacingMs. */
+export function pollSpacing(state: Pick<MonitorState, 'zones' | 'policy' | 'pollCost'>): number {
+	return Math.max(pollSpacingMs(state.policy, state.pollCost.calls, state.pollCost.analytics), minPollSpacingMs(state));
+}
+
 /** The next scheduled poll at `now`, or why there is none. */
 export function decideNextPoll(state: MonitorState, now: number): PollDecision {
 	if (state.startup.phase !== 'ready') return {kind: 'idle', reason: 'starting'};
@@ -76,14 +102,17 @@ export function decideNextPoll(state: MonitorState, now: number): PollDecision {
 	if (state.failure?.kind === 'gone') return {kind: 'idle', reason: 'gone'};
 	const zone = pickZone(state);
 	if (zone === undefined) return {kind: 'idle', reason: 'no-zones'};
-	const spacing = pollSpacingMs(state.policy, callsPerPoll);
+	const spacing = pollSpacing(state);
 	let at = nextPollAt({
 		policy: state.policy,
 		ledger: state.ledger,
 		now,
-		callsPerPoll,
+		callsPerPoll: state.pollCost.calls,
 		lastPollAt: lastPollAt(state),
 		server: state.serverCallsLeft,
+		analyticsLedger: state.analyticsLedger,
+		analyticsPerPoll: state.pollCost.analytics,
+		minSpacingMs: minPollSpacingMs(state),
 	});
 	if (!Number.isFinite(at)) return {kind: 'idle', reason: 'no-budget'};
 	if (state.failure && state.failures > 0) at = Math.max(at, state.failure.at + backoffMs(state.failures, spacing, state.failure.kind));
@@ -110,8 +139,7 @@ export function isStale(state: MonitorState, now: number, zoneIndex = state.acti
 export function staleAfter(state: MonitorState, zoneIndex = state.activeZone): number | undefined {
 	const zone = state.zones[zoneIndex];
 	if (!zone || zone.lastSuccessAt === undefined || state.paused) return undefined;
-	const spacing = pollSpacingMs(state.policy, callsPerPoll);
-	const cycle = spacing * Math.max(1, state.zones.filter(candidate => isActiveZone(candidate)).length);
+	const cycle = pollSpacing(state) * activeZoneCount(state);
 	// Stale once the age exceeds the grace: 1 ms past it.
 	const at = zone.lastSuccessAt + cycle * 2 + 30_000 + 1;
 	return Number.isFinite(at) ? at : undefined;

@@ -4,7 +4,7 @@
  * injected clock), never Date.
  */
 import type {TrafficBreakdown, Visitor, VisitorClass} from '../backend.js';
-import {callsLeft, callsLeftChangesAt} from './budget.js';
+import {analyticsLeft, callsLeft, callsLeftChangesAt, windowLabel} from './budget.js';
 import {isStale, staleAfter} from './scheduler.js';
 import type {MonitorMessage, MonitorState} from './store.js';
 
@@ -19,14 +19,38 @@ export interface HeaderView {
 	/** Seconds until dev mode ends; undefined when it is off. */
 	devModeSecondsLeft?: number;
 	ipv6?: boolean;
+	/** Calls left in the API's window (v1 an hour, v4 five minutes; on v4 REST calls and GraphQL queries together). */
 	callsLeft: number;
+	/** Calls per window: the name is v1's, whose window is an hour. */
 	perHour: number;
+	/** The window, as the meter names it: "hour" (v1), "5 min" (v4). */
+	window?: string;
+	/** GraphQL queries left in the window, and per window: v4 counts them apart too. */
+	analyticsLeft?: number;
+	analyticsPerWindow?: number;
+	/** The call meter as printed, for each room the header has: the pane prints the widest that fits. */
+	meter?: HeaderMeter;
+	/** Fewer than a fifth of the window's calls (or GraphQL queries) are left: the meter warns. */
+	budgetLow?: boolean;
 	demo: boolean;
 	readOnly: boolean;
 	/** Security level `help` (I'm Under Attack): a badge that is never dropped. */
 	underAttack: boolean;
 	/** Bans of the zone's lockdown while one is in force: a badge that is never dropped. */
 	lockdownBans?: number;
+}
+
+/**
+ * The call meter's words, widest first. v1: "292/300 calls left / hour", "292/300 calls/h", "292/300/h".
+ * v4: "1180/1200 calls · 290/300 GraphQL left / 5 min" (wide terminals), "1180/1200 calls left / 5 min",
+ * "1180/1200 calls/5m", "1180/1200/5m".
+ */
+export interface HeaderMeter {
+	/** With the GraphQL queries left when the API counts them apart (else the same as `normal`). */
+	wide: string;
+	normal: string;
+	narrow: string;
+	tight: string;
 }
 
 /** The series the traffic charts plot, oldest first. */
@@ -101,9 +125,28 @@ export function devModeEndsAt(state: MonitorState): number | undefined {
 	return zone.stats.devModeUntil * 1000 - skew;
 }
 
-/** The next time after `now` when the header changes by time alone (dev mode ending, calls leaving the hour). */
+/** The next time after `now` when the header changes by time alone (dev mode ending, calls leaving the window). */
 export function headerChangesAt(state: MonitorState, now: number): number | undefined {
-	return earliestAfter(now, [devModeEndsAt(state), callsLeftChangesAt(state.ledger, now, state.serverCallsLeft)]);
+	const windowMs = state.policy.windowMs;
+	return earliestAfter(now, [
+		devModeEndsAt(state),
+		callsLeftChangesAt(state.ledger, now, state.serverCallsLeft, windowMs),
+		state.policy.analytics ? callsLeftChangesAt(state.analyticsLedger, now, undefined, windowMs) : undefined,
+	]);
+}
+
+/** The meter's words for these figures (HeaderMeter). */
+export function headerMeter(figures: {callsLeft: number; calls: number; window: string; analyticsLeft?: number; analyticsCalls?: number}): HeaderMeter {
+	const calls = `${figures.callsLeft}/${figures.calls}`;
+	const short = figures.window === 'hour' ? 'h' : figures.window.replace(/\s+/g, '').replace(/min$/, 'm');
+	const normal = `${calls} calls left / ${figures.window}`;
+	const analytics = figures.analyticsLeft === undefined || figures.analyticsCalls === undefined ? undefined : `${figures.analyticsLeft}/${figures.analyticsCalls}`;
+	return {
+		wide: analytics === undefined ? normal : `${calls} calls · ${analytics} GraphQL left / ${figures.window}`,
+		normal,
+		narrow: `${calls} calls/${short}`,
+		tight: `${calls}/${short}`,
+	};
 }
 
 export function selectHeader(state: MonitorState, now: number): HeaderView {
@@ -112,6 +155,11 @@ export function selectHeader(state: MonitorState, now: number): HeaderView {
 	const sample = zone?.history.last();
 	const skew = sample ? sample.serverTime - sample.at : 0;
 	const devSeconds = stats ? stats.devModeUntil - Math.floor((now + skew) / 1000) : 0;
+	const policy = state.policy;
+	const left = callsLeft(policy, state.ledger, now, state.serverCallsLeft);
+	const window = windowLabel(policy);
+	const graphqlLeft = analyticsLeft(policy, state.analyticsLedger, now);
+	const graphqlCalls = policy.analytics?.calls;
 	return {
 		zoneName: zone?.name ?? '',
 		zonePosition: state.zones.length > 1 ? `${state.activeZone + 1}/${state.zones.length}` : undefined,
@@ -120,8 +168,12 @@ export function selectHeader(state: MonitorState, now: number): HeaderView {
 		cacheLevel: stats?.cacheLevel,
 		devModeSecondsLeft: devSeconds > 0 ? devSeconds : undefined,
 		ipv6: stats?.ipv6,
-		callsLeft: callsLeft(state.policy, state.ledger, now, state.serverCallsLeft),
-		perHour: state.policy.perHour,
+		callsLeft: left,
+		perHour: policy.calls,
+		window,
+		...(graphqlLeft === undefined ? {} : {analyticsLeft: graphqlLeft, analyticsPerWindow: graphqlCalls}),
+		meter: headerMeter({callsLeft: left, calls: policy.calls, window, analyticsLeft: graphqlLeft, analyticsCalls: graphqlCalls}),
+		budgetLow: left < policy.calls * 0.2 || (graphqlLeft !== undefined && graphqlCalls !== undefined && graphqlLeft < graphqlCalls * 0.2),
 		demo: state.demo,
 		readOnly: state.readOnly,
 		underAttack: stats?.securityLevel === 'help',

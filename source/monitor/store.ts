@@ -7,7 +7,8 @@ import type {AccessRule, DnsRecord, StatsInterval, ThreatScore, Visitor, ZoneSta
 import type {FailureKind} from '../errors.js';
 import type {ApiVersion} from '../lib/endpoint.js';
 import {RingBuffer} from '../lib/ring-buffer.js';
-import type {BudgetPolicy, ServerCallsLeft} from './budget.js';
+import {asPolicy, type BudgetPolicy, type PolicyLike, type ServerCallsLeft} from './budget.js';
+import {pollCost, type CallCost} from './call-cost.js';
 
 /** One point of the traffic charts: what a poll saw. */
 export interface TrafficSample {
@@ -111,8 +112,12 @@ export interface MonitorState {
 	zones: readonly ZoneState[];
 	activeZone: number;
 	policy: BudgetPolicy;
-	/** Start times of the calls made in the last hour, ascending (see budget.ts). */
+	/** Start times of the calls made in the window (v1 an hour, v4 five minutes), ascending (see budget.ts); on v4 GraphQL queries too. */
 	ledger: readonly number[];
+	/** Start times of the GraphQL queries made in the window (v4; always empty on v1). */
+	analyticsLedger: readonly number[];
+	/** What one poll of a zone costs on this API (call-cost.ts). */
+	pollCost: CallCost;
 	serverCallsLeft?: ServerCallsLeft;
 	paused: boolean;
 	/** The zone being polled, when a poll is in flight. */
@@ -147,7 +152,9 @@ export const scoreCapacity = 1000;
 
 export interface InitialStateOptions {
 	zoneNames: readonly string[];
-	policy: BudgetPolicy;
+	policy: PolicyLike;
+	/** What one poll costs (default v1's: two calls). */
+	pollCost?: CallCost;
 	demo?: boolean;
 	api?: ApiVersion;
 	readOnly?: boolean;
@@ -170,8 +177,10 @@ export function initialState(options: InitialStateOptions): MonitorState {
 		startup: {phase: 'connecting'},
 		zones: options.zoneNames.map(name => initialZone(name)),
 		activeZone: 0,
-		policy: options.policy,
+		policy: asPolicy(options.policy),
 		ledger: [],
+		analyticsLedger: [],
+		pollCost: options.pollCost ?? pollCost('v1'),
 		paused: false,
 		failures: 0,
 		messages: RingBuffer.empty<MonitorMessage>(messageCapacity),
