@@ -5,7 +5,7 @@
  * zone shows the result either way. G (a snapshot) is v1's; on v4 the key is explained and sends nothing.
  */
 import {describe, expect, it, type TestContext} from 'vitest';
-import {apis, openAndCancel, readyAndPaused, startEmulatedConsole, waitForState, type Api, type EmulatedConsole} from './emulated-console.js';
+import {apis, demoCalls, openAndCancel, readyAndPaused, startEmulatedConsole, waitForState, type Api, type EmulatedConsole} from './emulated-console.js';
 
 /** A console on `api`, ready and paused, closed when the test ends (tests run concurrently: no shared list). */
 async function start(api: Api, {onTestFinished}: TestContext): Promise<EmulatedConsole> {
@@ -49,7 +49,7 @@ describe.each(apis)('zone actions from the keyboard (pty, emulator, API %s)', {t
 		expect(JSON.stringify(audit)).not.toContain(console.emulator.key);
 		expect(JSON.stringify(audit)).not.toContain(console.emulator.token);
 		// Both changes went to the chosen API's face, none to the other's.
-		const {calls} = await console.account();
+		const calls = await demoCalls(console);
 		if (api === 'v1') expect([calls.byAction.sec_lvl, calls.v4.total]).toEqual([2, 0]);
 		else expect([calls.v4.byRoute['PATCH /zones/:zone_id/settings/:setting'], calls.total]).toEqual([2, 0]);
 	});

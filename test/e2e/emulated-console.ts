@@ -30,7 +30,6 @@ export function accountCalls(account: EmulatorState['accounts'][number] | undefi
 }
 
 export interface EmulatedConsole {
-	api: Api;
 	app: PtyConsole;
 	emulator: EmulatorHandle;
 	env: Record<string, string>;
@@ -39,8 +38,6 @@ export interface EmulatedConsole {
 	zone(): Promise<EmulatorState['zones'][number]>;
 	/** API calls the demo account made so far, v1's and v4's. */
 	calls(): Promise<number>;
-	/** The demo account's calls as the emulator counts them: v1's by action, v4's by route. */
-	account(): Promise<EmulatorState['accounts'][number]>;
 	/** The audit log's lines. */
 	audit(): Array<Record<string, unknown>>;
 	close(): Promise<void>;
@@ -62,14 +59,12 @@ export async function startEmulatedConsole(
 	const app = new PtyConsole(consoleArgs(emulator, given, api), size, env);
 	const state = async (): Promise<EmulatorState> => (await (await fetch(`${emulator.url}/__emulator/state`)).json()) as EmulatorState;
 	return {
-		api,
 		app,
 		emulator,
 		env,
 		state,
 		zone: async () => (await state()).zones.find(zone => zone.name === 'example.com') as EmulatorState['zones'][number],
 		calls: async () => accountCalls((await state()).accounts.find(account => account.email === emulator.email)),
-		account: async () => (await state()).accounts.find(account => account.email === emulator.email) as EmulatorState['accounts'][number],
 		audit: () =>
 			readFileSync(join(env.XDG_STATE_HOME, 'flarewatch', 'audit.jsonl'), 'utf8')
 				.trim()
@@ -80,6 +75,13 @@ export async function startEmulatedConsole(
 			await emulator.close();
 		},
 	};
+}
+
+/** The demo account's calls as the emulator counts them: v1's by action, v4's by route. */
+export async function demoCalls(console: EmulatedConsole): Promise<EmulatorState['accounts'][number]['calls']> {
+	const account = (await console.state()).accounts.find(candidate => candidate.email === console.emulator.email);
+	if (!account) throw new Error('the demo account is not in the emulator state');
+	return account.calls;
 }
 
 /** The console's arguments for the emulator's demo account and example.com on `api` (its secret goes in the env). */
