@@ -1,6 +1,17 @@
 /** Maps an ActionRequest onto the Backend port: one call (or one DIUP) per request. */
-import type {Backend} from '../backend.js';
-import type {ActionRequest} from './types.js';
+import type {Backend, IpRuleOptions} from '../backend.js';
+import {FlarewatchError} from '../errors.js';
+import type {ActionRequest, IpRuleFields} from './types.js';
+
+/** The zone and notes of an IP rule, as the port takes them (v1 ignores both). */
+function ruleOptions(request: IpRuleFields): IpRuleOptions {
+	return {...(request.zone ? {zone: request.zone} : {}), ...(request.notes !== undefined ? {notes: request.notes} : {})};
+}
+
+/** A call the backend does not offer: refused before this by the rules (rules.ts); this is the backstop. */
+function missing(what: string): FlarewatchError {
+	return new FlarewatchError('api', `${what} is not a call this API has; nothing was sent.`);
+}
 
 export interface ActionOutcome {
 	/** One line for the status bar and the Log view. */
@@ -32,14 +43,38 @@ export async function executeAction(backend: Backend, request: ActionRequest): P
 			await backend.grabSnapshot(request.zone);
 			return {summary: 'snapshot requested (may take up to an hour to appear)'};
 		case 'ban':
-			await backend.ban(request.ip);
+			await backend.ban(request.ip, ruleOptions(request));
 			return {summary: `${request.ip} banned`};
 		case 'whitelist':
-			await backend.whitelist(request.ip);
+			await backend.whitelist(request.ip, ruleOptions(request));
 			return {summary: `${request.ip} whitelisted`};
 		case 'clear-rule':
-			await backend.clearRule(request.ip);
+			await backend.clearRule(request.ip, ruleOptions(request));
 			return {summary: `rule for ${request.ip} cleared`};
+		case 'challenge': {
+			if (!backend.addRule) throw missing('A challenge');
+			const rule = await backend.addRule(request.zone, {mode: 'managed_challenge', target: 'ip', value: request.ip, notes: request.notes});
+			return {summary: `${request.ip} gets a managed challenge`, result: rule};
+		}
+		case 'rule-add': {
+			if (!backend.addRule) throw missing('Adding a rule');
+			const rule = await backend.addRule(request.zone, request.rule);
+			return {summary: `${request.rule.mode} rule on ${request.rule.value} added`, result: rule};
+		}
+		case 'rule-delete':
+			if (!backend.deleteRule) throw missing('Removing a rule by id');
+			await backend.deleteRule(request.zone, {id: request.rule.id, scope: request.rule.scope});
+			return {summary: `the ${request.rule.mode} rule on ${request.rule.value} removed`};
+		case 'details': {
+			if (!backend.ipDetails) throw missing('IP details');
+			const details = await backend.ipDetails(request.zone, request.ip);
+			const where = [details.country, details.asn].filter(Boolean).join(' ');
+			return {summary: `${request.ip}: ${where === '' ? 'origin unknown' : where}, ${details.events.length} firewall event${details.events.length === 1 ? '' : 's'}`, result: details};
+		}
+		case 'purge-files':
+			if (!backend.purgeFiles) throw missing('Purging single files');
+			await backend.purgeFiles(request.zone, request.urls);
+			return {summary: `${request.urls.length} file${request.urls.length === 1 ? '' : 's'} purged`};
 		case 'lookup': {
 			const score = await backend.lookupIp(request.ip);
 			return {summary: `${request.ip}: ${score.kind}:${score.score}`, result: score};

@@ -3,7 +3,8 @@
  * `:dns add A www 203.0.113.7 --proxied`). Pure: text in, a typed command or one clear error out.
  * Input is validated here, so nothing invalid ever reaches the queue.
  */
-import {cacheLevels, securityLevels, type CacheLevel, type SecurityLevel, type ZoneRef} from '../backend.js';
+import {cacheLevels, securityLevels, type CacheLevel, type Capabilities, type SecurityLevel, type ZoneRef} from '../backend.js';
+import {featureAvailable, featureMissing, type Feature} from './capability.js';
 import {canonicalIp} from '../lib/ip.js';
 import {checkHostname, checkIp, checkIpv4, checkRecordContent, checkRecordName, checkTtl, parseIntegerIn, quote} from '../lib/validate.js';
 import type {ActionRequest} from './types.js';
@@ -25,27 +26,83 @@ export interface PaletteContext {
 	zone: ZoneRef;
 	/** Names of the zones the console watches (for `:zone`). */
 	zones: readonly string[];
+	/** What the API can do (without: v1's), for the commands whose arguments differ by API. */
+	capabilities?: Capabilities;
 }
 
-/** Usage lines for the help overlay and the README. */
-export const paletteUsage: ReadonlyArray<[usage: string, description: string]> = [
-	[':sec help|high|med|low|eoff', 'set the security level'],
-	[':attack', "I'm Under Attack on, or back to the previous level"],
-	[':lockdown / :unlock', 'preview and run a lockdown / undo it'],
-	[':dev on|off', 'development mode'],
-	[':cache agg|basic', 'cache level'],
-	[':purge', 'purge the whole cache'],
-	[':ipv6 on|off', 'IPv6 support'],
-	[':grab', 'take a zone snapshot'],
-	[':ban IP / :wl IP / :unban IP', 'ban, whitelist, clear the rule'],
-	[':lookup IP', 'threat score of an IP'],
-	[':dns add A|CNAME NAME CONTENT [--proxied] [--ttl N]', 'add a record'],
-	[':dns rm NAME', 'delete every record of that name'],
-	[':dns update-ip IP HOST...', 'point A records at an IP (DIUP)'],
-	[':zone NAME', 'switch zone'],
-	[':refresh / :pause', 'poll now / pause or resume polling'],
-	[':help / :q', 'help / quit'],
+/** A usage line with what it needs of the API: listed only when `needs` is there and `without` is not. */
+interface UsageEntry {
+	usage: string;
+	description: string;
+	needs?: Feature;
+	without?: Feature;
+}
+
+const usageTable: readonly UsageEntry[] = [
+	{usage: ':sec help|high|med|low|eoff', description: 'set the security level'},
+	{usage: ':attack', description: "I'm Under Attack on, or back to the previous level"},
+	{usage: ':lockdown / :unlock', description: 'preview and run a lockdown / undo it'},
+	{usage: ':dev on|off', description: 'development mode'},
+	{usage: ':cache agg|basic', description: 'cache level'},
+	{usage: ':purge', description: 'purge the whole cache', without: 'purge-files'},
+	{usage: ':purge [URL...]', description: 'purge the whole cache, or up to 100 files of the zone', needs: 'purge-files'},
+	{usage: ':ipv6 on|off', description: 'IPv6 support'},
+	{usage: ':grab', description: 'take a zone snapshot', needs: 'snapshot'},
+	{usage: ':ban IP / :wl IP / :unban IP', description: 'ban, whitelist, clear the rule', without: 'challenge'},
+	{usage: ':ban IP / :wl IP / :challenge IP', description: 'block, allow, challenge (asks a reason)', needs: 'challenge'},
+	{usage: ':unban IP', description: "remove the IP's listed rules", needs: 'rule-listing'},
+	{usage: ':lookup IP', description: 'threat score of an IP', needs: 'lookup'},
+	{usage: ':lookup IP', description: 'country, ASN and firewall events of an IP', without: 'lookup', needs: 'details'},
+	{usage: ':dns add A|CNAME NAME CONTENT [--proxied] [--ttl N]', description: 'add a record'},
+	{usage: ':dns rm NAME', description: 'delete every record of that name'},
+	{usage: ':dns update-ip IP HOST...', description: 'point A records at an IP (DIUP)', needs: 'hosts-update'},
+	{usage: ':zone NAME', description: 'switch zone'},
+	{usage: ':refresh / :pause', description: 'poll now / pause or resume polling'},
+	{usage: ':help / :q', description: 'help / quit'},
 ];
+
+/** The commands of the API behind the console (without capabilities: v1's), for the help overlay. */
+export function paletteUsageFor(capabilities?: Capabilities): Array<[usage: string, description: string]> {
+	return usageTable
+		.filter(entry => (entry.needs === undefined || featureAvailable(entry.needs, capabilities)) && (entry.without === undefined || !featureAvailable(entry.without, capabilities)))
+		.map(entry => [entry.usage, entry.description]);
+}
+
+/** Usage lines of the v1 console, for the help overlay and the README. */
+export const paletteUsage: ReadonlyArray<[usage: string, description: string]> = paletteUsageFor();
+
+/** The most URLs one file purge takes (the API's limit). */
+export const maxPurgeUrls = 100;
+
+/**
+ * Why `url` cannot be purged as a file of `zone`, or undefined: it must be an http(s) URL whose host is
+ * the zone or a name under it (a purge elsewhere is not this zone's to make).
+ */
+export function checkZoneFileUrl(url: string, zone: string): string | undefined {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return `${quote(url, 80)} is not a URL (https://${zone}/path)`;
+	}
+	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `${quote(url, 80)} is not an http or https URL`;
+	if (parsed.username !== '' || parsed.password !== '') return `${quote(url, 80)} carries a user name or password; purge the URL without them`;
+	const host = parsed.hostname.toLowerCase().replace(/\.$/, '');
+	const name = zone.toLowerCase();
+	return host === name || host.endsWith(`.${name}`) ? undefined : `${quote(url, 80)} is not inside ${zone}`;
+}
+
+function parsePurge(args: string[], zone: ZoneRef): PaletteResult {
+	if (args.length === 0) return action({kind: 'purge', zone});
+	if (args.length > maxPurgeUrls) return fail(`${args.length} URLs given; :purge takes at most ${maxPurgeUrls} at a time`);
+	const urls: string[] = [];
+	for (const [index, url] of args.entries()) {
+		const problem = checkZoneFileUrl(url, zone.name);
+		if (problem) return fail(`URL ${index + 1}: ${problem}; nothing was purged`);
+		if (!urls.includes(url)) urls.push(url);
+	}
+	return action({kind: 'purge-files', zone, urls});
+}
 
 const maxInput = 1024;
 
@@ -77,7 +134,10 @@ export function parsePalette(input: string, context: PaletteContext): PaletteRes
 		case 'uam':
 			return none(args, {type: 'attack-toggle'});
 		case 'purge':
-			return none(args, {type: 'action', request: {kind: 'purge', zone}});
+			if (args.length > 0 && !featureAvailable('purge-files', context.capabilities)) {
+				return fail(`this command takes no arguments here: ${context.capabilities ? featureMissing('purge-files', context.capabilities) : 'purging single files is an API v4 call'}`);
+			}
+			return parsePurge(args, zone);
 		case 'grab':
 		case 'snapshot':
 			return none(args, {type: 'action', request: {kind: 'snapshot', zone}});
@@ -111,6 +171,11 @@ export function parsePalette(input: string, context: PaletteContext): PaletteRes
 			if (ip.value === undefined) return fail(ip.error);
 			const kinds = {ban: 'ban', wl: 'whitelist', whitelist: 'whitelist', unban: 'clear-rule', clear: 'clear-rule', nul: 'clear-rule', lookup: 'lookup'} as const;
 			return action({kind: kinds[name.toLowerCase() as keyof typeof kinds], ip: ip.value});
+		}
+		case 'challenge': {
+			const ip = singleIp(args, name);
+			// The notes are written when the confirmation's reason is accepted.
+			return ip.value === undefined ? fail(ip.error) : action({kind: 'challenge', zone, ip: ip.value, notes: ''});
 		}
 		case 'zone': {
 			if (args.length !== 1) return fail(`:zone takes one zone name (${context.zones.join(', ')})`);

@@ -9,7 +9,7 @@ import {isFlarewatchError} from '../errors.js';
 import type {Clock} from '../lib/clock.js';
 import type {AuditOutcome, AuditSink} from './audit-log.js';
 import {executeAction} from './execute.js';
-import {type ActionEntry, type ActionRequest, actionParameters, describeAction, isIdempotent, isMutating} from './types.js';
+import {type ActionEntry, type ActionRequest, actionParameters, describeAction, isIdempotent, isMutating, requestZone} from './types.js';
 
 export interface ActionQueueOptions {
 	backend: Backend;
@@ -215,7 +215,7 @@ export class ActionQueue {
 
 	/** Returns why the record could not be written, or undefined. */
 	private audit(entry: ActionEntry, outcome: AuditOutcome, error?: string): string | undefined {
-		const zone = 'zone' in entry.request ? entry.request.zone.name : undefined;
+		const zone = requestZone(entry.request)?.name;
 		return this.options.audit.write({
 			time: new Date(this.options.clock.now()).toISOString(),
 			id: entry.id,

@@ -12,11 +12,12 @@ import type {LockdownPlan, UnlockPlan} from './lockdown.js';
 import {ActionQueue} from './queue.js';
 import {withZone, zoneMemory, type LockdownRecord, type Registry, type ZoneMemory} from './registry.js';
 import {describeAction, isMutating, type ActionEntry, type ActionRequest} from './types.js';
-import type {Backend, SecurityLevel, ThreatScore, ZoneRef} from '../backend.js';
+import type {Backend, Capabilities, IpDetails, SecurityLevel, ThreatScore, ZoneRef} from '../backend.js';
+import {operatorIdentity} from './rule-notes.js';
 import type {Clock} from '../lib/clock.js';
 import {Lru} from '../lib/lru.js';
 import {formatAge} from '../lib/format.js';
-import {budgetRefusal, callRefusal, checkRequest, type Verdict} from './rules.js';
+import {budgetRefusal, callRefusal, checkRequest, lookupFreshMs, type Verdict} from './rules.js';
 import {LockdownKeeper, type LockdownStatus} from './lockdown-keeper.js';
 import type {MonitorEvent} from '../monitor/reduce.js';
 import {describeFailure} from '../monitor/poller.js';
@@ -27,6 +28,12 @@ import {isActiveZone} from '../backend.js';
 /** What the UI may ask of the actions. */
 export interface ActionsHandle {
 	readonly guard: NeverBanGuard;
+	/** What the API can do: the console offers, hides or explains each action from it. */
+	readonly capabilities: Capabilities;
+	/** user@host of the operator, named in the notes of every rule this console makes. */
+	readonly operator: string;
+	/** The details (v4) of an address fetched within the last 10 minutes, and when. */
+	details(ip: string): {at: number; details: IpDetails} | undefined;
 	/** May this request be sent now? The refusal's message names why (the UI shows it, nothing is sent). */
 	check(request: ActionRequest): Verdict;
 	/** Queues an action after checking it; a refusal is shown on the status line. False when refused. */
@@ -67,6 +74,8 @@ export interface ActionsOptions {
 	retryDelayMs?: number;
 	/** Least time between two bans of a lockdown (default 20 ms). */
 	paceMs?: number;
+	/** user@host for the notes of the rules made (default: who runs this process, on this host). */
+	operator?: string;
 }
 
 export interface Actions extends ActionsHandle {
@@ -120,6 +129,9 @@ export function createActions(options: ActionsOptions): Actions {
 	});
 	const seen = new Map<number, ActionEntry['state']>();
 	const lookups = new Lru<{at: number; score: ThreatScore}>(lookupMemory);
+	const detailsMemory = new Lru<{at: number; details: IpDetails}>(lookupMemory);
+	const capabilities = options.backend.capabilities;
+	const operator = options.operator ?? operatorIdentity();
 	/** IPs whose lookup is queued or on its way: a held-down `i` must not queue one per key repeat. */
 	const lookingUp = new Set<string>();
 	const say = (level: 'info' | 'warn' | 'error', text: string): void => store.dispatch({type: 'message', message: {at: clock.now(), level, text, source: 'operator'}});
@@ -133,6 +145,8 @@ export function createActions(options: ActionsOptions): Actions {
 			if (entry.state === 'done') store.dispatch({type: 'action-done', entry, at: clock.now()});
 			if (entry.request.kind === 'lookup' && entry.state !== 'pending' && entry.state !== 'sent') lookingUp.delete(entry.request.ip);
 			if (entry.state === 'done' && entry.request.kind === 'lookup' && entry.result) lookups.set(entry.request.ip, {at: clock.now(), score: entry.result as ThreatScore});
+			if (entry.request.kind === 'details' && entry.state !== 'pending' && entry.state !== 'sent') lookingUp.delete(entry.request.ip);
+			if (entry.state === 'done' && entry.request.kind === 'details' && entry.result) detailsMemory.set(entry.request.ip, {at: clock.now(), details: entry.result as IpDetails});
 			if (entry.state !== 'pending') reportCallsLeft();
 		}
 		// A lockdown's hundreds of bans would flood the log with a line each: its summary says it all.
@@ -145,9 +159,10 @@ export function createActions(options: ActionsOptions): Actions {
 	});
 
 	const check = (request: ActionRequest): Verdict => {
-		if (request.kind === 'lookup' && lookingUp.has(request.ip)) return {ok: false, message: `The lookup of ${request.ip} is already on its way: no new call`};
+		if ((request.kind === 'lookup' || request.kind === 'details') && lookingUp.has(request.ip)) return {ok: false, message: request.kind === 'lookup' ? `The lookup of ${request.ip} is already on its way: no new call` : `The details of ${request.ip} are already on their way: no new call`};
 		const lookedUp = request.kind === 'lookup' ? lookups.find(request.ip) : undefined;
-		return checkRequest(request, store.getState(), clock.now(), {lookedUp, guard});
+		const detailed = request.kind === 'details' ? detailsMemory.find(request.ip) : undefined;
+		return checkRequest(request, store.getState(), clock.now(), {lookedUp, detailed, guard, capabilities});
 	};
 
 	const activeZoneRef = (): ZoneRef | undefined => {
@@ -159,6 +174,12 @@ export function createActions(options: ActionsOptions): Actions {
 	return {
 		queue,
 		guard,
+		capabilities,
+		operator,
+		details: ip => {
+			const found = detailsMemory.find(ip);
+			return found && clock.now() - found.at < lookupFreshMs ? found : undefined;
+		},
 		check,
 		submit(request) {
 			// Read-only goes to the queue, which refuses it there and audits the refusal.
@@ -175,7 +196,11 @@ export function createActions(options: ActionsOptions): Actions {
 				say('info', `${request.kind === 'lookup' ? request.ip : ''}: ${verdict.cached.kind}:${verdict.cached.score} (looked up ${formatAge(Math.round(verdict.age / 1000))} ago; no call made)`);
 				return true;
 			}
-			if (request.kind === 'lookup') lookingUp.add(request.ip);
+			if ('cachedDetails' in verdict) {
+				say('info', `${verdict.cachedDetails.ip}: details from ${formatAge(Math.round(verdict.age / 1000))} ago; no call made`);
+				return true;
+			}
+			if (request.kind === 'lookup' || request.kind === 'details') lookingUp.add(request.ip);
 			queue.submit(request);
 			return true;
 		},

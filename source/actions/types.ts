@@ -2,7 +2,16 @@
  * What an operator can ask for, as data. The console's keys, dialogs and command palette all produce an
  * ActionRequest; the queue sends it, the audit log records it, the Log view shows it.
  */
-import type {CacheLevel, DnsRecord, NewDnsRecord, SecurityLevel, ZoneRef} from '../backend.js';
+import type {AccessRule, CacheLevel, DnsRecord, NewAccessRule, SecurityLevel, ZoneRef, NewDnsRecord} from '../backend.js';
+
+/**
+ * Ban, whitelist and clear name the zone and carry notes where the API keeps rules per zone with notes
+ * (v4: `capabilities.ruleScope` 'zone', `ruleNotes`); v1's account-wide rules take neither.
+ */
+export interface IpRuleFields {
+	zone?: ZoneRef;
+	notes?: string;
+}
 
 export type ActionRequest =
 	| {kind: 'security-level'; zone: ZoneRef; level: SecurityLevel}
@@ -11,10 +20,20 @@ export type ActionRequest =
 	| {kind: 'purge'; zone: ZoneRef}
 	| {kind: 'ipv6'; zone: ZoneRef; on: boolean}
 	| {kind: 'snapshot'; zone: ZoneRef}
-	| {kind: 'ban'; ip: string}
-	| {kind: 'whitelist'; ip: string}
-	| {kind: 'clear-rule'; ip: string}
+	| ({kind: 'ban'; ip: string} & IpRuleFields)
+	| ({kind: 'whitelist'; ip: string} & IpRuleFields)
+	| ({kind: 'clear-rule'; ip: string} & IpRuleFields)
+	/** A managed challenge on one address (v4: a rule in the zone). */
+	| {kind: 'challenge'; zone: ZoneRef; ip: string; notes: string}
+	/** Any rule the API takes (a lockdown's rule for an ASN or a country). */
+	| {kind: 'rule-add'; zone: ZoneRef; rule: NewAccessRule}
+	/** One listed rule removed by its id, whoever made it (the whole rule, so the audit log says what went). */
+	| {kind: 'rule-delete'; zone: ZoneRef; rule: AccessRule}
 	| {kind: 'lookup'; ip: string}
+	/** Country, ASN and recent firewall events of an address (v4). */
+	| {kind: 'details'; zone: ZoneRef; ip: string}
+	/** Single files dropped from the cache (v4), each URL inside the zone. */
+	| {kind: 'purge-files'; zone: ZoneRef; urls: string[]}
 	| {kind: 'dns-add'; zone: ZoneRef; record: NewDnsRecord}
 	| {kind: 'dns-edit'; zone: ZoneRef; record: DnsRecord}
 	| {kind: 'dns-delete-name'; zone: ZoneRef; fqdn: string}
@@ -24,8 +43,10 @@ export type ActionKind = ActionRequest['kind'];
 
 /**
  * Actions that may be sent twice without harm: after a network failure the request may or may not have
- * reached the API, and setting the same level (or banning the same IP) again changes nothing.
- * rec_set / rec_new would create a duplicate record, and a purge restarts its cooldown: never retried.
+ * reached the API, and setting the same level (or banning the same IP) again changes nothing (v4 changes
+ * the address's rule in place). rec_set / rec_new would create a duplicate record, and a purge restarts
+ * its cooldown: never retried; nor is a file purge, so that every purge follows one rule. A rule removed
+ * twice fails the second time (its id is gone): not retried either, the Log says what happened.
  */
 const idempotentKinds: ReadonlySet<ActionKind> = new Set<ActionKind>([
 	'security-level',
@@ -35,7 +56,10 @@ const idempotentKinds: ReadonlySet<ActionKind> = new Set<ActionKind>([
 	'ban',
 	'whitelist',
 	'clear-rule',
+	'challenge',
+	'rule-add',
 	'lookup',
+	'details',
 ]);
 
 export function isIdempotent(kind: ActionKind): boolean {
@@ -44,7 +68,7 @@ export function isIdempotent(kind: ActionKind): boolean {
 
 /** Actions that change something at Cloudflare (refused in read-only mode). */
 export function isMutating(kind: ActionKind): boolean {
-	return kind !== 'lookup';
+	return kind !== 'lookup' && kind !== 'details';
 }
 
 export type ActionState = 'pending' | 'sent' | 'done' | 'failed' | 'unknown';
@@ -86,13 +110,23 @@ export function describeAction(request: ActionRequest): string {
 		case 'snapshot':
 			return `snapshot of ${request.zone.name}`;
 		case 'ban':
-			return `ban ${request.ip}`;
+			return `ban ${request.ip}${request.zone ? ` on ${request.zone.name}` : ''}`;
 		case 'whitelist':
-			return `whitelist ${request.ip}`;
+			return `whitelist ${request.ip}${request.zone ? ` on ${request.zone.name}` : ''}`;
 		case 'clear-rule':
-			return `clear rule for ${request.ip}`;
+			return `clear rule for ${request.ip}${request.zone ? ` on ${request.zone.name}` : ''}`;
+		case 'challenge':
+			return `challenge ${request.ip} on ${request.zone.name}`;
+		case 'rule-add':
+			return `${request.rule.mode} ${request.rule.target} ${request.rule.value} on ${request.zone.name}`;
+		case 'rule-delete':
+			return `remove the ${request.rule.mode} rule on ${request.rule.value}${request.rule.scope === 'account' ? ' (account-wide)' : ''} from ${request.zone.name}`;
 		case 'lookup':
 			return `look up ${request.ip}`;
+		case 'details':
+			return `details of ${request.ip}`;
+		case 'purge-files':
+			return `purge ${request.urls.length} file${request.urls.length === 1 ? '' : 's'} of ${request.zone.name}`;
 		case 'dns-add':
 			return `add ${request.record.type} ${request.record.name} → ${request.record.content} on ${request.zone.name}`;
 		case 'dns-edit':
@@ -104,11 +138,17 @@ export function describeAction(request: ActionRequest): string {
 	}
 }
 
+/** The zone a request is about, if it names one. */
+export function requestZone(request: ActionRequest): ZoneRef | undefined {
+	return 'zone' in request ? request.zone : undefined;
+}
+
 /** The parameters of a request as plain JSON for the audit log (zones by name; never credentials). */
 export function actionParameters(request: ActionRequest): Record<string, unknown> {
 	const {kind: _kind, ...rest} = request;
 	const parameters: Record<string, unknown> = {};
 	for (const [key, value] of Object.entries(rest)) {
+		if (value === undefined) continue;
 		parameters[key] = key === 'zone' ? (value as ZoneRef).name : value;
 	}
 	return parameters;

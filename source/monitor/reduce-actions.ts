@@ -87,6 +87,14 @@ export function applyActionDone(state: MonitorState, entry: ActionEntry, at: num
 			return withRule(state, request.ip, 'wl');
 		case 'clear-rule':
 			return withRule(state, request.ip, undefined);
+		case 'rule-delete':
+			return request.rule.target === 'ip' ? withRule(state, request.rule.value, undefined) : state;
+		// Shown by the rules' next listing (challenges, other rules) or by the console itself (details).
+		case 'challenge':
+		case 'rule-add':
+		case 'details':
+		case 'purge-files':
+			return state;
 		case 'lookup':
 			return entry.result ? withScore(state, entry.result as ThreatScore) : state;
 		case 'dns-add': {

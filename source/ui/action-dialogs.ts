@@ -5,15 +5,30 @@
 import {bansToFinish, countBans, describeLockdown, type LockdownPlan, type UnlockPlan} from '../actions/lockdown.js';
 import type {LockdownRecord} from '../actions/registry.js';
 import {describeAction, type ActionEntry, type ActionRequest} from '../actions/types.js';
-import type {DnsRecord, ThreatScore, Visitor, ZoneRef} from '../backend.js';
+import type {AccessRule, DnsRecord, ThreatScore, Visitor, ZoneRef} from '../backend.js';
+import {formatAge} from '../lib/format.js';
+import {quote} from '../lib/validate.js';
 import {securityLabels} from '../monitor/reduce-actions.js';
-import {confirmDialog, type Dialog} from './dialog-state.js';
+import {confirmDialog, type ConfirmStep, type Dialog} from './dialog-state.js';
+import {isOurs, modeWord, ourOperator} from './rule-marks.js';
 
 /** What a confirmation may mention about the IP it is about. */
 export interface IpContext {
 	visitor?: Visitor;
 	score?: ThreatScore;
 	rule?: 'ban' | 'wl';
+	/** The address's rules as last listed (APIs that list rules). */
+	listed?: readonly AccessRule[];
+	/** False where the API has no threat scores (v4): no Score line. */
+	scores?: boolean;
+}
+
+/** What a confirmation says about the API it goes to. */
+export interface ApiContext {
+	/** Where a ban or whitelist lives: the whole account (v1) or the zone (v4). */
+	ruleScope?: 'zone' | 'account';
+	/** The purge has a cooldown the API enforces (v1). */
+	purgeCooldown?: boolean;
 }
 
 const titles: Partial<Record<ActionRequest['kind'], string>> = {
@@ -25,7 +40,9 @@ const titles: Partial<Record<ActionRequest['kind'], string>> = {
 	snapshot: 'Take a zone snapshot?',
 	ban: 'Ban this IP?',
 	whitelist: 'Whitelist this IP?',
+	challenge: 'Challenge this IP?',
 	'clear-rule': 'Clear the rule for this IP?',
+	'purge-files': 'Purge these files?',
 	'dns-add': 'Add this DNS record?',
 	'dns-edit': 'Change this DNS record?',
 	'dns-delete-name': 'Delete every record of this name?',
@@ -33,18 +50,34 @@ const titles: Partial<Record<ActionRequest['kind'], string>> = {
 };
 
 export function ipLines(ip: string, context: IpContext): string[] {
-	const {visitor, score, rule} = context;
+	const {visitor, score, rule, listed} = context;
+	const origin = [visitor?.country, visitor?.asn, visitor?.asnName].filter(Boolean).join(' ');
+	const firewall = visitor?.blocked !== undefined || visitor?.challenged !== undefined ? ` (${visitor.blocked ?? 0} blocked, ${visitor.challenged ?? 0} challenged)` : '';
 	return [
 		`IP      ${ip}`,
 		`Class   ${visitor?.classification ?? 'not in the list'}`,
-		`Hits    ${visitor ? String(visitor.hits) : '-'}`,
-		`Score   ${score ? `${score.kind}:${score.score}` : 'not looked up (i looks it up)'}`,
-		...(rule ? [`Rule    ${rule === 'ban' ? 'BANNED' : 'WHITELISTED'} (set this session)`] : []),
+		`Hits    ${visitor ? String(visitor.hits) : '-'}${firewall}`,
+		...(origin === '' ? [] : [`From    ${origin}`]),
+		...(context.scores === false ? [] : [`Score   ${score ? `${score.kind}:${score.score}` : 'not looked up (i looks it up)'}`]),
+		...(rule && !listed?.length ? [`Rule    ${rule === 'ban' ? 'BANNED' : 'WHITELISTED'} (set this session)`] : []),
+		...(listed ?? []).map(found => `Rule    ${ruleLine(found)}`),
 	];
 }
 
+/** One rule in a line: what it does, where, whose. */
+export function ruleLine(rule: AccessRule): string {
+	const operator = ourOperator(rule);
+	const owner = isOurs(rule) ? `flarewatch's${operator ? ` (${operator})` : ''}` : 'NOT made by flarewatch';
+	return `${modeWord(rule.mode)} ${rule.target === 'ip' ? '' : `${rule.target} `}${rule.value} · ${rule.scope === 'account' ? 'account-wide' : 'this zone'} · ${owner}`;
+}
+
+/** A rule's notes quoted inert and bounded, or that it has none. */
+export function quotedNote(rule: AccessRule): string {
+	return rule.notes.trim() === '' ? 'no note' : quote(rule.notes, 80);
+}
+
 /** The confirmation for a request, with the lines that say exactly what it will do. */
-export function confirmFor(request: ActionRequest, extra: {ip?: IpContext; currentLevel?: string; records?: readonly DnsRecord[]} = {}): Dialog {
+export function confirmFor(request: ActionRequest, extra: {ip?: IpContext; currentLevel?: string; records?: readonly DnsRecord[]; api?: ApiContext} = {}): Dialog {
 	const title = titles[request.kind] ?? 'Send this action?';
 	let lines: string[] = [describeAction(request)];
 	let tone: 'normal' | 'danger' = 'normal';
@@ -59,7 +92,15 @@ export function confirmFor(request: ActionRequest, extra: {ip?: IpContext; curre
 			break;
 		case 'purge':
 			tone = 'danger';
-			lines = [`Every cached file of ${request.zone.name} is dropped: the origin serves them all again.`, 'The API then refuses another purge for a while (the cooldown).'];
+			lines = [`Every cached file of ${request.zone.name} is dropped: the origin serves them all again.`, ...(extra.api?.purgeCooldown === false ? [] : ['The API then refuses another purge for a while (the cooldown).'])];
+			break;
+		case 'purge-files':
+			lines = [
+				`These files of ${request.zone.name} are dropped from the cache (${request.urls.length}):`,
+				...request.urls.slice(0, 8).map(url => `  ${url}`),
+				...(request.urls.length > 8 ? [`  … and ${request.urls.length - 8} more`] : []),
+				'A purge is not retried automatically after a network failure.',
+			];
 			break;
 		case 'snapshot':
 			lines = [`A snapshot of ${request.zone.name}; allowed once a day, it may take an hour to appear.`];
@@ -67,9 +108,13 @@ export function confirmFor(request: ActionRequest, extra: {ip?: IpContext; curre
 		case 'ban':
 		case 'whitelist':
 		case 'clear-rule':
-			lines = [...ipLines(request.ip, extra.ip ?? {}), '', `${describeAction(request)} (account-wide rule).`];
+		case 'challenge': {
+			const zoneRule = extra.api?.ruleScope === 'zone' || request.kind === 'challenge';
+			const where = zoneRule ? 'its note: flarewatch, you, the reason' : 'account-wide rule';
+			lines = [...ipLines(request.ip, extra.ip ?? {}), '', `${describeAction(request)} (${where}).`];
 			tone = request.kind === 'ban' ? 'danger' : 'normal';
 			break;
+		}
 		case 'dns-delete-name': {
 			tone = 'danger';
 			const fqdn = request.fqdn.toLowerCase();
@@ -96,6 +141,8 @@ export function confirmFor(request: ActionRequest, extra: {ip?: IpContext; curre
 const confirmLabels: Partial<Record<ActionRequest['kind'], string>> = {
 	ban: 'Ban',
 	whitelist: 'Whitelist',
+	challenge: 'Challenge',
+	'purge-files': 'Purge',
 	'clear-rule': 'Clear rule',
 	purge: 'Purge',
 	'dns-delete-name': 'Delete all',
@@ -165,4 +212,46 @@ export function finishLockdownDialog(zone: ZoneRef, record: LockdownRecord, undo
 /** `R`: a failed action again, after saying what failed. */
 export function retryDialog(entry: ActionEntry): Dialog {
 	return confirmDialog('Send this action again?', [`#${entry.id} ${describeAction(entry.request)}`, `It failed: ${entry.message ?? 'no message'}`], {type: 'retry', id: entry.id}, {confirmLabel: 'Send again'});
+}
+
+/** The note's action word for a rule a confirmation makes (what formatRuleNote writes first). */
+export const noteActions: Partial<Record<ActionRequest['kind'], string>> = {ban: 'block', whitelist: 'allow', challenge: 'challenge'};
+
+/**
+ * A rule's confirmation that first asks for the reason its note will carry: typed on one line, Enter
+ * accepts it (empty is fine), and only then does y send.
+ */
+export function withReason(dialog: Dialog, action: string): Dialog {
+	return dialog.kind === 'confirm' ? {...dialog, input: {purpose: 'reason', label: 'Reason:', text: '', editing: true, action}} : dialog;
+}
+
+/** Removing listed rules by id: each rule, where it lives, whose it is and its note; stale lists say so. */
+export function removeRulesDialog(zone: ZoneRef, rules: readonly AccessRule[], listedAt: number, now: number, staleness: string | undefined): Dialog {
+	const requests: ActionRequest[] = rules.map(rule => ({kind: 'rule-delete', zone, rule}));
+	const foreign = rules.filter(rule => !isOurs(rule));
+	const lines = [
+		...rules.flatMap(rule => [ruleLine(rule), `  note ${quotedNote(rule)}`]),
+		'',
+		`Listed ${formatAge(Math.max(0, Math.round((now - listedAt) / 1000)))} ago${staleness ? ` (${staleness})` : ''}.`,
+		...(rules.some(rule => rule.scope === 'account') ? ['An account-wide rule covers every zone of the account.'] : []),
+		...(foreign.length > 0 ? [`${foreign.length === 1 ? 'It was' : `${foreign.length} of them were`} not made by flarewatch: you confirm that once more.`] : []),
+	];
+	const step: ConfirmStep = foreign.length > 0 ? {type: 'foreign-rules', requests, lines: foreign.map(rule => `Its note: ${quotedNote(rule)}. (${ruleLine(rule).split(' · ')[0]}, ${rule.scope === 'account' ? 'account-wide' : 'this zone'})`)} : {type: 'submit', requests};
+	const dialog = confirmDialog(rules.length === 1 ? `Remove the ${modeWord(rules[0].mode)} rule on ${rules[0].value}?` : `Remove these ${rules.length} rules?`, lines, step, {tone: foreign.length > 0 ? 'danger' : 'normal', confirmLabel: rules.length === 1 ? 'Remove' : 'Remove all'});
+	return dialog.kind === 'confirm' ? {...dialog, wrap: true} : dialog;
+}
+
+/**
+ * The second confirmation for rules someone else made: their notes first (a small terminal shows the
+ * first lines), and "yes" typed, not one key.
+ */
+export function foreignRulesDialog(step: Extract<ConfirmStep, {type: 'foreign-rules'}>): Dialog {
+	const one = step.lines.length === 1;
+	const dialog = confirmDialog(
+		one ? 'Not made by flarewatch: remove it?' : `${step.lines.length} rules not made by flarewatch: remove them?`,
+		[...step.lines, '', `${one ? 'This rule was' : 'These rules were'} not made by flarewatch. Remove ${one ? 'it' : 'them'} anyway? Type yes, then Enter.`],
+		{type: 'submit', requests: step.requests},
+		{tone: 'danger', confirmLabel: 'Remove'},
+	);
+	return dialog.kind === 'confirm' ? {...dialog, wrap: true, input: {purpose: 'typed-yes', label: 'Type yes:', text: '', editing: true}} : dialog;
 }

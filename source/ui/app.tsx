@@ -6,17 +6,19 @@
  */
 import {Box, useInput} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
-import type {DnsRecord, Visitor} from '../backend.js';
+import type {AccessRule, Capabilities, DnsRecord, Visitor, ZoneRef} from '../backend.js';
 import type {MonitorHandle} from '../monitor/monitor.js';
 import {filterThreatRows, selectNotice, selectStats, selectTraffic, threatRowView} from '../monitor/select.js';
 import {pointsFor} from './chart.js';
 import {answerDialog, runPalette, startAction, type ActionContext} from './operator-actions.js';
 import {ConfirmDialog} from './dialogs/confirm-dialog.js';
+import {DetailsDialog} from './dialogs/details-dialog.js';
 import {HelpDialog} from './dialogs/help-dialog.js';
 import {LevelPicker} from './dialogs/level-picker.js';
 import {RecordFormDialog} from './dialogs/record-form-dialog.js';
 import {DnsPane} from './panes/dns-pane.js';
 import {LogPane} from './panes/log-pane.js';
+import {ClockedRulesPane} from './panes/rules-pane.js';
 import {PaletteLine} from './panes/palette-line.js';
 import {keyToCommand, pasteToCommand, type Command, type KeyPress} from './keymap.js';
 import {computeLayout, type TerminalSize} from './layout.js';
@@ -24,10 +26,11 @@ import {ClockedHeader} from './panes/header-pane.js';
 import {MessagePane} from './panes/message-pane.js';
 import {StatsPane} from './panes/stats-pane.js';
 import {ClockedStatus} from './panes/status-pane.js';
-import {ThreatsPane} from './panes/threats-pane.js';
+import {ThreatsPane, type ThreatRow} from './panes/threats-pane.js';
+import {filterRules, indexedRules, indexRulesByIp, sortRules} from './rule-marks.js';
 import {TrafficPane} from './panes/traffic-pane.js';
 import {ClockContext} from './use-now.js';
-import {acknowledgeNotice, applyUiCommand, initialUiState, keyMode, opensDialog, selectionIndex, visibleWindow, type UiState} from './ui-state.js';
+import {acknowledgeNotice, applyUiCommand, initialUiState, keyMode, opensDialog, selectionIndex, viewsFor, visibleWindow, type UiState} from './ui-state.js';
 import {isActiveZone} from '../backend.js';
 
 /** Where bracketed pastes come from (term/input.ts's PasteChannel): `subscribe` returns the unsubscribe. */
@@ -48,13 +51,20 @@ export interface AppProps {
 
 const noRows: readonly Visitor[] = [];
 const noRecords: readonly DnsRecord[] = [];
+const noRules: readonly AccessRule[] = [];
 /** Keys that arrive inside a burst of typed characters; Ctrl-C too, so that it quits from inside one. */
 const burstKeys: Record<string, [string, KeyPress]> = {'\t': ['', {tab: true}], '\r': ['', {return: true}], '\u007f': ['', {backspace: true}], '\b': ['', {backspace: true}], '\u0003': ['c', {ctrl: true}]};
 const burstKey = /[\r\t\u007f\b\u0003]/;
 
-/** Does `command` act on the open confirmation or level picker (y, Enter, u)? Typing in a form does not. */
+/** Does `command` act on the open confirmation or level picker (y, Enter, u)? Typing in a form (or a confirmation's reason) does not. */
 function answers(command: Command, ui: UiState): boolean {
-	return ui.dialog !== undefined && ui.dialog.kind !== 'form' && (command.type === 'dialog-yes' || command.type === 'dialog-enter' || command.type === 'dialog-alt');
+	return ui.dialog !== undefined && keyMode(ui) !== 'form' && (command.type === 'dialog-yes' || command.type === 'dialog-enter' || command.type === 'dialog-alt');
+}
+
+/** The monitor's rules loader, once the monitor has one (it lists the zone's and the account's rules). */
+function rulesLoader(monitor: MonitorHandle): ((zone: ZoneRef) => void) | undefined {
+	const loader = (monitor.actions as {loadRules?: (zone: ZoneRef) => void}).loadRules;
+	return loader ? zone => loader.call(monitor.actions, zone) : undefined;
 }
 
 export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
@@ -73,6 +83,16 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	const records = zone?.records ?? noRecords;
 	const dnsIndex = Math.min(ui.dnsIndex, Math.max(0, records.length - 1));
 	const logIndex = Math.min(ui.logIndex, Math.max(0, state.actions.length - 1));
+	// What the API can do: which views and keys there are (a bare monitor in a test: v1's).
+	const capabilities = monitor.actions.capabilities as Capabilities | undefined;
+	const ruleListing = capabilities?.ruleListing ?? false;
+	const views = useMemo(() => viewsFor(ruleListing), [ruleListing]);
+	const listedRules = zone?.rules?.list ?? noRules;
+	const sortedRules = useMemo(() => sortRules(listedRules), [listedRules]);
+	const shownRules = useMemo(() => filterRules(sortedRules, ui.rulesFilter), [sortedRules, ui.rulesFilter]);
+	const rulesIndex = Math.min(ui.rulesIndex, Math.max(0, shownRules.length - 1));
+	// A threat row's mark looks its address up here, not through the whole list per row.
+	const rulesByIp = useMemo(() => indexRulesByIp(ruleListing ? listedRules : undefined), [listedRules, ruleListing]);
 
 	// The DNS view loads the zone's records once (one rec_load_all); r reloads them.
 	const zoneRef = zone && isActiveZone(zone) && state.startup.phase === 'ready' ? zone : undefined;
@@ -80,6 +100,11 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	useEffect(() => {
 		if (needsRecords && zoneRef) monitor.actions.loadRecords({name: zoneRef.name, id: zoneRef.id});
 	}, [needsRecords, zoneRef, monitor]);
+	// The Rules view lists the zone's rules once when it opens on a zone never listed; r lists them again.
+	const needsRules = ui.view === 'rules' && ruleListing && zoneRef !== undefined && zoneRef.rules === undefined;
+	useEffect(() => {
+		if (needsRules && zoneRef) rulesLoader(monitor)?.({name: zoneRef.name, id: zoneRef.id});
+	}, [needsRules, zoneRef, monitor]);
 
 	const quit = useCallback(() => {
 		if (quitting.current) return;
@@ -100,6 +125,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 			row: rows[selectionIndex(current, rows)],
 			record: records[Math.min(current.dnsIndex, records.length - 1)],
 			entry: latest.actions[Math.min(current.logIndex, latest.actions.length - 1)],
+			rule: current.view === 'rules' ? shownRules[Math.min(current.rulesIndex, shownRules.length - 1)] : undefined,
 			quit,
 		};
 		switch (command.type) {
@@ -123,6 +149,12 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 					monitor.actions.loadRecords({name: zoneRef.name, id: zoneRef.id});
 					return current;
 				}
+				if (current.view === 'rules' && zoneRef) {
+					const load = rulesLoader(monitor);
+					if (load) load({name: zoneRef.name, id: zoneRef.id});
+					else monitor.say('warn', 'This build cannot list rules yet (the monitor has no rules loader)');
+					return current;
+				}
 				monitor.refreshNow();
 				return current;
 			case 'toggle-pause':
@@ -132,7 +164,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 				monitor.nextZone();
 				return current;
 			default:
-				return applyUiCommand(current, command, rows, layout.threats.visibleRows, {dns: records.length, log: monitor.getState().actions.length});
+				return applyUiCommand(current, command, rows, current.view === 'rules' ? Math.max(1, layout.body.height - 4) : layout.threats.visibleRows, {dns: records.length, log: monitor.getState().actions.length, rules: shownRules.length}, views);
 		}
 	};
 
@@ -220,7 +252,26 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	const dialog = ui.dialog;
 	let dialogElement;
 	if (dialog?.kind === 'confirm') {
-		dialogElement = <ConfirmDialog title={dialog.title} lines={dialog.lines} tone={dialog.tone} confirmLabel={dialog.confirmLabel} focus={dialog.focus} alternativeLabel={dialog.alternative?.label} width={layout.width} height={layout.body.height} />;
+		dialogElement = (
+			<ConfirmDialog
+				title={dialog.title}
+				lines={dialog.lines}
+				tone={dialog.tone}
+				confirmLabel={dialog.confirmLabel}
+				focus={dialog.focus}
+				alternativeLabel={dialog.alternative?.label}
+				input={dialog.input}
+				wrap={dialog.wrap}
+				width={layout.width}
+				height={layout.body.height}
+			/>
+		);
+	} else if (dialog?.kind === 'details') {
+		const remembered = monitor.actions.details(dialog.ip);
+		const entry = [...state.actions].reverse().find(candidate => candidate.request.kind === 'details' && candidate.request.ip === dialog.ip);
+		const failure = !remembered && entry?.state === 'failed' ? `Not fetched: ${entry.message ?? 'failed'}` : undefined;
+		const age = remembered ? Math.floor((monitor.clock.now() - remembered.at) / 1000) : undefined;
+		dialogElement = <DetailsDialog ip={dialog.ip} details={remembered?.details} ageSeconds={age} failure={failure} width={layout.width} height={layout.body.height} />;
 	} else if (dialog?.kind === 'level') {
 		dialogElement = <LevelPicker zoneName={dialog.zone.name} current={dialog.current} cursor={dialog.cursor} width={layout.width} />;
 	} else if (dialog?.kind === 'form') {
@@ -229,7 +280,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	if (dialogElement) {
 		body = dialogElement;
 	} else if (ui.overlay !== 'none') {
-		body = <HelpDialog width={layout.width} height={layout.body.height} page={ui.overlay === 'help' ? 'keys' : 'palette'} />;
+		body = <HelpDialog width={layout.width} height={layout.body.height} page={ui.overlay === 'help' ? 'keys' : 'palette'} capabilities={capabilities} />;
 	} else if (state.startup.phase === 'connecting') {
 		body = <MessagePane title={`Connecting to ${state.endpointLabel}…`} lines={['Checking the zones (one zone_check call).']} width={layout.width} height={layout.body.height} />;
 	} else if (state.startup.phase === 'failed') {
@@ -247,6 +298,21 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 				height={layout.body.height}
 			/>
 		);
+	} else if (ui.view === 'rules') {
+		body = (
+			<ClockedRulesPane
+				zoneName={zone?.name ?? ''}
+				rules={shownRules}
+				totalAll={listedRules.length}
+				snapshot={zone?.rules}
+				selected={rulesIndex}
+				filter={ui.rulesFilter}
+				editingFilter={ui.editingFilter}
+				readOnly={state.readOnly}
+				width={layout.width}
+				height={layout.body.height}
+			/>
+		);
 	} else if (ui.view === 'log') {
 		const lines = state.messages
 			.latest(Math.max(0, layout.body.height - 1))
@@ -255,7 +321,12 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	} else {
 		const traffic = selectTraffic(state, pointsFor(layout.traffic.chartWidth));
 		const scores = zone?.scores ?? new Map();
-		const visible = rows.slice(shown.start, shown.end).map(row => threatRowView(row, scores, state.rules));
+		const visible = rows.slice(shown.start, shown.end).map((row): ThreatRow => {
+			const view = threatRowView(row, scores, state.rules);
+			// API v4 says where an address is from (country, network) rather than its coordinates.
+			const origin = view.geo ?? ([row.country, row.asn].filter(Boolean).join(' ') || undefined);
+			return ruleListing ? {...view, geo: origin, rules: indexedRules(rulesByIp, row.ip)} : {...view, geo: origin};
+		});
 		body = (
 			<Box flexDirection="column" height={layout.body.height}>
 				<Box height={layout.traffic.height} overflow="hidden">
@@ -272,6 +343,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 						classFilter={ui.classFilter}
 						textFilter={ui.textFilter}
 						editingFilter={ui.editingFilter}
+						lastColumn={ruleListing && !(capabilities?.ipLookup ?? true) ? 'rule' : 'score'}
 						width={layout.threats.width}
 						height={layout.threats.height}
 					/>
@@ -283,7 +355,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	return (
 		<ClockContext.Provider value={monitor.clock}>
 			<Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
-				<ClockedHeader state={state} view={ui.view} width={layout.width} />
+				<ClockedHeader state={state} view={ui.view} width={layout.width} views={views} />
 				<Box height={layout.body.height} overflow="hidden" alignItems="flex-start">
 					{body}
 				</Box>

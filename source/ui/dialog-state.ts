@@ -11,6 +11,8 @@ import {applyFormInput, type FormInput} from './forms/record-form.js';
 /** What happens when a confirmation is accepted. */
 export type ConfirmStep =
 	| {type: 'submit'; requests: ActionRequest[]; rememberLevel?: {zone: string; level?: SecurityLevel}}
+	/** Removing rules someone else made: a second confirmation first, where "yes" is typed. */
+	| {type: 'foreign-rules'; requests: ActionRequest[]; lines: string[]}
 	| {type: 'lockdown'; plan: LockdownPlan}
 	| {type: 'unlock'; zone: ZoneRef}
 	/** Send the rest of an interrupted lockdown. */
@@ -19,6 +21,23 @@ export type ConfirmStep =
 	| {type: 'retry'; id: number}
 	/** A DNS form's request; cancelling goes back to the form. */
 	| {type: 'form'; request: ActionRequest; form: RecordForm};
+
+/**
+ * A line of text typed in a confirmation: the reason a rule is made (Enter accepts it, and the
+ * confirmation's y then sends), or the "yes" a dangerous removal needs (Enter sends when it is yes).
+ */
+export interface DialogInput {
+	purpose: 'reason' | 'typed-yes';
+	label: string;
+	text: string;
+	/** True while keys go into the text; a reason stops taking them on Enter. */
+	editing: boolean;
+	/** For a reason: the notes' action word (block, allow, challenge), which the accepted reason completes. */
+	action?: string;
+}
+
+/** The longest reason taken (the notes cut it shorter still; a paste cannot grow it without bound). */
+export const maxReasonLength = 200;
 
 export type Dialog =
 	| {
@@ -31,9 +50,15 @@ export type Dialog =
 			step: ConfirmStep;
 			/** A second way out, on `u` (an interrupted lockdown: finish with y, or undo with u). */
 			alternative?: {label: string; step: ConfirmStep};
+			/** A line typed before the answer (a reason, a typed "yes"). */
+			input?: DialogInput;
+			/** Long lines wrap instead of being cut (a quoted note is read whole). */
+			wrap?: boolean;
 		}
 	| {kind: 'level'; zone: ZoneRef; current?: SecurityLevel; cursor: number}
-	| {kind: 'form'; form: RecordForm};
+	| {kind: 'form'; form: RecordForm}
+	/** `i` on an API with IP details (v4): country, ASN and firewall events, as they arrive; any answer key closes it. */
+	| {kind: 'details'; zone: ZoneRef; ip: string};
 
 /** Keys a dialog understands. */
 export type DialogCommand =
@@ -62,5 +87,14 @@ export function moveInDialog(dialog: Dialog, command: DialogCommand): Dialog {
 		return {...dialog, cursor: (dialog.cursor + command.by + securityLevels.length) % securityLevels.length};
 	}
 	if (dialog.kind === 'form' && command.type === 'form-input') return {...dialog, form: applyFormInput(dialog.form, command.input)};
+	if (dialog.kind === 'confirm' && dialog.input?.editing && command.type === 'form-input') return {...dialog, input: editInput(dialog.input, command.input)};
 	return dialog;
+}
+
+/** Typing in a confirmation's line: printable text only (a paste arrives cleaned), at most `maxReasonLength`. */
+export function editInput(input: DialogInput, change: FormInput): DialogInput {
+	if (change.type === 'backspace') return {...input, text: [...input.text].slice(0, -1).join('')};
+	if (change.type !== 'text') return input;
+	const typed = change.text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '');
+	return {...input, text: [...(input.text + typed)].slice(0, maxReasonLength).join('')};
 }

@@ -2,6 +2,8 @@
  * Keys to commands, as a pure function of the key, the mode and the view, so every binding is testable
  * without a terminal and the help overlay is generated from the same table.
  */
+import {featureAvailable, type Feature} from '../actions/capability.js';
+import type {Capabilities} from '../backend.js';
 import type {DialogCommand} from './dialog-state.js';
 import type {ViewName} from './ui-state.js';
 
@@ -35,8 +37,11 @@ export type ActionKey =
 	| 'snapshot'
 	| 'ban'
 	| 'whitelist'
+	| 'challenge'
 	| 'clear-rule'
 	| 'lookup'
+	/** The Rules view's `x`: the highlighted rule. */
+	| 'rule-remove'
 	| 'lockdown'
 	| 'dns-add'
 	| 'dns-edit'
@@ -79,33 +84,58 @@ export interface KeyHelp {
 	description: string;
 }
 
-/** Every key, as the help overlay and the README list them. */
-export const keyHelp: readonly KeyHelp[] = [
+/** A line of the help with what it needs of the API: shown only when `needs` is available and `without` is not. */
+interface KeyHelpEntry extends KeyHelp {
+	needs?: Feature;
+	without?: Feature;
+}
+
+/** Every key of every API; `keyHelpFor` picks the ones the API behind the console has. */
+const keyTable: readonly KeyHelpEntry[] = [
 	{keys: 'j k ↓ ↑', description: 'move the highlight'},
 	{keys: 'PgDn PgUp', description: 'a page; g or Home / End: first / last row'},
 	{keys: 'f, /', description: 'class / text filter'},
-	{keys: 'Tab z', description: 'next view; next zone'},
+	{keys: 'Tab z', description: 'next view; next zone', without: 'rule-listing'},
+	{keys: 'Tab z', description: 'views (+Rules); next zone', needs: 'rule-listing'},
 	{keys: 'r p', description: 'refresh now; pause polling'},
 	{keys: 's', description: 'security level picker'},
 	{keys: 'U', description: "I'm Under Attack on; again: the level before"},
 	{keys: 'd', description: 'dev mode on / off'},
 	{keys: 'c 6', description: 'cache level agg / basic; IPv6 on / off'},
-	{keys: 'P', description: 'purge the cache (cooldown)'},
-	{keys: 'G', description: 'snapshot (once a day)'},
-	{keys: 'b w x', description: 'ban / whitelist / clear the rule of the highlighted IP'},
-	{keys: 'i', description: "the IP's threat score"},
+	{keys: 'P', description: 'purge the cache (cooldown)', without: 'purge-files'},
+	{keys: 'P', description: 'purge all (files: :purge)', needs: 'purge-files'},
+	{keys: 'G', description: 'snapshot (once a day)', needs: 'snapshot'},
+	{keys: 'b w x', description: 'ban / whitelist / clear the rule of the highlighted IP', without: 'challenge'},
+	{keys: 'b w C', description: 'block / allow / challenge the IP, with a reason', needs: 'challenge'},
+	{keys: 'x', description: "remove its rule (someone else's: type yes)", needs: 'rule-listing'},
+	{keys: 'i', description: "the IP's threat score", needs: 'lookup'},
+	{keys: 'i', description: 'country, ASN, firewall log', without: 'lookup', needs: 'details'},
+	{keys: 'RULE', description: "! marks someone else's", needs: 'rule-listing'},
 	{keys: 'L', description: 'lockdown (preview); L again: undo'},
 	{keys: ':', description: 'command palette (:help)'},
-	{keys: 'DNS a e', description: 'add / edit an A or CNAME record'},
+	{keys: 'DNS a e', description: 'add / edit an A or CNAME record', without: 'any-record'},
+	{keys: 'DNS a e', description: 'add / edit a record', needs: 'any-record'},
 	{keys: 'DNS o x', description: 'toggle proxied / delete every record of the name'},
-	{keys: 'DNS u', description: 'point A records of hosts at a new IP (DIUP)'},
+	{keys: 'DNS u', description: 'point A records of hosts at a new IP (DIUP)', needs: 'hosts-update'},
+	{keys: 'Rules x', description: 'remove; / filter; r again', needs: 'rule-listing'},
 	{keys: 'Log R', description: 'retry a failed action'},
 	{keys: 'dialogs', description: 'y confirms; n / Esc cancels'},
 	{keys: '? Esc q', description: 'help / close / quit (also ^C)'},
 	{keys: '^L ^Z', description: 'redraw / suspend (fg resumes)'},
 ];
 
-const dashboardActions: Record<string, ActionKey> = {b: 'ban', w: 'whitelist', x: 'clear-rule', i: 'lookup'};
+/** The keys of the API behind the console (without capabilities: v1's), as the help overlay lists them. */
+export function keyHelpFor(capabilities?: Capabilities): KeyHelp[] {
+	return keyTable
+		.filter(entry => (entry.needs === undefined || featureAvailable(entry.needs, capabilities)) && (entry.without === undefined || !featureAvailable(entry.without, capabilities)))
+		.map(({keys, description}) => ({keys, description}));
+}
+
+/** Every key of the v1 console, as the help overlay and the README list them. */
+export const keyHelp: readonly KeyHelp[] = keyHelpFor();
+
+const dashboardActions: Record<string, ActionKey> = {b: 'ban', w: 'whitelist', C: 'challenge', x: 'clear-rule', i: 'lookup'};
+const rulesActions: Record<string, ActionKey> = {x: 'rule-remove'};
 const dnsActions: Record<string, ActionKey> = {a: 'dns-add', e: 'dns-edit', o: 'dns-proxied', x: 'dns-delete', u: 'dns-update-ip'};
 const logActions: Record<string, ActionKey> = {R: 'retry'};
 const everywhere: Record<string, ActionKey> = {s: 'security-picker', U: 'attack-toggle', d: 'dev-toggle', c: 'cache-toggle', P: 'purge', '6': 'ipv6-toggle', G: 'snapshot', L: 'lockdown'};
@@ -169,7 +199,7 @@ export function keyToCommand(input: string, key: KeyPress, mode: KeyMode, view: 
 	if (key.home) return {type: 'jump', to: 'first'};
 	if (key.end) return {type: 'jump', to: 'last'};
 	if (key.ctrl) return undefined;
-	const viewActions = view === 'dashboard' ? dashboardActions : view === 'dns' ? dnsActions : logActions;
+	const viewActions = view === 'dashboard' ? dashboardActions : view === 'dns' ? dnsActions : view === 'rules' ? rulesActions : logActions;
 	const action = viewActions[input] ?? everywhere[input];
 	if (action) return {type: 'action', action};
 	switch (input) {
@@ -230,5 +260,5 @@ export function pasteToCommand(text: string, mode: KeyMode, choiceField = false)
 	if (mode === 'form' && !choiceField) return {command: {type: 'form-input', input: {type: 'text', text: clean}}};
 	if (mode === 'form') return {ignored: 'this field is a choice (Space or ←/→ switch it)'};
 	if (mode === 'dialog') return {ignored: 'a dialog takes keys pressed one at a time'};
-	return {ignored: 'paste into the : palette, the / filter or a DNS form'};
+	return {ignored: 'paste into the : palette, the / filter, a DNS form or a reason'};
 }

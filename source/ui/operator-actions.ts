@@ -3,13 +3,17 @@
  * out, with requests handed to the monitor's actions. Kept out of app.tsx so the view stays a view.
  * Read-only mode is enforced here first (nothing is even offered) and by the queue as a backstop.
  */
+import {featureAvailable, featureMissing, requestUnsupported, type Feature} from '../actions/capability.js';
 import {parsePalette, type PaletteCommand} from '../actions/palette.js';
+import {formatRuleNote} from '../actions/rule-notes.js';
 import {isMutating, type ActionEntry, type ActionRequest} from '../actions/types.js';
-import type {DnsRecord, Visitor, ZoneRef} from '../backend.js';
+import type {AccessRule, Capabilities, DnsRecord, Visitor, ZoneRef} from '../backend.js';
+import {formatAge} from '../lib/format.js';
 import type {MonitorHandle} from '../monitor/monitor.js';
-import type {MonitorState} from '../monitor/store.js';
-import {confirmFor, finishLockdownDialog, lockdownDialog, retryDialog, unlockDialog} from './action-dialogs.js';
+import type {MonitorState, ZoneState} from '../monitor/store.js';
+import {confirmFor, finishLockdownDialog, foreignRulesDialog, lockdownDialog, noteActions, removeRulesDialog, retryDialog, unlockDialog, withReason} from './action-dialogs.js';
 import {levelDialog, moveInDialog, type ConfirmStep, type Dialog, type DialogCommand} from './dialog-state.js';
+import {rulesListed, rulesOnIp, rulesStaleness} from './rule-marks.js';
 import {addForm, editForm, formProblems, formRequest, updateIpForm, type RecordForm} from './forms/record-form.js';
 import type {ActionKey} from './keymap.js';
 import type {UiState} from './ui-state.js';
@@ -22,10 +26,31 @@ export interface ActionContext {
 	row?: Visitor;
 	record?: DnsRecord;
 	entry?: ActionEntry;
+	/** The highlighted rule of the Rules view. */
+	rule?: AccessRule;
 	quit: () => void;
 }
 
-const mutatingKeys: ReadonlySet<ActionKey> = new Set<ActionKey>(['security-picker', 'attack-toggle', 'dev-toggle', 'cache-toggle', 'purge', 'ipv6-toggle', 'snapshot', 'ban', 'whitelist', 'clear-rule', 'lockdown', 'dns-add', 'dns-edit', 'dns-proxied', 'dns-delete', 'dns-update-ip']);
+const mutatingKeys: ReadonlySet<ActionKey> = new Set<ActionKey>(['security-picker', 'attack-toggle', 'dev-toggle', 'cache-toggle', 'purge', 'ipv6-toggle', 'snapshot', 'ban', 'whitelist', 'challenge', 'clear-rule', 'rule-remove', 'lockdown', 'dns-add', 'dns-edit', 'dns-proxied', 'dns-delete', 'dns-update-ip']);
+
+/** Keys whose action only some APIs have. */
+const keyFeatures: Partial<Record<ActionKey, Feature>> = {snapshot: 'snapshot', 'dns-update-ip': 'hosts-update', challenge: 'challenge', 'rule-remove': 'rule-listing'};
+
+/** What the API behind the console can do (undefined: a bare monitor in a test, taken as v1). */
+function capabilitiesOf(context: ActionContext): Capabilities | undefined {
+	return context.monitor.actions.capabilities as Capabilities | undefined;
+}
+
+/** Why the API lacks what `action` does (one line naming the call and what to use instead), or undefined. */
+export function keyUnavailable(action: ActionKey, capabilities: Capabilities | undefined): string | undefined {
+	if (action === 'lookup') {
+		// i is the threat score on v1 and the address's details on v4: missing only where neither exists.
+		return featureAvailable('lookup', capabilities) || featureAvailable('details', capabilities) ? undefined : capabilities && featureMissing('lookup', capabilities);
+	}
+	const feature = keyFeatures[action];
+	if (!feature || featureAvailable(feature, capabilities)) return undefined;
+	return capabilities ? featureMissing(feature, capabilities) : `This key needs API v4 (${feature}).`;
+}
 
 function activeZone(state: MonitorState): ZoneRef | undefined {
 	const zone = state.zones[state.activeZone];
@@ -59,9 +84,27 @@ function formConfirmation(request: ActionRequest, form: RecordForm, records: rea
 	return {...dialog, lines: [...dialog.lines, ...before, ...hosts], step: {type: 'form', request, form}};
 }
 
+/**
+ * The request as this API takes it: `i`'s lookup becomes the address's details where there is no
+ * threat score (v4), and a rule on an IP names its zone where rules live in zones.
+ */
+function adaptRequest(request: ActionRequest, state: MonitorState, capabilities: Capabilities | undefined): ActionRequest {
+	const zone = activeZone(state);
+	if (request.kind === 'lookup' && zone && capabilities && !capabilities.ipLookup && capabilities.ipDetails) return {kind: 'details', zone, ip: request.ip};
+	if ((request.kind === 'ban' || request.kind === 'whitelist' || request.kind === 'clear-rule') && capabilities?.ruleScope === 'zone' && !request.zone && zone) return {...request, zone};
+	return request;
+}
+
 /** A request from a key or the palette: lookups go at once, anything else through its confirmation. */
-export function requestAction(ui: UiState, request: ActionRequest, context: ActionContext): UiState {
+export function requestAction(ui: UiState, asked: ActionRequest, context: ActionContext): UiState {
 	const {monitor, state} = context;
+	const capabilities = capabilitiesOf(context);
+	const request = adaptRequest(asked, state, capabilities);
+	const unsupported = capabilities ? requestUnsupported(request, capabilities) : undefined;
+	if (unsupported) {
+		monitor.say('warn', unsupported);
+		return {...ui, palette: undefined};
+	}
 	if (state.readOnly && isMutating(request.kind)) {
 		refuseReadOnly(context, request.kind);
 		return {...ui, palette: undefined};
@@ -70,6 +113,20 @@ export function requestAction(ui: UiState, request: ActionRequest, context: Acti
 		monitor.actions.submit(request);
 		return {...ui, palette: undefined};
 	}
+	if (request.kind === 'details') {
+		// The details show in a dialog as they arrive; from memory (no call) when fetched lately.
+		return monitor.actions.submit(request) ? open(ui, {kind: 'details', zone: request.zone, ip: request.ip}) : {...ui, palette: undefined};
+	}
+	// Where rules are listed, a clear removes the address's listed rules by id, owner checked first.
+	if (request.kind === 'clear-rule' && capabilities?.ruleListing) {
+		const zone = activeZone(state);
+		const zoneState = state.zones[state.activeZone];
+		if (!zone || !zoneState) {
+			monitor.say('warn', 'The zone is not ready yet');
+			return {...ui, palette: undefined};
+		}
+		return removeRules({...ui, palette: undefined}, zone, zoneState, request.ip, context);
+	}
 	// The service's rules (cooldowns, budget) refuse before a confirmation is even shown.
 	const verdict = monitor.actions.check(request);
 	if (!verdict.ok) {
@@ -77,12 +134,46 @@ export function requestAction(ui: UiState, request: ActionRequest, context: Acti
 		return {...ui, palette: undefined};
 	}
 	const zone = state.zones[state.activeZone];
+	const api = {ruleScope: capabilities?.ruleScope, purgeCooldown: capabilities?.purgeCooldown};
 	if ('ip' in request && request.kind !== 'dns-update-ip') {
 		const visitor = zone?.threatRows.find(row => row.ip === request.ip);
-		const ip = {visitor, score: zone?.scores.get(request.ip), rule: state.rules.get(request.ip)};
-		return open(ui, confirmFor(request, {ip}));
+		const listed = capabilities?.ruleListing && rulesListed(zone?.rules) ? rulesOnIp(zone?.rules?.list, request.ip) : undefined;
+		const ip = {visitor, score: zone?.scores.get(request.ip), rule: state.rules.get(request.ip), listed, scores: capabilities ? capabilities.ipLookup : true};
+		const dialog = confirmFor(request, {ip, api});
+		// Rules with notes: the note carries a reason, asked for before the confirmation's y.
+		const action = noteActions[request.kind];
+		return open(ui, capabilities?.ruleNotes && action ? withReason(dialog, action) : dialog);
 	}
-	return open(ui, confirmFor(request, {currentLevel: zone?.stats?.securityLevel, records: zone?.records}));
+	return open(ui, confirmFor(request, {currentLevel: zone?.stats?.securityLevel, records: zone?.records, api}));
+}
+
+/**
+ * `x` where rules are listed: the listed rules of the address (or the Rules view's rule), removed by id
+ * after a confirmation naming each one's owner; a rule someone else made needs "yes" typed as well. A
+ * zone whose rules are not listed yet removes nothing: the operator is asked to list them first.
+ */
+function removeRules(ui: UiState, zone: ZoneRef, zoneState: ZoneState, target: string | AccessRule, context: ActionContext): UiState {
+	const {monitor} = context;
+	const rules = zoneState.rules;
+	const subject = typeof target === 'string' ? target : target.value;
+	if (!rulesListed(rules)) {
+		monitor.say('warn', `The rules of ${zone.name} are not listed yet, so which rule ${subject} has is not known: list them (r in the Rules view, Tab), then x again. Nothing was sent.`);
+		return ui;
+	}
+	const now = monitor.clock.now();
+	const matched = typeof target === 'string' ? rulesOnIp(rules.list, target) : rules.list.filter(rule => rule.id === target.id && rule.scope === target.scope);
+	if (matched.length === 0) {
+		monitor.say('warn', `No rule on ${subject} is listed (listed ${formatAge(Math.max(0, Math.round((now - rules.at) / 1000)))} ago): r in the Rules view lists them again. Nothing was sent.`);
+		return ui;
+	}
+	for (const rule of matched) {
+		const verdict = monitor.actions.check({kind: 'rule-delete', zone, rule});
+		if (!verdict.ok) {
+			monitor.say('warn', verdict.message);
+			return ui;
+		}
+	}
+	return open(ui, removeRulesDialog(zone, matched, rules.at, now, rulesStaleness(rules, now)));
 }
 
 /** An action key pressed in the normal mode. */
@@ -93,6 +184,12 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 		if (!entry) monitor.say('warn', 'No action is highlighted');
 		else if (entry.state !== 'failed' || entry.failureKind === 'read-only') monitor.say('warn', `#${entry.id} is ${entry.state}: only a failed action can be retried`);
 		else return open(ui, retryDialog(entry));
+		return ui;
+	}
+	// A key the API has no call for says so (and what to use instead), read-only or not.
+	const unavailable = keyUnavailable(action, capabilitiesOf(context));
+	if (unavailable) {
+		monitor.say('warn', unavailable);
 		return ui;
 	}
 	if (state.readOnly && mutatingKeys.has(action)) {
@@ -106,12 +203,13 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 		return ui;
 	}
 	const stats = zoneState.stats;
-	const ipAction = (kind: 'ban' | 'whitelist' | 'clear-rule' | 'lookup'): UiState => {
+	const ipAction = (kind: 'ban' | 'whitelist' | 'clear-rule' | 'lookup' | 'challenge'): UiState => {
 		if (!context.row) {
 			monitor.say('warn', 'No IP is highlighted');
 			return ui;
 		}
-		return requestAction(ui, {kind, ip: context.row.ip}, context);
+		const ip = context.row.ip;
+		return requestAction(ui, kind === 'challenge' ? {kind, zone, ip, notes: ''} : {kind, ip}, context);
 	};
 	switch (action) {
 		case 'security-picker':
@@ -142,9 +240,16 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 			return requestAction(ui, {kind: 'snapshot', zone}, context);
 		case 'ban':
 		case 'whitelist':
+		case 'challenge':
 		case 'clear-rule':
 		case 'lookup':
 			return ipAction(action);
+		case 'rule-remove':
+			if (!context.rule) {
+				monitor.say('warn', 'No rule is highlighted');
+				return ui;
+			}
+			return removeRules(ui, zone, zoneState, context.rule, context);
 		case 'lockdown':
 			return lockdownOrUndo(ui, zone, context);
 		case 'dns-add':
@@ -219,13 +324,47 @@ function accept(ui: UiState, step: ConfirmStep, context: ActionContext): UiState
 		case 'form':
 			actions.submit(step.request);
 			return closed;
+		case 'foreign-rules':
+			return open(closed, foreignRulesDialog(step));
 	}
+}
+
+/**
+ * Enter on a confirmation's typed line. A reason completes the notes of the rules it makes (shown, so
+ * the operator sees the note before y); a typed "yes" sends, anything else sends nothing.
+ */
+function acceptInput(ui: UiState, dialog: Extract<Dialog, {kind: 'confirm'}>, context: ActionContext): UiState {
+	const input = dialog.input;
+	if (!input) return ui;
+	if (input.purpose === 'typed-yes') {
+		if (input.text.trim().toLowerCase() === 'yes') return accept(ui, dialog.step, context);
+		context.monitor.say('warn', 'Not removed: type yes, then Enter (Esc cancels). Nothing was sent.');
+		return {...ui, dialog: {...dialog, input: {...input, text: ''}}};
+	}
+	const reason = input.text.trim();
+	const notes = formatRuleNote({action: input.action ?? 'rule', operator: context.monitor.actions.operator, ...(reason === '' ? {} : {reason})});
+	const step = dialog.step.type === 'submit' ? {...dialog.step, requests: dialog.step.requests.map(request => withNotes(request, notes))} : dialog.step;
+	return {...ui, dialog: {...dialog, step, input: {...input, editing: false}, lines: [...dialog.lines, `Note    ${notes}`]}};
+}
+
+/** The request with the notes its rule will carry (the rules that take notes). */
+function withNotes(request: ActionRequest, notes: string): ActionRequest {
+	return request.kind === 'ban' || request.kind === 'whitelist' || request.kind === 'challenge' ? {...request, notes} : request;
 }
 
 /** A key in a dialog. */
 export function answerDialog(ui: UiState, command: DialogCommand, context: ActionContext): UiState {
 	const dialog = ui.dialog;
 	if (!dialog) return ui;
+	if (dialog.kind === 'details') {
+		// An information panel: any answer closes it.
+		return command.type === 'dialog-no' || command.type === 'dialog-yes' || command.type === 'dialog-enter' ? {...ui, dialog: undefined} : ui;
+	}
+	if (dialog.kind === 'confirm' && dialog.input?.editing && command.type !== 'dialog-no') {
+		// Keys go into the typed line until Enter; y and n are letters there.
+		if (command.type === 'dialog-enter') return acceptInput(ui, dialog, context);
+		return command.type === 'form-input' ? {...ui, dialog: moveInDialog(dialog, command)} : ui;
+	}
 	if (command.type === 'dialog-no') {
 		context.monitor.say('info', 'Cancelled: nothing was sent');
 		// Cancelling a form's confirmation goes back to the form, with what was typed.
@@ -273,7 +412,7 @@ export function runPalette(ui: UiState, context: ActionContext): UiState {
 	const {monitor, state} = context;
 	const text = ui.palette ?? '';
 	const zone = activeZone(state) ?? {name: state.zones[state.activeZone]?.name ?? '', id: ''};
-	const parsed = parsePalette(text, {zone, zones: state.zones.map(candidate => candidate.name)});
+	const parsed = parsePalette(text, {zone, zones: state.zones.map(candidate => candidate.name), capabilities: capabilitiesOf(context)});
 	const closed = {...ui, palette: undefined};
 	if (!parsed.ok) {
 		monitor.say('error', `:${text.replace(/^:/, '')}: ${parsed.error}`);

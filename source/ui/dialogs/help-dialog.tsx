@@ -1,12 +1,15 @@
 import {Box, Text} from 'ink';
-import {paletteUsage} from '../../actions/palette.js';
-import {keyHelp} from '../keymap.js';
+import {paletteUsageFor} from '../../actions/palette.js';
+import type {Capabilities} from '../../backend.js';
+import {keyHelpFor} from '../keymap.js';
 
 export interface HelpDialogProps {
 	width: number;
 	height: number;
 	/** The keys (`?`), or the palette's commands (`:help`). */
 	page?: 'keys' | 'palette';
+	/** What the API can do: only its keys and commands are listed (without: v1's). */
+	capabilities?: Capabilities;
 }
 
 /** Greedy word wrap to `width` columns; a word longer than a line is cut across lines. */
@@ -84,8 +87,8 @@ export function helpColumns(entries: ReadonlyArray<readonly [string, string]>, w
  * closes it. Descriptions wrap instead of being cut; when one column does not fit the height, two
  * columns share the width.
  */
-export function HelpDialog({width, height, page = 'keys'}: HelpDialogProps) {
-	const entries = page === 'keys' ? keyHelp.map(entry => [entry.keys, entry.description] as const) : paletteUsage;
+export function HelpDialog({width, height, page = 'keys', capabilities}: HelpDialogProps) {
+	const entries = page === 'keys' ? keyHelpFor(capabilities).map(entry => [entry.keys, entry.description] as const) : paletteUsageFor(capabilities);
 	// Two rows of border and one of title; the rest lists keys. Two columns of border and two of padding.
 	const layout = helpColumns(entries, width - 4, Math.max(1, height - 3));
 	const title = page === 'keys' ? 'Keys (Esc closes)' : 'Commands after : (Esc closes)';

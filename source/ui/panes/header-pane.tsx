@@ -15,9 +15,12 @@ export interface HeaderPaneProps {
 	width: number;
 	/** The API in use, shown beside the call budget (which never drops); none when not given. */
 	api?: MonitorState['api'];
+	/** The views Tab cycles through (the Rules view only where the API lists rules). */
+	views?: readonly ViewName[];
 }
 
-const viewTitles: Record<ViewName, string> = {dashboard: 'Dashboard', dns: 'DNS', log: 'Log'};
+const viewTitles: Record<ViewName, string> = {dashboard: 'Dashboard', dns: 'DNS', rules: 'Rules', log: 'Log'};
+const defaultViews: readonly ViewName[] = ['dashboard', 'dns', 'log'];
 
 /** The dangerous states, most dangerous first: shown in reverse video and never dropped. */
 export function dangerBadges(header: HeaderView): string[] {
@@ -78,13 +81,13 @@ export function headerBudget(header: HeaderView, view: ViewName, paused: boolean
 }
 
 /** Two lines: the zone, its settings and the danger badges; the views, badges, the API and the call budget. */
-function HeaderPaneView({header, view, paused, width, api}: HeaderPaneProps) {
+function HeaderPaneView({header, view, paused, width, api, views = defaultViews}: HeaderPaneProps) {
 	const line = headerFirstLine(header, width);
 	const narrow = width < narrowBelow;
 	const budget = headerBudget(header, view, paused, width, api);
 	// The API's letters in bold, so "v4" reads as a badge beside the figures.
 	const apiAt = api ? budget.indexOf(api) : -1;
-	const tabs = narrow ? [view] : (['dashboard', 'dns', 'log'] as const);
+	const tabs = narrow ? [view] : views;
 	return (
 		<Box flexDirection="column" width={width} height={2}>
 			<Box width={width} justifyContent="space-between">
@@ -154,15 +157,16 @@ export interface ClockedHeaderProps {
 	state: MonitorState;
 	view: ViewName;
 	width: number;
+	views?: readonly ViewName[];
 }
 
 /**
  * The header at the clock's time: each second while dev mode counts down (and at its end), and when
  * a call leaves the hour's window (the calls left go up). No timer otherwise.
  */
-export function ClockedHeader({state, view, width}: ClockedHeaderProps) {
+export function ClockedHeader({state, view, width, views}: ClockedHeaderProps) {
 	const at = useClock().now();
 	const devEnds = devModeEndsAt(state);
 	const now = useNow(devEnds !== undefined && devEnds > at ? devModeStepMs : undefined, [headerChangesAt(state, at)]);
-	return <HeaderPane header={selectHeader(state, now)} view={view} paused={state.paused} width={width} api={state.api} />;
+	return <HeaderPane header={selectHeader(state, now)} view={view} paused={state.paused} width={width} api={state.api} views={views} />;
 }

@@ -1,5 +1,7 @@
 import {Box, Text} from 'ink';
+import type {AccessRule} from '../../backend.js';
 import type {ClassFilter, ThreatRowView} from '../../monitor/select.js';
+import {ruleMark} from '../rule-marks.js';
 import {compactNumber, fit} from '../format.js';
 import {threatHeaderRows} from '../layout.js';
 import {sanitize} from '../sanitize.js';
@@ -7,9 +9,12 @@ import {canonicalIp} from '../../lib/ip.js';
 import {memo} from 'react';
 import {sameProps} from '../same-props.js';
 
+/** A row as the pane draws it: the monitor's view, and the address's listed rules (APIs that list them). */
+export type ThreatRow = ThreatRowView & {rules?: readonly AccessRule[]};
+
 export interface ThreatsPaneProps {
 	/** Only the rows that fit: the pane never sees the whole list (a flood has 50,000). */
-	rows: readonly ThreatRowView[];
+	rows: readonly ThreatRow[];
 	/** Index of the first row shown, in the filtered list. */
 	start: number;
 	/** Index of the highlighted row in the filtered list, or −1. */
@@ -20,6 +25,8 @@ export interface ThreatsPaneProps {
 	classFilter: ClassFilter;
 	textFilter: string;
 	editingFilter: boolean;
+	/** The last column: the looked-up threat score (v1), or the listed rules' mark (APIs that list rules, v4). */
+	lastColumn?: 'score' | 'rule';
 	width: number;
 	height: number;
 }
@@ -35,7 +42,7 @@ const narrowColumns = {cls: 9, hits: 6, score: 8};
  * room. The class column is wide enough for the WHITELISTED badge that replaces the class once a rule
  * is set; when that would leave no room for the score, it narrows (to WHITELIST) and so do the hits.
  */
-export function threatColumns(width: number, longestIp = 15): {ip: number; cls: number; hits: number; geo: number; score: number} {
+export function threatColumns(width: number, longestIp = 15, last: 'score' | 'rule' = 'score'): {ip: number; cls: number; hits: number; geo: number; score: number} {
 	// Two columns of gutter for the highlight marker (so it shows without colour too), one of space.
 	const ipFor = (columns: typeof wideColumns) => Math.max(7, Math.min(longestIp, width - 3 - columns.cls - columns.hits));
 	const scoreFits = (columns: typeof wideColumns) => width - 3 - ipFor(columns) - columns.cls - columns.hits >= columns.score;
@@ -44,8 +51,11 @@ export function threatColumns(width: number, longestIp = 15): {ip: number; cls: 
 	let room = width - 3 - ip - cls - hits;
 	const score = room >= scoreWidth ? scoreWidth : 0;
 	room -= score;
+	// A rule's mark reads whole ("block·other") with a few more columns: they go to it before the geo.
+	const wider = last === 'rule' && score > 0 ? Math.min(12 - score, Math.max(0, room)) : 0;
+	room -= wider;
 	const geo = room >= 14 ? 14 : 0;
-	return {ip, cls, hits, geo, score};
+	return {ip, cls, hits, geo, score: score + wider};
 }
 
 /**
@@ -59,14 +69,14 @@ export function shownIp(ip: string): string {
 
 /** The visitors from `zone_ips`, most hits first, with the highlighted row in inverse video. */
 function ThreatsPaneView(props: ThreatsPaneProps) {
-	const {rows, start, selected, total, totalAll, classFilter, textFilter, editingFilter, width, height} = props;
+	const {rows, start, selected, total, totalAll, classFilter, textFilter, editingFilter, lastColumn = 'score', width, height} = props;
 	const ips = rows.map(row => shownIp(row.ip));
-	const columns = threatColumns(width, Math.max(15, ...ips.map(ip => ip.length)));
+	const columns = threatColumns(width, Math.max(15, ...ips.map(ip => ip.length)), lastColumn);
 	const twoLines = threatHeaderRows(width) === 2;
 	// With no room for a row (a tiny terminal) the range is the count alone, never "1-0".
 	const range = total === 0 ? '0' : rows.length === 0 ? `${total}` : `${start + 1}-${start + rows.length}/${total}`;
 	const filterLabel = `${classFilter}${textFilter || editingFilter ? ` /${sanitize(textFilter)}${editingFilter ? '▏' : ''}` : ''}${total !== totalAll ? ` of ${totalAll}` : ''}`;
-	const heading = `  ${fit('IP', columns.ip)} ${fit('CLASS', columns.cls)}${fit('HITS', columns.hits, 'right')}${columns.geo ? fit('  GEO', columns.geo) : ''}${columns.score ? fit(' SCORE', columns.score) : ''}`;
+	const heading = `  ${fit('IP', columns.ip)} ${fit('CLASS', columns.cls)}${fit('HITS', columns.hits, 'right')}${columns.geo ? fit('  GEO', columns.geo) : ''}${columns.score ? fit(lastColumn === 'rule' ? ' RULE' : ' SCORE', columns.score) : ''}`;
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			{twoLines ? (
@@ -93,6 +103,7 @@ function ThreatsPaneView(props: ThreatsPaneProps) {
 			) : (
 				rows.map((row, offset) => {
 					const isSelected = start + offset === selected;
+					const mark = lastColumn === 'rule' ? ruleMark(row.rules ?? [], columns.score - 1) : undefined;
 					return (
 						<Text key={row.ip} inverse={isSelected} wrap="truncate">
 							{isSelected ? '› ' : '  '}
@@ -105,8 +116,11 @@ function ThreatsPaneView(props: ThreatsPaneProps) {
 								<Text color={isSelected ? undefined : classColors[row.classification]}>{fit(sanitize(row.classification), columns.cls)}</Text>
 							)}
 							{fit(compactNumber(row.hits), columns.hits, 'right')}
-							{columns.geo ? fit(`  ${row.geo ?? '-'}`, columns.geo) : ''}
-							{columns.score ? fit(` ${row.score ? sanitize(row.score) : '-'}`, columns.score) : ''}
+							{columns.geo ? fit(`  ${row.geo ? sanitize(row.geo) : '-'}`, columns.geo) : ''}
+							{columns.score && lastColumn === 'score' ? fit(` ${row.score ? sanitize(row.score) : '-'}`, columns.score) : ''}
+							{columns.score && lastColumn === 'rule' ? (
+								<Text color={isSelected || !mark ? undefined : mark.includes('other') || mark.includes('!') ? 'magenta' : 'cyan'}>{fit(` ${mark ?? '-'}`, columns.score)}</Text>
+							) : null}
 						</Text>
 					);
 				})

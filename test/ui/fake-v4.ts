@@ -1,0 +1,126 @@
+/**
+ * FakeBackend with API v4's capabilities: rules in zones with notes (listed, added, deleted by id),
+ * IP details and file purges, recorded as sent so a test can read what reached "the API". Also a
+ * monitor handle whose zone shows the fake's rules as listed, for tests that do not exercise the
+ * monitor's own listing.
+ */
+import type {AccessRule, Capabilities, IpDetails, IpRuleOptions, NewAccessRule, RuleList, ZoneRef} from '../../source/backend.js';
+import {FlarewatchError} from '../../source/errors.js';
+import type {Clock} from '../../source/lib/clock.js';
+import type {Monitor, MonitorHandle} from '../../source/monitor/monitor.js';
+import type {MonitorState, RulesSnapshot} from '../../source/monitor/store.js';
+import {v4Capabilities} from '../../source/v4/backend.js';
+import {FakeBackend, type FakeBackendOptions} from '../monitor/fake-backend.js';
+
+/** One call as sent, with its arguments. */
+export interface SentCall {
+	action: string;
+	args: unknown[];
+}
+
+export class FakeV4Backend extends FakeBackend {
+	override capabilities: Capabilities = v4Capabilities;
+	rules: AccessRule[] = [];
+	readonly sent: SentCall[] = [];
+	accountUnavailable: string | undefined;
+	details: IpDetails | undefined;
+	#nextId = 1;
+	readonly #now: () => number;
+
+	constructor(options: FakeBackendOptions) {
+		super(options);
+		this.#now = () => options.clock.now();
+	}
+
+	#record(action: string, args: unknown[], zone?: string): void {
+		this.calls.push({action, at: this.#now(), zone});
+		this.sent.push({action, args});
+	}
+
+	/** A rule made by anyone (notes decide whose it is). */
+	addExisting(rule: Partial<AccessRule> & Pick<AccessRule, 'value' | 'notes'>): AccessRule {
+		const made: AccessRule = {id: `r${this.#nextId++}`, mode: 'block', target: 'ip', scope: 'zone', createdAt: this.#now() - 3_600_000, ...rule};
+		this.rules.push(made);
+		return made;
+	}
+
+	override async ban(ip = '', options: IpRuleOptions = {}): Promise<void> {
+		this.#record('ban', [ip, options], options.zone?.name);
+		this.#put({mode: 'block', target: 'ip', value: ip, notes: options.notes ?? ''});
+	}
+
+	override async whitelist(ip = '', options: IpRuleOptions = {}): Promise<void> {
+		this.#record('whitelist', [ip, options], options.zone?.name);
+		this.#put({mode: 'whitelist', target: 'ip', value: ip, notes: options.notes ?? ''});
+	}
+
+	override async clearRule(ip = '', options: IpRuleOptions = {}): Promise<void> {
+		this.#record('clearRule', [ip, options], options.zone?.name);
+		this.rules = this.rules.filter(rule => rule.value !== ip);
+	}
+
+	async listRules(zone: ZoneRef): Promise<RuleList> {
+		this.#record('listRules', [zone], zone.name);
+		return {rules: this.rules.map(rule => ({...rule})), ...(this.accountUnavailable ? {accountUnavailable: this.accountUnavailable} : {})};
+	}
+
+	async addRule(zone: ZoneRef, rule: NewAccessRule): Promise<AccessRule> {
+		this.#record('addRule', [zone, rule], zone.name);
+		return this.#put(rule);
+	}
+
+	async deleteRule(zone: ZoneRef, rule: Pick<AccessRule, 'id' | 'scope'>): Promise<void> {
+		this.#record('deleteRule', [zone, rule], zone.name);
+		const before = this.rules.length;
+		this.rules = this.rules.filter(candidate => !(candidate.id === rule.id && candidate.scope === rule.scope));
+		if (this.rules.length === before) throw new FlarewatchError('api', 'Rule not found.');
+	}
+
+	async ipDetails(zone: ZoneRef, ip: string): Promise<IpDetails> {
+		this.#record('ipDetails', [zone, ip], zone.name);
+		return this.details ?? {ip, country: 'NL', asn: 'AS64500', asnName: 'Example Transit', events: [{at: this.#now() - 60_000, action: 'block', source: 'ip', path: '/login'}]};
+	}
+
+	async purgeFiles(zone: ZoneRef, urls: readonly string[]): Promise<void> {
+		this.#record('purgeFiles', [zone, [...urls]], zone.name);
+	}
+
+	#put(rule: NewAccessRule): AccessRule {
+		// One rule per target and value in a zone: the API changes the one there.
+		const existing = this.rules.find(candidate => candidate.scope === 'zone' && candidate.target === rule.target && candidate.value === rule.value);
+		if (existing) {
+			Object.assign(existing, {mode: rule.mode, notes: rule.notes});
+			return {...existing};
+		}
+		const made: AccessRule = {id: `r${this.#nextId++}`, mode: rule.mode, target: rule.target, value: rule.value, notes: rule.notes, scope: 'zone', createdAt: this.#now()};
+		this.rules.push(made);
+		return {...made};
+	}
+}
+
+/**
+ * The monitor as the App sees it, with the active zone's rules as the fake has them now (listed at the
+ * clock's time): the UI's part tested whatever the monitor's own listing does.
+ */
+export function withListedRules(monitor: Monitor, backend: FakeV4Backend, clock: Clock): MonitorHandle {
+	let last: {state: MonitorState; key: string; result: MonitorState} | undefined;
+	const getState = (): MonitorState => {
+		const state = monitor.getState();
+		const key = JSON.stringify([backend.rules, backend.accountUnavailable]);
+		if (last && last.state === state && last.key === key) return last.result;
+		const snapshot: RulesSnapshot = {list: backend.rules.map(rule => ({...rule})), at: clock.now(), loading: false, ...(backend.accountUnavailable ? {accountUnavailable: backend.accountUnavailable} : {})};
+		const zones = state.zones.map((zone, index) => (index === state.activeZone ? {...zone, rules: snapshot} : zone));
+		last = {state, key, result: {...state, zones}};
+		return last.result;
+	};
+	return {
+		clock: monitor.clock,
+		getState,
+		subscribe: monitor.subscribe,
+		refreshNow: () => monitor.refreshNow(),
+		togglePause: () => monitor.togglePause(),
+		nextZone: () => monitor.nextZone(),
+		say: (level, text) => monitor.say(level, text),
+		actions: monitor.actions,
+	};
+}
