@@ -59,12 +59,12 @@ export class FakeV4Backend extends FakeBackend {
 		this.rules = this.rules.filter(rule => rule.value !== ip);
 	}
 
-	async listRules(zone: ZoneRef): Promise<RuleList> {
+	override async listRules(zone: ZoneRef): Promise<RuleList> {
 		this.#record('listRules', [zone], zone.name);
 		return {rules: this.rules.map(rule => ({...rule})), ...(this.accountUnavailable ? {accountUnavailable: this.accountUnavailable} : {})};
 	}
 
-	async addRule(zone: ZoneRef, rule: NewAccessRule): Promise<AccessRule> {
+	override async addRule(zone: ZoneRef, rule: NewAccessRule): Promise<AccessRule> {
 		this.#record('addRule', [zone, rule], zone.name);
 		return this.#put(rule);
 	}
