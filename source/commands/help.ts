@@ -9,12 +9,18 @@ function signature(spec: CommandSpec): string {
 	return `flarewatch ${spec.name}${spec.usage ? ` ${spec.usage}` : ''}`;
 }
 
+/** `(v1 only)` for a command one API lacks; the help is the same whichever API is configured. */
+function apiMark(spec: CommandSpec): string {
+	return spec.needs ? ` (${spec.needs.only} only)` : '';
+}
+
 /** One command's help: its own arguments and examples; the configuration flags are only named, `flarewatch --help` has them. */
 export function commandHelp(spec: CommandSpec): string {
 	return [
 		`Usage: ${signature(spec)} [--json] [configuration flags]`,
 		'',
 		`${spec.summary[0]!.toUpperCase()}${spec.summary.slice(1)}.`,
+		...(spec.needs ? [`API ${spec.needs.only} only; on the other: ${spec.needs.missing}`] : []),
 		...spec.details,
 		'',
 		'Flags:',
@@ -35,12 +41,12 @@ export function commandHelp(spec: CommandSpec): string {
 export function overviewHelp(commands: readonly CommandSpec[], consoleHelp: readonly string[], version?: string): string {
 	const width = Math.max(...commands.map(command => command.name.length));
 	return [
-		`flarewatch${version ? ` ${version}` : ''}: a terminal console for the zones of a Cloudflare account (v1 Client Interface API).`,
+		`flarewatch${version ? ` ${version}` : ''}: a terminal console for the zones of a Cloudflare account (API v4, or the v1 Client Interface API).`,
 		'',
 		...consoleHelp,
 		'',
 		'Commands (flarewatch <command> --help shows one\'s arguments and examples):',
-		...commands.map(command => `  ${command.name.padEnd(width)}  ${command.summary}`),
+		...commands.map(command => `  ${command.name.padEnd(width)}  ${command.summary}${apiMark(command)}`),
 		'',
 		'Configuration flags, for the console and every command (flags > environment > config file):',
 		...flagHelp(configFlags),
@@ -50,6 +56,8 @@ export function overviewHelp(commands: readonly CommandSpec[], consoleHelp: read
 	].join('\n');
 }
 
-export function dnsHelp(commands: readonly CommandSpec[]): string {
-	return ['Usage: flarewatch dns <list|add|edit|rm|update-ip> ...', '', ...commands.filter(command => command.name.startsWith('dns ')).map(command => `  ${signature(command)}\n      ${command.summary}`), '', exitHelp].join('\n');
+/** `flarewatch dns` or `flarewatch rules` alone: the group's subcommands. */
+export function groupHelp(group: string, commands: readonly CommandSpec[]): string {
+	const members = commands.filter(command => command.name.startsWith(`${group} `));
+	return [`Usage: flarewatch ${group} <${members.map(command => command.name.slice(group.length + 1)).join('|')}> ...`, '', ...members.map(command => `  ${signature(command)}\n      ${command.summary}${apiMark(command)}`), '', exitHelp].join('\n');
 }

@@ -15,20 +15,24 @@ import {scrub, type Secret} from '../lib/secret.js';
 import {quote} from '../lib/validate.js';
 import {openBackend} from '../backends.js';
 import {dnsCommands} from './dns-commands.js';
-import {commandHelp, dnsHelp, overviewHelp} from './help.js';
+import {commandHelp, groupHelp, overviewHelp} from './help.js';
 import {helpNames} from './names.js';
 import {ipCommands} from './ip-commands.js';
-import {parseCommandArgs, usageError, type CommandContext, type CommandIo, type CommandProblem, type CommandSpec} from './spec.js';
+import {parseCommandArgs, requireCapability, usageError, type CommandContext, type CommandIo, type CommandProblem, type CommandSpec} from './spec.js';
+import {ruleCommands} from './rule-commands.js';
 import {zoneCommands} from './zone-commands.js';
 
 export type {CommandIo} from './spec.js';
 
 /** Every command, in help order. */
-export const commands: readonly CommandSpec[] = [...zoneCommands, ...ipCommands, ...dnsCommands];
+export const commands: readonly CommandSpec[] = [...zoneCommands, ...ipCommands, ...ruleCommands, ...dnsCommands];
+
+/** Names that stand for a group of subcommands (`dns add`, `rules list`). */
+const groups: ReadonlySet<string> = new Set(commands.filter(command => command.name.includes(' ')).map(command => command.name.split(' ')[0]!));
 
 /** True for a first argument that names a command (or asks for help). */
 export function isCommandName(name: string): boolean {
-	return helpNames.has(name) || name === 'dns' || commands.some(command => command.name === name);
+	return helpNames.has(name) || groups.has(name) || commands.some(command => command.name === name);
 }
 
 /** What the launcher (cli.tsx) adds: the console's part of the overview help, and the version. */
@@ -38,8 +42,8 @@ export interface CommandExtras {
 }
 
 function find(name: string, argv: string[]): {spec: CommandSpec; rest: string[]} | undefined {
-	if (name === 'dns') {
-		const sub = commands.find(command => command.name === `dns ${argv[0]}`);
+	if (groups.has(name)) {
+		const sub = commands.find(command => command.name === `${name} ${argv[0]}`);
 		return sub ? {spec: sub, rest: argv.slice(1)} : undefined;
 	}
 	const spec = commands.find(command => command.name === name);
@@ -75,23 +79,24 @@ export async function commandMain(name: string, argv: string[], io: CommandIo, e
 		return known ? exitCodeFor(known.kind) : 70;
 	};
 	if (helpNames.has(name)) {
-		const topic = argv[0] === 'dns' && argv[1] ? find('dns', argv.slice(1)) : argv[0] ? find(argv[0], argv.slice(1)) : undefined;
-		write(topic ? commandHelp(topic.spec) : argv[0] === 'dns' ? dnsHelp(commands) : overviewHelp(commands, extras.consoleHelp ?? [], extras.version));
+		const group = argv[0] !== undefined && groups.has(argv[0]) ? argv[0] : undefined;
+		const topic = group && argv[1] ? find(group, argv.slice(1)) : argv[0] ? find(argv[0], argv.slice(1)) : undefined;
+		write(topic ? commandHelp(topic.spec) : group ? groupHelp(group, commands) : overviewHelp(commands, extras.consoleHelp ?? [], extras.version));
 		return 0;
 	}
 	const found = find(name, argv);
-	if (!found && name !== 'dns') {
+	if (!found && !groups.has(name)) {
 		const names = [...new Set(['help', 'emulator', ...commands.map(command => command.name.split(' ')[0]!)])];
 		return fail(usageError(`${quote(name, 20)} is not a command${didYouMean(name, names)}; see flarewatch --help.`));
 	}
 	if (!found) {
 		if (argv.length === 0 || hasFlag(argv, '--help', '-h')) {
-			write(dnsHelp(commands));
+			write(groupHelp(name, commands));
 			return argv.length === 0 ? 2 : 0;
 		}
-		prefix = 'flarewatch dns: ';
-		const subcommands = commands.filter(command => command.name.startsWith('dns ')).map(command => command.name.slice(4));
-		return fail(usageError(`${quote(argv[0] ?? '', 20)} is not a dns command${didYouMean(argv[0] ?? '', subcommands)}; use ${subcommands.join(', ')}.`));
+		prefix = `flarewatch ${name}: `;
+		const subcommands = commands.filter(command => command.name.startsWith(`${name} `)).map(command => command.name.slice(name.length + 1));
+		return fail(usageError(`${quote(argv[0] ?? '', 20)} is not a ${name} command${didYouMean(argv[0] ?? '', subcommands)}; use ${subcommands.join(', ')}.`));
 	}
 	const {spec, rest} = found;
 	prefix = `flarewatch ${spec.name}: `;
@@ -117,6 +122,8 @@ export async function commandMain(name: string, argv: string[], io: CommandIo, e
 			secrets,
 			...(config.caFile ? {ca: readCa(config.caFile)} : {}),
 		});
+		// The API is known only now: a command it cannot do is refused before anything is sent.
+		requireCapability(spec, backend.capabilities);
 		// With a token alone the account has no email here: its rules are kept under the endpoint only.
 		const registry = new FileRegistry(registryPath(auditLogPath(io.env)), accountKey(config.endpoint, credentials.email ?? ''), message => io.stderr.write(`flarewatch: warning: ${message}\n`));
 		const context = makeContext(spec, args, config, backend, registry);

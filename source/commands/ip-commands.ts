@@ -1,37 +1,97 @@
-/** Commands on visitors' addresses: whitelist, ban, unban, lookup, report-spam. Account-wide, no zone. */
-import {createGuard} from '../actions/guard.js';
+/**
+ * Commands on visitors' addresses: whitelist, ban, unban, challenge, lookup, report-spam. On API v1
+ * account-wide, no zone; on API v4 rules live in zones, so they act on each configured zone, with notes.
+ */
+import type {RuleMode} from '../backend.js';
 import {inert} from '../lib/format.js';
 import {canonicalIp} from '../lib/ip.js';
-import {checkEmail, checkIp, checkRuleTarget, checkText, quote, requireValid, validated} from '../lib/validate.js';
-import {flagValue, usageError, type CommandSpec, type ParsedArgs} from './spec.js';
+import {checkEmail, checkIp, checkRuleTarget, checkText, requireValid, validated} from '../lib/validate.js';
+import {checkNeverBan, foreignFlag, notesFor, putRule, reasonFlag, reasonOf, refuseNotesFlags, requireOwnedOrForeign, ruleJson, zoneRulesOn} from './rule-commands.js';
+import {flagValue, needsCapability, usageError, type CommandContext, type CommandNeed, type CommandResult, type CommandSpec, type ParsedArgs} from './spec.js';
+import {eachZone} from './zones.js';
 
-function ruleCommand(name: string, action: 'wl' | 'ban' | 'nul', summary: string, done: string): CommandSpec {
+type IpAction = 'wl' | 'ban' | 'nul' | 'challenge';
+
+/** The rule each action makes (v4's words), and what --json calls it. */
+const modeOf: Record<Exclude<IpAction, 'nul'>, RuleMode> = {wl: 'whitelist', ban: 'block', challenge: 'managed_challenge'};
+const ruleName: Record<IpAction, string> = {wl: 'whitelist', ban: 'ban', nul: 'none', challenge: 'challenge'};
+
+/** A challenge needs an API with challenge rules. */
+const challengeNeed: CommandNeed = {
+	available: capabilities => capabilities.ruleModes.includes('managed_challenge'),
+	only: 'v4',
+	missing: 'API v1 has no challenge rules, only ban and whitelist. `flarewatch ban IP` blocks the address.',
+};
+
+function ruleCommand(name: string, action: IpAction, summary: string, done: string): CommandSpec {
+	const v4Json = action === 'nul' ? '{zones: [{zone, ip, rule: "none", removed: [rule], accountRules: [rule]}]}' : `{zones: [{zone, ip, rule: "${ruleName[action]}", id, mode, notes, replaced?}]}`;
 	return {
 		name,
 		summary,
-		usage: '<ip>',
-		details: [`JSON: {ip, rule}, rule = "${action === 'wl' ? 'whitelist' : action === 'ban' ? 'ban' : 'none'}".`],
-		examples: [`flarewatch ${name} 203.0.113.7`],
-		flags: [],
+		usage: action === 'nul' ? '<ip> [--foreign]' : '<ip> [--reason TEXT] [--foreign]',
+		details: [
+			action === 'challenge'
+				? 'A managed challenge rule in each configured zone (API v4), with notes naming flarewatch, you (user@host) and the reason.'
+				: `API v1: account-wide, no zone needed. API v4: ${action === 'nul' ? 'removes the rules on the address in each configured zone' : 'a rule in each configured zone, with notes naming flarewatch, you (user@host) and the reason'}; a rule flarewatch did not make is ${action === 'nul' ? 'removed' : 'replaced'} only with --foreign.`,
+			`JSON: ${action === 'challenge' ? '' : `v1 {ip, rule}, rule = "${ruleName[action]}"; v4 `}${v4Json}.`,
+		],
+		examples: action === 'nul' ? [`flarewatch ${name} 203.0.113.7`] : [`flarewatch ${name} 203.0.113.7`, `flarewatch ${name} 203.0.113.7 --zone example.com --reason "scraping /login"`],
+		flags: action === 'nul' ? [foreignFlag] : [reasonFlag, foreignFlag],
 		positionals: [1, 1],
 		mutating: true,
+		...(action === 'challenge' ? {needs: challengeNeed} : {}),
 		// A ban or whitelist of an address no visitor can have is a typo; clearing a rule stays possible.
-		check: args => void validated('IP address', args.positionals[0]!, action === 'nul' ? checkIp : value => checkRuleTarget(value, action === 'ban' ? 'ban' : 'whitelist')),
+		check: args => {
+			validated('IP address', args.positionals[0]!, action === 'nul' ? checkIp : value => checkRuleTarget(value, action === 'wl' ? 'whitelist' : 'ban'));
+			reasonOf(args);
+		},
 		async run(ctx) {
-			// Canonical, so the registry holds the same text for 2001:DB8::1 and 2001:db8:0::1.
+			// Canonical, so the registry and the rules hold the same text for 2001:DB8::1 and 2001:db8:0::1.
 			const ip = canonicalIp(ctx.args.positionals[0]!) ?? ctx.args.positionals[0]!;
-			if (action === 'ban') {
-				// The configured never-ban list, checked before anything is sent (the SSH address is the console's).
-				const guarded = createGuard(ctx.config.neverBan, {}).check(ip);
-				if (guarded) throw usageError(`${quote(ip)} is ${guarded}, so it is not banned; nothing was sent.`);
-			}
+			refuseNotesFlags(ctx);
+			// The configured never-ban list, checked before anything is sent (the SSH address is the console's).
+			if (action !== 'nul') checkNeverBan(ctx, {mode: modeOf[action], target: 'ip', value: ip});
+			if (ctx.backend.capabilities.ruleScope === 'zone') return action === 'nul' ? clearInZones(ctx, ip) : ruleInZones(ctx, ip, action, done);
 			if (action === 'wl') await ctx.backend.whitelist(ip);
 			else if (action === 'ban') await ctx.backend.ban(ip);
-			else await ctx.backend.clearRule(ip);
+			else if (action === 'nul') await ctx.backend.clearRule(ip);
+			else throw usageError(challengeNeed.missing);
 			ctx.recordRule(ip, action === 'nul' ? undefined : action);
-			return {lines: [`${ip} ${done}.`], json: {ip, rule: action === 'wl' ? 'whitelist' : action === 'ban' ? 'ban' : 'none'}};
+			return {lines: [`${ip} ${done}.`], json: {ip, rule: ruleName[action]}};
 		},
 	};
+}
+
+/** API v4: the rule goes in each configured zone, noted as ours. */
+function ruleInZones(ctx: CommandContext, ip: string, action: Exclude<IpAction, 'nul'>, done: string): Promise<CommandResult> {
+	const mode = modeOf[action];
+	const notes = notesFor(mode, reasonOf(ctx.args));
+	return eachZone(
+		ctx,
+		async zone => {
+			const {rule, replaced} = await putRule(ctx, zone, {mode, target: 'ip', value: ip, notes});
+			const line = `${inert(zone.name)}: ${ip} ${done}${replaced && replaced.mode !== rule.mode ? ` (was ${inert(replaced.mode)})` : ''}; rule ${inert(rule.id)}.`;
+			return {lines: [line], json: {zone: zone.name, ip, rule: ruleName[action], id: rule.id, mode: rule.mode, notes: rule.notes, ...(replaced ? {replaced: ruleJson(replaced)} : {})}};
+		},
+		{resolve: true},
+	);
+}
+
+/** API v4: the zone's rules on the address go (anyone else's only with --foreign); the account's are named. */
+function clearInZones(ctx: CommandContext, ip: string): Promise<CommandResult> {
+	return eachZone(
+		ctx,
+		async zone => {
+			const {zoneRules, accountRules} = await zoneRulesOn(ctx, zone, 'ip', ip);
+			// Every rule is checked before any is removed: a refusal changes nothing.
+			for (const rule of zoneRules) requireOwnedOrForeign(ctx, rule, 'remove');
+			for (const rule of zoneRules) await ctx.backend.deleteRule!(zone, rule);
+			const removed = zoneRules.length === 0 ? 'had no rule in this zone' : `has no rule any more (removed ${zoneRules.map(rule => `${inert(rule.mode)} rule ${inert(rule.id)}`).join(', ')})`;
+			const account = accountRules.map(rule => ` An account rule still applies to it: ${inert(rule.id)} (${inert(rule.mode)}); flarewatch rules rm ${inert(rule.id)} removes it.`).join('');
+			return {lines: [`${inert(zone.name)}: ${ip} ${removed}.${account}`], json: {zone: zone.name, ip, rule: 'none', removed: zoneRules.map(ruleJson), accountRules: accountRules.map(ruleJson)}};
+		},
+		{resolve: true},
+	);
 }
 
 /** A Map, not an object: a kind from the server ("constructor", "__proto__") must not find a member. */
@@ -58,6 +118,7 @@ export const ipCommands: CommandSpec[] = [
 	ruleCommand('whitelist', 'wl', 'always let an IP address through', 'whitelisted'),
 	ruleCommand('ban', 'ban', 'block an IP address', 'banned'),
 	ruleCommand('unban', 'nul', 'remove the whitelist or ban rule of an IP address', 'has no rule any more'),
+	ruleCommand('challenge', 'challenge', 'a managed challenge for an IP address', 'challenged'),
 	{
 		name: 'lookup',
 		summary: 'threat score of an IP address (logarithmic, like the Richter scale)',
@@ -67,6 +128,7 @@ export const ipCommands: CommandSpec[] = [
 		flags: [],
 		positionals: [1, 1],
 		mutating: false,
+		needs: needsCapability('ipLookup', 'v1', 'ip_lkup is a v1 call; API v4 has no threat score. `flarewatch rules list --value IP` shows the rules on an address.'),
 		check: args => void validated('IP address', args.positionals[0]!, checkIp),
 		async run(ctx) {
 			const score = await ctx.backend.lookupIp(ctx.args.positionals[0]!);
@@ -88,6 +150,7 @@ export const ipCommands: CommandSpec[] = [
 		],
 		positionals: [0, 0],
 		mutating: true,
+		needs: needsCapability('spamReport', 'v1', 'Spam reports (external-event) are a v1 call; API v4 takes none. `flarewatch ban IP --reason spam` blocks the sender.'),
 		check: args => void spamReport(args),
 		async run(ctx) {
 			const report = spamReport(ctx.args);

@@ -2,7 +2,7 @@
  * What a one-shot command is: its help, its flags, and a run function that turns parsed arguments
  * into human lines and a JSON value. Shared by every command module and by the dispatcher.
  */
-import type {Backend, ZoneRef} from '../backend.js';
+import type {ApiName, Backend, Capabilities, ZoneRef} from '../backend.js';
 import {asUsageError, configFlags, configFromValues, refusedKeyFlags, type Config, type ConfigFlags} from '../config.js';
 import {FlarewatchError} from '../errors.js';
 import {parseFlags, type Flag} from '../lib/args.js';
@@ -72,9 +72,35 @@ export interface CommandSpec {
 	positionals: [min: number, max: number];
 	/** Refused under read-only configuration. */
 	mutating: boolean;
+	/** What the API must be able to do; a backend without it refuses the command before anything is sent. */
+	needs?: CommandNeed;
 	/** Checks arguments before anything is sent; throws usage/validation errors. */
 	check?(args: ParsedArgs): void;
 	run(context: CommandContext): Promise<CommandResult>;
+}
+
+/**
+ * What a command needs of the API, read from the backend's capabilities once the configuration has
+ * chosen the API (so only in the runner, never in the help, which is the same for both).
+ */
+export interface CommandNeed {
+	available(capabilities: Capabilities): boolean;
+	/** The API that has it, for the help's "v1 only" / "v4 only". */
+	only: ApiName;
+	/** Said when it is missing: what the API lacks, then what to use instead. */
+	missing: string;
+}
+
+/** A need on one of the capabilities' switches. */
+export function needsCapability(capability: {[K in keyof Capabilities]: Capabilities[K] extends boolean ? K : never}[keyof Capabilities], only: ApiName, missing: string): CommandNeed {
+	return {available: capabilities => capabilities[capability], only, missing};
+}
+
+/** Refuses (exit 2, nothing sent) a command the backend's API cannot do. */
+export function requireCapability(spec: CommandSpec, capabilities: Capabilities): void {
+	if (spec.needs && !spec.needs.available(capabilities)) {
+		throw usageError(`${spec.needs.missing} Nothing was sent.`);
+	}
 }
 
 export function usageError(message: string): FlarewatchError {

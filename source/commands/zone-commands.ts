@@ -1,13 +1,14 @@
 /**
  * Commands on a zone's settings and traffic: stats, security-level, cache-level, devmode, purge,
- * zone-check, ips, grab, ipv6, preload-purge. Each runs on every configured zone in turn.
+ * zone-check, ips, grab, ipv6, preload-purge. Each runs on every configured zone in turn (grab and
+ * preload-purge on API v1 only; purge --files on v4 only).
  */
-import type {CacheLevel, SecurityLevel, StatsInterval, VisitorClass, ZoneRef, ZoneStats} from '../backend.js';
+import type {CacheLevel, SecurityLevel, StatsInterval, Visitor, VisitorClass, ZoneRef, ZoneStats} from '../backend.js';
 import {isActiveZone, cacheLevels, securityLevels, statsIntervals} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
 import {formatCount, formatKilobytes, formatLocalTime, formatTable, formatWhen, inert} from '../lib/format.js';
 import {checkZoneName, parseIntegerIn, quote, requireValid} from '../lib/validate.js';
-import {flagSet, flagValue, onOff, type CommandSpec, type ParsedArgs} from './spec.js';
+import {flagSet, flagValue, needsCapability, onOff, usageError, type CommandContext, type CommandResult, type CommandSpec, type ParsedArgs} from './spec.js';
 import {eachZone} from './zones.js';
 
 const intervalNames: Record<StatsInterval, string> = {
@@ -19,6 +20,9 @@ const intervalNames: Record<StatsInterval, string> = {
 	110: 'the last 12 hours',
 	120: 'the last 6 hours',
 };
+
+/** URLs one file purge takes (the API's limit). */
+const maxPurgeFiles = 100;
 
 function parseInterval(args: ParsedArgs): StatsInterval {
 	const raw = flagValue(args, '--interval') ?? '20';
@@ -55,7 +59,7 @@ function devModeText(stats: ZoneStats): string {
 	return until > stats.serverTime ? `on, until ${formatWhen(until, stats.serverTime)}` : `off (last ended ${formatWhen(until, stats.serverTime)})`;
 }
 
-function statsLines(zone: ZoneRef, stats: ZoneStats): string[] {
+function statsLines(zone: ZoneRef, stats: ZoneStats, pageLoadTimes: boolean): string[] {
 	const sum = (b: {regular: number; threat: number; crawler: number}) => b.regular + b.threat + b.crawler;
 	const row = (label: string, b: {regular: number; threat: number; crawler: number}) => [label, formatCount(b.regular), formatCount(b.threat), formatCount(b.crawler), formatCount(sum(b))];
 	return [
@@ -65,7 +69,8 @@ function statsLines(zone: ZoneRef, stats: ZoneStats): string[] {
 			['Cache level', stats.cacheLevel ?? 'unknown'],
 			['Dev mode', devModeText(stats)],
 			['IPv6', stats.ipv6 === undefined ? 'unknown' : stats.ipv6 ? 'on' : 'off'],
-			['Page load', `${stats.pageLoad.withCloudflare} s with Cloudflare, ${stats.pageLoad.without} s without`],
+			// API v4 has no page load times: its 0 is no figure, not an instant page.
+			['Page load', pageLoadTimes ? `${stats.pageLoad.withCloudflare} s with Cloudflare, ${stats.pageLoad.without} s without` : 'not given by this API'],
 		]),
 		'',
 		...formatTable(['', 'Regular', 'Threat', 'Crawler', 'Total'], [row('Page views', stats.pageviews), row('Uniques', stats.uniques)], ['left', 'right', 'right', 'right', 'right']),
@@ -111,7 +116,7 @@ export const zoneCommands: CommandSpec[] = [
 			const interval = parseInterval(ctx.args);
 			return eachZone(ctx, async zone => {
 				const stats = await ctx.backend.stats(zone, interval);
-				return {lines: statsLines(zone, stats), json: statsJson(zone, stats)};
+				return {lines: statsLines(zone, stats, ctx.backend.capabilities.pageLoadTimes), json: statsJson(zone, stats)};
 			});
 		},
 	},
@@ -172,24 +177,32 @@ export const zoneCommands: CommandSpec[] = [
 	},
 	{
 		name: 'purge',
-		summary: 'purge every cached file',
-		usage: '',
-		details: ['The cache takes a while to rebuild: use sparingly. A second purge inside the cooldown is refused.', 'JSON: {zones: [{zone, purgedAt, cooldownSeconds}], callsLeft}; purgedAt in epoch seconds.'],
-		examples: ['flarewatch purge --zone example.com'],
-		flags: [],
-		positionals: [0, 0],
+		summary: 'purge every cached file, or (API v4) the files given',
+		usage: '[--files URL...]',
+		details: [
+			'The cache takes a while to rebuild: use sparingly. On API v1 a second purge inside the cooldown is refused.',
+			`--files (API v4): up to ${maxPurgeFiles} http(s) URLs per zone; each URL is purged in the configured zone it belongs to, and one inside none of them is refused before anything is sent.`,
+			'JSON: {zones: [{zone, purgedAt, cooldownSeconds}], callsLeft}; purgedAt in epoch seconds. With --files: {zones: [{zone, files: [URL]}], callsLeft}.',
+		],
+		examples: ['flarewatch purge --zone example.com', 'flarewatch purge --files https://example.com/app.css https://www.example.com/logo.png'],
+		flags: [{name: 'files', description: 'purge only the URLs given as arguments (API v4)'}],
+		positionals: [0, Infinity],
 		mutating: true,
+		check: args => void purgeFilesArgs(args),
 		async run(ctx) {
+			const urls = purgeFilesArgs(ctx.args);
+			if (urls) return purgeFiles(ctx, urls);
 			return eachZone(ctx, async zone => {
 				const result = await ctx.backend.purgeCache(zone);
-				const line = `${inert(zone.name)}: cache purged at ${formatWhen(result.purgedAt * 1000, ctx.now())}; the next purge is allowed after ${result.cooldownSeconds} s.`;
+				const next = ctx.backend.capabilities.purgeCooldown ? `; the next purge is allowed after ${result.cooldownSeconds} s` : '';
+				const line = `${inert(zone.name)}: cache purged at ${formatWhen(result.purgedAt * 1000, ctx.now())}${next}.`;
 				return {lines: [line], json: {zone: zone.name, purgedAt: result.purgedAt, cooldownSeconds: result.cooldownSeconds}};
 			});
 		},
 	},
 	{
 		name: 'zone-check',
-		summary: 'zone ids of the given (or configured) zones; 0 = not a zone on this account',
+		summary: 'zone ids of the given (or configured) zones; none = not a zone on this account',
 		usage: '[zone...]',
 		details: ['JSON: {zones: [{zone, id, active}], callsLeft}. Exit code 1 when a zone is not active.'],
 		examples: ['flarewatch zone-check example.com example.net'],
@@ -208,26 +221,25 @@ export const zoneCommands: CommandSpec[] = [
 		name: 'ips',
 		summary: 'visitors by IP address, most hits first',
 		usage: '[--hours 1..48] [--class r|s|t] [--geo]',
-		details: ['JSON: {zones: [{zone, id, hours, class, visitors: [{ip, classification, hits, latitude?, longitude?}]}], callsLeft}.'],
+		details: [
+			'API v4 also gives each address\'s country and network (ASN) and how many of its requests the firewall blocked or challenged; v1 gives coordinates instead (--geo).',
+			'JSON: {zones: [{zone, id, hours, class, visitors: [{ip, classification, hits, latitude?, longitude?, country?, asn?, asnName?, blocked?, challenged?}]}], callsLeft}.',
+		],
 		examples: ['flarewatch ips --class t --hours 1', 'flarewatch ips --geo --json'],
 		flags: [
 			{name: 'hours', value: '1..48', default: '24', description: 'the hours to look back'},
 			{name: 'class', value: 'r|s|t', description: 'only regular visitors (r), crawlers (s, search engines) or threats (t)'},
-			{name: 'geo', description: 'add latitude and longitude (0,0 = unknown)'},
+			{name: 'geo', description: 'add latitude and longitude (0,0 = unknown; API v1)'},
 		],
 		positionals: [0, 0],
 		mutating: false,
 		check: args => void visitorQuery(args),
 		async run(ctx) {
 			const query = visitorQuery(ctx.args);
+			if (query.geo && !ctx.backend.capabilities.visitorCoordinates) throw usageError('--geo asks for coordinates, which API v4 does not give; its country and network are in the table anyway. Nothing was sent.');
 			return eachZone(ctx, async zone => {
 				const visitors = [...(await ctx.backend.visitors(zone, query))].sort((a, b) => b.hits - a.hits || a.ip.localeCompare(b.ip));
-				const geo = query.geo === true;
-				const table = formatTable(
-					['IP', 'Class', 'Hits', ...(geo ? ['Latitude', 'Longitude'] : [])],
-					visitors.map(v => [v.ip, v.classification, formatCount(v.hits), ...(geo ? geoCells(v.latitude, v.longitude) : [])]),
-					['left', 'left', 'right', 'right', 'right'],
-				);
+				const table = visitorTable(visitors, query.geo);
 				const heading = `${inert(zone.name)}: ${visitors.length} address${visitors.length === 1 ? '' : 'es'} in the last ${query.hours} hour${query.hours === 1 ? '' : 's'}`;
 				return {lines: [heading, ...(visitors.length > 0 ? table : [])], json: {zone: zone.name, id: zone.id, hours: query.hours, class: query.classification ?? null, visitors}};
 			}, {resolve: true});
@@ -242,6 +254,7 @@ export const zoneCommands: CommandSpec[] = [
 		flags: [],
 		positionals: [0, 0],
 		mutating: true,
+		needs: needsCapability('snapshot', 'v1', 'zone_grab is a v1 call; API v4 takes no snapshots of a site.'),
 		async run(ctx) {
 			return eachZone(ctx, async zone => {
 				await ctx.backend.grabSnapshot(zone);
@@ -276,6 +289,7 @@ export const zoneCommands: CommandSpec[] = [
 		flags: [],
 		positionals: [0, 0],
 		mutating: true,
+		needs: needsCapability('preloaderPurge', 'v1', 'pre_purge is a v1 call; API v4 has no preloader. `flarewatch purge` purges the cache (`--files URL...` only those files).'),
 		async run(ctx) {
 			return eachZone(ctx, async zone => {
 				await ctx.backend.preloadPurge(zone);
@@ -284,6 +298,84 @@ export const zoneCommands: CommandSpec[] = [
 		},
 	},
 ];
+
+/** The columns the API filled (v4: country, network, firewall counts; v1 with --geo: coordinates). */
+function visitorTable(visitors: readonly Visitor[], geo: boolean): string[] {
+	const has = (field: keyof Visitor) => visitors.some(visitor => visitor[field] !== undefined);
+	const columns: Array<{title: string; align: 'left' | 'right'; cells(visitor: Visitor): string[]}> = [
+		{title: 'IP', align: 'left', cells: v => [v.ip]},
+		{title: 'Class', align: 'left', cells: v => [v.classification]},
+		{title: 'Hits', align: 'right', cells: v => [formatCount(v.hits)]},
+		...(has('country') ? [{title: 'Country', align: 'left' as const, cells: (v: Visitor) => [v.country ?? '-']}] : []),
+		...(has('asn') ? [{title: 'ASN', align: 'left' as const, cells: (v: Visitor) => [networkText(v)]}] : []),
+		...(has('blocked') ? [{title: 'Blocked', align: 'right' as const, cells: (v: Visitor) => [v.blocked === undefined ? '-' : formatCount(v.blocked)]}] : []),
+		...(has('challenged') ? [{title: 'Challenged', align: 'right' as const, cells: (v: Visitor) => [v.challenged === undefined ? '-' : formatCount(v.challenged)]}] : []),
+	];
+	const titles = [...columns.map(column => column.title), ...(geo ? ['Latitude', 'Longitude'] : [])];
+	const align = [...columns.map(column => column.align), 'right' as const, 'right' as const];
+	return formatTable(titles, visitors.map(v => [...columns.flatMap(column => column.cells(v)), ...(geo ? geoCells(v.latitude, v.longitude) : [])]), align);
+}
+
+/** `AS64500 Example Networks`, the name cut so one long name does not widen the table. */
+function networkText(visitor: Visitor): string {
+	if (visitor.asn === undefined) return '-';
+	const name = visitor.asnName === undefined || visitor.asnName === '' ? '' : ` ${visitor.asnName.length > 24 ? `${visitor.asnName.slice(0, 23)}…` : visitor.asnName}`;
+	return `${visitor.asn}${name}`;
+}
+
+/** --files and its URLs (http or https, each once); undefined for a purge of everything. */
+function purgeFilesArgs(args: ParsedArgs): string[] | undefined {
+	if (!flagSet(args, '--files')) {
+		if (args.positionals.length > 0) throw usageError('A purge of everything takes no arguments; to purge single files (API v4), put --files before the URLs.');
+		return undefined;
+	}
+	if (args.positionals.length === 0) throw usageError('--files needs the URLs to purge, e.g. flarewatch purge --files https://example.com/app.css.');
+	for (const url of args.positionals) requireValid('file', checkFileUrl(url));
+	return [...new Set(args.positionals)];
+}
+
+function checkFileUrl(url: string): string | undefined {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return `${quote(url, 80)} is not a URL`;
+	}
+	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `${quote(url, 80)} is not an http or https URL`;
+	if (parsed.username !== '' || parsed.password !== '') return `${quote(url, 80)} holds a user name or password`;
+	return undefined;
+}
+
+/** The configured zone a URL belongs to: the longest name its host is inside. */
+function zoneOfUrl(url: string, zones: readonly ZoneRef[]): ZoneRef | undefined {
+	const host = new URL(url).hostname.toLowerCase();
+	const inside = zones.filter(zone => host === zone.name.toLowerCase() || host.endsWith(`.${zone.name.toLowerCase()}`));
+	return inside.sort((a, b) => b.name.length - a.name.length)[0];
+}
+
+/** API v4: each URL purged in its zone, every URL placed (and each zone's count checked) before anything is sent. */
+function purgeFiles(ctx: CommandContext, urls: readonly string[]): Promise<CommandResult> {
+	if (!ctx.backend.capabilities.purgeFiles) throw usageError('Purging single files is an API v4 call; API v1 purges a zone\'s whole cache (flarewatch purge, without --files). Nothing was sent.');
+	const zones = ctx.zoneNames();
+	const byZone = new Map<string, string[]>();
+	for (const url of urls) {
+		const zone = zoneOfUrl(url, zones);
+		if (!zone) throw new FlarewatchError('validation', `Invalid file: ${quote(url, 80)} is not inside ${zones.length === 1 ? 'the zone' : 'any of the zones'} ${zones.map(each => inert(each.name)).join(', ')}; nothing was sent.`, {field: 'file'});
+		byZone.set(zone.name, [...(byZone.get(zone.name) ?? []), url]);
+	}
+	for (const [zone, files] of byZone) {
+		requireValid('files', files.length <= maxPurgeFiles ? undefined : `${files.length} URLs in ${inert(zone)}; purge at most ${maxPurgeFiles} at a time`);
+	}
+	return eachZone(
+		ctx,
+		async zone => {
+			const files = byZone.get(zone.name)!;
+			await ctx.backend.purgeFiles!(zone, files);
+			return {lines: [`${inert(zone.name)}: ${files.length} file${files.length === 1 ? '' : 's'} purged: ${files.map(file => inert(file)).join(' ')}`], json: {zone: zone.name, files}};
+		},
+		{only: zone => byZone.has(zone.name)},
+	);
+}
 
 /** 0,0 is the API's way of saying it does not know. */
 function geoCells(latitude = 0, longitude = 0): string[] {

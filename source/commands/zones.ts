@@ -11,10 +11,13 @@ import {isActiveZone} from '../backend.js';
 
 const accountWide: ReadonlySet<FailureKind> = new Set(['auth', 'rate-limit', 'gone', 'network', 'timeout']);
 
-/** A zone the account does not hold: what zone_check's 0 means. */
-function notAZone(): FlarewatchError {
-	return new FlarewatchError('api', 'not a zone on this account (zone_check answered 0).');
+/** A zone the account does not hold: what zone_check's 0 (v1), or an empty zone lookup (v4), means. */
+function notAZone(ctx: CommandContext): FlarewatchError {
+	return new FlarewatchError('api', `not a zone on this account${ctx.backend.capabilities.api === 'v1' ? ' (zone_check answered 0)' : ''}.`);
 }
+
+/** v4's own refusal of a zone it did not find: already the answer, no second look needed. */
+const invalidZone = 'invalid-zone';
 
 /**
  * The API refuses a call on a zone it does not know with a bare "Invalid zone."; one zone_check, made
@@ -22,9 +25,10 @@ function notAZone(): FlarewatchError {
  */
 async function explain(ctx: CommandContext, zone: ZoneRef, error: FlarewatchError): Promise<FlarewatchError> {
 	if (error.kind !== 'api' || isActiveZone(zone)) return error;
+	if (error.code === invalidZone) return notAZone(ctx);
 	try {
 		const [checked] = await ctx.backend.checkZones([zone.name]);
-		return checked && !isActiveZone(checked) ? notAZone() : error;
+		return checked && !isActiveZone(checked) ? notAZone(ctx) : error;
 	} catch {
 		return error;
 	}
@@ -38,14 +42,14 @@ export function worstExitCode(problems: readonly CommandProblem[]): number {
 /**
  * Runs `action` on each zone in turn and collects lines, JSON entries (`{zone, error: {code, message}}`
  * for a zone that failed) and the problems. `resolve`: the zones are resolved first with one zone_check
- * (for calls that need the zone id), and a zone it answers 0 for is not tried.
+ * (for calls that need the zone id), and a zone it answers 0 for is not tried. `only`: the zones it concerns.
  */
 export async function eachZone(
 	ctx: CommandContext,
 	action: (zone: ZoneRef) => Promise<{lines: string[]; json: Record<string, unknown>}>,
-	options: {resolve?: boolean} = {},
+	options: {resolve?: boolean; only?: (zone: ZoneRef) => boolean} = {},
 ): Promise<CommandResult> {
-	const zones = options.resolve ? await ctx.resolveZones() : ctx.zoneNames();
+	const zones = (options.resolve ? await ctx.resolveZones() : ctx.zoneNames()).filter(options.only ?? (() => true));
 	const lines: string[] = [];
 	const entries: Array<Record<string, unknown>> = [];
 	const problems: CommandProblem[] = [];
@@ -58,7 +62,7 @@ export async function eachZone(
 			continue;
 		}
 		let failure: FlarewatchError | undefined;
-		if (options.resolve && !isActiveZone(zone)) failure = notAZone();
+		if (options.resolve && !isActiveZone(zone)) failure = notAZone(ctx);
 		else {
 			try {
 				const result = await action(zone);

@@ -1,13 +1,16 @@
 /**
  * The traffic model: what reached the edge and the origin in a window, per IP and per class,
  * computed on demand from the population, the zone's setting histories and its access rules.
- * Feedback: `help` stops most threat requests at the edge, a ban stops an IP's requests, a whitelist
- * turns a threat into a regular visitor, dev mode sends every passed request to the origin.
+ * Feedback: `help` stops most threat requests at the edge; a block rule (v1's ban) stops every
+ * request of the visitors it matches; a challenge rule stops every threat request and a few of
+ * people's (clearances expire); a whitelist turns a threat into a regular visitor; dev mode sends
+ * every passed request to the origin. Rules match by IP, range, ASN or country (rules.ts).
  */
-import {buildPopulation, CRAWLER, REGULAR, THREAT, type Population} from './population.js';
+import {buildPopulation, countryCodes, CRAWLER, REGULAR, THREAT, type Population} from './population.js';
 import {mix} from './rng.js';
+import {peopleChallengedShare, ruleAt, ruleTimeline, timelinePieces, visitorRules, type RuleIndex, type RulePiece} from './rules.js';
 import type {EmulatorCacheLevel, EmulatorSecurityLevel, ScenarioName} from './types.js';
-import type {Change, Zone} from './world.js';
+import type {Change, IpAccessRule, Zone} from './world.js';
 
 /** Share of threat requests let through to the origin at each security level (the GraphQL face reads it too). */
 export const passedShare: Record<EmulatorSecurityLevel, number> = {help: 0.03, high: 0.25, med: 0.5, low: 0.75, eoff: 1, off: 1};
@@ -69,10 +72,14 @@ function segmentsOf(zone: Zone, from: number, to: number): Segment[] {
 	return segments;
 }
 
+/** Per visitor of a population, when which access rule held (undefined: no rule matches it). */
+export type RuleTimelines = (RulePiece[] | undefined)[];
+
 export class TrafficModel {
 	private readonly populations = new Map<string, Population>();
 	private readonly measurements = new Map<string, Measurement>();
 	private readonly listings = new Map<string, string>();
+	private readonly timelineCache = new Map<number, {index: RuleIndex; population: Population; timelines: RuleTimelines}>();
 
 	constructor(
 		private scenario: ScenarioName,
@@ -86,6 +93,30 @@ export class TrafficModel {
 		this.populations.clear();
 		this.measurements.clear();
 		this.listings.clear();
+		this.timelineCache.clear();
+	}
+
+	/**
+	 * Which of the zone's access rules holds for each visitor, and since when; undefined when the zone
+	 * has no rules. Made once per rule change (the index is rebuilt on every change) and population.
+	 */
+	ruleTimelines(zone: Zone): RuleTimelines | undefined {
+		const index = zone.ruleIndex;
+		if (index.empty) return undefined;
+		const population = this.population(zone);
+		const cached = this.timelineCache.get(zone.zid);
+		if (cached && cached.index === index && cached.population === population) return cached.timelines;
+		const matching = visitorRules(index, population, i => countryCodes[population.country[i]]);
+		// Visitors matched by the same rules share their list, and so their timeline.
+		const made = new Map<readonly IpAccessRule[], RulePiece[] | undefined>();
+		const timelines: RuleTimelines = new Array<RulePiece[] | undefined>(matching.length);
+		matching.forEach((rules, i) => {
+			if (!rules) return;
+			if (!made.has(rules)) made.set(rules, ruleTimeline(rules));
+			timelines[i] = made.get(rules);
+		});
+		this.timelineCache.set(zone.zid, {index, population, timelines});
+		return timelines;
 	}
 
 	/** Encoded listings derived from a measurement, cached under the same kind of key (bounded). */
@@ -133,12 +164,13 @@ export class TrafficModel {
 		const segments = segmentsOf(zone, from, to);
 		const diurnal = segments.map(segment => this.diurnalWeight(zone, segment.from, segment.to));
 		const measurement: Measurement = {edge: [0, 0, 0], origin: 0, uniques: [0, 0, 0], hits: new Int32Array(size), currentClass: new Uint8Array(population.classOf), population};
+		const timelines = this.ruleTimelines(zone);
 		for (let i = 0; i < size; i++) {
 			const start = Math.max(from, population.joinAt[i]);
 			if (start >= to) continue;
 			const cls = population.classOf[i];
 			const perSecond = population.rate[i] / 3600;
-			const rule = zone.rules.size > 0 ? zone.rules.get(population.ips[i]) : undefined;
+			const timeline = timelines?.[i];
 			let total = 0;
 			for (let s = 0; s < segments.length; s++) {
 				const segment = segments[s];
@@ -146,19 +178,27 @@ export class TrafficModel {
 				const upper = Math.min(segment.to, to);
 				if (upper <= lower) continue;
 				const whole = lower === segment.from && upper === segment.to;
-				// Split at the rule's start: before it the IP is treated as usual, after it the rule applies.
-				const ruleFrom = rule ? Math.min(Math.max(rule.since, lower), upper) : upper;
-				const pieces: [number, number, boolean][] = ruleFrom > lower ? [[lower, ruleFrom, false]] : [];
-				if (ruleFrom < upper) pieces.push([ruleFrom, upper, true]);
-				for (const [a, b, ruled] of pieces) {
-					const span = population.diurnal[i] ? (whole && !rule ? diurnal[s] : this.diurnalWeight(zone, a, b)) : b - a;
+				// Split where the rule that holds changes: before a rule the IP is treated as usual.
+				for (const piece of timelinePieces(timeline, lower, upper)) {
+					const span = population.diurnal[i] ? (whole && !timeline ? diurnal[s] : this.diurnalWeight(zone, piece.from, piece.to)) : piece.to - piece.from;
 					const requests = span * perSecond;
 					let effectiveClass = cls;
 					let passed = cls === THREAT ? segment.passed : 1;
-					if (ruled && rule?.mode === 'ban') passed = 0;
-					if (ruled && rule?.mode === 'wl') {
-						effectiveClass = REGULAR;
-						passed = 1;
+					switch (piece.rule?.mode) {
+						case 'block':
+							passed = 0;
+							break;
+						case 'whitelist':
+							effectiveClass = REGULAR;
+							passed = 1;
+							break;
+						case 'challenge':
+						case 'js_challenge':
+						case 'managed_challenge':
+							passed = cls === THREAT ? 0 : 1 - peopleChallengedShare;
+							break;
+						case undefined:
+							break;
 					}
 					measurement.edge[effectiveClass] += requests;
 					measurement.origin += requests * passed * segment.miss;
@@ -167,7 +207,8 @@ export class TrafficModel {
 			}
 			const hits = Math.floor(total + population.dither[i]);
 			measurement.hits[i] = hits;
-			if (rule?.mode === 'wl' && cls === THREAT) measurement.currentClass[i] = REGULAR;
+			// A whitelisted threat is regular (v1's `wl`): the rule holding now decides.
+			if (cls === THREAT && timeline && ruleAt(timeline, Number.POSITIVE_INFINITY)?.mode === 'whitelist') measurement.currentClass[i] = REGULAR;
 			if (hits > 0) measurement.uniques[measurement.currentClass[i]]++;
 		}
 		return measurement;

@@ -134,6 +134,8 @@ export interface ZoneState {
 	mirage2: boolean;
 	/** The most recent `zone_file_purge` calls (at most 100), oldest first. */
 	filePurges: {url: string; at: number}[];
+	/** API v4 purges by tag, host or prefix (at most 100 items, the most recent), oldest first. */
+	otherPurges: {kind: 'tags' | 'hosts' | 'prefixes'; value: string; at: number}[];
 	records: RecordState[];
 	accessRules: AccessRuleState[];
 }

@@ -7,6 +7,7 @@ import {isIPv6} from 'node:net';
 import {hashString} from './rng.js';
 import {devModeSeconds, SlidingWindow, spamReportsPerHour, v4WindowSeconds} from './limits.js';
 import {defaultRecords, type DnsRecord} from './records.js';
+import {buildRuleIndex, emptyRuleIndex, type RuleIndex} from './rules.js';
 import type {AccountState, EmulatorAccountSpec, EmulatorCacheLevel, EmulatorSecurityLevel, ZoneState} from './types.js';
 
 /** A timed setting change, epoch seconds. */
@@ -49,7 +50,7 @@ export type SettingName = 'security_level' | 'cache_level' | 'development_mode' 
  * A zone: the fields the admin API shows (ZoneState, documented there) that the world keeps as they
  * are shown, and the ones it keeps its own way (owner, histories, records, rules).
  */
-export interface Zone extends Pick<ZoneState, 'name' | 'zid' | 'plan' | 'securityLevel' | 'cacheLevel' | 'ipv6' | 'lastPurgeAt' | 'lastPreloadPurgeAt' | 'lastGrabAt' | 'rocketLoader' | 'minify' | 'mirage2' | 'filePurges'> {
+export interface Zone extends Pick<ZoneState, 'name' | 'zid' | 'plan' | 'securityLevel' | 'cacheLevel' | 'ipv6' | 'lastPurgeAt' | 'lastPreloadPurgeAt' | 'lastGrabAt' | 'rocketLoader' | 'minify' | 'mirage2' | 'filePurges' | 'otherPurges'> {
 	owner: Account;
 	securityHistory: Change<EmulatorSecurityLevel>[];
 	cacheHistory: Change<EmulatorCacheLevel>[];
@@ -58,8 +59,10 @@ export interface Zone extends Pick<ZoneState, 'name' | 'zid' | 'plan' | 'securit
 	/** Epoch seconds the zone was added (stats' `zoneCDate`). */
 	createdAt: number;
 	records: DnsRecord[];
-	/** The effective per-IP rules (ban/wl) the traffic model and v1 read; derived, never set directly. */
+	/** v1's view of the rules: the effective per-IP ban/wl (admin state `accessRules`); derived, never set directly. */
 	rules: Map<string, AccessRule>;
+	/** Every rule that applies to the zone, by what it matches, for the traffic model; derived, never set directly. */
+	ruleIndex: RuleIndex;
 	/** API v4 zone-level access rules (v1 `ban`/`wl` with a zone, too). */
 	zoneRules: IpAccessRule[];
 	/** API v4 id. */
@@ -86,7 +89,10 @@ export interface Account {
 	v4BlockedUntil: number;
 	/** GraphQL queries over five minutes, counted on top of the REST limit. */
 	graphqlBudget: SlidingWindow;
-	/** API v4 user-level access rules (v1 `ban`/`wl` without a zone, too). */
+	/**
+	 * API v4 account-level access rules, which are also the user-level ones (the emulated user has one
+	 * account); v1 `ban`/`wl` without a zone, too.
+	 */
 	userRules: IpAccessRule[];
 }
 
@@ -113,6 +119,12 @@ export function pushChange<T>(history: Change<T>[], at: number, value: T): void 
 
 export function normaliseZoneName(name: string): string {
 	return name.trim().toLowerCase().replace(/\.$/, '');
+}
+
+/** True when `host` is the zone's apex or one of its subdomains (purges must stay in their zone). */
+export function hostInZone(host: string, zone: Zone): boolean {
+	const bare = host.toLowerCase().replace(/\.$/, '');
+	return bare === zone.name || bare.endsWith(`.${zone.name}`);
 }
 
 export class World {
@@ -180,10 +192,12 @@ export class World {
 			minify: 0,
 			mirage2: false,
 			filePurges: [],
+			otherPurges: [],
 			// Stable per name, like the id: some weeks to two years before the emulator started.
 			createdAt: startSec - (30 + (hashString(`created:${name}`) % 700)) * 86_400,
 			records: [],
 			rules: new Map(),
+			ruleIndex: emptyRuleIndex,
 			zoneRules: [],
 			id: hexId(`zone:${name}`),
 			modifiedAt: {},
@@ -280,9 +294,9 @@ export function devModeExpiresAt(zone: Zone, nowSec: number): number {
 }
 
 /**
- * Rebuilds the effective per-IP rules of the account's zones from its user-level and zone-level
- * rules. Only `ip`/`ip6` rules in `block` or `whitelist` mode have a v1 meaning (ban, wl) and shape
- * traffic; a zone-level rule overrides a user-level one for the same IP.
+ * Rebuilds, for each zone of the account, what its rules mean: the index the traffic model matches
+ * visitors against (every target and mode), and v1's view: the `ip`/`ip6` rules in `block` or
+ * `whitelist` mode (ban, wl), a zone-level rule overriding an account-level one for the same IP.
  */
 export function syncRules(account: Account): void {
 	for (const zone of account.zones) {
@@ -297,6 +311,7 @@ export function syncRules(account: Account): void {
 			}
 		}
 		zone.rules = rules;
+		zone.ruleIndex = buildRuleIndex(zone.zoneRules, account.userRules);
 		zone.version++;
 	}
 }
@@ -324,6 +339,7 @@ export function zoneState(zone: Zone, nowSec: number): ZoneState {
 		minify: zone.minify,
 		mirage2: zone.mirage2,
 		filePurges: zone.filePurges.map(purge => ({...purge})),
+		otherPurges: zone.otherPurges.map(purge => ({...purge})),
 		records: zone.records.map(record => ({
 			recId: record.recId,
 			name: record.name,

@@ -88,6 +88,12 @@ export function windowLabel(policy: PolicyLike): string {
 	return ms % hourMs === 0 ? `${ms / hourMs} h` : `${Math.round(ms / 60_000)} min`;
 }
 
+/** The window in a sentence: "this hour" (v1), "in this 5-minute window" (v4), for messages such as "no API calls are left …". */
+export function windowPhrase(policy: PolicyLike): string {
+	const label = windowLabel(policy);
+	return label === 'hour' ? 'this hour' : `in this ${label.replace(' min', '-minute')} window`;
+}
+
 /** The server's own count (v1's `calls_left`, v4's `Ratelimit: r=`). */
 export interface ServerCallsLeft {
 	callsLeft: number;
@@ -245,8 +251,10 @@ export function nextPollAt(options: {
 	const ttl = reportTtlMs(policy);
 	if (server && now - server.at <= ttl) {
 		const known = callsLeft(policy, ledger, now, server);
-		// Calls the server counts that we did not make (another client on the account, or a lower limit).
-		const shortfall = policy.calls - callsInWindow(ledger, now, policy.windowMs).length - known;
+		// Calls the server counted that we did not make (another client on the account, or a lower limit),
+		// as of its report: our calls that have left the window since then have left its count too.
+		const oursThen = callsInWindow(ledger, server.at, policy.windowMs).filter(at => at <= server.at).length;
+		const shortfall = policy.calls - server.callsLeft - oursThen;
 		if (shortfall > 0) {
 			const share = pollShare(policy) - shortfall;
 			if (known - policy.reserve < callsPerPoll || share < callsPerPoll) {

@@ -7,7 +7,7 @@
 import {MemoryAuditLog, type AuditSink} from '../actions/audit-log.js';
 import {createGuard, type NeverBanGuard} from '../actions/guard.js';
 import {MemoryRegistry, type Registry} from '../actions/registry.js';
-import type {Backend, VisitorQuery} from '../backend.js';
+import type {Backend, IpRuleOptions, VisitorQuery, ZoneRef} from '../backend.js';
 import type {Clock} from '../lib/clock.js';
 import type {ApiVersion} from '../lib/endpoint.js';
 import {createActions, type Actions, type ActionsHandle} from '../actions/service.js';
@@ -56,14 +56,24 @@ export interface MonitorHandle {
 	nextZone(): CommandOutcome;
 	/** Shows a line in the status bar (for UI-side refusals). */
 	say(level: 'info' | 'warn' | 'error', text: string): void;
-	/** The operator's actions: queue, retry, DNS records, lockdown. */
-	readonly actions: ActionsHandle;
+	/** The operator's actions: queue, retry, DNS records, lockdown; the zone's access rules. */
+	readonly actions: MonitorActions;
+}
+
+/** The action service's handle, and the access rules' listing, which the monitor keeps. */
+export interface MonitorActions extends ActionsHandle {
+	/**
+	 * Lists the zone's and its account's access rules now (APIs with `capabilities.ruleListing`), into
+	 * `ZoneState.rules`; a failure keeps the list and sets its `error`. The monitor also lists the
+	 * active zone's by itself: at start, every 2 minutes, and after any action that changes rules.
+	 */
+	loadRules(zone: ZoneRef): void;
 }
 
 export interface Monitor extends MonitorHandle {
 	readonly store: Store<MonitorState, MonitorEvent>;
 	readonly poller: Poller;
-	readonly actions: Actions;
+	readonly actions: Actions & MonitorActions;
 	start(): Promise<void>;
 	stop(): void;
 }
@@ -84,7 +94,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
 	);
 	const poller = new Poller({backend: options.backend, clock: options.clock, store, visitorQuery: options.visitorQuery});
 	const actions = createActions({
-		backend: options.backend,
+		backend: watchingRuleChanges(options.backend, zone => poller.rulesChanged(zone)),
 		clock: options.clock,
 		store,
 		audit: options.audit ?? new MemoryAuditLog(),
@@ -98,7 +108,12 @@ export function createMonitor(options: MonitorOptions): Monitor {
 	return {
 		store,
 		poller,
-		actions,
+		// The same object: the action service's closures never use `this`, and identity is kept for whoever holds it.
+		actions: Object.assign(actions, {
+			loadRules: (zone: ZoneRef) => {
+				poller.loadRules(zone);
+			},
+		}),
 		clock: options.clock,
 		getState: store.getState,
 		subscribe: store.subscribe,
@@ -114,3 +129,37 @@ export function createMonitor(options: MonitorOptions): Monitor {
 	};
 }
 
+/** The port calls that change access rules, and where the zone is among their arguments. */
+const ruleChangingCalls: Record<string, (args: readonly unknown[]) => ZoneRef | undefined> = {
+	ban: args => (args[1] as IpRuleOptions | undefined)?.zone,
+	whitelist: args => (args[1] as IpRuleOptions | undefined)?.zone,
+	clearRule: args => (args[1] as IpRuleOptions | undefined)?.zone,
+	addRule: args => args[0] as ZoneRef,
+	deleteRule: args => args[0] as ZoneRef,
+};
+
+/**
+ * The backend the action service sends through, telling `changed` when a call that changes rules ends,
+ * however it ended (a failed or half-done change may still have changed something). Keyed by the port
+ * call, so every action that makes or removes rules is seen, a lockdown's and its undo's included.
+ */
+function watchingRuleChanges(backend: Backend, changed: (zone: ZoneRef | undefined) => void): Backend {
+	if (!backend.capabilities.ruleListing) return backend;
+	return new Proxy(backend, {
+		get(target, property) {
+			const value: unknown = Reflect.get(target, property, target);
+			if (typeof value !== 'function') return value;
+			const method = value as (...parameters: unknown[]) => unknown;
+			const zoneOf = typeof property === 'string' && Object.hasOwn(ruleChangingCalls, property) ? ruleChangingCalls[property] : undefined;
+			// Every method runs on the backend itself (its private fields), not on this proxy.
+			if (!zoneOf) return (...args: unknown[]) => method.apply(target, args);
+			return (...args: unknown[]) => {
+				const done = () => changed(zoneOf(args));
+				const result = method.apply(target, args);
+				if (result instanceof Promise) result.then(done, done);
+				else done();
+				return result;
+			};
+		},
+	});
+}

@@ -2,14 +2,15 @@
  * The poller: the only module in the monitor that owns timers, all through the injected Clock. It
  * resolves zones once, then carries out the scheduler's decisions one poll at a time (polls never
  * overlap, so `r` during a poll queues one refresh), counts every call against the budget, and turns
- * failures into back-off, a rate-limit stop, a stop for good (HTTP 410) or a message. It never
+ * failures into back-off, a rate-limit stop, a stop for good (HTTP 410) or a message. On an API that
+ * lists access rules it keeps the active zone's list current too (rules-watch below). It never
  * dispatches the time: ages and countdowns are read from the clock where they are drawn (ui/use-now.ts).
  */
-import type {Backend, VisitorQuery} from '../backend.js';
+import type {Backend, VisitorQuery, ZoneRef} from '../backend.js';
 import {isFlarewatchError, type FailureKind} from '../errors.js';
 import type {Clock, TimerId} from '../lib/clock.js';
-import {wouldEatAnalyticsReserve, wouldEatReserve, type ServerCallsLeft} from './budget.js';
-import {callCost, type CallCost} from './call-cost.js';
+import {windowPhrase, wouldEatAnalyticsReserve, wouldEatReserve, type ServerCallsLeft} from './budget.js';
+import {callCost, rulesListingExtra, type CallCost} from './call-cost.js';
 import type {MonitorEvent} from './reduce.js';
 import {decideNextPoll, isNoAnswer, maxNetworkBackoffMs, rateLimitPauseMs, rateLimitWaitMs} from './scheduler.js';
 import type {MonitorState, PollFailure, Store} from './store.js';
@@ -40,6 +41,12 @@ function oneLine(text: string): string {
 	return text.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
+/** The active zone's access rules are listed again this often, while polling runs (APIs that list rules). */
+export const rulesRefreshMs = 2 * 60_000;
+
+/** Why the rules are listed: the periodic refresh (and the first listing), the operator, or a rule just changed. */
+type RulesReason = 'timer' | 'asked' | 'changed';
+
 /** First retry of a failed start-up zone check, and the most it backs off to. */
 const startupRetryBaseMs = 5_000;
 const startupRetryMaxMs = 5 * 60_000;
@@ -60,6 +67,16 @@ export class Poller {
 	/** `r` pressed while a poll was in flight: one refresh runs when that poll ends. */
 	#refreshQueued = false;
 	#lastReportAt: number | undefined;
+	#rulesTimer: TimerId | undefined;
+	/** The zone whose rules are being listed. */
+	#rulesInFlight: string | undefined;
+	/** A listing asked for while another ran: it runs when that one ends (the latest ask wins). */
+	#rulesNext: {zone: string; reason: RulesReason} | undefined;
+	/** When each zone's rules were last listed or tried, by name: the periodic refresh counts from it. */
+	readonly #rulesTriedAt = new Map<string, number>();
+	/** A rule-changing call finished: list again once no action is queued or in flight. */
+	#rulesChanged = false;
+	#unsubscribe: (() => void) | undefined;
 
 	constructor(options: PollerOptions) {
 		this.#backend = options.backend;
@@ -71,6 +88,12 @@ export class Poller {
 	/** Resolves the zones with one `zone_check`, then polls on schedule, active zone first. */
 	async start(): Promise<void> {
 		this.#running = true;
+		// Not inside the store's dispatch: a listing dispatches too.
+		if (this.#listsRules) {
+			this.#unsubscribe ??= this.#store.subscribe(() => {
+				if (this.#rulesChanged) queueMicrotask(() => this.#listChangedRulesWhenIdle());
+			});
+		}
 		await this.#resolveZones();
 	}
 
@@ -78,12 +101,22 @@ export class Poller {
 	stop(): void {
 		this.#running = false;
 		this.#refreshQueued = false;
+		this.#rulesNext = undefined;
+		this.#rulesChanged = false;
 		this.#clearPollTimer();
 		this.#clearStartupTimer();
+		this.#clearRulesTimer();
+		this.#unsubscribe?.();
+		this.#unsubscribe = undefined;
 	}
 
 	get inFlight(): boolean {
 		return this.#inFlight;
+	}
+
+	/** A request of the poller's own is on its way: the zone check, a poll or a rules listing. */
+	get busy(): boolean {
+		return this.#inFlight || this.#resolving || this.#rulesInFlight !== undefined;
 	}
 
 	togglePause(): CommandOutcome {
@@ -91,10 +124,12 @@ export class Poller {
 		if (state.paused) {
 			this.#store.dispatch({type: 'resume', at: this.#clock.now()});
 			this.#reschedule();
+			this.#scheduleRules();
 			return {ok: true, message: 'Polling resumed'};
 		}
 		this.#store.dispatch({type: 'pause', at: this.#clock.now()});
 		this.#reschedule();
+		this.#clearRulesTimer();
 		return {ok: true, message: 'Polling paused'};
 	}
 
@@ -107,6 +142,7 @@ export class Poller {
 			if (isActiveZone(state.zones[index]) || state.startup.phase !== 'ready') {
 				this.#store.dispatch({type: 'select-zone', zone: index});
 				this.#reschedule();
+				this.#scheduleRules();
 				return {ok: true, message: `Zone ${state.zones[index].name}`};
 			}
 		}
@@ -202,9 +238,11 @@ export class Poller {
 		this.#store.dispatch({type: 'schedule', nextPollAt: decision.at});
 		this.#pollTimer = this.#clock.setTimeout(() => {
 			this.#pollTimer = undefined;
-			// Actions may have spent calls since this was decided (the operator's i, a lockdown): ask again.
+			// Where GraphQL queries are counted apart (v4), the operator's details lookups may have spent that
+			// share since this was decided: ask again. (On v1 a poll decided before an action runs, as it did.)
 			const now = this.#clock.now();
-			const again = decideNextPoll(this.#state(), now);
+			const state = this.#state();
+			const again = state.policy.analytics ? decideNextPoll(state, now) : decision;
 			if (again.kind === 'poll' && again.at > now) this.#reschedule();
 			else void this.#poll(decision.zone);
 		}, decision.at - this.#clock.now());
@@ -258,6 +296,8 @@ export class Poller {
 			this.#resolving = false;
 		}
 		this.#reschedule();
+		// The first listing of the active zone's rules, beside its first poll.
+		this.#scheduleRules();
 	}
 
 	/**
@@ -323,6 +363,129 @@ export class Poller {
 		}
 		this.#store.dispatch({type: 'poll-finished', zone: zoneIndex, at: startedAt, stats, visitors, failure, rateLimitedUntil, report: this.#newReport()});
 		if (!this.#runQueuedRefresh()) this.#reschedule();
+	}
+
+	// Rules-watch: the active zone's access rules, on APIs that list them -----------------------------
+
+	get #listsRules(): boolean {
+		return this.#backend.capabilities.ruleListing && typeof this.#backend.listRules === 'function';
+	}
+
+	/**
+	 * The operator asks for the zone's rules (the Rules view, its refresh key): listed now, unless the
+	 * API's limit is reached or no call is left (like the DNS records, it may use the reserve).
+	 */
+	loadRules(zone: ZoneRef): CommandOutcome {
+		if (!this.#listsRules) return this.#say(false, `API ${this.#api} cannot list access rules`);
+		const state = this.#state();
+		const index = state.zones.findIndex(candidate => candidate.name === zone.name);
+		if (index < 0 || !isActiveZone(state.zones[index])) return this.#say(false, `${zone.name} is not an active zone: no rules to list`);
+		const refusal = this.#rulesRefusal(state, 'asked');
+		if (refusal !== undefined) {
+			const message = `The access rules of ${zone.name} were not listed: ${refusal}`;
+			this.#store.dispatch({type: 'rules-failed', zone: zone.name, message});
+			return this.#say(false, message);
+		}
+		void this.#listRules(zone.name, 'asked');
+		return {ok: true, message: `Listing the access rules of ${zone.name}`};
+	}
+
+	/**
+	 * A call that changes rules finished (ban, whitelist, clear, add, delete; one of a lockdown's too): the
+	 * active zone's rules are listed again once no action is queued or in flight, so a lockdown's hundreds
+	 * of bans cost one listing. The zone's own listing is due at once when next shown, if it is not active.
+	 */
+	rulesChanged(zone?: ZoneRef): void {
+		if (!this.#listsRules || !this.#running) return;
+		const active = this.#state().zones[this.#state().activeZone];
+		if (zone && active && zone.name !== active.name) this.#rulesTriedAt.delete(zone.name);
+		else this.#rulesChanged = true;
+		// After the store has told everyone of the change that brought us here.
+		queueMicrotask(() => this.#listChangedRulesWhenIdle());
+	}
+
+	#listChangedRulesWhenIdle(): void {
+		if (!this.#rulesChanged || !this.#running) return;
+		const state = this.#state();
+		if (state.actions.some(entry => entry.state === 'pending' || entry.state === 'sent')) return;
+		const zone = state.zones[state.activeZone];
+		this.#rulesChanged = false;
+		if (zone && isActiveZone(zone) && state.startup.phase === 'ready') void this.#listRules(zone.name, 'changed');
+	}
+
+	/**
+	 * Why the rules may not be listed now. The periodic listing is polling: it stops while paused and
+	 * never touches the reserve; a listing the operator caused (asked, or after an action) may use the
+	 * reserve, like the DNS records.
+	 */
+	#rulesRefusal(state: MonitorState, reason: RulesReason): string | undefined {
+		const now = this.#clock.now();
+		const cost = callCost(this.#api, 'listRules');
+		if (state.rateLimitedUntil !== undefined && state.rateLimitedUntil > now) return 'the API call limit is reached';
+		if (reason !== 'timer') return wouldEatReserve({...state.policy, reserve: 0}, state.ledger, now, cost.calls, state.serverCallsLeft) ? `no API calls are left ${windowPhrase(state.policy)}` : undefined;
+		if (state.paused) return 'polling is paused';
+		return wouldEatReserve(state.policy, state.ledger, now, cost.calls, state.serverCallsLeft) ? `it would use the ${state.policy.reserve} calls kept for actions` : undefined;
+	}
+
+	/** Lists a zone's rules: one listing at a time; one asked for meanwhile runs after it. */
+	async #listRules(zoneName: string, reason: RulesReason): Promise<void> {
+		if (!this.#running || !this.#backend.listRules) return;
+		if (this.#rulesInFlight !== undefined) {
+			this.#rulesNext = {zone: zoneName, reason};
+			return;
+		}
+		const state = this.#state();
+		const zone = state.zones.find(candidate => candidate.name === zoneName);
+		if (!zone || !isActiveZone(zone)) return;
+		this.#rulesTriedAt.set(zoneName, this.#clock.now());
+		// A listing that cannot be afforded is skipped (the periodic one comes round again); the operator is told why.
+		const refusal = this.#rulesRefusal(state, reason);
+		if (refusal !== undefined) {
+			if (reason === 'asked') this.#store.dispatch({type: 'rules-failed', zone: zoneName, message: `The access rules of ${zoneName} were not listed: ${refusal}`});
+			this.#scheduleRules();
+			return;
+		}
+		this.#clearRulesTimer();
+		this.#rulesInFlight = zoneName;
+		this.#store.dispatch({type: 'rules-loading', zone: zoneName});
+		try {
+			const list = await this.#call(callCost(this.#api, 'listRules'), () => this.#backend.listRules!({name: zone.name, id: zone.id}));
+			const extra = rulesListingExtra(list);
+			if (extra.calls > 0) this.#store.dispatch({type: 'call', at: this.#clock.now(), cost: extra});
+			this.#store.dispatch({type: 'rules-loaded', zone: zoneName, at: this.#clock.now(), list: list.rules, accountUnavailable: list.accountUnavailable});
+		} catch (error) {
+			const failure = describeFailure(error, this.#clock.now());
+			const message = `The access rules of ${zoneName} could not be listed: ${failure.message}`;
+			this.#store.dispatch({type: 'rules-failed', zone: zoneName, message});
+			// The operator waits for this one; a periodic one's failure shows where the rules are shown.
+			if (reason === 'asked') this.#say(false, message);
+		} finally {
+			this.#rulesInFlight = undefined;
+		}
+		const next = this.#rulesNext;
+		this.#rulesNext = undefined;
+		if (next) void this.#listRules(next.zone, next.reason);
+		else this.#scheduleRules();
+	}
+
+	#clearRulesTimer(): void {
+		if (this.#rulesTimer !== undefined) this.#clock.clearTimeout(this.#rulesTimer);
+		this.#rulesTimer = undefined;
+	}
+
+	/** The next periodic listing of the active zone: at once if it was never listed, else 2 minutes after the last try. */
+	#scheduleRules(): void {
+		this.#clearRulesTimer();
+		if (!this.#listsRules || !this.#running || this.#rulesInFlight !== undefined) return;
+		const state = this.#state();
+		const zone = state.zones[state.activeZone];
+		if (state.startup.phase !== 'ready' || state.paused || !zone || !isActiveZone(zone)) return;
+		const tried = this.#rulesTriedAt.get(zone.name);
+		const delay = tried === undefined ? 0 : Math.max(0, tried + rulesRefreshMs - this.#clock.now());
+		this.#rulesTimer = this.#clock.setTimeout(() => {
+			this.#rulesTimer = undefined;
+			void this.#listRules(zone.name, 'timer');
+		}, delay);
 	}
 }
 

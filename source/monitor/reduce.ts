@@ -3,7 +3,7 @@
  * reducer decides what it means for the state; nothing here does I/O or reads the time.
  */
 import type {ActionEntry} from '../actions/types.js';
-import type {DnsRecord, ThreatScore, Visitor, ZoneRef, ZoneStats} from '../backend.js';
+import type {AccessRule, DnsRecord, ThreatScore, Visitor, ZoneRef, ZoneStats} from '../backend.js';
 import {ipv4Key} from '../lib/ip.js';
 import {recordCall, type ServerCallsLeft} from './budget.js';
 import type {CallCost} from './call-cost.js';
@@ -42,7 +42,12 @@ export type MonitorEvent =
 	| {type: 'lockdown-count'; zone: string; bans?: number}
 	| {type: 'records-loading'; zone: string}
 	| {type: 'records-loaded'; zone: string; records: readonly DnsRecord[]}
-	| {type: 'records-failed'; zone: string; message: string};
+	| {type: 'records-failed'; zone: string; message: string}
+	/** A listing of the zone's (and its account's) access rules started (APIs that list rules). */
+	| {type: 'rules-loading'; zone: string}
+	| {type: 'rules-loaded'; zone: string; at: number; list: readonly AccessRule[]; accountUnavailable?: string}
+	/** The listing failed: the previous list stays, marked with why. */
+	| {type: 'rules-failed'; zone: string; message: string};
 
 function updateZone(state: MonitorState, index: number, update: (zone: ZoneState) => ZoneState): MonitorState {
 	const current = state.zones[index];
@@ -214,6 +219,16 @@ export function reduce(state: MonitorState, event: MonitorEvent): MonitorState {
 			return updateRecords(state, event.zone, zone => ({...zone, records: event.records, recordsStatus: {loading: false}}));
 		case 'records-failed':
 			return updateRecords(state, event.zone, zone => ({...zone, recordsStatus: {loading: false, error: event.message}}));
+		case 'rules-loading':
+			return updateRecords(state, event.zone, zone => ({...zone, rules: {...(zone.rules ?? {list: [], at: 0}), loading: true}}));
+		case 'rules-loaded':
+			return updateRecords(state, event.zone, zone => ({
+				...zone,
+				rules: {list: event.list, at: event.at, loading: false, ...(event.accountUnavailable === undefined ? {} : {accountUnavailable: event.accountUnavailable})},
+			}));
+		case 'rules-failed':
+			// The previous list stays (the Rules view marks it stale), with when it was listed.
+			return updateRecords(state, event.zone, zone => ({...zone, rules: {...(zone.rules ?? {list: [], at: 0}), loading: false, error: event.message}}));
 	}
 }
 

@@ -30,10 +30,15 @@ export const maxRows = 10_000;
 
 const spans: Record<StatsInterval, number> = {10: day, 20: day, 30: day, 40: day, 100: day, 110: 12 * hour, 120: 6 * hour};
 
-/** A window on whole minutes ending at the server's current minute (the rollups count minutes by their start). */
+/**
+ * A window on whole minutes ending at the server's current minute (the rollups count minutes by their
+ * start). A day-long window starts at the first whole minute inside the last 24 hours: the datasets
+ * refuse a start older than a day measured from now, not from the minute.
+ */
 export function windowFor(serverNowMs: number, spanMs: number): {from: number; to: number} {
 	const to = Math.floor(serverNowMs / minute) * minute;
-	return {from: to - Math.min(spanMs, day), to};
+	const oldest = Math.ceil((serverNowMs - day) / minute) * minute;
+	return {from: Math.max(to - Math.min(spanMs, day), oldest), to};
 }
 
 export function statsWindow(serverNowMs: number, interval: StatsInterval): {from: number; to: number} {

@@ -14,7 +14,8 @@ import {FlarewatchError} from '../errors.js';
 import {defaultV4Endpoint} from '../lib/endpoint.js';
 import {HttpCore, type HttpAnswer, type HttpOptions} from '../lib/http.js';
 import type {Secret} from '../lib/secret.js';
-import {checkEmail, checkHostname, checkIp, checkRecordContent, checkRecordName, checkTtl, checkZoneName, quote, requireValid, validated} from '../lib/validate.js';
+import {checkContentFor, checkRecordComment, checkRecordPriority, checkRecordTtl, checkRecordTypeIn, formatRecordData, isProxiable, isStructuredType, needsPriority, parseRecordData, proxiableTypes, type RecordData} from '../lib/dns-records.js';
+import {checkEmail, checkHostname, checkIp, checkRecordName, checkZoneName, quote, requireValid, validated} from '../lib/validate.js';
 import {adaptiveTotalsQuery, ipEventsQuery, readAdaptiveTotals, readIpDetails, readRollup, readVisitors, rollupQuery, statsWindow, visitorsQuery, windowFor, type GraphqlRequest, type Totals} from './analytics.js';
 import {sdkFailure, statusFailure, type V4ErrorItem} from './failure.js';
 import {fetchOn} from './fetch.js';
@@ -470,34 +471,24 @@ export class V4Backend implements Backend {
 		});
 	}
 
+	/** POST: the types v4 lists, with priority (MX, SRV, URI), comment, and `data` for the structured types. */
 	async addRecord(ref: ZoneRef, record: NewDnsRecord): Promise<DnsRecord> {
-		requireValid('type', record.type === 'A' || record.type === 'CNAME' ? undefined : `${quote(String(record.type))} is not A or CNAME`);
+		requireValid('type', checkRecordTypeIn(String(record.type), v4Capabilities.recordTypes, 'v4'));
 		validated('name', record.name, checkRecordName);
-		validated('content', record.content, value => checkRecordContent(record.type, value));
-		if (record.ttl !== undefined) requireValid('ttl', checkTtl(record.ttl));
+		const body = recordBody(record.type, record);
 		const zone = await this.zone(ref);
-		const params = {zone_id: zone.id, type: record.type, name: record.name, content: record.content, ttl: record.ttl ?? 1, proxied: record.proxied} as Cloudflare.DNS.RecordCreateParams;
+		const params = {zone_id: zone.id, type: record.type, name: record.name, ttl: record.ttl ?? 1, ...body} as Cloudflare.DNS.RecordCreateParams;
 		return toRecord(await this.call('DNS add', sdk => sdk.dns.records.create(params)));
 	}
 
-	/** PATCH: what the port does not carry (comment, tags) is kept, as v1's rec_edit kept it. */
+	/** PATCH: what the port does not carry (tags, settings) is kept, and the comment unless one is given ('' clears it). */
 	async editRecord(ref: ZoneRef, record: DnsRecord): Promise<DnsRecord> {
 		requireValid('record id', /^[A-Za-z0-9_-]{1,64}$/.test(record.id) ? undefined : 'must be letters, digits, - or _');
 		validated('name', record.name, checkRecordName);
-		requireValid('type', /^[A-Z]{1,10}$/.test(record.type) ? undefined : `${quote(record.type)} is not a record type`);
-		validated('content', record.content, value => checkRecordContent(record.type, value));
-		requireValid('ttl', checkTtl(record.ttl));
+		requireValid('type', /^[A-Z0-9]{1,10}$/.test(record.type) ? undefined : `${quote(record.type)} is not a record type`);
+		const body = recordBody(record.type, record);
 		const zone = await this.zone(ref);
-		const proxiable = record.type === 'A' || record.type === 'AAAA' || record.type === 'CNAME';
-		const params = {
-			zone_id: zone.id,
-			type: record.type,
-			name: record.name,
-			content: record.content,
-			ttl: record.ttl,
-			...(proxiable ? {proxied: record.proxied} : {}),
-			...(record.prio !== undefined ? {priority: record.prio} : {}),
-		} as Cloudflare.DNS.RecordEditParams;
+		const params = {zone_id: zone.id, type: record.type, name: record.name, ttl: record.ttl, ...body} as Cloudflare.DNS.RecordEditParams;
 		return toRecord(await this.call('DNS edit', sdk => sdk.dns.records.edit(record.id, params)));
 	}
 
@@ -595,18 +586,49 @@ function header(answer: HttpAnswer, name: string): string | undefined {
 	return answer.headers.find(([key]) => key === name)?.[1];
 }
 
-/** A v4 DNS record in the port's shape. */
+/**
+ * What a record sends besides type, name and TTL, checked by v4's rules first (nothing is sent when a
+ * field is wrong): `content`, or `data` built from it for the structured types; `priority` for MX and
+ * URI (SRV's goes in its data); `proxied` for the types that can be; the comment when given.
+ */
+function recordBody(type: string, record: Pick<NewDnsRecord, 'content' | 'ttl' | 'proxied' | 'prio' | 'comment'>): Json {
+	validated('content', record.content, value => checkContentFor(type, value, 'v4'));
+	if (record.ttl !== undefined) requireValid('ttl', checkRecordTtl(record.ttl, 'v4'));
+	if (needsPriority(type)) {
+		requireValid('priority', record.prio === undefined ? `is required for ${type} (0 to 65535, lower first)` : checkRecordPriority(record.prio));
+	}
+	if (record.proxied) requireValid('proxied', isProxiable(type) ? undefined : `${type} records cannot be proxied (only ${proxiableTypes.join(', ')})`);
+	if (record.comment !== undefined) validated('comment', record.comment, checkRecordComment);
+	const body: Json = {};
+	if (isStructuredType(type)) {
+		const data = parseRecordData(type, record.content) as RecordData;
+		body.data = type === 'SRV' ? {...data, priority: record.prio} : data;
+	} else {
+		body.content = record.content;
+	}
+	if (needsPriority(type) && type !== 'SRV') body.priority = record.prio;
+	if (isProxiable(type)) body.proxied = record.proxied;
+	if (record.comment !== undefined) body.comment = record.comment;
+	return body;
+}
+
+/** A v4 DNS record in the port's shape: a structured record's content in zone-file form, made from its `data`. */
 function toRecord(record: unknown): DnsRecord {
 	if (!isObject(record) || typeof record.id !== 'string' || typeof record.name !== 'string' || typeof record.type !== 'string') {
 		throw new FlarewatchError('decode', 'A DNS record in the answer has no id, name or type.');
 	}
+	const data = isObject(record.data) ? record.data : undefined;
+	const formatted = data && isStructuredType(record.type) ? formatRecordData(record.type, data) : undefined;
+	// SRV's priority lives in its data; MX's and URI's beside the content.
+	const priority = typeof record.priority === 'number' ? record.priority : typeof data?.priority === 'number' && record.type === 'SRV' ? data.priority : undefined;
 	return {
 		id: record.id,
 		name: record.name,
 		type: record.type,
-		content: typeof record.content === 'string' ? record.content : '',
+		content: formatted ?? (typeof record.content === 'string' ? record.content : ''),
 		ttl: typeof record.ttl === 'number' ? record.ttl : 1,
 		proxied: record.proxied === true,
-		...(typeof record.priority === 'number' ? {prio: record.priority} : {}),
+		...(priority !== undefined && needsPriority(record.type) ? {prio: priority} : {}),
+		...(typeof record.comment === 'string' && record.comment !== '' ? {comment: record.comment} : {}),
 	};
 }

@@ -256,13 +256,16 @@ describe('failures map to exit codes, one sentence on stderr', () => {
 			['whitelist', '203.0.113.9'],
 			['ban', '203.0.113.9'],
 			['unban', '203.0.113.9'],
+			['challenge', '203.0.113.9'],
+			['rules', 'add', '--mode', 'block', '203.0.113.9'],
+			['rules', 'rm', 'abc123'],
 			['report-spam', '--author', 'A', '--author-email', 'a@example.org', '--ip', '203.0.113.9', '--content', 'x'],
 			['dns', 'add', 'A', 'ro', '203.0.113.9'],
 			['dns', 'edit', '10000001', '--ttl', '300'],
 			['dns', 'rm', 'ro'],
 			['dns', 'update-ip', '203.0.113.9', 'www.example.com'],
 		];
-		expect(mutating.map(argv => (argv[0] === 'dns' ? `dns ${argv[1]}` : argv[0])).sort()).toEqual(commands.filter(spec => spec.mutating).map(spec => spec.name).sort());
+		expect(mutating.map(argv => (argv[0] === 'dns' || argv[0] === 'rules' ? `${argv[0]} ${argv[1]}` : argv[0])).sort()).toEqual(commands.filter(spec => spec.mutating).map(spec => spec.name).sort());
 		const before = callsSeen(emu);
 		for (const argv of mutating) {
 			const result = await run([...argv, '--read-only']);

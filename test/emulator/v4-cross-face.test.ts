@@ -108,8 +108,11 @@ describe('access rules', () => {
 		expect(await plain(emulator, {a: 'nul', key: '198.51.100.8'})).toBe('OK');
 		expect(await userRules()).toEqual([]);
 		expect(v1Rules()).toEqual([[], []]);
-		// Ranges, ASNs and countries are kept for v4 but are no v1 ban.
-		await v4(emulator, 'POST', '/user/firewall/access_rules/rules', {mode: 'block', configuration: {target: 'country', value: 'NZ'}});
+		// Ranges, ASNs and countries are kept for v4 but are no v1 ban (blocking a country is for Enterprise plans).
+		expect((await v4(emulator, 'POST', '/user/firewall/access_rules/rules', {mode: 'block', configuration: {target: 'country', value: 'NZ'}})).status).toBe(400);
+		for (const configuration of [{target: 'country', value: 'NZ'}, {target: 'asn', value: 'AS64496'}, {target: 'ip_range', value: '198.51.100.0/24'}]) {
+			expect((await v4(emulator, 'POST', '/user/firewall/access_rules/rules', {mode: configuration.target === 'country' ? 'challenge' : 'block', configuration})).status).toBe(200);
+		}
 		expect(v1Rules()).toEqual([[], []]);
 	});
 

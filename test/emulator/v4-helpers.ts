@@ -21,6 +21,12 @@ export function zoneId(emulator: EmulatorHandle, name: string): string {
 	return zone.id;
 }
 
+/** The account id the zones carry (`account.id`), as a console learns it. */
+export async function accountId(emulator: EmulatorHandle, headers?: Record<string, string>): Promise<string> {
+	const zones = (await v4(emulator, 'GET', '/zones', undefined, headers)).json.result as {account: {id: string}}[];
+	return zones[0].account.id;
+}
+
 export function failed(code: number): Record<string, unknown> {
 	return {success: false, errors: [expect.objectContaining({code})], messages: [], result: null};
 }

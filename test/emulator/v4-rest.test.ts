@@ -1,8 +1,8 @@
 /** API v4's REST face over loopback HTTP: every route, the error paths, the limit, faults and the admin state. */
 import {afterEach, describe, expect, it} from 'vitest';
 import type {EmulatorHandle} from '../../source/emulator/index.js';
-import {admin, raw, start, t0} from './helpers.js';
-import {failed, v4, zoneId} from './v4-helpers.js';
+import {admin, api, raw, start, t0} from './helpers.js';
+import {accountId, failed, v4, zoneId} from './v4-helpers.js';
 
 let emulator: EmulatorHandle;
 afterEach(() => emulator.close());
@@ -135,25 +135,68 @@ describe('settings', () => {
 });
 
 describe('purge', () => {
-	it('purges everything or files, refusing the rest', async () => {
+	it('purges everything, files on the zone (URLs or {url, headers}), tags, hosts and prefixes', async () => {
 		emulator = await start();
 		const id = zoneId(emulator, 'example.net');
 		expect((await v4(emulator, 'POST', `/zones/${id}/purge_cache`, {purge_everything: true})).json).toEqual({success: true, errors: [], messages: [], result: {id}});
 		expect(emulator.state().zones[1].lastPurgeAt).toBe(now);
-		const files = ['https://example.net/a.css', {url: 'https://example.net/b.js', headers: {'CF-IPCountry': 'US'}}];
+		const files = ['https://example.net/a.css', {url: 'http://static.example.net/b.js?v=2', headers: {'CF-IPCountry': 'US', 'Accept-Language': 'en'}}];
 		expect((await v4(emulator, 'POST', `/zones/${id}/purge_cache`, {files})).json).toMatchObject({result: {id}});
-		expect(emulator.state().zones[1].filePurges.map(purge => purge.url)).toEqual(['https://example.net/a.css', 'https://example.net/b.js']);
-		expect((await v4(emulator, 'POST', `/zones/${id}/purge_cache`, {tags: ['static']})).status).toBe(200);
-		for (const body of [{}, {purge_everything: false}, {purge_everything: true, files: ['https://example.net/']}, {files: []}, {files: ['ftp://x']}, {files: Array(101).fill('https://example.net/')}, {files: ['https://example.net/'], hosts: ['example.net']}]) {
-			expect(await v4(emulator, 'POST', `/zones/${id}/purge_cache`, body)).toMatchObject({status: 400, json: failed(1002)});
-		}
+		expect(emulator.state().zones[1].filePurges).toEqual([{url: 'https://example.net/a.css', at: now}, {url: 'http://static.example.net/b.js?v=2', at: now}]);
+		expect((await v4(emulator, 'POST', `/zones/${id}/purge_cache`, {files: Array.from({length: 100}, (_, n) => `https://example.net/${n}`)})).status).toBe(200);
+		expect(emulator.state().zones[1].filePurges).toHaveLength(100);
+		expect(emulator.state().zones[1].filePurges.at(-1)?.url).toBe('https://example.net/99');
+		expect((await v4(emulator, 'POST', `/zones/${id}/purge_cache`, {tags: ['static', 'v2']})).status).toBe(200);
+		expect((await v4(emulator, 'POST', `/zones/${id}/purge_cache`, {hosts: ['example.net', 'www.example.net']})).status).toBe(200);
+		expect((await v4(emulator, 'POST', `/zones/${id}/purge_cache`, {prefixes: ['www.example.net/assets/']})).status).toBe(200);
+		expect(emulator.state().zones[1].otherPurges.map(purge => `${purge.kind}:${purge.value}`)).toEqual(['tags:static', 'tags:v2', 'hosts:example.net', 'hosts:www.example.net', 'prefixes:www.example.net/assets/']);
+		// v1's zone_file_purge list is the same list.
+		expect(emulator.state().zones[0].filePurges).toEqual([]);
+	});
+
+	it.each([
+		[{}, 1012],
+		[{purge_everything: false}, 1012],
+		[{purge_everything: true, files: ['https://example.net/']}, 1012],
+		[{files: ['https://example.net/'], hosts: ['example.net']}, 1012],
+		[{files: []}, 1012],
+		[{files: 'https://example.net/'}, 1014],
+		[{tags: 'static'}, 1014],
+		[{files: Array(101).fill('https://example.net/')}, 1002],
+		[{files: ['ftp://example.net/x']}, 1002],
+		[{files: ['/relative.css']}, 1002],
+		[{files: ['https://example.com/a.css']}, 1002],
+		[{files: ['https://notexample.net/a.css']}, 1002],
+		[{files: [{url: 'https://example.net/a.css', headers: ['CF-IPCountry']}]}, 1002],
+		[{files: [{headers: {}}]}, 1002],
+		[{tags: ['x'.repeat(1025)]}, 1100],
+		[{tags: ['bad\ttag']}, 1315],
+		[{tags: ['']}, 1002],
+		[{hosts: ['example.com']}, 1002],
+		[{hosts: ['www.example.net/path']}, 1002],
+		[{prefixes: ['example.org/assets']}, 1002],
+	])('refuses %j with 400 and code %i', async (body, code) => {
+		emulator = await start();
+		const id = zoneId(emulator, 'example.net');
+		const reply = await v4(emulator, 'POST', `/zones/${id}/purge_cache`, body);
+		expect(reply).toMatchObject({status: 400, json: {success: false, result: null}});
+		expect((reply.json.errors as {code: number}[])[0].code).toBe(code);
+		if (code === 1012) expect(reply.json.errors).toEqual([{code: 1012, message: 'Request must contain one of "purge_everything", "files", "tags", "hosts" or "prefixes"'}]);
+		// An item's error comes with the summary.
+		if ([1100, 1315].includes(code) || (code === 1002 && !('files' in body && (body.files as unknown[]).length > 100))) expect(reply.json.errors).toContainEqual({code: 1016, message: 'One or more cache purge errors'});
+		expect(emulator.state().zones[1].filePurges).toEqual([]);
+		expect(emulator.state().zones[1].otherPurges).toEqual([]);
 	});
 });
 
 describe('IP Access rules', () => {
-	it.each(['zone', 'user'])('creates, lists with filters and pages, edits and deletes %s-level rules', async scope => {
+	it.each([
+		['zone', 'zone'],
+		['user', 'user'],
+		['account', 'organization'],
+	])('creates, lists with filters and pages, edits and deletes %s-level rules', async (scope, type) => {
 		emulator = await start();
-		const base = scope === 'zone' ? `/zones/${zoneId(emulator, 'example.com')}/firewall/access_rules/rules` : '/user/firewall/access_rules/rules';
+		const base = scope === 'zone' ? `/zones/${zoneId(emulator, 'example.com')}/firewall/access_rules/rules` : scope === 'user' ? '/user/firewall/access_rules/rules' : `/accounts/${await accountId(emulator)}/firewall/access_rules/rules`;
 		const bodies = [
 			{mode: 'block', configuration: {target: 'ip', value: '198.51.100.1'}, notes: 'Botnet node'},
 			{mode: 'challenge', configuration: {target: 'ip6', value: '2001:DB8::1'}},
@@ -165,7 +208,7 @@ describe('IP Access rules', () => {
 		for (const body of bodies) {
 			const created = await v4(emulator, 'POST', base, body);
 			expect(created.status).toBe(200);
-			expect(created.json.result).toMatchObject({mode: body.mode, allowed_modes: ['block', 'challenge', 'whitelist', 'js_challenge', 'managed_challenge'], notes: body.notes ?? '', created_on: new Date(t0).toISOString(), scope: {type: scope}});
+			expect(created.json.result).toMatchObject({mode: body.mode, allowed_modes: ['block', 'challenge', 'whitelist', 'js_challenge', 'managed_challenge'], notes: body.notes ?? '', created_on: new Date(t0).toISOString(), scope: {type}});
 			ids.push((created.json.result as {id: string}).id);
 		}
 		const values = async (query: string) => ((await v4(emulator, 'GET', `${base}${query}`)).json.result as {configuration: {value: string}}[]).map(rule => rule.configuration.value);
@@ -173,6 +216,12 @@ describe('IP Access rules', () => {
 		expect(await values('?mode=block')).toEqual(['198.51.100.1']);
 		expect(await values('?configuration.target=country')).toEqual(['NZ']);
 		expect(await values('?configuration.value=2001:db8::1')).toEqual(['2001:db8::1']);
+		expect(await values('?configuration.value=2001:0db8:0:0::0001')).toEqual(['2001:db8::1']);
+		expect(await values('?configuration.target=ip')).toEqual(['198.51.100.1', '2001:db8::1']);
+		expect(await values('?configuration.target=asn&configuration.value=AS64496')).toEqual(['AS64496']);
+		expect(await values('?configuration.value=192.0.2.0/24&mode=whitelist')).toEqual(['192.0.2.0/24']);
+		expect(await values('?order=configuration.value')).toEqual(['192.0.2.0/24', '198.51.100.1', '2001:db8::1', 'AS64496', 'NZ']);
+		expect(await values('?order=configuration.target&direction=desc')).toEqual(['192.0.2.0/24', '2001:db8::1', '198.51.100.1', 'NZ', 'AS64496']);
 		expect(await values('?notes=BOTNET')).toEqual(['198.51.100.1', 'NZ']);
 		expect(await values('?notes=office&mode=block&match=any')).toEqual(['198.51.100.1', '192.0.2.0/24']);
 		expect(await values('?order=mode&direction=desc')).toEqual(['192.0.2.0/24', 'NZ', 'AS64496', '2001:db8::1', '198.51.100.1']);
@@ -196,11 +245,61 @@ describe('IP Access rules', () => {
 		{mode: 'block', configuration: {target: 'ip_range', value: '198.51.100.0/25'}},
 		{mode: 'block', configuration: {target: 'ip_range', value: '2001:db8::/56'}},
 		{mode: 'block', configuration: {target: 'asn', value: 'cloudflare'}},
-		{mode: 'block', configuration: {target: 'country', value: 'NZL'}},
+		{mode: 'challenge', configuration: {target: 'country', value: 'NZL'}},
+		{mode: 'challenge', configuration: {target: 'country', value: 'ZZ'}},
+		{mode: 'challenge', configuration: {target: 'country', value: 'Q1'}},
+		{mode: 'block', configuration: {target: 'country', value: 'NZ'}},
 		{mode: 'block', configuration: {target: 'ip', value: '198.51.100.1'}, notes: 7},
 	])('refuses %j with 400', async body => {
 		emulator = await start();
 		expect(await v4(emulator, 'POST', '/user/firewall/access_rules/rules', body)).toMatchObject({status: 400, json: failed(1002)});
+	});
+
+	it('keeps values in one form: ranges by their network, IPv6 compressed, ASNs as ASnnn, countries upper case (T1 and XX too)', async () => {
+		emulator = await start();
+		const make = async (target: string, value: string, mode = 'challenge') => ((await v4(emulator, 'POST', '/user/firewall/access_rules/rules', {mode, configuration: {target, value}})).json.result as {configuration: {value: string}} | null)?.configuration.value;
+		expect(await make('ip_range', '192.0.2.77/24')).toBe('192.0.2.0/24');
+		expect(await make('ip_range', '10.20.30.40/16')).toBe('10.20.0.0/16');
+		expect(await make('ip_range', '2001:DB8:AAAA:BBBB:1::/48')).toBe('2001:db8:aaaa::/48');
+		expect(await make('ip_range', '2001:db8:1:2:3:4:5:6/64', 'block')).toBe('2001:db8:1:2::/64');
+		expect(await make('ip6', '2001:0DB8:0000:0000:0000:0000:0000:0042')).toBe('2001:db8::42');
+		expect(await make('asn', '013335')).toBe('AS13335');
+		expect(await make('country', 't1')).toBe('T1');
+		expect(await make('country', 'XX')).toBe('XX');
+		// The same range, spelled another way, is a duplicate.
+		expect(await v4(emulator, 'POST', '/user/firewall/access_rules/rules', {mode: 'block', configuration: {target: 'ip_range', value: '192.0.2.1/24'}})).toMatchObject({status: 400, json: failed(10009)});
+		// A country rule cannot become a block either.
+		const rules = (await v4(emulator, 'GET', '/user/firewall/access_rules/rules?configuration.target=country&configuration.value=t1')).json.result as {id: string}[];
+		expect(rules).toHaveLength(1);
+		expect(await v4(emulator, 'PATCH', `/user/firewall/access_rules/rules/${rules[0].id}`, {mode: 'block'})).toMatchObject({status: 400, json: {errors: [{code: 1002, message: 'Block by country is only available on Enterprise plans.'}]}});
+		expect(await v4(emulator, 'GET', '/user/firewall/access_rules/rules?mode=ban')).toMatchObject({status: 400, json: failed(1002)});
+		expect(await v4(emulator, 'GET', '/user/firewall/access_rules/rules?configuration.target=host')).toMatchObject({status: 400, json: failed(1002)});
+	});
+
+	it('serves the account of the zones\' account.id: the same store as the user-level rules; any other account id is refused', async () => {
+		emulator = await start();
+		const id = await accountId(emulator);
+		expect((await v4(emulator, 'GET', '/accounts')).json).toMatchObject({success: true, result: [{id, name: "demo@example.com's Account", type: 'standard'}], result_info: {count: 1, total_count: 1}});
+		expect((await v4(emulator, 'GET', `/accounts/${id}`)).json.result).toMatchObject({id});
+		const made = await v4(emulator, 'POST', `/accounts/${id}/firewall/access_rules/rules`, {mode: 'managed_challenge', configuration: {target: 'asn', value: 'AS14061'}, notes: 'botnet network'});
+		expect(made.json.result).toMatchObject({scope: {id, name: "demo@example.com's Account", type: 'organization'}});
+		const ruleId = (made.json.result as {id: string}).id;
+		// The same rule through the user-level path, and a user-level rule through the account path.
+		expect((await v4(emulator, 'GET', `/user/firewall/access_rules/rules/${ruleId}`)).json.result).toMatchObject({id: ruleId, scope: {type: 'user', email: 'demo@example.com'}});
+		await v4(emulator, 'POST', '/user/firewall/access_rules/rules', {mode: 'block', configuration: {target: 'ip', value: '198.51.100.3'}});
+		expect(((await v4(emulator, 'GET', `/accounts/${id}/firewall/access_rules/rules`)).json.result as {configuration: {value: string}}[]).map(rule => rule.configuration.value)).toEqual(['AS14061', '198.51.100.3']);
+		// A v1 ban is an account-level rule too.
+		await api(emulator, {a: 'ban', key: '198.51.100.4'});
+		expect((await v4(emulator, 'GET', `/accounts/${id}/firewall/access_rules/rules?configuration.value=198.51.100.4`)).json.result).toMatchObject([{mode: 'block', scope: {type: 'organization'}}]);
+		// Someone else's account (or one that does not exist) is forbidden alike; a malformed id is unroutable.
+		const other = await accountId(emulator, {Authorization: 'Bearer flarewatch-other-token-Hc5Jd8Ke2Mf6Ng9Ph'});
+		for (const stranger of [other, 'f'.repeat(32)]) {
+			expect(await v4(emulator, 'GET', `/accounts/${stranger}/firewall/access_rules/rules`)).toMatchObject({status: 403, json: {success: false, errors: [{code: 9109, message: 'Unauthorized to access requested resource'}], result: null}});
+			expect(await v4(emulator, 'POST', `/accounts/${stranger}/firewall/access_rules/rules`, {mode: 'block', configuration: {target: 'ip', value: '198.51.100.5'}})).toMatchObject({status: 403, json: failed(9109)});
+			expect(await v4(emulator, 'GET', `/accounts/${stranger}`)).toMatchObject({status: 403, json: failed(9109)});
+		}
+		expect(await v4(emulator, 'GET', '/accounts/demo/firewall/access_rules/rules')).toMatchObject({status: 400, json: {errors: [{code: 7003, message: 'Could not route to /client/v4/accounts/demo, perhaps your object identifier is invalid?'}, {code: 7000}]}});
+		expect(await v4(emulator, 'DELETE', `/accounts/${id}/firewall/access_rules/rules/${'0'.repeat(32)}`)).toMatchObject({status: 404, json: failed(7003)});
 	});
 
 	it('refuses a duplicate in the same scope, not in another', async () => {

@@ -61,10 +61,39 @@ describe('the cloudflare SDK against API v4', () => {
 		expect(patched).toMatchObject({content: '192.0.2.51', proxied: true});
 		expect(await client.dns.records.get(record.id, {zone_id})).toMatchObject({id: record.id});
 		expect(await client.dns.records.delete(record.id, {zone_id})).toMatchObject({id: record.id});
+		const caa = await client.dns.records.create({zone_id, type: 'CAA', name: '@', ttl: 1, data: {flags: 0, tag: 'issue', value: 'letsencrypt.org'}});
+		expect(caa).toMatchObject({type: 'CAA', content: '0 issue "letsencrypt.org"', data: {flags: 0, tag: 'issue', value: 'letsencrypt.org'}});
+		const srv = await client.dns.records.create({zone_id, type: 'SRV', name: '_sip._tcp', ttl: 3600, data: {priority: 10, weight: 5, port: 5060, target: 'sip.example.com'}});
+		expect(srv).toMatchObject({content: '5 5060 sip.example.com', priority: 10});
+		const mx = await client.dns.records.create({zone_id, type: 'MX', name: 'relay', content: 'mx.example.net', priority: 20, ttl: 1, comment: 'backup'});
+		expect(mx).toMatchObject({priority: 20, comment: 'backup'});
 
 		expect(await client.cache.purge({zone_id, purge_everything: true})).toMatchObject({id: zone_id});
 		expect(await client.cache.purge({zone_id, files: ['https://example.com/style.css']})).toMatchObject({id: zone_id});
 		expect(emulator.state().zones[0].filePurges.map(purge => purge.url)).toEqual(['https://example.com/style.css']);
+	});
+
+	it('manages account-level rules by the zones\' account id, and zone rules in every mode', async () => {
+		const [zone] = (await client.zones.list({name: 'example.com'})).result;
+		const account_id = zone.account.id as string;
+		const zone_id = zone.id;
+		const challenge = await client.firewall.accessRules.create({zone_id, mode: 'managed_challenge', configuration: {target: 'ip', value: '198.51.100.20'}, notes: 'watch this one'});
+		expect(challenge).toMatchObject({mode: 'managed_challenge', configuration: {target: 'ip', value: '198.51.100.20'}, notes: 'watch this one'});
+		const asn = await client.firewall.accessRules.create({account_id, mode: 'block', configuration: {target: 'asn', value: 'AS14061'}, notes: 'botnet network'});
+		const range = await client.firewall.accessRules.create({account_id, mode: 'js_challenge', configuration: {target: 'ip_range', value: '203.0.113.0/24'}});
+		const listed = [];
+		for await (const rule of client.firewall.accessRules.list({account_id, per_page: 1})) listed.push(rule);
+		expect(listed.map(rule => rule.id)).toEqual([asn.id, range.id]);
+		expect(listed[0].scope).toMatchObject({id: account_id, type: 'organization'});
+		const found = await client.firewall.accessRules.list({account_id, configuration: {target: 'asn', value: 'AS14061'}, notes: 'BOTNET'});
+		expect(found.result.map(rule => rule.id)).toEqual([asn.id]);
+		expect(await client.firewall.accessRules.edit(range.id, {account_id, mode: 'block', configuration: {}})).toMatchObject({mode: 'block'});
+		expect(await client.firewall.accessRules.get(range.id, {account_id})).toMatchObject({mode: 'block'});
+		expect(await client.firewall.accessRules.delete(range.id, {account_id})).toMatchObject({id: range.id});
+		// The zone's own list holds only its rule.
+		expect((await client.firewall.accessRules.list({zone_id})).result.map(rule => rule.id)).toEqual([challenge.id]);
+		await expect(client.firewall.accessRules.list({account_id: 'f'.repeat(32)})).rejects.toBeInstanceOf(Cloudflare.PermissionDeniedError);
+		await expect(client.firewall.accessRules.create({account_id, mode: 'block', configuration: {target: 'country', value: 'NZ'}})).rejects.toBeInstanceOf(Cloudflare.BadRequestError);
 	});
 
 	it('throws the SDK error classes for the real statuses', async () => {

@@ -111,6 +111,9 @@ describe('polling on v4 (fake clock)', () => {
 				const perZone = names.map(zone => pollTimes(calls, zone).length);
 				expect(Math.max(...perZone) - Math.min(...perZone)).toBeLessThanOrEqual(1);
 			}
+			// The active zone's rules listed at start and every 2 minutes (each 2 pages: zone, account).
+			expect(calls.filter(call => call.action === 'rule list')).toHaveLength(31);
+			expect(calls.filter(call => call.action === 'account rule list')).toHaveLength(31);
 			// The monitor's own count matches what was sent.
 			const now = clock.now();
 			const state = monitor.getState();
@@ -127,12 +130,15 @@ describe('polling on v4 (fake clock)', () => {
 			let events = 0;
 			const unsubscribe = monitor.subscribe(() => events++);
 			const before = pollTimes(backend.calls, 'example.com').length + backend.calls.filter(call => call.action === 'stats').length;
+			const listingsBefore = backend.calls.filter(call => call.action === 'rule list').length;
 			await clock.advance(30 * 60_000);
 			unsubscribe();
 			monitor.stop();
 			const polls = pollTimes(backend.calls, 'example.com').length + backend.calls.filter(call => call.action === 'stats').length - before;
+			// A rules listing (v4, every 2 minutes) is at most five: its calls, loading, the server's count, the pages after the first, loaded.
+			const listings = backend.calls.filter(call => call.action === 'rule list').length - listingsBefore;
 			expect(polls).toBeGreaterThan(10);
-			expect(events).toBeLessThanOrEqual(polls * 4);
+			expect(events).toBeLessThanOrEqual(polls * 4 + listings * 5);
 		}
 	});
 
@@ -140,14 +146,14 @@ describe('polling on v4 (fake clock)', () => {
 		const {clock, monitor} = setup();
 		await monitor.start();
 		await clock.advance(0);
-		// The zone lookup, a poll (settings, stats and visitors queries).
+		// The zone lookup, a poll (settings, stats and visitors queries), the rules (zone and account pages).
 		const header = selectHeader(monitor.getState(), clock.now());
-		expect(header).toMatchObject({callsLeft: 1196, perHour: 1200, window: '5 min', analyticsLeft: 298, analyticsPerWindow: 300, budgetLow: false});
+		expect(header).toMatchObject({callsLeft: 1194, perHour: 1200, window: '5 min', analyticsLeft: 298, analyticsPerWindow: 300, budgetLow: false});
 		expect(header.meter).toEqual({
-			wide: '1196/1200 calls · 298/300 GraphQL left / 5 min',
-			normal: '1196/1200 calls left / 5 min',
-			narrow: '1196/1200 calls/5m',
-			tight: '1196/1200/5m',
+			wide: '1194/1200 calls · 298/300 GraphQL left / 5 min',
+			normal: '1194/1200 calls left / 5 min',
+			narrow: '1194/1200 calls/5m',
+			tight: '1194/1200/5m',
 		});
 		// Paused for five minutes, every call has left the window.
 		monitor.togglePause();
@@ -216,14 +222,22 @@ describe('polling on v4 (fake clock)', () => {
 });
 
 describe('v1 unchanged', () => {
-	it('polls every 26.7 s, 300 an hour in the header', async () => {
+	it('never lists rules (zero extra calls), polls every 26.7 s, 300 an hour in the header', async () => {
 		const {clock, backend, monitor} = setup({api: 'v1'});
 		const start = clock.now();
+		let listed = 0;
+		backend.listRules = async () => {
+			listed++;
+			return {rules: []};
+		};
 		await monitor.start();
 		for (let minute = 0; minute < 60; minute++) await clock.advance(60_000);
 		monitor.actions.submit({kind: 'ban', ip: '203.0.113.9'});
+		monitor.actions.loadRules({name: 'example.com', id: '100'});
 		await clock.advance(1000);
 		monitor.stop();
+		expect(listed).toBe(0);
+		expect(monitor.getState().zones[0].rules).toBeUndefined();
 		// zone_check, then 134 polls of 2 calls in the hour (the 135th waits for zone_check to leave it), then the ban.
 		const inHour = backend.calls.filter(call => call.at < start + hourMs);
 		expect(inHour.map(call => call.action).filter(action => action !== 'stats' && action !== 'zone_ips')).toEqual(['zone_check']);

@@ -419,9 +419,10 @@ describe('fuzzing the decoders', () => {
 		expect(outcome.ok).toBeGreaterThan(500);
 		expect(outcome.errors.get('decode') ?? 0).toBeGreaterThan(3000);
 		expect(outcome.errors.get('api') ?? 0).toBeGreaterThan(100);
+		// A decoder that backtracks or loops takes seconds on one body; a loaded machine slows them all a little.
+		// The whole run's time is printed above, not asserted: the machine's load is not the code's.
 		expect(outcome.slowestMs).toBeLessThan(1000);
-		expect(elapsed).toBeLessThan(15_000);
-	}, 30_000);
+	}, 60_000);
 });
 
 describe('targeted hostile answers', () => {

@@ -7,7 +7,7 @@ import {securityLabels} from './traffic.js';
 import {taint} from '../hostile.js';
 import {success, type Json} from '../json.js';
 import type {RocketLoader} from '../types.js';
-import {devModeExpiresAt, type Zone} from '../world.js';
+import {devModeExpiresAt, hostInZone} from '../world.js';
 
 const rocketLoaderValues: readonly RocketLoader[] = ['0', 'a', 'm'];
 const minifyValues = ['0', '1', '2', '3', '4', '5', '6', '7'] as const;
@@ -39,12 +39,6 @@ export const mirage2: ActionHandler = context => {
 	return toggled();
 };
 
-/** True when `host` is the zone's apex or one of its subdomains. */
-function inZone(host: string, zone: Zone): boolean {
-	const bare = host.toLowerCase().replace(/\.$/, '');
-	return bare === zone.name || bare.endsWith(`.${zone.name}`);
-}
-
 export const zoneFilePurge: ActionHandler = context => {
 	const zone = zoneParam(context);
 	const url = (context.params.get('url') ?? '').trim();
@@ -58,7 +52,7 @@ export const zoneFilePurge: ActionHandler = context => {
 	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
 		throw new ApiFailure('Invalid url: give the full http:// or https:// URL of the file.', 'url');
 	}
-	if (!inZone(parsed.hostname, zone)) throw new ApiFailure(`Invalid url: ${parsed.hostname} is not in the zone ${zone.name}.`, 'url');
+	if (!hostInZone(parsed.hostname, zone)) throw new ApiFailure(`Invalid url: ${parsed.hostname} is not in the zone ${zone.name}.`, 'url');
 	zone.filePurges.push({url, at: context.nowSec});
 	if (zone.filePurges.length > keptFilePurges) zone.filePurges.shift();
 	return success({vtxt_match: null, url}, echo(context));

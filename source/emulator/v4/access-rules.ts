@@ -1,15 +1,18 @@
 /**
- * IP Access rules, user-level (`/user/firewall/access_rules/rules`) and zone-level
- * (`/zones/{id}/firewall/access_rules/rules`). The same rules v1's ban/wl/nul write: every change is
- * followed by `syncRules`, which the traffic model and v1 read.
+ * IP Access rules: account-level (`/accounts/{id}/firewall/access_rules/rules`), user-level
+ * (`/user/firewall/access_rules/rules`: the same store, the emulated user having one account) and
+ * zone-level (`/zones/{id}/firewall/access_rules/rules`). The same rules v1's ban/wl/nul write:
+ * every change is followed by `syncRules`, which the traffic model and v1 read.
  */
 import {isIPv4, isIPv6} from 'node:net';
-import {ruleModes, ruleTargets, syncRules, type IpAccessRule, type RuleMode, type RuleTarget, type Zone} from '../world.js';
+import {canonicalIp, rangeValue} from '../rules.js';
+import {ruleModes, ruleTargets, syncRules, type Account, type IpAccessRule, type RuleMode, type RuleTarget, type Zone} from '../world.js';
 import {zoneOf, type V4Context} from './context.js';
-import {bodyObject, combine, direction, invalid, iso, ok, paginate, sortBy, unknownObject, V4Failure, type V4Answer} from './envelope.js';
+import {bodyObject, combine, direction, hex32, invalid, iso, ok, paginate, sortBy, unknownObject, V4Failure, type V4Answer} from './envelope.js';
+import {accountName} from './zones.js';
 
-/** Rules per scope: bounded memory, as v1's ban. */
-const maxRules = 10_000;
+/** Rules per scope: the plans' limit (50,000 on every plan in Cloudflare's plan table), which also bounds memory. */
+const maxRules = 50_000;
 const maxNotes = 1000;
 
 interface Scope {
@@ -39,8 +42,32 @@ function zoneScope(context: V4Context): Scope {
 	};
 }
 
+/**
+ * The caller's account by the route's id. A malformed id is refused as an unroutable object (400,
+ * 7003 + 7000), any other id but the caller's own (someone else's or none at all, alike) with 403
+ * and 9109, the API's answer where a token may not reach an account (our choice of status).
+ */
+export function accountOf(context: V4Context): Account {
+	const id = context.params.account_id ?? '';
+	if (!hex32.test(id)) throw unknownObject(`/client/v4/accounts/${id}`, true);
+	if (id !== context.account.id) throw new V4Failure(403, [{code: 9109, message: 'Unauthorized to access requested resource'}]);
+	return context.account;
+}
+
+/** Account-level rules: the user-level store seen through the account (the scope type is the SDK's `organization`). */
+function accountScope(context: V4Context): Scope {
+	const account = accountOf(context);
+	return {
+		rules: account.userRules,
+		replace: rules => void (account.userRules = rules),
+		describe: {id: account.id, name: accountName(account), type: 'organization'},
+		base: `/client/v4/accounts/${account.id}/firewall/access_rules/rules`,
+	};
+}
+
 export function scopeOf(context: V4Context): Scope {
-	return context.params.zone_id === undefined ? userScope(context) : zoneScope(context);
+	if (context.params.zone_id !== undefined) return zoneScope(context);
+	return context.params.account_id === undefined ? userScope(context) : accountScope(context);
 }
 
 function ruleObject(rule: IpAccessRule, scope: Scope): unknown {
@@ -68,12 +95,14 @@ function notesOf(value: unknown): string {
 	return value;
 }
 
-/** A range of the sizes the documentation allows: IPv4 /16 or /24, IPv6 /32, /48 or /64. */
-function isAllowedRange(value: string): boolean {
-	const [address, bits, extra] = value.split('/');
-	if (extra !== undefined || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
-	if (isIPv4(address)) return bits === '16' || bits === '24';
-	return isIPv6(address) && ['32', '48', '64'].includes(bits);
+const regionNames = new Intl.DisplayNames(['en'], {type: 'region'});
+
+/** An ISO 3166-1 alpha-2 code, or Cloudflare's own T1 (Tor) and XX (unknown). */
+function isCountryCode(code: string): boolean {
+	if (code === 'T1' || code === 'XX') return true;
+	if (!/^[A-Z]{2}$/.test(code)) return false;
+	const name = regionNames.of(code);
+	return name !== undefined && name !== code && name !== 'Unknown Region';
 }
 
 /** Checks a configuration and returns its value in the form the rule keeps. */
@@ -89,17 +118,33 @@ function configurationOf(value: unknown): {target: RuleTarget; value: string} {
 			return {target: 'ip', value: text};
 		case 'ip6':
 			if (!isIPv6(text)) throw invalid('configuration.value must be an IPv6 address for the target ip6.');
-			return {target: 'ip6', value: text.toLowerCase()};
-		case 'ip_range':
-			if (!isAllowedRange(text)) throw invalid('configuration.value must be an IPv4 /16 or /24, or an IPv6 /32, /48 or /64 range.');
-			return {target: 'ip_range', value: text.toLowerCase()};
+			return {target: 'ip6', value: canonicalIp(text)};
+		case 'ip_range': {
+			const range = rangeValue(text);
+			if (range === undefined) throw invalid('configuration.value must be an IPv4 range of prefix length /16 or /24, or an IPv6 range of prefix length /32, /48 or /64.');
+			return {target: 'ip_range', value: range};
+		}
 		case 'asn':
-			if (!/^(?:AS)?\d{1,10}$/i.test(text)) throw invalid('configuration.value must be an AS number such as AS13335.');
-			return {target: 'asn', value: `AS${text.replace(/^as/i, '')}`};
+			if (!/^(?:AS)?\d{1,10}$/i.test(text) || Number(text.replace(/^as/i, '')) > 4_294_967_295) throw invalid('configuration.value must be an AS number such as AS13335.');
+			return {target: 'asn', value: `AS${Number(text.replace(/^as/i, ''))}`};
 		case 'country':
-			if (!/^[A-Za-z][A-Za-z0-9]$/.test(text)) throw invalid('configuration.value must be a two-letter country code.');
+			if (!isCountryCode(text.toUpperCase())) throw invalid('configuration.value must be a two-letter ISO 3166-1 country code (or T1 for Tor).');
 			return {target: 'country', value: text.toUpperCase()};
 	}
+}
+
+/** The documentation: blocking a country is for Enterprise plans only, and the emulator has none. */
+function checkPlan(mode: RuleMode, target: RuleTarget): void {
+	if (mode === 'block' && target === 'country') throw invalid('Block by country is only available on Enterprise plans.');
+}
+
+/** A list filter's value in the form rules keep, so `configuration.value` finds a rule however it is spelled. */
+function filterValue(value: string): string {
+	const text = value.trim();
+	if (isIPv6(text)) return canonicalIp(text);
+	if (text.includes('/')) return rangeValue(text) ?? text.toLowerCase();
+	if (/^as\d+$/i.test(text)) return `AS${Number(text.slice(2))}`;
+	return text.length === 2 ? text.toUpperCase() : text;
 }
 
 function find(context: V4Context, scope: Scope): IpAccessRule {
@@ -114,13 +159,17 @@ export function listRules(context: V4Context): V4Answer {
 	const {query} = context;
 	const mode = query.get('mode');
 	const target = query.get('configuration.target');
-	const value = query.get('configuration.value');
+	const given = query.get('configuration.value');
+	const value = given === null ? null : filterValue(given);
 	const notes = query.get('notes');
+	if (mode !== null && !ruleModes.includes(mode as RuleMode)) throw invalid(`mode must be one of ${ruleModes.join(', ')}.`);
+	if (target !== null && !ruleTargets.includes(target as RuleTarget)) throw invalid(`configuration.target must be one of ${ruleTargets.join(', ')}.`);
 	const matching = scope.rules.filter(rule =>
 		combine(query, [
 			...(mode !== null ? [rule.mode === mode] : []),
-			...(target !== null ? [rule.target === target] : []),
-			...(value !== null ? [rule.value.toLowerCase() === value.trim().toLowerCase()] : []),
+			// The filter's documented targets are ip, ip_range, asn, country: ip finds ip6 rules too (our choice).
+			...(target !== null ? [rule.target === target || (target === 'ip' && rule.target === 'ip6')] : []),
+			...(value !== null ? [rule.value === value] : []),
 			...(notes !== null ? [rule.notes.toLowerCase().includes(notes.toLowerCase())] : []),
 		]),
 	);
@@ -145,6 +194,7 @@ export function createRule(context: V4Context): V4Answer {
 	const mode = modeOf(body.mode);
 	const configuration = configurationOf(body.configuration);
 	const notes = notesOf(body.notes);
+	checkPlan(mode, configuration.target);
 	if (scope.rules.some(rule => rule.target === configuration.target && rule.value === configuration.value)) {
 		throw new V4Failure(400, [{code: 10009, message: 'firewallaccessrules.api.duplicate_of_existing'}]);
 	}
@@ -168,6 +218,7 @@ export function editRule(context: V4Context): V4Answer {
 	}
 	const mode = body.mode === undefined ? rule.mode : modeOf(body.mode);
 	const notes = body.notes === undefined ? rule.notes : notesOf(body.notes);
+	checkPlan(mode, rule.target);
 	const now = context.nowSec;
 	if (mode !== rule.mode) rule.since = now;
 	Object.assign(rule, {mode, notes, modifiedAt: now});

@@ -10,7 +10,7 @@ import type {Zone} from '../world.js';
 import {collectFields, formatDate, formatTime, leafPaths, parseFilter, parseLimit, parseOrder, sortRows, type Getter, type OrderKey, type Predicate, type Row, type Value} from './graphql-args.js';
 import {errors, planLimits, type NodeLimits} from './graphql-limits.js';
 import {datasets, type DatasetShape} from './graphql-schema.js';
-import {countryOf, eventsAtOrAfter, eventTime, networkOf, rayNameOf, requestOf, ruleIdOf, spanTraffic, type EventRun} from './graphql-traffic.js';
+import {countryOf, eventsAtOrAfter, eventTime, networkOf, rayNameOf, requestOf, spanTraffic, type EventRun} from './graphql-traffic.js';
 
 export interface QueryContext {
 	core: EmulatorCore;
@@ -260,7 +260,7 @@ export class ZoneNode {
 			if (ip.runs.length === 0) continue;
 			const base = ipAttributes(population, this.zone.name, ip.ip);
 			for (const run of ip.runs) {
-				const own: Row = {action: run.action, source: run.source, ruleId: run.source === 'ip' ? ruleIdOf(population.ips[ip.ip]) : '', edgeResponseStatus: 403};
+				const own: Row = {action: run.action, source: run.source, ruleId: run.ruleId, edgeResponseStatus: 403};
 				const get: Getter = field => own[field] ?? base[field];
 				if (prepared.predicate(get)) runs.push({run, get});
 			}

@@ -6,20 +6,23 @@
  */
 import {createHash} from 'node:crypto';
 import type {EmulatorCore} from '../core.js';
-import {cities, CRAWLER, REGULAR, THREAT, type Population} from '../population.js';
+import {asnNames, countryCodes, CRAWLER, REGULAR, THREAT, type Population} from '../population.js';
+import {peopleChallengedShare, ruleActions, ruleSources, timelinePieces} from '../rules.js';
 import {passedShare, type Measurement} from '../traffic.js';
 import type {EmulatorSecurityLevel} from '../types.js';
 import type {Zone} from '../world.js';
 
 
-export type FirewallAction = 'block' | 'managed_challenge' | 'jschallenge';
-export type FirewallSource = 'ip' | 'securitylevel';
+export type FirewallAction = 'block' | 'challenge' | 'managed_challenge' | 'jschallenge';
+export type FirewallSource = 'ip' | 'iprange' | 'asn' | 'country' | 'securitylevel';
 
 /** `count` firewall events of one IP, laid out evenly over [from, to). */
 export interface EventRun {
 	ip: number;
 	action: FirewallAction;
 	source: FirewallSource;
+	/** The access rule's id for a rule's events; empty for the security level's. */
+	ruleId: string;
 	from: number;
 	to: number;
 	count: number;
@@ -70,40 +73,62 @@ function levelPieces(zone: Zone, from: number, to: number): {from: number; to: n
 	return pieces;
 }
 
+/** The security level's challenges of a threat's `count` requests over [from, to), as runs; returns how many were challenged. */
+function levelChallenges(zone: Zone, ip: number, count: number, from: number, to: number, runs: EventRun[]): number {
+	if (count <= 0 || to <= from) return 0;
+	const pieces = levelPieces(zone, from, to);
+	const weights = pieces.map(piece => (piece.to - piece.from) * (1 - passedShare[piece.level]));
+	const challenged = Math.min(count, Math.round((count * weights.reduce((a, b) => a + b, 0)) / (to - from)));
+	const parts = apportion(challenged, weights);
+	pieces.forEach((piece, index) => {
+		// Under attack ("help") the interstitial is the JavaScript challenge; below it, a managed challenge.
+		if (parts[index] > 0) runs.push({ip, action: piece.level === 'help' ? 'jschallenge' : 'managed_challenge', source: 'securitylevel', ruleId: '', from: piece.from, to: piece.to, count: parts[index]});
+	});
+	return challenged;
+}
+
 /**
  * What happened to each IP's requests in [from, to). The hits are the model's (v1 `zone_ips`); they
  * are split by the share of the IP's active time each outcome held (a time share: the day/night
- * swing within a span is ignored for the split, never for the totals).
+ * swing within a span is ignored for the split, never for the totals). An access rule, while it
+ * holds, decides alone: a block stops every request, a challenge every threat request and a few of
+ * people's, a whitelist none; otherwise the security level challenges its share of threat requests.
  */
 export function spanTraffic(core: EmulatorCore, zone: Zone, from: number, to: number): SpanTraffic {
 	const measurement = core.traffic.measure(zone, from, to);
+	const timelines = core.traffic.ruleTimelines(zone);
 	const {population, hits} = measurement;
 	const ips: IpTraffic[] = [];
 	for (let i = 0; i < hits.length; i++) {
 		const total = hits[i];
 		if (total <= 0) continue;
 		const start = Math.max(from, population.joinAt[i]);
-		const length = to - start;
-		if (length <= 0) continue;
-		const rule = zone.rules.size > 0 ? zone.rules.get(population.ips[i]) : undefined;
-		const ruleFrom = rule ? Math.min(Math.max(rule.since, start), to) : to;
+		if (to - start <= 0) continue;
+		const threat = population.classOf[i] === THREAT;
 		const runs: EventRun[] = [];
-		// A ban stops every request from its start on; a whitelist passes them (no event).
-		const blocked = rule?.mode === 'ban' ? Math.round((total * (to - ruleFrom)) / length) : 0;
-		if (blocked > 0) runs.push({ip: i, action: 'block', source: 'ip', from: ruleFrom, to, count: blocked});
-		const unruled = rule ? Math.min(total - blocked, Math.round((total * (ruleFrom - start)) / length)) : total;
-		let challenged = 0;
-		if (population.classOf[i] === THREAT && unruled > 0 && ruleFrom > start) {
-			const pieces = levelPieces(zone, start, ruleFrom);
-			const weights = pieces.map(piece => (piece.to - piece.from) * (1 - passedShare[piece.level]));
-			challenged = Math.min(unruled, Math.round((unruled * weights.reduce((a, b) => a + b, 0)) / (ruleFrom - start)));
-			const parts = apportion(challenged, weights);
-			pieces.forEach((piece, index) => {
-				// Under attack ("help") the interstitial is the JavaScript challenge; below it, a managed challenge.
-				if (parts[index] > 0) runs.push({ip: i, action: piece.level === 'help' ? 'jschallenge' : 'managed_challenge', source: 'securitylevel', from: piece.from, to: piece.to, count: parts[index]});
-			});
+		const timeline = timelines?.[i];
+		if (!timeline) {
+			const challenged = threat ? levelChallenges(zone, i, total, start, to, runs) : 0;
+			ips.push({ip: i, hits: total, passed: total - challenged, runs});
+			continue;
 		}
-		ips.push({ip: i, hits: total, passed: total - blocked - challenged, runs});
+		const pieces = timelinePieces(timeline, start, to);
+		const counts = apportion(total, pieces.map(piece => piece.to - piece.from));
+		let stopped = 0;
+		pieces.forEach((piece, index) => {
+			const count = counts[index];
+			const rule = piece.rule;
+			if (count <= 0) return;
+			if (!rule) {
+				if (threat) stopped += levelChallenges(zone, i, count, piece.from, piece.to, runs);
+				return;
+			}
+			if (rule.mode === 'whitelist') return;
+			const events = rule.mode === 'block' || threat ? count : Math.round(count * peopleChallengedShare);
+			if (events > 0) runs.push({ip: i, action: ruleActions[rule.mode], source: ruleSources[rule.target], ruleId: rule.id, from: piece.from, to: piece.to, count: events});
+			stopped += events;
+		});
+		ips.push({ip: i, hits: total, passed: total - stopped, runs});
 	}
 	return {from, to, measurement, ips};
 }
@@ -125,46 +150,19 @@ export function eventsAtOrAfter(run: EventRun, at: number): number {
 
 // ---- What an IP looks like: country, network, user agent. Derived from the model's own data. ----
 
-/** Country by the nearest city; no position (the model's 0,0) is Cloudflare's "unknown", XX. */
+/** The visitor's country, two letters (XX: no known location), from the model. */
 export function countryOf(population: Population, i: number): string {
-	const lat = population.latitude[i];
-	const lon = population.longitude[i];
-	if (lat === 0 && lon === 0) return 'XX';
-	let best = 'XX';
-	let distance = Number.POSITIVE_INFINITY;
-	for (const [cityLat, cityLon, country] of cities) {
-		const d = (cityLat - lat) ** 2 + (cityLon - lon) ** 2;
-		if (d < distance) {
-			distance = d;
-			best = country;
-		}
-	}
-	return best;
+	return countryCodes[population.country[i]];
 }
 
-const crawlerNetworks: [string, string, string][] = [
-	['66.249.', '15169', 'GOOGLE'], ['157.55.', '8075', 'MICROSOFT-CORP-MSN-AS-BLOCK'], ['207.46.', '8075', 'MICROSOFT-CORP-MSN-AS-BLOCK'], ['40.77.', '8075', 'MICROSOFT-CORP-MSN-AS-BLOCK'],
-	['5.255.', '13238', 'YANDEX'], ['114.119.', '136907', 'HWCLOUDS-AS-AP'], ['17.58.', '714', 'APPLE-ENGINEERING'], ['54.236.', '14618', 'AMAZON-AES'],
-];
-const eyeballs: Record<string, [string, string]> = {
-	US: ['7922', 'COMCAST-7922'], GB: ['2856', 'BT-UK-AS'], FR: ['3215', 'France Telecom - Orange'], JP: ['4713', 'OCN NTT Communications Corporation'],
-	DE: ['3320', 'DTAG Internet service provider operations'], BR: ['28573', 'Claro NXT Telecomunicacoes Ltda'], RU: ['12389', 'ROSTELECOM-AS'], IN: ['9829', 'BSNL-NIB'],
-	CN: ['4134', 'CHINANET-BACKBONE'], AU: ['1221', 'ASN-TELSTRA'], SG: ['9506', 'SINGTEL-FIBRE'], UA: ['15895', 'KSNET-AS'], NG: ['29465', 'VCG-AS'],
-	TR: ['9121', 'TTNET'], VN: ['45899', 'VNPT-AS-VN'], AR: ['7303', 'Telecom Argentina S.A.'], SE: ['3301', 'TELIANET'], XX: ['3356', 'LEVEL3'],
-};
-const hosting: [string, string][] = [['14061', 'DIGITALOCEAN-ASN'], ['16276', 'OVH'], ['24940', 'HETZNER-AS'], ['16509', 'AMAZON-02'], ['45102', 'ALIBABA-CN-NET'], ['63949', 'AKAMAI-LINODE-AP']];
+/** The visitor's network from the model: AS number (a string, as GraphQL gives it) and name. */
+export function networkOf(population: Population, i: number): [string, string] {
+	const asn = population.asn[i];
+	return [String(asn), asnNames.get(asn) ?? ''];
+}
 
 function hashOf(text: string): number {
 	return createHash('md5').update(text).digest().readUInt32BE(0);
-}
-
-/** ASN and its description: crawlers by their real networks, threats by hosting networks (one per /24), people by their country's ISP. */
-export function networkOf(population: Population, i: number): [string, string] {
-	const ip = population.ips[i];
-	const cls = population.classOf[i];
-	if (cls === CRAWLER) for (const [prefix, asn, name] of crawlerNetworks) if (ip.startsWith(prefix)) return [asn, name];
-	if (cls === THREAT) return hosting[hashOf(ip.split('.').slice(0, 3).join('.')) % hosting.length];
-	return eyeballs[countryOf(population, i)] ?? eyeballs.XX;
 }
 
 const browsers = [
@@ -198,9 +196,5 @@ export function rayNameOf(zoneName: string, ip: string, at: number, k: number, a
 	return createHash('md5').update(`${zoneName}|${ip}|${at}|${k}|${action}`).digest('hex').slice(0, 16);
 }
 
-/** The id of the access rule a v1 ban became (v1 rules have none): 32 hex from the IP. */
-export function ruleIdOf(ip: string): string {
-	return createHash('md5').update(`flarewatch-rule:${ip}`).digest('hex');
-}
 
 export {CRAWLER, REGULAR, THREAT};

@@ -17,6 +17,7 @@
 import type {EmulatorCore} from '../core.js';
 import type {Account} from '../world.js';
 import {createRule, deleteRule, editRule, getRule, listRules} from './access-rules.js';
+import {getAccount, listAccounts} from './accounts.js';
 import type {V4Context} from './context.js';
 import {createRecord, deleteRecord, getRecord, listRecords, updateRecord} from './dns.js';
 import {failureBody, noRoute, ok, V4Failure, type V4Answer, type V4Message} from './envelope.js';
@@ -78,6 +79,13 @@ const routes: Route[] = [
 	route('GET', `/zones/:zone_id${rules}/:rule_id`, getRule),
 	route('PATCH', `/zones/:zone_id${rules}/:rule_id`, editRule),
 	route('DELETE', `/zones/:zone_id${rules}/:rule_id`, deleteRule),
+	route('GET', '/accounts', listAccounts),
+	route('GET', '/accounts/:account_id', getAccount),
+	route('GET', `/accounts/:account_id${rules}`, listRules),
+	route('POST', `/accounts/:account_id${rules}`, createRule),
+	route('GET', `/accounts/:account_id${rules}/:rule_id`, getRule),
+	route('PATCH', `/accounts/:account_id${rules}/:rule_id`, editRule),
+	route('DELETE', `/accounts/:account_id${rules}/:rule_id`, deleteRule),
 	route('GET', `/user${rules}`, listRules),
 	route('POST', `/user${rules}`, createRule),
 	route('GET', `/user${rules}/:rule_id`, getRule),

@@ -1,6 +1,6 @@
 /** API v4 zones, zone settings and cache purge, over the same zones and settings v1 changes. */
 import type {EmulatorCacheLevel, EmulatorSecurityLevel} from '../types.js';
-import {devModeExpiresAt, setCacheLevel, setDevMode, setIpv6, setSecurityLevel, type Account, type SettingName, type Zone} from '../world.js';
+import {devModeExpiresAt, hostInZone, setCacheLevel, setDevMode, setIpv6, setSecurityLevel, type Account, type SettingName, type Zone} from '../world.js';
 import {zoneOf, type V4Context} from './context.js';
 import {bodyObject, combine, direction, invalid, iso, noRoute, ok, paginate, sortBy, V4Failure, type V4Answer} from './envelope.js';
 
@@ -165,38 +165,82 @@ export function editSetting(context: V4Context): V4Answer {
 /** Items per purge request, per the documentation. */
 const maxPurgeItems = 100;
 /** As v1's zone_file_purge: the recent purges are kept for the admin state. */
-const keptFilePurges = 100;
+const keptPurges = 100;
+const maxUrlLength = 4096;
+/** The documented limit of a cache tag's length. */
+const maxTagLength = 1024;
 
-function urlOf(item: unknown): string | undefined {
-	const url = typeof item === 'string' ? item : typeof item === 'object' && item !== null && !Array.isArray(item) ? (item as Record<string, unknown>).url : undefined;
-	if (typeof url !== 'string' || url.length > 4096) return undefined;
-	try {
-		const parsed = new URL(url);
-		return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? url : undefined;
-	} catch {
-		return undefined;
+const purgeKinds = ['files', 'tags', 'hosts', 'prefixes'] as const;
+type PurgeKind = (typeof purgeKinds)[number];
+
+/** Words real answers carried (python-cloudflare #179; cloudflare-php #61; tag errors quoted in opennextjs-cloudflare #655). */
+const oneOf = (): V4Failure => new V4Failure(400, [{code: 1012, message: 'Request must contain one of "purge_everything", "files", "tags", "hosts" or "prefixes"'}]);
+const notArray = (): V4Failure => new V4Failure(400, [{code: 1014, message: '"files", "tags", or "hosts" must be an array'}]);
+/** An item's own error, followed by the summary the API adds to item errors. */
+const itemError = (code: number, message: string): V4Failure => new V4Failure(400, [{code, message}, {code: 1016, message: 'One or more cache purge errors'}]);
+
+const printable = /^[\x20-\x7e\u00a0-\uffff]+$/;
+
+/** A file: a full http(s) URL on the zone (or a subdomain), alone or as `{url, headers}` with string headers. */
+function fileOf(item: unknown, zone: Zone, index: number): string {
+	let url: unknown = item;
+	if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
+		const {url: given, headers} = item as Record<string, unknown>;
+		url = given;
+		const headersOk = headers === undefined || (typeof headers === 'object' && headers !== null && !Array.isArray(headers) && Object.values(headers).every(value => typeof value === 'string'));
+		if (!headersOk) throw itemError(1002, `files[${index}]: headers must be an object of header names and string values.`);
 	}
+	let parsed: URL | undefined;
+	try {
+		parsed = typeof url === 'string' && url.length <= maxUrlLength ? new URL(url) : undefined;
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) throw itemError(1002, `files[${index}]: not a full http:// or https:// URL.`);
+	if (!hostInZone(parsed.hostname, zone)) throw itemError(1002, `files[${index}]: ${parsed.hostname} is not in the zone ${zone.name}.`);
+	return url as string;
+}
+
+/** A tag, host or prefix: a non-empty printable string; hosts and prefixes name a host in the zone. */
+function otherOf(kind: Exclude<PurgeKind, 'files'>, item: unknown, zone: Zone, index: number): string {
+	if (typeof item !== 'string' || item === '') throw itemError(1002, `${kind}[${index}]: must be a non-empty string.`);
+	if (kind === 'tags') {
+		if (item.length > maxTagLength) throw itemError(1100, `Tag exceeds maximum length of ${maxTagLength} characters: ${item.slice(0, 64)}...`);
+		if (!printable.test(item)) throw itemError(1315, 'Non-printable characters are forbidden in tags');
+		return item;
+	}
+	// A host is a bare name; a prefix is host/path (the documentation writes them without a scheme; one is tolerated).
+	const bare = item.replace(/^https?:\/\//i, '');
+	const host = kind === 'hosts' ? bare : bare.split('/')[0];
+	if ((kind === 'hosts' && bare.includes('/')) || !/^[a-z0-9.*_-]+$/i.test(host) || !hostInZone(host, zone)) throw itemError(1002, `${kind}[${index}]: ${item} is not a host in the zone ${zone.name}.`);
+	return item;
+}
+
+function keep<T>(list: T[], items: T[]): void {
+	list.push(...items);
+	if (list.length > keptPurges) list.splice(0, list.length - keptPurges);
 }
 
 export function purgeCache(context: V4Context): V4Answer {
 	const zone = zoneOf(context);
 	const body = bodyObject(context.body);
-	const lists = (['files', 'tags', 'hosts', 'prefixes'] as const).filter(key => body[key] !== undefined);
+	const lists = purgeKinds.filter(key => body[key] !== undefined);
 	if (body.purge_everything !== undefined) {
-		if (body.purge_everything !== true || lists.length > 0) throw invalid('purge_everything must be true and given alone.');
+		if (body.purge_everything !== true || lists.length > 0) throw oneOf();
 		zone.lastPurgeAt = context.nowSec;
 		return ok({id: zone.id});
 	}
-	if (lists.length !== 1) throw invalid('Give purge_everything, or one of files, tags, hosts, prefixes.');
-	const items = body[lists[0]];
-	if (!Array.isArray(items) || items.length === 0 || items.length > maxPurgeItems) throw invalid(`${lists[0]} must be a list of 1 to ${maxPurgeItems} items.`);
-	if (lists[0] === 'files') {
-		const urls = items.map(urlOf);
-		if (urls.some(url => url === undefined)) throw invalid('files must be full http:// or https:// URLs, or {url, headers} objects.');
-		for (const url of urls) zone.filePurges.push({url: url as string, at: context.nowSec});
-		if (zone.filePurges.length > keptFilePurges) zone.filePurges.splice(0, zone.filePurges.length - keptFilePurges);
-	} else if (items.some(item => typeof item !== 'string' || item === '')) {
-		throw invalid(`${lists[0]} must be a list of non-empty strings.`);
+	if (lists.length !== 1) throw oneOf();
+	const kind = lists[0];
+	const items = body[kind];
+	if (!Array.isArray(items)) throw notArray();
+	if (items.length === 0) throw oneOf();
+	if (items.length > maxPurgeItems) throw invalid(`${kind} may hold at most ${maxPurgeItems} items per request.`);
+	const at = context.nowSec;
+	if (kind === 'files') {
+		keep(zone.filePurges, items.map((item, index) => ({url: fileOf(item, zone, index), at})));
+	} else {
+		keep(zone.otherPurges, items.map((item, index) => ({kind, value: otherOf(kind, item, zone, index), at})));
 	}
 	return ok({id: zone.id});
 }
