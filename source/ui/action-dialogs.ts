@@ -113,6 +113,12 @@ export function confirmFor(request: ActionRequest, extra: {ip?: IpContext; curre
 			const where = zoneRule ? 'its note: flarewatch, you, the reason' : 'account-wide rule';
 			lines = [...ipLines(request.ip, extra.ip ?? {}), '', `${describeAction(request)} (${where}).`];
 			tone = request.kind === 'ban' ? 'danger' : 'normal';
+			// The API keeps one rule per address in a zone: a rule made here changes the one there, whoever made it.
+			const replaced = request.kind === 'clear-rule' ? undefined : extra.ip?.listed?.find(rule => rule.scope === 'zone' && !isOurs(rule));
+			if (replaced) {
+				lines.push(`It takes over someone else's rule here (note ${quotedNote(replaced)}).`);
+				tone = 'danger';
+			}
 			break;
 		}
 		case 'dns-delete-name': {

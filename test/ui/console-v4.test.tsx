@@ -254,6 +254,15 @@ describe("rules someone else made (v4)", () => {
 		await press('n');
 	});
 
+	it('b on an address with someone else’s rule says it takes that rule over, quoting its note', async () => {
+		const {press, frame, calls} = await setup({api: 'v4', listed: true, prepare});
+		await press('b');
+		expect(frame()).toContain('Rule    block 192.0.2.66 · this zone · NOT made by flarewatch');
+		expect(frame()).toContain('It takes over someone else\'s rule here (note "blocked by SOC #4411").');
+		await press('\u001b');
+		expect(calls()).toEqual([]);
+	});
+
 	it('x before the rules are listed says so and removes nothing (no blind clear)', async () => {
 		const {press, frame, sent} = await setup({api: 'v4', prepare});
 		await press('x');

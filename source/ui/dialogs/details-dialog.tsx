@@ -1,6 +1,7 @@
 import {Box, Text} from 'ink';
 import type {IpDetails} from '../../backend.js';
 import {fit} from '../format.js';
+import {modeWord} from '../rule-marks.js';
 import {sanitize} from '../sanitize.js';
 
 export interface DetailsDialogProps {
@@ -22,7 +23,9 @@ export function DetailsDialog({ip, details, ageSeconds, failure, width, height}:
 	const events = [...(details?.events ?? [])].sort((a, b) => b.at - a.at);
 	const shown = events.slice(0, room);
 	const inner = Math.max(10, width - 4);
-	const actionWidth = 10;
+	// The API's own words (managed_challenge) where there is room, else the short ones.
+	const actionWidth = inner >= 70 ? 17 : 8;
+	const action = (word: string) => sanitize(actionWidth >= 17 ? word : modeWord(word));
 	const sourceWidth = Math.min(18, Math.max(6, Math.floor((inner - 9 - actionWidth) / 3)));
 	const origin = details ? [details.country ? `country ${details.country}` : 'country unknown', details.asn ? `${details.asn}${details.asnName ? ` ${details.asnName}` : ''}` : 'ASN unknown'].join(' · ') : undefined;
 	return (
@@ -47,7 +50,7 @@ export function DetailsDialog({ip, details, ageSeconds, failure, width, height}:
 			) : null}
 			{shown.map((event, index) => (
 				<Text key={index} wrap="truncate">
-					{`${new Date(event.at).toISOString().slice(11, 19)} ${fit(sanitize(event.action), actionWidth)} ${fit(sanitize(event.source), sourceWidth)} ${sanitize(event.path)}`}
+					{`${new Date(event.at).toISOString().slice(11, 19)} ${fit(action(event.action), actionWidth)} ${fit(sanitize(event.source), sourceWidth)} ${sanitize(event.path)}`}
 				</Text>
 			))}
 			<Text dimColor wrap="truncate">

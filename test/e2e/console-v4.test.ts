@@ -1,0 +1,132 @@
+/**
+ * The built console on the emulator's API v4 face, in a real terminal: `b` on a threat row asks a
+ * reason, and the rule that reaches the API carries the note "flarewatch: block by user@host: reason"
+ * (read back over the API, as any client would); the audit log records it. Keys v4 lacks explain
+ * themselves and send nothing.
+ */
+import {readFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {operatorIdentity} from '../../source/actions/rule-notes.js';
+import {startEmulator} from '../../source/emulator/index.js';
+import type {EmulatorHandle, EmulatorState} from '../../source/emulator/types.js';
+import {attackHeadStart, readyAndPaused, type EmulatedConsole} from './emulated-console.js';
+import {consoleEnv, highlightedIp, PtyConsole} from './pty-console.js';
+
+let running: EmulatedConsole[] = [];
+afterEach(async () => {
+	for (const console of running) await console.close();
+	running = [];
+});
+
+/** The console on v4 (a token, --api v4) against an emulator started here. */
+async function startV4Console(size = {cols: 110, rows: 32}): Promise<EmulatedConsole> {
+	const emulator = await startEmulator({port: 0, scenario: 'attack', quiet: true});
+	emulator.advanceClock(attackHeadStart);
+	const env = consoleEnv({CF_API_TOKEN: emulator.token});
+	const app = new PtyConsole(['--endpoint', emulator.url, '--api', 'v4', '--zone', 'example.com'], size, env);
+	const state = async (): Promise<EmulatorState> => (await (await fetch(`${emulator.url}/__emulator/state`)).json()) as EmulatorState;
+	const console: EmulatedConsole = {
+		app,
+		emulator,
+		env,
+		state,
+		zone: async () => (await state()).zones.find(zone => zone.name === 'example.com') as EmulatorState['zones'][number],
+		calls: async () => (await state()).accounts.find(account => account.email === emulator.email)?.calls.total ?? 0,
+		audit: () =>
+			readFileSync(join(env.XDG_STATE_HOME, 'flarewatch', 'audit.jsonl'), 'utf8')
+				.trim()
+				.split('\n')
+				.map(line => JSON.parse(line) as Record<string, unknown>),
+		async close() {
+			app.kill();
+			await emulator.close();
+		},
+	};
+	running.push(console);
+	return console;
+}
+
+interface V4Rule {
+	id: string;
+	mode: string;
+	configuration: {target: string; value: string};
+	notes: string;
+}
+
+/** The zone's access rules as API v4 lists them, with their notes. */
+async function zoneRules(emulator: EmulatorHandle): Promise<V4Rule[]> {
+	const headers = {authorization: `Bearer ${emulator.token}`};
+	const zones = (await (await fetch(`${emulator.url}/client/v4/zones?name=example.com`, {headers})).json()) as {result: Array<{id: string}>};
+	const id = zones.result[0]?.id;
+	const listed = (await (await fetch(`${emulator.url}/client/v4/zones/${id}/firewall/access_rules/rules?per_page=100`, {headers})).json()) as {result: V4Rule[]};
+	return listed.result;
+}
+
+async function waitForRules(emulator: EmulatorHandle, test: (rules: V4Rule[]) => boolean, what: string, app: PtyConsole): Promise<V4Rule[]> {
+	const deadline = Date.now() + 20_000;
+	for (;;) {
+		const rules = await zoneRules(emulator);
+		if (test(rules)) return rules;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the screen:\n${app.screen()}`);
+		await new Promise(resolve => setTimeout(resolve, 100));
+	}
+}
+
+describe('the console on API v4 (pty, emulator)', {timeout: 90_000}, () => {
+	it('b on a threat row, a reason typed, y: the rule in the zone carries "flarewatch: block by user@host: reason"', async () => {
+		const console = await startV4Console();
+		const {app, emulator} = console;
+		await readyAndPaused(console);
+		app.press('f');
+		const screen = await app.waitFor(text => /visitors threat|threat \d+-\d+/.test(text), 'the threat filter');
+		const ip = highlightedIp(screen) as string;
+		expect(ip).toBeDefined();
+		expect(await zoneRules(emulator)).toEqual([]);
+
+		app.press('b');
+		await app.waitFor(text => text.includes('Ban this IP?') && text.includes('Reason:'), 'the reason field');
+		// Typed as an operator would: y and n are letters of the reason, not answers.
+		for (const key of 'scraping /login, yes') app.press(key);
+		await app.waitFor(text => text.includes('Reason: scraping /login, yes'), 'the reason typed');
+		expect(await zoneRules(emulator)).toEqual([]);
+		app.press('\r');
+		const note = `flarewatch: block by ${operatorIdentity()}: scraping /login, yes`;
+		await app.waitFor(text => text.includes(`Note    ${note}`) && text.includes('Ban (y)'), 'the note shown before y');
+		app.press('y');
+
+		const rules = await waitForRules(emulator, found => found.some(rule => rule.configuration.value === ip), 'the rule', app);
+		expect(rules).toEqual([expect.objectContaining({mode: 'block', configuration: {target: 'ip', value: ip}, notes: note})]);
+		expect(note).toMatch(/^flarewatch: block by [\w.-]+@[\w.-]+: scraping \/login, yes$/);
+		await app.waitFor(text => text.includes(`${ip} banned`), 'the outcome');
+		const sent = console.audit().find(line => line.action === 'ban' && line.outcome === 'done');
+		expect(sent?.params).toEqual({ip, zone: 'example.com', notes: note});
+	});
+
+	it('keys v4 lacks say which call they need, and send nothing; C challenges with its own note', async () => {
+		const console = await startV4Console();
+		const {app, emulator} = console;
+		await readyAndPaused(console);
+		const before = await console.calls();
+		app.press('G');
+		await app.waitFor(text => text.includes('Snapshots (zone_grab) are a v1 call; API v4 has none.'), 'the snapshot explained');
+		app.press('?');
+		const help = await app.waitFor(text => text.includes('Keys (Esc closes)'), 'the help');
+		expect(help).toContain('b w C');
+		expect(help).not.toContain('snapshot');
+		app.press('\u001b');
+		await app.waitFor(text => !text.includes('Keys (Esc closes)'), 'the help closed');
+		expect(await console.calls()).toBe(before);
+
+		app.press('f');
+		const screen = await app.waitFor(text => /visitors threat|threat \d+-\d+/.test(text), 'the threat filter');
+		const ip = highlightedIp(screen) as string;
+		app.press('C');
+		await app.waitFor(text => text.includes('Challenge this IP?') && text.includes('Reason:'), 'the challenge dialog');
+		app.press('\r');
+		await app.waitFor(text => text.includes('Challenge (y)'), 'the reason accepted');
+		app.press('y');
+		const rules = await waitForRules(emulator, found => found.some(rule => rule.configuration.value === ip), 'the challenge', app);
+		expect(rules).toEqual([expect.objectContaining({mode: 'managed_challenge', notes: `flarewatch: challenge by ${operatorIdentity()}`})]);
+	});
+});
