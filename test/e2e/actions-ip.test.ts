@@ -68,14 +68,21 @@ describe.each(apis)('IP actions and the guard (pty, emulator, API %s)', {timeout
 		await app.waitFor(text => rowOf(text, ip).includes('BANNED'), 'BANNED in the row');
 
 		app.press('w');
-		await app.waitFor(text => text.includes('Whitelist this IP?') && text.includes('BANNED (set this session)'), 'the whitelist dialog');
+		// The rule it replaces: as set this session, or (v4, once the zone's rules are listed again) as listed, ours.
+		const replaced = api === 'v1' ? /Rule {4}BANNED \(set this session\)/ : new RegExp(`Rule {4}(BANNED \\(set this session\\)|block ${ip.replaceAll('.', '\\.')} · this zone · flarewatch's)`);
+		await app.waitFor(text => text.includes('Whitelist this IP?') && replaced.test(text), 'the whitelist dialog');
 		await answerYes(app);
 		await waitForState(console, state => state.zones.some(zone => zone.accessRules.some(rule => rule.ip === ip && rule.mode === 'wl')), 'the whitelist');
 		await app.waitFor(text => rowOf(text, ip).includes('WHITELISTED'), 'WHITELISTED in the row');
 
-		await openAndCancel(console, 'x', 'Clear the rule for this IP?', '\u001b');
+		// v4 lists the zone's rules again after a change (the row's RULE mark shows it): x removes the one
+		// listed, naming whose it is by its note.
+		if (api === 'v4') await app.waitFor(text => /allow(·ours)?\s*$/.test(rowOf(text, ip)), 'the allow rule listed in the row');
+		const clear = api === 'v1' ? 'Clear the rule for this IP?' : `Remove the allow rule on ${ip}?`;
+		await openAndCancel(console, 'x', clear, '\u001b');
 		app.press('x');
-		await app.waitFor(text => text.includes('Clear the rule for this IP?'), 'the clear dialog');
+		const removal = await app.waitFor(text => text.includes(clear), 'the clear dialog');
+		if (api === 'v4') expect(removal).toMatch(/note "flarewatch: allow by [^"]+@[^"]+"/);
 		await answerYes(app);
 		await waitForState(console, state => state.zones.every(zone => zone.accessRules.every(rule => rule.ip !== ip)), 'the rule cleared');
 		await app.waitFor(text => /threat/.test(rowOf(text, ip)) && !rowOf(text, ip).includes('WHITELISTED'), 'the class back in the row');
