@@ -22,10 +22,18 @@ export function fetchOn(core: HttpCore, onAnswer: (answer: HttpAnswer) => void):
 		const body = init?.body;
 		// The SDK sends JSON text for every call we make; anything else would be a new use to look at.
 		if (body !== undefined && body !== null && typeof body !== 'string') throw new FlarewatchError('validation', `A ${method} request body that is not text was not sent.`);
-		// Ids in the path are not secrets; the path names the call in messages.
-		const action = `${method} ${url.pathname.replace(core.base.pathname.replace(/\/+$/, ''), '') || '/'}`;
+		// The route names the call in messages, short enough that a status line keeps the reason after it:
+		// the path under /client/v4, its 32-hex ids (not secrets, but 32 columns each) as :id.
+		const route = url.pathname.replace(/^.*?\/client\/v4(?=\/|$)/, '').replace(/\/[0-9a-f]{32}(?=\/|$)/gi, '/:id');
+		const action = `${method} ${route || '/'}`;
 		const answer = await core.send(url, {method, headers, ...(typeof body === 'string' ? {body} : {}), ...(init?.signal ? {signal: init.signal} : {})}, action);
 		onAnswer(answer);
+		// API v4 answers JSON only. The SDK would hand an HTML page (a proxy's, a captive portal's) back as
+		// text, and the caller would misread it as an empty answer: say what came instead.
+		const type = answer.headers.find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '';
+		if (answer.status >= 200 && answer.status < 300 && !/json/i.test(type) && /^\s*</.test(answer.body)) {
+			throw new FlarewatchError('decode', `The answer to ${action} was an HTML page, not JSON.`);
+		}
 		return new Response(nullBodyStatuses.has(answer.status) ? null : answer.body, {status: answer.status, statusText: answer.statusText, headers: answer.headers});
 	};
 }

@@ -1,26 +1,23 @@
 /**
- * Zone keys in a real terminal against the emulator: U, s, d, c, P, 6, G — each confirmed and
- * cancelled, checking the screen and the emulator's state, and that a cancel sends nothing.
+ * Zone keys in a real terminal against the emulator, on both APIs: U, s, d, c, P, 6, G — each confirmed
+ * and cancelled, checking the screen and the emulator's state, and that a cancel sends nothing. v1's
+ * calls are zone settings by action; v4's are PATCHes of /zones/{id}/settings, and the same emulated
+ * zone shows the result either way. G (a snapshot) is v1's; on v4 the key is explained and sends nothing.
  */
-import {afterEach, describe, expect, it} from 'vitest';
-import {openAndCancel, readyAndPaused, startEmulatedConsole, waitForState, type EmulatedConsole} from './emulated-console.js';
+import {describe, expect, it, type TestContext} from 'vitest';
+import {apis, demoCalls, openAndCancel, readyAndPaused, startEmulatedConsole, waitForState, type Api, type EmulatedConsole} from './emulated-console.js';
 
-let running: EmulatedConsole[] = [];
-afterEach(async () => {
-	for (const console of running) await console.close();
-	running = [];
-});
-
-async function start(args: string[] = [], env: Record<string, string> = {}): Promise<EmulatedConsole> {
-	const console = await startEmulatedConsole(args, env);
-	running.push(console);
+/** A console on `api`, ready and paused, closed when the test ends (tests run concurrently: no shared list). */
+async function start(api: Api, {onTestFinished}: TestContext): Promise<EmulatedConsole> {
+	const console = await startEmulatedConsole([], {}, undefined, api);
+	onTestFinished(() => console.close());
 	await readyAndPaused(console);
 	return console;
 }
 
-describe('zone actions from the keyboard (pty, emulator)', {timeout: 90_000}, () => {
-	it("U then y is I'm Under Attack; U again goes back to the level before; n cancels", async () => {
-		const console = await start();
+describe.each(apis)('zone actions from the keyboard (pty, emulator, API %s)', {timeout: 90_000, concurrent: true}, api => {
+	it("U then y is I'm Under Attack; U again goes back to the level before; n cancels", async context => {
+		const console = await start(api, context);
 		const {app} = console;
 		expect((await console.zone()).securityLevel).toBe('med');
 		await openAndCancel(console, 'U', "I'm Under Attack on?");
@@ -50,10 +47,15 @@ describe('zone actions from the keyboard (pty, emulator)', {timeout: 90_000}, ()
 		expect(audit.map(line => `${String(line.id)} ${String(line.outcome)}`)).toEqual(['1 sending', '1 done', '2 sending', '2 done']);
 		expect(audit[0]).toMatchObject({zone: 'example.com', action: 'security-level', params: {zone: 'example.com', level: 'help'}});
 		expect(JSON.stringify(audit)).not.toContain(console.emulator.key);
+		expect(JSON.stringify(audit)).not.toContain(console.emulator.token);
+		// Both changes went to the chosen API's face, none to the other's.
+		const calls = await demoCalls(console);
+		if (api === 'v1') expect([calls.byAction.sec_lvl, calls.v4.total]).toEqual([2, 0]);
+		else expect([calls.v4.byRoute['PATCH /zones/:zone_id/settings/:setting'], calls.total]).toEqual([2, 0]);
 	});
 
-	it('s picks a level (current marked); Esc cancels', async () => {
-		const console = await start();
+	it('s picks a level (current marked); Esc cancels', async context => {
+		const console = await start(api, context);
 		const {app} = console;
 		await openAndCancel(console, 's', /med\s+Medium\s+● current/, '\u001b');
 		app.press('s');
@@ -67,8 +69,8 @@ describe('zone actions from the keyboard (pty, emulator)', {timeout: 90_000}, ()
 		await app.waitFor(text => text.includes('sec Low'), 'the header to show Low');
 	});
 
-	it('d turns dev mode on (header counts down from expires_on) and off; n cancels', async () => {
-		const console = await start();
+	it('d turns dev mode on (header counts down from expires_on) and off; n cancels', async context => {
+		const console = await start(api, context);
 		const {app} = console;
 		await openAndCancel(console, 'd', 'Dev mode ON');
 		expect((await console.zone()).devModeExpiresAt).toBe(0);
@@ -89,8 +91,8 @@ describe('zone actions from the keyboard (pty, emulator)', {timeout: 90_000}, ()
 		expect(after.devModeExpiresAt === 0 || after.devModeExpiresAt <= (await console.state()).now).toBe(true);
 	});
 
-	it('c switches the cache level, 6 IPv6, P purges (then says how long to wait), G snapshots once a day', async () => {
-		const console = await start();
+	it(`c switches the cache level, 6 IPv6, P purges (${api === 'v1' ? 'then says how long to wait), G snapshots once a day' : 'no cooldown on v4), G explained as v1 only'}`, async context => {
+		const console = await start(api, context);
 		const {app} = console;
 		const before = await console.zone();
 
@@ -117,6 +119,19 @@ describe('zone actions from the keyboard (pty, emulator)', {timeout: 90_000}, ()
 		await waitForState(console, state => (state.zones.find(zone => zone.name === 'example.com')?.lastPurgeAt ?? 0) > 0, 'the purge');
 		await app.waitFor(text => text.includes('cache purged'), 'the purge outcome');
 		const calls = await console.calls();
+		if (api === 'v4') {
+			// v4 purges have no cooldown: P asks again at once.
+			await openAndCancel(console, 'P', 'Purge the whole cache?');
+			// Snapshots are v1's: G says so, opens nothing and sends nothing.
+			const before = await console.calls();
+			app.press('G');
+			await app.waitFor(text => /Snapshots \(zone_grab\) are a v1 call; API v4 has none/.test(text), 'the explanation of G');
+			expect(app.screen()).not.toContain('Take a zone snapshot?');
+			await new Promise(resolve => setTimeout(resolve, 200));
+			expect(await console.calls()).toBe(before);
+			expect((await console.zone()).lastGrabAt).toBe(0);
+			return;
+		}
 		app.press('P');
 		await app.waitFor(text => /cooldown is on; wait \d/.test(text), 'the cooldown message');
 		expect(await console.calls()).toBe(calls);

@@ -1,6 +1,11 @@
+/**
+ * The console in a real terminal (the built bin): the demo under attack on both APIs (the dashboard, the
+ * highlight, help, a clean quit), refused credentials on both, a resize, SIGTERM, and no terminal.
+ */
 import {execFile} from 'node:child_process';
 import {afterEach, describe, expect, it} from 'vitest';
 import {startEmulator} from '../../source/emulator/index.js';
+import {apis, credentials} from './emulated-console.js';
 import {bin, consoleEnv, highlightedIp, PtyConsole} from './pty-console.js';
 
 const ipRow = /\d+\.\d+\.\d+\.\d+\s+threat\s+\S+/;
@@ -17,15 +22,17 @@ function start(args: string[], cols = 100, rows = 30): PtyConsole {
 	return app;
 }
 
-describe('the console in a real terminal (built bin, --demo)', () => {
-	it('shows a zone under attack, moves the highlight, opens help, and quits cleanly with q', async () => {
-		const app = start(['--demo']);
-		const screen = await app.waitFor(text => ipRow.test(text) && /sec \w+/.test(text) && /[┤┼]/.test(text), 'the dashboard with threat rows and a chart');
+describe.each(apis)('the console in a real terminal (built bin, --demo, API %s)', {concurrent: true}, api => {
+	it('shows a zone under attack, moves the highlight, opens help, and quits cleanly with q', async ({onTestFinished}) => {
+		const app = new PtyConsole(['--demo', '--api', api], {cols: 100, rows: 30});
+		onTestFinished(() => app.kill());
+		const screen = await app.waitFor(text => ipRow.test(text) && /sec \w+/.test(text) && /[┤┼]/.test(text), 'the dashboard with threat rows and a chart', 30_000);
 		expect(screen).toContain('example.com');
 		expect(screen).toContain('1/2');
 		expect(screen).toContain('DEMO');
 		expect(screen).toMatch(/sec (Medium|High|Low|I'm Under Attack|Essentially Off)/i);
-		expect(screen).toContain('calls left / hour');
+		// The API in use beside its budget (v1's per hour; v4's window is the monitor's to word).
+		expect(screen).toMatch(new RegExp(`${api} · \\d+/\\d+ calls left / `));
 		expect(screen).toContain('views');
 		// Frame at most rows − 1: the last row stays empty.
 		expect(app.lines().at(-1)?.trim()).toBe('');
@@ -52,6 +59,24 @@ describe('the console in a real terminal (built bin, --demo)', () => {
 		expect(app.raw.lastIndexOf('\u001b[?1049h')).toBeGreaterThanOrEqual(0);
 	});
 
+	it('explains refused credentials on screen, without a stack trace or the secret', async ({onTestFinished}) => {
+		const emulator = await startEmulator({port: 0, scenario: 'calm', quiet: true});
+		onTestFinished(() => emulator.close());
+		const wrong = {...emulator, key: 'not-the-right-key-0123456789', token: 'not-the-right-token-0123456789'};
+		const {args, env} = credentials(wrong, api);
+		const app = new PtyConsole([...args, '--endpoint', emulator.url, '--zone', 'example.com'], {cols: 80, rows: 24}, consoleEnv(env));
+		onTestFinished(() => app.kill());
+		const screen = await app.waitFor(text => text.includes('refused the credentials'), 'the credentials message', 30_000);
+		expect(screen).toContain('Cannot start the console');
+		expect(screen).not.toMatch(/\bat .+\.js:\d+/);
+		expect(screen).not.toContain('not-the-right');
+		app.press('q');
+		expect(await app.exited).toBe(0);
+	});
+});
+
+describe('the console in a real terminal (built bin, --demo)', () => {
+
 	it('redraws on resize without ghost rows, and leaves the screen on SIGTERM', async () => {
 		const app = start(['--demo'], 100, 30);
 		await app.waitFor(text => ipRow.test(text), 'threat rows');
@@ -64,23 +89,6 @@ describe('the console in a real terminal (built bin, --demo)', () => {
 		app.process.kill('SIGTERM');
 		expect(await app.exited).toBe(143);
 		expect(app.raw.lastIndexOf('\u001b[?1049l')).toBeGreaterThan(app.raw.lastIndexOf('\u001b[?1049h'));
-	});
-
-	it('explains refused credentials on screen, without a stack trace', async () => {
-		const emulator = await startEmulator({port: 0, scenario: 'calm', quiet: true});
-		try {
-			const env = consoleEnv({CF_API_EMAIL: emulator.email, CF_API_KEY: 'not-the-right-key-0123456789', CF_API_ENDPOINT: emulator.url, CF_ZONE: 'example.com'});
-			const app = new PtyConsole([], {cols: 80, rows: 24}, env);
-			running.push(app);
-			const screen = await app.waitFor(text => text.includes('refused the credentials'), 'the credentials message');
-			expect(screen).toContain('Cannot start the console');
-			expect(screen).not.toMatch(/\bat .+\.js:\d+/);
-			expect(screen).not.toContain('not-the-right-key');
-			app.press('q');
-			expect(await app.exited).toBe(0);
-		} finally {
-			await emulator.close();
-		}
 	});
 
 	it('prints a one-line hint and exits 2 when stdout is not a terminal', async () => {

@@ -1,6 +1,7 @@
 /**
  * The built console in a pty against an emulator started in the test process, so a test can read the
  * emulator's admin state (`GET /__emulator/state`) after each key: level, dev mode, rules, records, calls.
+ * On either API: v1 with the demo account's email and key, v4 with its token (`describe.each(apis)`).
  */
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -10,6 +11,24 @@ import {Secret} from '../../source/lib/secret.js';
 import {V1Backend} from '../../source/v1/backend.js';
 import {consoleEnv, PtyConsole} from './pty-console.js';
 
+/** The two APIs the console speaks; a suite that runs on both is `describe.each(apis)`. */
+export type Api = 'v1' | 'v4';
+export const apis: readonly Api[] = ['v1', 'v4'];
+
+/**
+ * How an operator points the console at the emulator's demo account on `api`: v1 takes the email
+ * (flag) and the key (env); v4 the token (env) with `--api v4` saying so. Never both secrets, so a
+ * test on v4 shows that nothing leans on the key.
+ */
+export function credentials(emulator: Pick<EmulatorHandle, 'email' | 'key' | 'token'>, api: Api): {args: string[]; env: Record<string, string>} {
+	return api === 'v1' ? {args: ['--email', emulator.email], env: {CF_API_KEY: emulator.key}} : {args: ['--api', 'v4'], env: {CF_API_TOKEN: emulator.token}};
+}
+
+/** Every request an account made, on either face (v1's count leaves out v4's). */
+export function accountCalls(account: EmulatorState['accounts'][number] | undefined): number {
+	return account ? account.calls.total + account.calls.v4.total : 0;
+}
+
 export interface EmulatedConsole {
 	app: PtyConsole;
 	emulator: EmulatorHandle;
@@ -17,7 +36,7 @@ export interface EmulatedConsole {
 	/** The emulator's admin state, over HTTP as any client would read it. */
 	state(): Promise<EmulatorState>;
 	zone(): Promise<EmulatorState['zones'][number]>;
-	/** API calls the demo account made so far. */
+	/** API calls the demo account made so far, v1's and v4's. */
 	calls(): Promise<number>;
 	/** The audit log's lines. */
 	audit(): Array<Record<string, unknown>>;
@@ -31,12 +50,13 @@ export async function startEmulatedConsole(
 	args: string[] | ((emulator: EmulatorHandle) => Promise<string[]>) = [],
 	extraEnv: Record<string, string> = {},
 	size = {cols: 110, rows: 32},
+	api: Api = 'v1',
 ): Promise<EmulatedConsole> {
 	const emulator = await startEmulator({port: 0, scenario: 'attack', quiet: true});
 	emulator.advanceClock(attackHeadStart);
-	const env = consoleEnv({CF_API_KEY: emulator.key, ...extraEnv});
+	const env = consoleEnv({...credentials(emulator, api).env, ...extraEnv});
 	const given = typeof args === 'function' ? await args(emulator) : args;
-	const app = new PtyConsole(consoleArgs(emulator, given), size, env);
+	const app = new PtyConsole(consoleArgs(emulator, given, api), size, env);
 	const state = async (): Promise<EmulatorState> => (await (await fetch(`${emulator.url}/__emulator/state`)).json()) as EmulatorState;
 	return {
 		app,
@@ -44,7 +64,7 @@ export async function startEmulatedConsole(
 		env,
 		state,
 		zone: async () => (await state()).zones.find(zone => zone.name === 'example.com') as EmulatorState['zones'][number],
-		calls: async () => (await state()).accounts.find(account => account.email === emulator.email)?.calls.total ?? 0,
+		calls: async () => accountCalls((await state()).accounts.find(account => account.email === emulator.email)),
 		audit: () =>
 			readFileSync(join(env.XDG_STATE_HOME, 'flarewatch', 'audit.jsonl'), 'utf8')
 				.trim()
@@ -57,9 +77,16 @@ export async function startEmulatedConsole(
 	};
 }
 
-/** The console's arguments for the emulator's demo account and example.com. */
-export function consoleArgs(emulator: EmulatorHandle, extra: string[] = []): string[] {
-	return ['--endpoint', emulator.url, '--email', emulator.email, '--zone', 'example.com', ...extra];
+/** The demo account's calls as the emulator counts them: v1's by action, v4's by route. */
+export async function demoCalls(console: EmulatedConsole): Promise<EmulatorState['accounts'][number]['calls']> {
+	const account = (await console.state()).accounts.find(candidate => candidate.email === console.emulator.email);
+	if (!account) throw new Error('the demo account is not in the emulator state');
+	return account.calls;
+}
+
+/** The console's arguments for the emulator's demo account and example.com on `api` (its secret goes in the env). */
+export function consoleArgs(emulator: EmulatorHandle, extra: string[] = [], api: Api = 'v1'): string[] {
+	return ['--endpoint', emulator.url, ...credentials(emulator, api).args, '--zone', 'example.com', ...extra];
 }
 
 /** The threat IPs the emulator lists for example.com now, most hits first (costs two API calls). */
@@ -111,4 +138,17 @@ export async function openAndCancel(console: EmulatedConsole, key: string, dialo
 	// Give a wrongly sent request time to land before counting.
 	await new Promise(resolve => setTimeout(resolve, 200));
 	if ((await console.calls()) !== before) throw new Error(`cancelling ${key} sent a request`);
+}
+
+/**
+ * Answers the open confirmation with yes. A rule on v4 may ask for its reason first (typed, Enter
+ * accepts it, empty allowed): accepted empty, then y; everywhere else y alone.
+ */
+export async function answerYes(app: PtyConsole): Promise<void> {
+	await app.waitFor(text => /\(y\)/.test(text) || /Enter accepts the reason/.test(text), 'the confirmation');
+	if (/Enter accepts the reason/.test(app.screen())) {
+		app.press('\r');
+		await app.waitFor(text => /\(y\)/.test(text), 'the reason accepted');
+	}
+	app.press('y');
 }

@@ -9,6 +9,7 @@ import {join} from 'node:path';
 import * as pty from 'node-pty';
 import {describe, expect, it} from 'vitest';
 import {startEmulator} from '../../source/emulator/index.js';
+import {apis, credentials} from './emulated-console.js';
 import {bin, consoleEnv} from './pty-console.js';
 import {emulatorFlags, ReliabilityPty, waitForData} from './reliability-harness.js';
 
@@ -27,11 +28,12 @@ function stateFiles(env: Record<string, string>): string[] {
 	return existsSync(folder) ? readdirSync(folder) : [];
 }
 
-describe('hang-up', () => {
+// The request in flight is v1's client or v4's SDK on the shared HTTP stack: both must end the same way.
+describe.each(apis)('hang-up with an action in flight (API %s)', {concurrent: true}, api => {
 	it('closing the pty master with an action in flight: exit 129, no abort, no crash report, the action audited as unknown', async () => {
 		const handle = await startEmulator({port: 0, quiet: true, scenario: 'attack', rateLimit: 3600});
-		const env = consoleEnv({CF_API_KEY: handle.key});
-		const app = new ReliabilityPty(emulatorFlags(handle, ['--timeout', '60']), {cols: 120, rows: 30, env});
+		const env = consoleEnv(credentials(handle, api).env);
+		const app = new ReliabilityPty(emulatorFlags(handle, ['--timeout', '60'], api), {cols: 120, rows: 30, env});
 		const status = waitStatus(app);
 		try {
 			await waitForData(app);
@@ -58,7 +60,9 @@ describe('hang-up', () => {
 			await handle.close();
 		}
 	}, 60_000);
+});
 
+describe('hang-up', () => {
 	it('the demo console, its terminal closed twice over: always exit 129, never a crash report', async () => {
 		for (let run = 0; run < 2; run++) {
 			const env = consoleEnv();

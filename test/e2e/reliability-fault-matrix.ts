@@ -2,12 +2,14 @@
  * The fault matrix of issue 7, one console per fault against its own emulator: the console keeps running,
  * marks the data STALE with its age, explains the problem in one line, backs off (the emulator's calls are
  * counted), and recovers by itself once the fault is cleared, or at once on r. HTTP 410 is the exception:
- * it is permanent, so polling stops.
+ * it is permanent, so polling stops. Each check takes the API (issue 15): v4's polls go through the SDK
+ * and GraphQL on the same HTTP stack, and must fail, explain and recover the same way.
  */
 import {execFile} from 'node:child_process';
 import {expect} from 'vitest';
 import {startEmulator, type EmulatorHandle, type FaultMode} from '../../source/emulator/index.js';
 import {goneMessage} from '../../source/errors.js';
+import {credentials, type Api} from './emulated-console.js';
 import {bin, consoleEnv} from './pty-console.js';
 import {apiCalls, countingProxy, dataAge, delay, emulatorFlags, ReliabilityPty, screenText, waitForData} from './reliability-harness.js';
 
@@ -15,7 +17,7 @@ import {apiCalls, countingProxy, dataAge, delay, emulatorFlags, ReliabilityPty, 
 const timeoutSeconds = 2;
 const latencyMs = 6_000;
 
-/** What the one-line explanation must say, per fault. */
+/** What the one-line explanation must say, per fault (v1's words; `explanation` has v4's). */
 export const explanations: Partial<Record<FaultMode, RegExp>> = {
 	latency: /No answer from .* within 2 s/,
 	timeout: /No answer from .* within 2 s/,
@@ -27,15 +29,36 @@ export const explanations: Partial<Record<FaultMode, RegExp>> = {
 	unauth: /E_UNAUTH/,
 };
 
+/** v4 answers a refused credential with HTTP 403 and its own words, not v1's E_UNAUTH. */
+const v4Explanations: Partial<Record<FaultMode, RegExp>> = {
+	unauth: /refused the credentials/,
+};
+
+export function explanation(mode: FaultMode, api: Api): RegExp | undefined {
+	return (api === 'v4' ? v4Explanations[mode] : undefined) ?? explanations[mode];
+}
+
+/**
+ * The most calls one poll makes: v1's stats and zone_ips; v4's settings, the stats query and the
+ * visitors query (a failed poll stops at its first failed call, so this is a generous bound).
+ */
+const callsPerPoll: Record<Api, number> = {v1: 2, v4: 3};
+
 interface Session {
 	emulator: EmulatorHandle;
 	app: ReliabilityPty;
 	close(): Promise<void>;
 }
 
-async function session(): Promise<Session> {
+/**
+ * Wide enough for the whole reason after the status line's data age: v4 names a failed call by its
+ * route ("GET /zones/:id/settings"), longer than v1's action name.
+ */
+const cols = 160;
+
+async function session(api: Api): Promise<Session> {
 	const emulator = await startEmulator({port: 0, quiet: true, scenario: 'attack', rateLimit: 3600});
-	const app = new ReliabilityPty(emulatorFlags(emulator, ['--timeout', String(timeoutSeconds)]), {cols: 140, rows: 30, env: consoleEnv({CF_API_KEY: emulator.key})});
+	const app = new ReliabilityPty(emulatorFlags(emulator, ['--timeout', String(timeoutSeconds)], api), {cols, rows: 30, env: consoleEnv(credentials(emulator, api).env)});
 	return {
 		emulator,
 		app,
@@ -56,33 +79,44 @@ function current(line: string, seconds = 3): boolean {
  * `explanationClears`, also that once recovered the status line stops showing the old failure. With
  * `refreshAfter`, the fault lasts until that many polls failed (back-off 20 s after three), then the
  * operator presses r once it clears: the data must be current within 10 s, back-off or a poll in flight
- * notwithstanding.
+ * notwithstanding. `reasonOnly`: the fault's reason on the status line (asked for with r, not waited
+ * for), then recovery by itself once it clears; the back-off between is the poller's, whatever the API,
+ * so a suite checks it in full once per API and the rest of the faults this way.
  */
-export async function checkFailingFault(mode: FaultMode, options: {explanationClears?: boolean; refreshAfter?: number} = {}): Promise<void> {
-	const {emulator, app, close} = await session();
+export async function checkFailingFault(mode: FaultMode, options: {explanationClears?: boolean; refreshAfter?: number; api?: Api; reasonOnly?: boolean} = {}): Promise<void> {
+	const api = options.api ?? 'v1';
+	const {emulator, app, close} = await session(api);
 	try {
 		await waitForData(app);
 		// One good poll cycle first, so the fault hits a session in progress.
 		await app.waitFor(() => !/polling…/.test(app.status()) && dataAge.test(app.status()), 'a settled status line');
 		const before = apiCalls(emulator);
 		emulator.setFault({mode, ms: latencyMs});
+		// v4 polls a zone at most every 10 s: r asks for the failing poll now rather than waiting for it.
+		if (options.reasonOnly || api === 'v4') app.press('r');
 
 		await app.waitFor(() => /Poll failed: /.test(app.status()), `the first failed poll (${mode})`, 20_000);
 		const firstFailureAt = Date.now();
 		const status = app.status();
 		expect(status).toMatch(/STALE/);
 		expect(status).toMatch(dataAge);
-		expect(status).toMatch(explanations[mode] ?? /./);
+		expect(status).toMatch(explanation(mode, api) ?? /./);
 		// One line: the explanation is on the status row, no stack trace anywhere.
 		expect(app.screen()).not.toMatch(/\bat .+\.js:\d+/);
+		if (options.reasonOnly) {
+			emulator.setFault({mode: 'none'});
+			await app.waitFor(() => current(app.status()), `recovery after ${mode} clears`, 30_000);
+			expect(app.exitCode).toBeUndefined();
+			return;
+		}
 
 		await app.waitFor(() => /2 failed polls, backing off: /.test(app.status()), `the second failed poll (${mode})`, 25_000);
 		const secondFailureAt = Date.now();
 		// The normal spacing at this budget is ~2 s; back-off waits at least 5 s after the first failure.
 		expect(secondFailureAt - firstFailureAt).toBeGreaterThanOrEqual(4_000);
 		const during = apiCalls(emulator) - before;
-		// Two failed polls cost at most two calls each (stats, then zone_ips): no retry storm.
-		expect(during).toBeLessThanOrEqual(4);
+		// Two failed polls cost at most a poll's calls each: no retry storm.
+		expect(during).toBeLessThanOrEqual(2 * callsPerPoll[api]);
 		const staleStatus = app.status();
 		expect(staleStatus).toMatch(/STALE/);
 		expect(staleStatus).toMatch(dataAge);
@@ -96,7 +130,7 @@ export async function checkFailingFault(mode: FaultMode, options: {explanationCl
 			app.press('r');
 			await app.waitFor(() => current(app.status()), `current data within 10 s of r after ${mode} clears`, 10_000);
 			// r brought it, not the back-off timer: one poll (and perhaps the one in flight), no more.
-			expect(apiCalls(emulator) - calls).toBeLessThanOrEqual(4);
+			expect(apiCalls(emulator) - calls).toBeLessThanOrEqual(2 * callsPerPoll[api]);
 			expect(app.exitCode).toBeUndefined();
 			return;
 		}
@@ -108,7 +142,7 @@ export async function checkFailingFault(mode: FaultMode, options: {explanationCl
 			// Fresh data under a red "HTTP 500 …" reads as a current failure: the explanation must go (or be
 			// replaced by a recovery note) once a poll succeeds.
 			// Only a whole status line counts (a frame caught half-drawn has none).
-			const clean = (line: string): boolean => dataAge.test(line) && line.includes('│') && !(explanations[mode] ?? /$^/).test(line);
+			const clean = (line: string): boolean => dataAge.test(line) && line.includes('│') && !(explanation(mode, api) ?? /$^/).test(line);
 			await app.waitFor(() => clean(app.status()), 'the old failure to leave the status line', 6_000);
 			await delay(300);
 			await app.flush();
@@ -121,7 +155,7 @@ export async function checkFailingFault(mode: FaultMode, options: {explanationCl
 
 /** `lax` JSON is decoded by the tolerant fallback: no failure at all, polling goes on at its pace. */
 export async function checkLaxIsDecoded(): Promise<void> {
-	const {emulator, app, close} = await session();
+	const {emulator, app, close} = await session('v1');
 	try {
 		await waitForData(app);
 		const before = apiCalls(emulator);
@@ -140,11 +174,12 @@ export async function checkLaxIsDecoded(): Promise<void> {
 const rateLimitBanner = /API call limit reached: polling stopped for (\d+) s/;
 
 /**
- * E_MAXAPI: polling stops (no call at all while the banner counts down), the data is STALE with its age,
- * a manual refresh is refused, and the stop is bounded (at most the 10 minutes the scheduler waits).
+ * E_MAXAPI (v1) or HTTP 429 with Retry-After (v4): polling stops (no call at all while the banner counts
+ * down), the data is STALE with its age, a manual refresh is refused, and the stop is bounded (at most
+ * the 10 minutes the scheduler waits; v4's Retry-After says 300 s).
  */
-export async function checkMaxApi(): Promise<void> {
-	const {emulator, app, close} = await session();
+export async function checkMaxApi(api: Api = 'v1'): Promise<void> {
+	const {emulator, app, close} = await session(api);
 	try {
 		await waitForData(app);
 		emulator.setFault({mode: 'maxapi'});
@@ -154,7 +189,7 @@ export async function checkMaxApi(): Promise<void> {
 		expect(status).toMatch(dataAge);
 		const seconds = Number(rateLimitBanner.exec(status)?.[1]);
 		expect(seconds).toBeGreaterThan(0);
-		expect(seconds).toBeLessThanOrEqual(600);
+		expect(seconds).toBeLessThanOrEqual(api === 'v4' ? 300 : 600);
 		emulator.setFault({mode: 'none'});
 		const calls = apiCalls(emulator);
 		// Without the stop, this budget would poll about three times in 6 s.
@@ -176,10 +211,10 @@ export async function checkMaxApi(): Promise<void> {
  * A fault during start-up (the zone check fails once): the console must get going by itself once the
  * fault clears, like a failed poll does, without the operator pressing r.
  */
-export async function checkStartupRecovers(): Promise<void> {
+export async function checkStartupRecovers(api: Api = 'v1'): Promise<void> {
 	const emulator = await startEmulator({port: 0, quiet: true, scenario: 'attack', rateLimit: 3600});
 	emulator.setFault({mode: 'http500', count: 1});
-	const app = new ReliabilityPty(emulatorFlags(emulator, ['--timeout', String(timeoutSeconds)]), {cols: 140, rows: 30, env: consoleEnv({CF_API_KEY: emulator.key})});
+	const app = new ReliabilityPty(emulatorFlags(emulator, ['--timeout', String(timeoutSeconds)], api), {cols, rows: 30, env: consoleEnv(credentials(emulator, api).env)});
 	try {
 		await app.waitFor(text => text.includes('Cannot start the console') && /HTTP 500/.test(text), 'the start-up failure');
 		expect(emulator.state().fault.mode).toBe('none');
@@ -195,7 +230,7 @@ export async function checkStartupRecovers(): Promise<void> {
  * then no call at all; once the API answers again, r brings polling back.
  */
 export async function checkGoneStopsPolling(): Promise<void> {
-	const {emulator, app, close} = await session();
+	const {emulator, app, close} = await session('v1');
 	try {
 		await waitForData(app);
 		emulator.setFault({mode: 'gone'});

@@ -9,6 +9,7 @@ import type {AddressInfo} from 'node:net';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import type {EmulatorHandle} from '../../source/emulator/index.js';
+import {accountCalls, credentials, type Api} from './emulated-console.js';
 import {bin, PtyConsole} from './pty-console.js';
 
 export interface SpawnOptions {
@@ -99,15 +100,18 @@ export function delay(ms: number): Promise<void> {
 	return new Promise(resolve => setTimeout(resolve, ms));
 }
 
-/** Every API request the emulator has seen: counted by an account, refused as unauthorised, or faulted. */
+/** Every API request the emulator has seen, on either face: counted by an account, refused as unauthorised, or faulted. */
 export function apiCalls(emulator: EmulatorHandle): number {
 	const state = emulator.state();
-	return state.faultedCalls + state.unauthorizedCalls + state.accounts.reduce((sum, account) => sum + account.calls.total, 0);
+	return state.faultedCalls + state.unauthorizedCalls + state.accounts.reduce((sum, account) => sum + accountCalls(account), 0);
 }
 
-/** Flags pointing the console at a separate emulator with a polling budget fast enough for tests. */
-export function emulatorFlags(emulator: EmulatorHandle, extra: string[] = []): string[] {
-	return ['--endpoint', emulator.url, '--email', emulator.email, '--zone', 'example.com', '--budget', '3600', '--reserve', '30', ...extra];
+/**
+ * Flags pointing the console at a separate emulator with a polling budget fast enough for tests; on
+ * v4 the account is the token's (give `credentials(emulator, 'v4').env`), on v1 the email's.
+ */
+export function emulatorFlags(emulator: EmulatorHandle, extra: string[] = [], api: Api = 'v1'): string[] {
+	return ['--endpoint', emulator.url, ...credentials(emulator, api).args, '--zone', 'example.com', '--budget', '3600', '--reserve', '30', ...extra];
 }
 
 export const dataAge = /data (\d+)s old/;

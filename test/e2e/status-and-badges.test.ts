@@ -1,26 +1,20 @@
 /**
- * What the operator sees at 80x24, in a real terminal against the emulator: the danger badges in the
- * header, and an action's failure on the dashboard's status line while the polls fail too (it used
- * to be hidden under the poll failure, only the Log view said FAILED).
+ * What the operator sees at 80x24, in a real terminal against the emulator, on both APIs: the danger
+ * badges in the header, and an action's failure on the dashboard's status line while the polls fail too
+ * (it used to be hidden under the poll failure, only the Log view said FAILED).
  */
-import {afterEach, describe, expect, it} from 'vitest';
-import {startEmulatedConsole, waitForState, type EmulatedConsole} from './emulated-console.js';
-
-let running: EmulatedConsole[] = [];
-afterEach(async () => {
-	for (const console of running) await console.close();
-	running = [];
-});
+import {describe, expect, it} from 'vitest';
+import {answerYes, apis, startEmulatedConsole, waitForState} from './emulated-console.js';
 
 /** The status line: the last non-empty row (the frame ends one row above the terminal's last). */
 function statusLine(lines: string[]): string {
 	return lines.filter(line => line.trim() !== '').at(-1) ?? '';
 }
 
-describe('header badges and the status line at 80x24 (pty, emulator)', {timeout: 60_000}, () => {
-	it('shows UNDER ATTACK and DEV in the header, and a failed ban beside STALE while every request fails', async () => {
-		const console = await startEmulatedConsole([], {}, {cols: 80, rows: 24});
-		running.push(console);
+describe.each(apis)('header badges and the status line at 80x24 (pty, emulator, API %s)', {timeout: 60_000, concurrent: true}, api => {
+	it('shows UNDER ATTACK and DEV in the header, and a failed ban beside STALE while every request fails', async ({onTestFinished}) => {
+		const console = await startEmulatedConsole([], {}, {cols: 80, rows: 24}, api);
+		onTestFinished(() => console.close());
 		const {app, emulator} = console;
 		await app.waitFor(text => /\d+\.\d+\.\d+\.\d+\s+threat\s+\S+/.test(text), 'the dashboard with threat rows', 15_000);
 		expect(statusLine(app.lines())).toMatch(/\? help\s*$/);
@@ -42,7 +36,7 @@ describe('header badges and the status line at 80x24 (pty, emulator)', {timeout:
 		await app.waitFor(text => statusLine(text.split('\n')).includes('STALE'), 'STALE after the failed poll');
 		app.press('b');
 		await app.waitFor(text => text.includes('Ban this IP?'), 'the ban dialog');
-		app.press('y');
+		await answerYes(app);
 		const failed = statusLine((await app.waitFor(text => /FAILED/.test(statusLine(text.split('\n'))), 'FAILED on the status line', 20_000)).split('\n'));
 		expect(failed).toContain('STALE');
 		expect(failed).toMatch(/#\d+ ban/);
