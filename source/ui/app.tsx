@@ -17,6 +17,7 @@ import {HelpDialog} from './dialogs/help-dialog.js';
 import {LevelPicker} from './dialogs/level-picker.js';
 import {RecordFormDialog} from './dialogs/record-form-dialog.js';
 import {DnsPane} from './panes/dns-pane.js';
+import {needsPriority} from '../lib/dns-records.js';
 import {LogPane} from './panes/log-pane.js';
 import {ClockedRulesPane} from './panes/rules-pane.js';
 import {PaletteLine} from './panes/palette-line.js';
@@ -277,7 +278,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	} else if (dialog?.kind === 'level') {
 		dialogElement = <LevelPicker zoneName={dialog.zone.name} current={dialog.current} cursor={dialog.cursor} width={layout.width} />;
 	} else if (dialog?.kind === 'form') {
-		dialogElement = <RecordFormDialog form={dialog.form} width={layout.width} />;
+		dialogElement = <RecordFormDialog form={dialog.form} width={layout.width} height={layout.body.height} />;
 	}
 	if (dialogElement) {
 		body = dialogElement;
@@ -298,6 +299,8 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 				readOnly={state.readOnly}
 				width={layout.width}
 				height={layout.body.height}
+				showPriority={monitor.actions.capabilities.recordTypes.some(needsPriority)}
+				showComment={monitor.actions.capabilities.recordComments}
 			/>
 		);
 	} else if (ui.view === 'rules') {

@@ -253,7 +253,7 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 		case 'lockdown':
 			return lockdownOrUndo(ui, zone, context);
 		case 'dns-add':
-			return open(ui, {kind: 'form', form: addForm(zone)});
+			return open(ui, {kind: 'form', form: addForm(zone, context.monitor.actions.capabilities)});
 		case 'dns-update-ip': {
 			const record = context.record;
 			return open(ui, {kind: 'form', form: updateIpForm(zone, record?.type === 'A' ? [record.name] : [], record?.type === 'A' ? record.content : '')});
@@ -266,7 +266,7 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 				monitor.say('warn', 'No record is highlighted');
 				return ui;
 			}
-			if (action === 'dns-edit') return open(ui, {kind: 'form', form: editForm(zone, record)});
+			if (action === 'dns-edit') return open(ui, {kind: 'form', form: editForm(zone, record, context.monitor.actions.capabilities)});
 			if (action === 'dns-proxied') return requestAction(ui, {kind: 'dns-edit', zone, record: {...record, proxied: !record.proxied}}, context);
 			return requestAction(ui, {kind: 'dns-delete-name', zone, fqdn: record.name}, context);
 		}
