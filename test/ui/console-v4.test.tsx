@@ -14,6 +14,9 @@ import {FakeClock} from '../../source/lib/clock.js';
 import {createMonitor, type Monitor} from '../../source/monitor/monitor.js';
 import {PasteChannel} from '../../source/term/input.js';
 import {App} from '../../source/ui/app.js';
+import {HelpDialog} from '../../source/ui/dialogs/help-dialog.js';
+import {computeLayout} from '../../source/ui/layout.js';
+import {v4Capabilities} from '../../source/v4/backend.js';
 import {FakeBackend} from '../monitor/fake-backend.js';
 import {FlarewatchError} from '../../source/errors.js';
 import {FakeV4Backend, type SentCall} from './fake-v4.js';
@@ -122,10 +125,17 @@ describe('keys and help from the capabilities', () => {
 		await press('\u001b');
 		await press(':help\r');
 		const commands = helpText(frame());
-		expect(commands).toContain(':challenge IP');
+		expect(commands).toContain(':ban / :wl / :challenge IP');
 		expect(commands).toContain(':purge [URL...]');
 		expect(commands).not.toContain(':grab');
 		expect(commands).not.toContain('update-ip');
+	});
+
+	it.each(['keys', 'palette'] as const)('v4: the %s page of the help fits 80x24 whole', page => {
+		const layout = computeLayout({columns: 80, rows: 24});
+		const {lastFrame} = render(<HelpDialog width={80} height={layout.body.height} page={page} capabilities={v4Capabilities} />);
+		expect(lastFrame()).not.toContain('more if wider');
+		expect(lastFrame()).not.toContain('…');
 	});
 
 	it('v4: G, DNS u and :grab say they are v1 calls and what to use instead; nothing is sent', async () => {
