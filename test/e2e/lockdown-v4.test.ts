@@ -115,7 +115,7 @@ describe('lockdown on API v4', () => {
 		await app.waitFor(text => /Top [\d,]+ IPs instead \(i\)/.test(text), 'the preview with the choice');
 		// The other choice: the top IPs, one rule each, paced; killed a few rules in.
 		app.press('i');
-		const deadline = Date.now() + 30_000;
+		const deadline = Date.now() + 45_000;
 		while ((await rest.rules()).length < before.length + 10) {
 			if (Date.now() > deadline) throw new Error(`no lockdown rules appeared; the screen:\n${app.screen()}`);
 			await new Promise(resolve => setTimeout(resolve, 50));
