@@ -106,7 +106,16 @@ export async function readyAndPaused(console: EmulatedConsole): Promise<string> 
 	await console.app.waitFor(text => /\d+\.\d+\.\d+\.\d+\s+threat\s+\S+/.test(text) && /sec \w+/.test(text), 'the dashboard with threat rows', 15_000);
 	console.app.press('p');
 	const screen = await console.app.waitFor(text => text.includes('PAUSED'), 'polling paused');
-	// A poll already in flight finishes: wait until the call count holds still.
+	// A poll already in flight finishes.
+	await callsSettled(console);
+	return screen;
+}
+
+/**
+ * Waits until the call count holds still (three looks 150 ms apart): a poll or, on v4, the listing of the
+ * rules that follows a change has finished, so a one-shot fault set next hits the request under test.
+ */
+export async function callsSettled(console: EmulatedConsole): Promise<void> {
 	let calls = await console.calls();
 	for (let settled = 0; settled < 3; ) {
 		await new Promise(resolve => setTimeout(resolve, 150));
@@ -114,7 +123,6 @@ export async function readyAndPaused(console: EmulatedConsole): Promise<string> 
 		settled = now === calls ? settled + 1 : 0;
 		calls = now;
 	}
-	return screen;
 }
 
 /** Waits until the emulator's state satisfies `test`. */
