@@ -9,11 +9,10 @@ import {startEmulator} from '../../source/emulator/index.js';
 import type {EmulatorHandle, EmulatorState} from '../../source/emulator/types.js';
 import {Secret} from '../../source/lib/secret.js';
 import {V1Backend} from '../../source/v1/backend.js';
+import type {Api} from './apis.js';
 import {consoleEnv, PtyConsole} from './pty-console.js';
 
-/** The two APIs the console speaks; a suite that runs on both is `describe.each(apis)`. */
-export type Api = 'v1' | 'v4';
-export const apis: readonly Api[] = ['v1', 'v4'];
+export {apis, type Api} from './apis.js';
 
 /**
  * How an operator points the console at the emulator's demo account on `api`: v1 takes the email
