@@ -3,7 +3,8 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {callsSeen, emulator, type EmulatorHandle} from '../v1/harness.js';
+import {apis} from '../e2e/apis.js';
+import {account, callsSeen, emulator, type EmulatorHandle} from '../v1/harness.js';
 
 let emu: EmulatorHandle;
 
@@ -28,25 +29,29 @@ function flarewatch(args: string[], env: Record<string, string>, via: 'dist' | '
 	});
 }
 
-describe('flarewatch <command> as a process', () => {
-	it('stats --json, a validation error, help and a refused --key, with the exit codes of the issue', {timeout: 45_000}, async () => {
-		const env = {CF_API_EMAIL: emu.email, CF_API_KEY: emu.key, CF_API_ENDPOINT: emu.url, CF_ZONE: 'example.com'};
-		const before = callsSeen(emu);
-		const [stats, invalid, help, keyFlag] = await Promise.all([
+describe.each(apis)('flarewatch <command> as a process (API %s)', api => {
+	it(`stats --json, a validation error, help and a refused --${api === 'v1' ? 'key' : 'token'}, with the exit codes of the issue`, {timeout: 45_000}, async () => {
+		const secret = api === 'v1' ? emu.key : emu.token;
+		const credentials: Record<string, string> = api === 'v1' ? {CF_API_EMAIL: emu.email, CF_API_KEY: emu.key} : {CF_API_TOKEN: emu.token};
+		const env = {...credentials, CF_API_ENDPOINT: emu.url, CF_ZONE: 'example.com'};
+		const seen = () => api === 'v1' ? callsSeen(emu) : account(emu).calls.v4.total;
+		const before = seen();
+		const [stats, invalid, help, secretFlag] = await Promise.all([
 			flarewatch(['stats', '--json'], env),
 			flarewatch(['ban', '203.0.113.0/24'], env),
 			flarewatch(['--help'], {}, 'tsx'),
-			flarewatch(['ban', '203.0.113.1', '--key', emu.key], env),
+			flarewatch(['ban', '203.0.113.1', api === 'v1' ? '--key' : '--token', secret], env),
 		]);
-		expect(stats.code).toBe(0);
+		expect(stats.code, stats.stderr).toBe(0);
 		expect(JSON.parse(stats.stdout).zones[0].zone).toBe('example.com');
 		expect(invalid).toEqual({code: 2, stdout: '', stderr: 'flarewatch ban: Invalid IP address: "203.0.113.0/24" is a network range; give a single IP address.\n'});
 		expect(help.code).toBe(0);
 		expect(help.stdout).toContain('dns update-ip');
-		expect(keyFlag.code).toBe(2);
-		expect(keyFlag.stderr).not.toContain(emu.key);
-		expect(callsSeen(emu) - before).toBe(1);
-		for (const output of [stats, invalid, help, keyFlag]) expect(output.stdout + output.stderr).not.toContain(emu.key);
+		expect(secretFlag.code).toBe(2);
+		expect(secretFlag.stderr).not.toContain(secret);
+		// Only stats asked anything: v1's one stats call; v4's zone lookup, settings and GraphQL query.
+		expect(seen() - before).toBe(api === 'v1' ? 1 : 3);
+		for (const output of [stats, invalid, help, secretFlag]) expect(output.stdout + output.stderr).not.toContain(secret);
 	});
 });
 

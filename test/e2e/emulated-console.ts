@@ -9,11 +9,10 @@ import {startEmulator} from '../../source/emulator/index.js';
 import type {EmulatorHandle, EmulatorState} from '../../source/emulator/types.js';
 import {Secret} from '../../source/lib/secret.js';
 import {V1Backend} from '../../source/v1/backend.js';
+import type {Api} from './apis.js';
 import {consoleEnv, PtyConsole} from './pty-console.js';
 
-/** The two APIs the console speaks; a suite that runs on both is `describe.each(apis)`. */
-export type Api = 'v1' | 'v4';
-export const apis: readonly Api[] = ['v1', 'v4'];
+export {apis, type Api} from './apis.js';
 
 /**
  * How an operator points the console at the emulator's demo account on `api`: v1 takes the email
@@ -106,7 +105,16 @@ export async function readyAndPaused(console: EmulatedConsole): Promise<string> 
 	await console.app.waitFor(text => /\d+\.\d+\.\d+\.\d+\s+threat\s+\S+/.test(text) && /sec \w+/.test(text), 'the dashboard with threat rows', 15_000);
 	console.app.press('p');
 	const screen = await console.app.waitFor(text => text.includes('PAUSED'), 'polling paused');
-	// A poll already in flight finishes: wait until the call count holds still.
+	// A poll already in flight finishes.
+	await callsSettled(console);
+	return screen;
+}
+
+/**
+ * Waits until the call count holds still (three looks 150 ms apart): a poll or, on v4, the listing of the
+ * rules that follows a change has finished, so a one-shot fault set next hits the request under test.
+ */
+export async function callsSettled(console: EmulatedConsole): Promise<void> {
 	let calls = await console.calls();
 	for (let settled = 0; settled < 3; ) {
 		await new Promise(resolve => setTimeout(resolve, 150));
@@ -114,7 +122,6 @@ export async function readyAndPaused(console: EmulatedConsole): Promise<string> 
 		settled = now === calls ? settled + 1 : 0;
 		calls = now;
 	}
-	return screen;
 }
 
 /** Waits until the emulator's state satisfies `test`. */
