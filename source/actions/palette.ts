@@ -6,7 +6,7 @@
 import {cacheLevels, securityLevels, type CacheLevel, type Capabilities, type SecurityLevel, type ZoneRef} from '../backend.js';
 import {featureAvailable, featureMissing, type Feature} from './capability.js';
 import {canonicalIp} from '../lib/ip.js';
-import {checkHostname, checkIp, checkIpv4, checkRecordContent, checkRecordName, checkTtl, parseIntegerIn, quote} from '../lib/validate.js';
+import {checkHostname, checkIp, checkIpv4, checkPurgeUrl, checkRecordContent, checkRecordName, checkTtl, parseIntegerIn, quote} from '../lib/validate.js';
 import type {ActionRequest} from './types.js';
 
 export type PaletteCommand =
@@ -74,30 +74,12 @@ export const paletteUsage: ReadonlyArray<[usage: string, description: string]> =
 /** The most URLs one file purge takes (the API's limit). */
 export const maxPurgeUrls = 100;
 
-/**
- * Why `url` cannot be purged as a file of `zone`, or undefined: it must be an http(s) URL whose host is
- * the zone or a name under it (a purge elsewhere is not this zone's to make).
- */
-export function checkZoneFileUrl(url: string, zone: string): string | undefined {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		return `${quote(url, 80)} is not a URL (https://${zone}/path)`;
-	}
-	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `${quote(url, 80)} is not an http or https URL`;
-	if (parsed.username !== '' || parsed.password !== '') return `${quote(url, 80)} carries a user name or password; purge the URL without them`;
-	const host = parsed.hostname.toLowerCase().replace(/\.$/, '');
-	const name = zone.toLowerCase();
-	return host === name || host.endsWith(`.${name}`) ? undefined : `${quote(url, 80)} is not inside ${zone}`;
-}
-
 function parsePurge(args: string[], zone: ZoneRef): PaletteResult {
 	if (args.length === 0) return action({kind: 'purge', zone});
 	if (args.length > maxPurgeUrls) return fail(`${args.length} URLs given; :purge takes at most ${maxPurgeUrls} at a time`);
 	const urls: string[] = [];
 	for (const [index, url] of args.entries()) {
-		const problem = checkZoneFileUrl(url, zone.name);
+		const problem = checkPurgeUrl(url, zone.name);
 		if (problem) return fail(`URL ${index + 1}: ${problem}; nothing was purged`);
 		if (!urls.includes(url)) urls.push(url);
 	}

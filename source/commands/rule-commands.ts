@@ -13,7 +13,7 @@ import {ruleModes, ruleTargets} from '../backend.js';
 import {FlarewatchError, isFlarewatchError, type FailureKind} from '../errors.js';
 import {formatLocalTime, formatTable, inert} from '../lib/format.js';
 import {canonicalIp} from '../lib/ip.js';
-import {checkIp, checkRuleTarget, checkText, quote, requireValid, validated} from '../lib/validate.js';
+import {asnValue, checkRuleRange, checkRuleTarget, checkText, quote, requireValid, validated} from '../lib/validate.js';
 import {flagSet, flagValue, needsCapability, usageError, type CommandContext, type CommandProblem, type CommandSpec, type ParsedArgs} from './spec.js';
 import {eachZone, worstExitCode} from './zones.js';
 
@@ -58,15 +58,14 @@ export function checkRuleValue(target: RuleTarget, raw: string, mode: RuleMode):
 			validated('IP address', value, candidate => checkRuleTarget(candidate, mode === 'whitelist' ? 'whitelist' : 'ban'));
 			return canonicalIp(value) ?? value;
 		case 'ip_range': {
-			const [address = '', bits, extra] = value.split('/');
-			const prefixes = address.includes(':') ? ['32', '48', '64'] : ['16', '24'];
-			requireValid('range', bits !== undefined && extra === undefined && checkIp(address) === undefined && prefixes.includes(bits) ? undefined : `${quote(raw)} is not a range an access rule takes (IPv4 /16 or /24, IPv6 /32, /48 or /64)`);
-			return `${canonicalIp(address) ?? address}/${bits!}`;
+			requireValid('range', checkRuleRange(value));
+			const [address = '', bits = ''] = value.split('/');
+			return `${canonicalIp(address) ?? address}/${bits}`;
 		}
 		case 'asn': {
-			const asn = /^(?:AS)?(\d{1,10})$/i.exec(value);
-			requireValid('ASN', asn && Number(asn[1]) > 0 && Number(asn[1]) < 2 ** 32 ? undefined : `${quote(raw)} is not an autonomous system number such as AS13335`);
-			return `AS${Number(asn![1])}`;
+			const asn = asnValue(value);
+			requireValid('ASN', asn === undefined ? `${quote(raw)} is not an autonomous system number such as AS13335` : undefined);
+			return asn!;
 		}
 		case 'country':
 			requireValid('country', /^[A-Za-z]{2}$/.test(value) ? undefined : `${quote(raw)} is not a two-letter country code such as CN`);

@@ -7,7 +7,7 @@ import type {CacheLevel, SecurityLevel, StatsInterval, Visitor, VisitorClass, Zo
 import {isActiveZone, cacheLevels, securityLevels, statsIntervals} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
 import {formatCount, formatKilobytes, formatLocalTime, formatTable, formatWhen, inert} from '../lib/format.js';
-import {checkZoneName, parseIntegerIn, quote, requireValid} from '../lib/validate.js';
+import {checkPurgeUrl, checkZoneName, isNameInZone, parseIntegerIn, quote, requireValid} from '../lib/validate.js';
 import {flagSet, flagValue, needsCapability, onOff, usageError, type CommandContext, type CommandResult, type CommandSpec, type ParsedArgs} from './spec.js';
 import {eachZone} from './zones.js';
 
@@ -330,26 +330,14 @@ function purgeFilesArgs(args: ParsedArgs): string[] | undefined {
 		return undefined;
 	}
 	if (args.positionals.length === 0) throw usageError('--files needs the URLs to purge, e.g. flarewatch purge --files https://example.com/app.css.');
-	for (const url of args.positionals) requireValid('file', checkFileUrl(url));
+	for (const url of args.positionals) requireValid('file', checkPurgeUrl(url));
 	return [...new Set(args.positionals)];
-}
-
-function checkFileUrl(url: string): string | undefined {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		return `${quote(url, 80)} is not a URL`;
-	}
-	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `${quote(url, 80)} is not an http or https URL`;
-	if (parsed.username !== '' || parsed.password !== '') return `${quote(url, 80)} holds a user name or password`;
-	return undefined;
 }
 
 /** The configured zone a URL belongs to: the longest name its host is inside. */
 function zoneOfUrl(url: string, zones: readonly ZoneRef[]): ZoneRef | undefined {
-	const host = new URL(url).hostname.toLowerCase();
-	const inside = zones.filter(zone => host === zone.name.toLowerCase() || host.endsWith(`.${zone.name.toLowerCase()}`));
+	const host = new URL(url).hostname;
+	const inside = zones.filter(zone => isNameInZone(host, zone.name));
 	return inside.sort((a, b) => b.name.length - a.name.length)[0];
 }
 

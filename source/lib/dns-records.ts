@@ -126,6 +126,17 @@ interface StructuredType {
 const u8 = 255;
 const u16 = 65_535;
 
+/** TLSA and SMIMEA share one form (RFC 6698, RFC 8162): usage, selector, matching type, the association data. */
+const certificateAssociation: StructuredType = {
+	parts: [
+		{key: 'usage', label: 'usage', kind: 'int', max: 3},
+		{key: 'selector', label: 'selector', kind: 'int', max: 1},
+		{key: 'matching_type', label: 'matching type', kind: 'int', max: 2},
+		{key: 'certificate', label: 'certificate', kind: 'hex'},
+	],
+	example: '3 1 1 0E7A...',
+};
+
 const structured: Readonly<Record<string, StructuredType>> = {
 	CAA: {
 		parts: [
@@ -181,15 +192,7 @@ const structured: Readonly<Record<string, StructuredType>> = {
 		],
 		example: '100 10 "S" "SIP+D2U" "" _sip._udp.example.com',
 	},
-	SMIMEA: {
-		parts: [
-			{key: 'usage', label: 'usage', kind: 'int', max: 3},
-			{key: 'selector', label: 'selector', kind: 'int', max: 1},
-			{key: 'matching_type', label: 'matching type', kind: 'int', max: 2},
-			{key: 'certificate', label: 'certificate', kind: 'hex'},
-		],
-		example: '3 1 1 0E7A...',
-	},
+	SMIMEA: certificateAssociation,
 	SRV: {
 		parts: [
 			{key: 'weight', label: 'weight', kind: 'int', max: u16},
@@ -214,15 +217,7 @@ const structured: Readonly<Record<string, StructuredType>> = {
 		],
 		example: '1 svc.example.com alpn="h2"',
 	},
-	TLSA: {
-		parts: [
-			{key: 'usage', label: 'usage', kind: 'int', max: 3},
-			{key: 'selector', label: 'selector', kind: 'int', max: 1},
-			{key: 'matching_type', label: 'matching type', kind: 'int', max: 2},
-			{key: 'certificate', label: 'certificate', kind: 'hex'},
-		],
-		example: '3 1 1 0E7A...',
-	},
+	TLSA: certificateAssociation,
 	URI: {
 		parts: [
 			{key: 'weight', label: 'weight', kind: 'int', max: u16},

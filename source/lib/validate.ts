@@ -90,6 +90,45 @@ export function checkRuleTarget(value: string, rule: 'ban' | 'whitelist'): strin
 	return special ? `${quote(value)} is ${special}; no visitor comes from it, so it is not ${rule === 'ban' ? 'banned' : 'whitelisted'}` : undefined;
 }
 
+/** True when `name` is the zone itself or a name under it (case-insensitive). */
+export function isNameInZone(name: string, zone: string): boolean {
+	const lowerName = name.toLowerCase();
+	const lowerZone = zone.toLowerCase();
+	return lowerName === lowerZone || lowerName.endsWith(`.${lowerZone}`);
+}
+
+/**
+ * A URL to purge as a single file: http or https, no user name or password; with `zone`, its host the
+ * zone or a name under it (a purge elsewhere is not this zone's to make).
+ */
+export function checkPurgeUrl(url: string, zone?: string): string | undefined {
+	let parsed: URL;
+	try {
+		parsed = new URL(url);
+	} catch {
+		return `${quote(url, 80)} is not a URL${zone === undefined ? '' : ` (https://${zone}/path)`}`;
+	}
+	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `${quote(url, 80)} is not an http or https URL`;
+	if (parsed.username !== '' || parsed.password !== '') return `${quote(url, 80)} carries a user name or password; purge the URL without them`;
+	if (zone !== undefined && !isNameInZone(parsed.hostname, zone)) return `${quote(url, 80)} is not inside ${zone}`;
+	return undefined;
+}
+
+/** The ranges an IP access rule takes: IPv4 /16 or /24, IPv6 /32, /48 or /64. */
+export function checkRuleRange(value: string): string | undefined {
+	const [address = '', bits, extra] = value.split('/');
+	const problem = `${quote(value)} is not a range an access rule takes (IPv4 /16 or /24, IPv6 /32, /48 or /64)`;
+	if (bits === undefined || extra !== undefined || checkIp(address) !== undefined) return problem;
+	return (address.includes(':') ? ['32', '48', '64'] : ['16', '24']).includes(bits) ? undefined : problem;
+}
+
+/** An autonomous system number as rules spell it ("AS13335", from "AS13335", "as13335" or "13335"); undefined when it is not one. */
+export function asnValue(value: string): string | undefined {
+	const digits = /^(?:AS)?(\d{1,10})$/i.exec(value.trim())?.[1];
+	const number = digits === undefined ? 0 : Number(digits);
+	return number > 0 && number < 2 ** 32 ? `AS${number}` : undefined;
+}
+
 const labelPattern = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
 
 /** One DNS label: letters, digits, hyphen (not at either end), underscore (for service names). */

@@ -8,7 +8,7 @@ import {cacheLevels, securityLevels, statsIntervals} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
 import {canonicalIp, ipv4Key} from '../lib/ip.js';
 import type {Secret} from '../lib/secret.js';
-import {checkEmail, checkHostname, checkIp, checkIpv4, checkRecordContent, checkRecordName, checkText, checkTtl, checkZoneName, quote, requireValid, validated} from '../lib/validate.js';
+import {checkEmail, checkHostname, checkIp, checkIpv4, checkRecordContent, checkRecordName, checkText, checkTtl, checkZoneName, isNameInZone, quote, requireValid, validated} from '../lib/validate.js';
 import {paths, type JsonAction, type SpamEventType, type TextAction, type WireParams, type WireSpamEvent} from './wire.js';
 import {decodeEnvelope, decodeHostLines, decodeTextStatus, type DecodeContext, type DecodedEnvelope} from './decode.js';
 import {decodeLookup, decodeNumberAt, decodeRecordObj, decodeRecordPage, decodeStats, decodeVisitors, decodeZoneCheck, decodeZoneList, type V1Zone, type ZoneSummary} from './shapes.js';
@@ -272,8 +272,7 @@ export class V1Client {
 	async deleteRecordsByName(zone: string, fqdn: string): Promise<void> {
 		validated('zone', zone, checkZoneName);
 		validated('name', fqdn, checkHostname);
-		const inZone = fqdn.toLowerCase() === zone.toLowerCase() || fqdn.toLowerCase().endsWith(`.${zone.toLowerCase()}`);
-		requireValid('name', inZone ? undefined : `${quote(fqdn)} is not a full name inside ${zone}`);
+		requireValid('name', isNameInZone(fqdn, zone) ? undefined : `${quote(fqdn)} is not a full name inside ${zone}`);
 		await this.json('rec_del', {zone, name: fqdn});
 	}
 

@@ -20,6 +20,7 @@
 import type {FirewallEvent, IpDetails, StatsInterval, TrafficBreakdown, Visitor} from '../backend.js';
 import {FlarewatchError} from '../errors.js';
 import {ipv4Key, canonicalIp} from '../lib/ip.js';
+import {asnValue} from '../lib/validate.js';
 
 const minute = 60_000;
 const hour = 60 * minute;
@@ -203,9 +204,7 @@ const challengeActions = new Set(['challenge', 'managed_challenge', 'js_challeng
 
 /** An ASN as the port writes it ("AS13335"), from the API's number (a string or a number). */
 function asnText(value: unknown): string | undefined {
-	const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
-	const digits = /^(?:AS)?(\d{1,10})$/i.exec(text)?.[1];
-	return digits === undefined || digits === '0' ? undefined : `AS${digits}`;
+	return asnValue(typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '');
 }
 
 function asnName(value: unknown): string | undefined {

@@ -15,7 +15,7 @@ import {defaultV4Endpoint} from '../lib/endpoint.js';
 import {HttpCore, type HttpAnswer, type HttpOptions} from '../lib/http.js';
 import type {Secret} from '../lib/secret.js';
 import {checkContentFor, checkRecordComment, checkRecordPriority, checkRecordTtl, checkRecordTypeIn, formatRecordData, isProxiable, isStructuredType, needsPriority, parseRecordData, proxiableTypes, type RecordData} from '../lib/dns-records.js';
-import {checkEmail, checkHostname, checkIp, checkRecordName, checkZoneName, quote, requireValid, validated} from '../lib/validate.js';
+import {asnValue, checkEmail, checkHostname, checkIp, checkPurgeUrl, checkRecordName, checkRuleRange, checkZoneName, isNameInZone, quote, requireValid, validated} from '../lib/validate.js';
 import {adaptiveTotalsQuery, ipEventsQuery, readAdaptiveTotals, readIpDetails, readRollup, readVisitors, rollupQuery, statsWindow, visitorsQuery, windowFor, type GraphqlRequest, type Totals} from './analytics.js';
 import {sdkFailure, statusFailure, type V4ErrorItem} from './failure.js';
 import {fetchOn} from './fetch.js';
@@ -454,7 +454,7 @@ export class V4Backend implements Backend {
 	/** Purges single files (at most 100 URLs a request, the API's limit), each inside the zone. */
 	async purgeFiles(ref: ZoneRef, urls: readonly string[]): Promise<void> {
 		requireValid('files', urls.length >= 1 && urls.length <= 100 ? undefined : `${urls.length} URLs given; purge 1 to 100 at a time`);
-		for (const url of urls) requireValid('file', fileInZone(url, ref.name));
+		for (const url of urls) requireValid('file', checkPurgeUrl(url, ref.name));
 		const zone = await this.zone(ref);
 		await this.call('purge', sdk => sdk.cache.purge({zone_id: zone.id, files: [...urls]}));
 	}
@@ -495,8 +495,7 @@ export class V4Backend implements Backend {
 	/** Every record of that name: one list, then one delete each. */
 	async deleteRecordsByName(ref: ZoneRef, fqdn: string): Promise<void> {
 		validated('name', fqdn, checkHostname);
-		const inZone = fqdn.toLowerCase() === ref.name.toLowerCase() || fqdn.toLowerCase().endsWith(`.${ref.name.toLowerCase()}`);
-		requireValid('name', inZone ? undefined : `${quote(fqdn)} is not a full name inside ${ref.name}`);
+		requireValid('name', isNameInZone(fqdn, ref.name) ? undefined : `${quote(fqdn)} is not a full name inside ${ref.name}`);
 		const zone = await this.zone(ref);
 		const found = await this.call('DNS list', sdk => sdk.dns.records.list({zone_id: zone.id, name: {exact: fqdn}, per_page: 100}));
 		const ids = found.result.filter(record => record.name.toLowerCase() === fqdn.toLowerCase()).map(record => record.id);
@@ -526,9 +525,9 @@ function ruleConfiguration(rule: NewAccessRule): {target: string; value: string}
 			requireValid('range', checkRuleRange(rule.value));
 			return {target: 'ip_range', value: rule.value};
 		case 'asn': {
-			const asn = /^(?:AS)?(\d{1,10})$/i.exec(rule.value.trim());
-			requireValid('ASN', asn && Number(asn[1]) > 0 && Number(asn[1]) < 2 ** 32 ? undefined : `${quote(rule.value)} is not an autonomous system number such as AS13335`);
-			return {target: 'asn', value: `AS${asn![1]}`};
+			const asn = asnValue(rule.value);
+			requireValid('ASN', asn === undefined ? `${quote(rule.value)} is not an autonomous system number such as AS13335` : undefined);
+			return {target: 'asn', value: asn!};
 		}
 		case 'country':
 			requireValid('country', /^[A-Z]{2}$/.test(rule.value) ? undefined : `${quote(rule.value)} is not a two-letter country code such as CN`);
@@ -536,28 +535,6 @@ function ruleConfiguration(rule: NewAccessRule): {target: string; value: string}
 		default:
 			throw new FlarewatchError('validation', `${quote(String(rule.target))} is not one of ${v4Capabilities.ruleTargets.join(', ')}.`, {field: 'target'});
 	}
-}
-
-/** The ranges an access rule takes: /16 or /24 for IPv4, /32, /48 or /64 for IPv6. */
-function checkRuleRange(value: string): string | undefined {
-	const [address = '', bits, extra] = value.split('/');
-	const problem = `${quote(value)} is not a range an access rule takes (IPv4 /16 or /24, IPv6 /32, /48 or /64)`;
-	if (bits === undefined || extra !== undefined || checkIp(address) !== undefined) return problem;
-	return (address.includes(':') ? ['32', '48', '64'] : ['16', '24']).includes(bits) ? undefined : problem;
-}
-
-/** A URL to purge: http(s), inside the zone (the zone or a subdomain). */
-function fileInZone(url: string, zone: string): string | undefined {
-	let parsed: URL;
-	try {
-		parsed = new URL(url);
-	} catch {
-		return `${quote(url, 80)} is not a URL`;
-	}
-	if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return `${quote(url, 80)} is not an http or https URL`;
-	const host = parsed.hostname.toLowerCase();
-	const name = zone.toLowerCase();
-	return host === name || host.endsWith(`.${name}`) ? undefined : `${quote(url, 80)} is not inside ${zone}`;
 }
 
 /** A v4 access rule in the port's shape. */

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {FlarewatchError} from '../../source/errors.js';
-import {checkEmail, checkHostname, checkIp, checkIpv4, checkIpv6, checkRecordContent, checkRecordName, checkText, checkTtl, checkZoneName, parseIntegerIn, validated} from '../../source/lib/validate.js';
+import {asnValue, checkEmail, checkHostname, checkIp, checkIpv4, checkIpv6, checkPurgeUrl, checkRecordContent, checkRecordName, checkRuleRange, checkText, checkTtl, checkZoneName, isNameInZone, parseIntegerIn, validated} from '../../source/lib/validate.js';
 
 const longLabel = 'a'.repeat(64);
 const paste = 'x'.repeat(100 * 1024);
@@ -115,5 +115,30 @@ describe('other values', () => {
 			expect(failure.message.length).toBeLessThan(120);
 		}
 		expect(() => validated('host', paste, checkHostname)).toThrow(/characters long/);
+	});
+});
+
+describe('rule values and purge URLs, shared by the v4 adapter, the commands and the palette', () => {
+	it('asnValue spells every form of an ASN one way, and refuses 0 and numbers past 32 bits', () => {
+		expect(['AS13335', 'as13335', '13335', ' AS0013335 '].map(asnValue)).toEqual(['AS13335', 'AS13335', 'AS13335', 'AS13335']);
+		expect(['AS0', '0', 'AS4294967296', 'ASN13335', 'AS-1', ''].map(asnValue)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+	});
+
+	it('checkRuleRange takes IPv4 /16 and /24, IPv6 /32, /48 and /64 only', () => {
+		for (const good of ['203.0.113.0/24', '198.51.0.0/16', '2001:db8::/32', '2001:db8::/48', '2001:db8::/64']) expect(checkRuleRange(good), good).toBeUndefined();
+		for (const bad of ['203.0.113.0/20', '203.0.113.0', '2001:db8::/56', '203.0.113.0/24/1', 'x/24']) expect(checkRuleRange(bad), bad).toMatch(/is not a range an access rule takes/);
+	});
+
+	it('checkPurgeUrl: http(s), no credentials, and inside the zone when one is named', () => {
+		expect(checkPurgeUrl('https://cdn.example.com/a.css', 'example.com')).toBeUndefined();
+		expect(checkPurgeUrl('https://EXAMPLE.com/a.css', 'example.com')).toBeUndefined();
+		expect(checkPurgeUrl('https://example.org/a.css')).toBeUndefined();
+		expect(checkPurgeUrl('https://example.org/a.css', 'example.com')).toMatch(/is not inside example\.com/);
+		expect(checkPurgeUrl('https://notexample.com/a.css', 'example.com')).toMatch(/is not inside/);
+		expect(checkPurgeUrl('ftp://example.com/a', 'example.com')).toMatch(/is not an http or https URL/);
+		expect(checkPurgeUrl('https://u:p@example.com/a', 'example.com')).toMatch(/user name or password/);
+		expect(checkPurgeUrl('example.com/a', 'example.com')).toMatch(/is not a URL \(https:\/\/example\.com\/path\)/);
+		expect(isNameInZone('www.Example.com', 'example.COM')).toBe(true);
+		expect(isNameInZone('wwwexample.com', 'example.com')).toBe(false);
 	});
 });
