@@ -123,10 +123,10 @@ describe('lockdown by notes', () => {
 		const stale = first.monitor.actions.unlockPlan(zone, left.record);
 		expect(stale.gone).toHaveLength(38);
 		expect(stale.requests.map(request => request.kind)).toEqual(['security-level']);
-		const removals = backend.calls.filter(call => call.action === 'rule_del').length;
+		const removals = backend.calls.filter(call => call.action === 'deleteRule').length;
 		first.monitor.actions.unlock(zone);
 		await first.monitor.actions.queue.idle();
-		expect(backend.calls.filter(call => call.action === 'rule_del')).toHaveLength(removals);
+		expect(backend.calls.filter(call => call.action === 'deleteRule')).toHaveLength(removals);
 		expect(backend.rules).toEqual([foreign, byHand]);
 		expect(first.messages().join('\n')).toContain('Lockdown of example.com undone: 0 rules removed (38 gone already), level back to med, 1 calls used');
 		first.monitor.stop();
@@ -144,7 +144,7 @@ describe('lockdown by notes', () => {
 		first.monitor.actions.startLockdown(choice.confirm.plan);
 		await first.monitor.actions.queue.idle();
 		expect(lockdownRules(backend, plan.batch!).map(rule => [rule.target, rule.value])).toEqual([['asn', 'AS64500']]);
-		expect(backend.calls.filter(call => call.action === 'rule_add')).toHaveLength(1);
+		expect(backend.calls.filter(call => call.action === 'addRule')).toHaveLength(1);
 		expect(first.messages().join('\n')).toContain('Lockdown of example.com done: AS64500 blocked by one rule, 0 refused, 0 not sent, 2 calls');
 
 		const second = await open(backend, new MemoryRegistry(), 'second');

@@ -35,6 +35,11 @@ export class FakeV4Backend extends FakeBackend {
 		this.sent.push({action, args});
 	}
 
+	/** The fake clock's time, for rules made in a subclass. */
+	protected clockNow(): number {
+		return this.#now();
+	}
+
 	/** A rule made by anyone (notes decide whose it is). */
 	addExisting(rule: Partial<AccessRule> & Pick<AccessRule, 'value' | 'notes'>): AccessRule {
 		const made: AccessRule = {id: `r${this.#nextId++}`, mode: 'block', target: 'ip', scope: 'zone', createdAt: this.#now() - 3_600_000, ...rule};
