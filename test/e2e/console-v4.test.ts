@@ -4,14 +4,11 @@
  * (read back over the API, as any client would); the audit log records it. Keys v4 lacks explain
  * themselves and send nothing.
  */
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {operatorIdentity} from '../../source/actions/rule-notes.js';
-import {startEmulator} from '../../source/emulator/index.js';
-import type {EmulatorHandle, EmulatorState} from '../../source/emulator/types.js';
-import {attackHeadStart, readyAndPaused, type EmulatedConsole} from './emulated-console.js';
-import {consoleEnv, highlightedIp, PtyConsole} from './pty-console.js';
+import type {EmulatorHandle} from '../../source/emulator/types.js';
+import {readyAndPaused, startEmulatedConsole, type EmulatedConsole} from './emulated-console.js';
+import {highlightedIp, PtyConsole} from './pty-console.js';
 
 let running: EmulatedConsole[] = [];
 afterEach(async () => {
@@ -21,28 +18,7 @@ afterEach(async () => {
 
 /** The console on v4 (a token, --api v4) against an emulator started here. */
 async function startV4Console(size = {cols: 110, rows: 32}): Promise<EmulatedConsole> {
-	const emulator = await startEmulator({port: 0, scenario: 'attack', quiet: true});
-	emulator.advanceClock(attackHeadStart);
-	const env = consoleEnv({CF_API_TOKEN: emulator.token});
-	const app = new PtyConsole(['--endpoint', emulator.url, '--api', 'v4', '--zone', 'example.com'], size, env);
-	const state = async (): Promise<EmulatorState> => (await (await fetch(`${emulator.url}/__emulator/state`)).json()) as EmulatorState;
-	const console: EmulatedConsole = {
-		app,
-		emulator,
-		env,
-		state,
-		zone: async () => (await state()).zones.find(zone => zone.name === 'example.com') as EmulatorState['zones'][number],
-		calls: async () => (await state()).accounts.find(account => account.email === emulator.email)?.calls.total ?? 0,
-		audit: () =>
-			readFileSync(join(env.XDG_STATE_HOME, 'flarewatch', 'audit.jsonl'), 'utf8')
-				.trim()
-				.split('\n')
-				.map(line => JSON.parse(line) as Record<string, unknown>),
-		async close() {
-			app.kill();
-			await emulator.close();
-		},
-	};
+	const console = await startEmulatedConsole([], {}, size, 'v4');
 	running.push(console);
 	return console;
 }
