@@ -2,53 +2,16 @@
  * The GraphQL Analytics face, called in process through `answerGraphql`, next to the v1 face of the
  * same emulator core served over loopback HTTP: the two must tell the same story.
  */
-import http from 'node:http';
-import type {AddressInfo} from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
-import {guardConnections} from '../../source/emulator/connections.js';
-import {EmulatorCore} from '../../source/emulator/core.js';
-import {defaultOptions, otherAccount, type EmulatorOptions} from '../../source/emulator/index.js';
-import {createHandler} from '../../source/emulator/server.js';
+import {otherAccount} from '../../source/emulator/index.js';
 import {answerGraphql} from '../../source/emulator/v4/graphql.js';
 import {zoneTagOf} from '../../source/emulator/v4/graphql-zone-id.js';
 import {dig, form, raw, t0} from './helpers.js';
+import {closeCores, openCore, type CoreFixture} from './v4-helpers.js';
 
-interface Fixture {
-	core: EmulatorCore;
-	url: string;
-	email: string;
-	key: string;
-	close(): Promise<void>;
-}
+afterEach(closeCores);
 
-const opened: Fixture[] = [];
-afterEach(async () => {
-	await Promise.all(opened.splice(0).map(fixture => fixture.close()));
-});
-
-/** An emulator core, and the v1 server over it (what startEmulator builds, with the core in reach). */
-async function open(options: Partial<EmulatorOptions> = {}): Promise<Fixture> {
-	const core = new EmulatorCore({...defaultOptions, port: 0, quiet: true, scenario: 'attack', rateLimit: 100_000, now: () => t0, accounts: [otherAccount], ...options});
-	const server = http.createServer();
-	server.on('request', createHandler(core, new Set(), guardConnections(server, 100, 1000)));
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address() as AddressInfo;
-	const fixture: Fixture = {
-		core,
-		url: `http://127.0.0.1:${port}`,
-		email: core.options.email,
-		key: core.options.key,
-		close: () =>
-			new Promise<void>(resolve => {
-				server.close(() => resolve());
-				server.closeAllConnections();
-			}),
-	};
-	opened.push(fixture);
-	return fixture;
-}
-
-async function v1(fixture: Fixture, params: Record<string, string>): Promise<unknown> {
+async function v1(fixture: CoreFixture, params: Record<string, string>): Promise<unknown> {
 	const reply = await raw(fixture.url, '/api_json.html', {body: form({email: fixture.email, tkn: fixture.key, ...params}), headers: {'Content-Type': 'application/x-www-form-urlencoded'}});
 	const json = JSON.parse(reply.text) as Record<string, unknown>;
 	expect(json.result, reply.text.slice(0, 300)).toBe('success');
@@ -61,7 +24,7 @@ interface Answer {
 	errors: {message: string; path?: string[]; locations?: unknown[]; extensions?: Record<string, unknown>}[] | null;
 }
 
-function gql(fixture: Fixture, query: string, variables?: Record<string, unknown>, email = fixture.email): Answer {
+function gql(fixture: CoreFixture, query: string, variables?: Record<string, unknown>, email = fixture.email): Answer {
 	const answer = answerGraphql({world: fixture.core, accountEmail: email, body: {query, variables}, now: fixture.core.clock.nowMs()});
 	const body = answer.body as {data: unknown; errors: Answer['errors']};
 	return {status: answer.status, data: body.data, errors: body.errors};
@@ -97,7 +60,7 @@ describe('the zone id', () => {
 
 describe('httpRequestsAdaptiveGroups', () => {
 	it('lists the same top IPs with the same counts as v1 zone_ips over the last hour', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(2 * 3600);
 		const now = fixture.core.clock.nowSec();
 		const listed = dig(await v1(fixture, {a: 'zone_ips', z: 'example.com', hours: '1'}), 'response', 'ips') as {ip: string; hits: number}[];
@@ -107,7 +70,7 @@ describe('httpRequestsAdaptiveGroups', () => {
 	});
 
 	it('groups by country, network and status, and the groups add up to the same total', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(1800);
 		const now = fixture.core.clock.nowSec();
 		const total = (selection: string) => rows<Group>(gql(fixture, adaptive(pro, now - 900, now, selection)), 'httpRequestsAdaptiveGroups');
@@ -128,7 +91,7 @@ describe('httpRequestsAdaptiveGroups', () => {
 	});
 
 	it('splits by minute, each minute equal to the same minute asked alone', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(1200);
 		const now = fixture.core.clock.nowSec();
 		const query = `{ viewer { zones(filter: {zoneTag: "${pro}"}) { httpRequestsAdaptiveGroups(limit: 100, filter: {datetime_geq: "${iso(now - 600)}", datetime_lt: "${iso(now)}"}, orderBy: [datetimeMinute_ASC]) { count dimensions { datetimeMinute } } } } }`;
@@ -141,7 +104,7 @@ describe('httpRequestsAdaptiveGroups', () => {
 	});
 
 	it('filters by IP and status, and honours limit and orderBy', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(1800);
 		const now = fixture.core.clock.nowSec();
 		const top = rows<Group>(gql(fixture, adaptive(pro, now - 600, now, 'count dimensions { clientIP }')), 'httpRequestsAdaptiveGroups');
@@ -162,7 +125,7 @@ describe('httpRequestsAdaptiveGroups', () => {
 	});
 
 	it('shows each zone its own traffic', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(600);
 		const now = fixture.core.clock.nowSec();
 		const query = `{ viewer { zones(filter: {zoneTag_in: ["${pro}", "${free}"]}) { zoneTag httpRequestsAdaptiveGroups(limit: 1, filter: {datetime_geq: "${iso(now - 300)}", datetime_lt: "${iso(now)}"}) { count } } } }`;
@@ -186,7 +149,7 @@ describe('httpRequests1mGroups', () => {
 		`{ viewer { zones(filter: {zoneTag: "${pro}"}) { httpRequests1mGroups(limit: 10000, filter: {datetime_geq: "${iso(from)}", datetime_lt: "${iso(to)}"}${order}) { ${selection} } } } }`;
 
 	it('totals over v1 stats’ window equal v1 stats', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(3 * 3600);
 		const now = fixture.core.clock.nowSec();
 		const obj = dig(await v1(fixture, {a: 'stats', z: 'example.com', interval: '120'}), 'response', 'result', 'objs', 0) as {
@@ -204,7 +167,7 @@ describe('httpRequests1mGroups', () => {
 	});
 
 	it('gives each minute the model’s requests for that minute, the same in any query', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(3600);
 		const now = fixture.core.clock.nowSec();
 		const list = rows<Minute>(gql(fixture, minutes(now - 1800, now, `dimensions { datetimeMinute } ${sums}`, ', orderBy: [datetimeMinute_ASC]')), 'httpRequests1mGroups');
@@ -228,7 +191,7 @@ describe('httpRequests1mGroups', () => {
 	});
 
 	it('is not open to a Free zone', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		const now = fixture.core.clock.nowSec();
 		const answer = gql(fixture, minutes(now - 600, now, 'sum { requests }').replace(pro, free));
 		expect(answer.status).toBe(403);
@@ -260,7 +223,7 @@ function eventGroups(tag: string, from: number, to: number, dims: string, extra 
 
 describe('firewall events', () => {
 	it('show a v1 ban as blocks of that IP from the ban on, and its 403s agree', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(1800);
 		const listed = dig(await v1(fixture, {a: 'zone_ips', z: 'example.com', hours: '1', class: 't'}), 'response', 'ips') as {ip: string}[];
 		const ip = listed[0].ip;
@@ -291,7 +254,7 @@ describe('firewall events', () => {
 	});
 
 	it('show "I\'m under attack" (v1 sec_lvl help) as JavaScript challenges of threats', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(1800);
 		const before = fixture.core.clock.nowSec();
 		const earlier = rows<Group>(gql(fixture, eventGroups(pro, before - 600, before, 'action source')), 'firewallEventsAdaptiveGroups');
@@ -326,7 +289,7 @@ describe('firewall events', () => {
 
 describe('errors', () => {
 	it('answers unknown fields and bad arguments with GraphQL validation errors, HTTP 200, data null', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		const now = fixture.core.clock.nowSec();
 		const unknownField = gql(fixture, adaptive(pro, now - 60, now, 'count dimensions { clientIP bogus }'));
 		expect(unknownField.status).toBe(200);
@@ -356,7 +319,7 @@ describe('errors', () => {
 	});
 
 	it('accepts variables typed as clients type them, and checks their values', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(600);
 		const now = fixture.core.clock.nowSec();
 		for (const [zoneType, filterType] of [['string', 'ZoneFirewallEventsAdaptiveFilter_InputObject'], ['String!', 'FirewallEventsAdaptiveFilter_InputObject']]) {
@@ -372,7 +335,7 @@ describe('errors', () => {
 	});
 
 	it('refuses ranges past the plan: too old, too wide, fields a Free zone lacks', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(3600);
 		const now = fixture.core.clock.nowSec();
 		const wide = gql(fixture, adaptive(free, now - 2 * 86_400, now, 'count'));
@@ -395,7 +358,7 @@ describe('errors', () => {
 	});
 
 	it('hides another account’s zone exactly as a zone that does not exist', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		const other = zoneTagOf('example.org');
 		const query = (tag: string) => `{ viewer { zones(filter: {zoneTag: "${tag}"}) { zoneTag } } }`;
 		const foreign = gql(fixture, query(other));

@@ -3,49 +3,16 @@
  * traffic model applies them: GraphQL's firewall events and statuses, v1's stats and zone_ips. And
  * the visitors' networks: one ASN carries most of a scenario's threats, so one rule can stop them.
  */
-import http from 'node:http';
-import type {AddressInfo} from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
-import {guardConnections} from '../../source/emulator/connections.js';
-import {EmulatorCore} from '../../source/emulator/core.js';
-import {defaultOptions, otherAccount, type EmulatorOptions} from '../../source/emulator/index.js';
 import {asnNames, botnetAsn, countryCodes, floodAsn, REGULAR, THREAT, type Population} from '../../source/emulator/population.js';
-import {createHandler} from '../../source/emulator/server.js';
 import type {Zone} from '../../source/emulator/world.js';
 import {answerGraphql} from '../../source/emulator/v4/graphql.js';
-import {dig, form, raw, t0} from './helpers.js';
+import {dig, form, raw} from './helpers.js';
+import {closeCores, openCore, type CoreFixture} from './v4-helpers.js';
 
-interface Fixture {
-	core: EmulatorCore;
-	url: string;
-	close(): Promise<void>;
-}
+afterEach(closeCores);
 
-const opened: Fixture[] = [];
-afterEach(async () => {
-	await Promise.all(opened.splice(0).map(fixture => fixture.close()));
-});
-
-async function open(options: Partial<EmulatorOptions> = {}): Promise<Fixture> {
-	const core = new EmulatorCore({...defaultOptions, port: 0, quiet: true, scenario: 'attack', rateLimit: 100_000, now: () => t0, accounts: [otherAccount], ...options});
-	const server = http.createServer();
-	server.on('request', createHandler(core, new Set(), guardConnections(server, 100, 1000)));
-	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-	const {port} = server.address() as AddressInfo;
-	const fixture: Fixture = {
-		core,
-		url: `http://127.0.0.1:${port}`,
-		close: () =>
-			new Promise<void>(resolve => {
-				server.close(() => resolve());
-				server.closeAllConnections();
-			}),
-	};
-	opened.push(fixture);
-	return fixture;
-}
-
-async function rest(fixture: Fixture, method: string, path: string, body?: unknown): Promise<{status: number; json: Record<string, unknown>}> {
+async function rest(fixture: CoreFixture, method: string, path: string, body?: unknown): Promise<{status: number; json: Record<string, unknown>}> {
 	const headers: Record<string, string> = {Authorization: `Bearer ${fixture.core.options.token}`};
 	if (body !== undefined) headers['Content-Type'] = 'application/json';
 	const reply = await raw(fixture.url, `/client/v4${path}`, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
@@ -53,19 +20,19 @@ async function rest(fixture: Fixture, method: string, path: string, body?: unkno
 }
 
 /** Makes a rule through API v4 and returns its id. */
-async function rule(fixture: Fixture, scope: 'account' | Zone, mode: string, target: string, value: string): Promise<string> {
+async function rule(fixture: CoreFixture, scope: 'account' | Zone, mode: string, target: string, value: string): Promise<string> {
 	const base = scope === 'account' ? `/accounts/${fixture.core.world.accounts[0].id}` : `/zones/${scope.id}`;
 	const made = await rest(fixture, 'POST', `${base}/firewall/access_rules/rules`, {mode, configuration: {target, value}, notes: 'test'});
 	expect(made.status, JSON.stringify(made.json)).toBe(200);
 	return dig(made.json, 'result', 'id') as string;
 }
 
-async function v1(fixture: Fixture, params: Record<string, string>): Promise<unknown> {
+async function v1(fixture: CoreFixture, params: Record<string, string>): Promise<unknown> {
 	const reply = await raw(fixture.url, '/api_json.html', {body: form({email: fixture.core.options.email, tkn: fixture.core.options.key, ...params}), headers: {'Content-Type': 'application/x-www-form-urlencoded'}});
 	return JSON.parse(reply.text) as unknown;
 }
 
-function gql<T>(fixture: Fixture, query: string, dataset: string, zone = 0): T[] {
+function gql<T>(fixture: CoreFixture, query: string, dataset: string, zone = 0): T[] {
 	const answer = answerGraphql({world: fixture.core, accountEmail: fixture.core.options.email, body: {query}, now: fixture.core.clock.nowMs()});
 	const body = answer.body as {data: unknown; errors: unknown};
 	expect(body.errors, JSON.stringify(body.errors)).toBeNull();
@@ -79,15 +46,15 @@ interface Group {
 	dimensions: Record<string, string | number>;
 }
 
-function eventGroups(fixture: Fixture, zone: Zone, from: number, to: number, dims: string, extra = ''): Group[] {
+function eventGroups(fixture: CoreFixture, zone: Zone, from: number, to: number, dims: string, extra = ''): Group[] {
 	return gql<Group>(fixture, `{ viewer { zones(filter: {zoneTag: "${zone.id}"}) { firewallEventsAdaptiveGroups(limit: 10000, filter: {datetime_geq: "${iso(from)}", datetime_lt: "${iso(to)}"${extra}}, orderBy: [count_DESC]) { count dimensions { ${dims} } } } } }`, 'firewallEventsAdaptiveGroups');
 }
 
-function requestGroups(fixture: Fixture, zone: Zone, from: number, to: number, dims: string, extra = ''): Group[] {
+function requestGroups(fixture: CoreFixture, zone: Zone, from: number, to: number, dims: string, extra = ''): Group[] {
 	return gql<Group>(fixture, `{ viewer { zones(filter: {zoneTag: "${zone.id}"}) { httpRequestsAdaptiveGroups(limit: 10000, filter: {datetime_geq: "${iso(from)}", datetime_lt: "${iso(to)}"${extra}}, orderBy: [count_DESC]) { count dimensions { ${dims} } } } } }`, 'httpRequestsAdaptiveGroups');
 }
 
-function events(fixture: Fixture, zone: Zone, from: number, to: number, fields: string, extra = ''): Record<string, string>[] {
+function events(fixture: CoreFixture, zone: Zone, from: number, to: number, fields: string, extra = ''): Record<string, string>[] {
 	return gql<Record<string, string>>(fixture, `{ viewer { zones(filter: {zoneTag: "${zone.id}"}) { firewallEventsAdaptive(limit: 10000, filter: {datetime_geq: "${iso(from)}", datetime_lt: "${iso(to)}"${extra}}, orderBy: [datetime_DESC]) { ${fields} } } } }`, 'firewallEventsAdaptive');
 }
 
@@ -99,7 +66,7 @@ function botnet(population: Population): string[] {
 const sum = (groups: Group[]) => groups.reduce((total, group) => total + group.count, 0);
 
 /** Threat hits per ASN over a window, straight from the model. */
-function threatsByAsn(fixture: Fixture, zone: Zone, from: number, to: number): {total: number; byAsn: Map<number, number>} {
+function threatsByAsn(fixture: CoreFixture, zone: Zone, from: number, to: number): {total: number; byAsn: Map<number, number>} {
 	const {hits, population} = fixture.core.traffic.measure(zone, from, to);
 	const byAsn = new Map<number, number>();
 	let total = 0;
@@ -116,7 +83,7 @@ describe('the visitors\' networks', () => {
 		['attack', botnetAsn],
 		['flood', floodAsn],
 	] as const)('%s: one ASN carries more than half of the threat requests', async (scenario, asn) => {
-		const fixture = await open({scenario});
+		const fixture = await openCore({scenario});
 		fixture.core.clock.advance(600);
 		const now = fixture.core.clock.nowSec();
 		for (const zone of fixture.core.world.accounts[0].zones) {
@@ -126,7 +93,7 @@ describe('the visitors\' networks', () => {
 	});
 
 	it('gives every visitor a stable network with a name and a country, and GraphQL shows the same', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(600);
 		const zone = fixture.core.world.zones[0];
 		const population = fixture.core.traffic.population(zone);
@@ -140,14 +107,14 @@ describe('the visitors\' networks', () => {
 		expect(groups[0].dimensions).toEqual({clientAsn: String(botnetAsn), clientASNDescription: 'DIGITALOCEAN-ASN'});
 		expect(groups[0].count / sum(groups)).toBeGreaterThan(0.5);
 		// A rebuilt emulator gives the same networks.
-		const again = await open();
+		const again = await openCore();
 		expect(Array.from(again.core.traffic.population(again.core.world.zones[0]).asn)).toEqual(Array.from(population.asn));
 	});
 });
 
 describe('rules shape traffic', () => {
 	it('an account-level ASN block stops every request of that network on every zone, from the rule on, as source asn', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(600);
 		const made = fixture.core.clock.nowSec();
 		const id = await rule(fixture, 'account', 'block', 'asn', `AS${botnetAsn}`);
@@ -183,7 +150,7 @@ describe('rules shape traffic', () => {
 	});
 
 	it('a zone-level range block stops the IPs inside the range on that zone only, as source iprange', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(600);
 		const [zone, other] = fixture.core.world.accounts[0].zones;
 		const population = fixture.core.traffic.population(zone);
@@ -205,7 +172,7 @@ describe('rules shape traffic', () => {
 	});
 
 	it('a country challenge challenges every threat request from there and a few of people\'s, as source country', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(600);
 		const [zone] = fixture.core.world.zones;
 		const population = fixture.core.traffic.population(zone);
@@ -241,7 +208,7 @@ describe('rules shape traffic', () => {
 	});
 
 	it('a zone-level IP managed challenge shows that IP\'s requests as managed challenges with the rule\'s id', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(600);
 		const [zone] = fixture.core.world.zones;
 		const listed = dig(await v1(fixture, {a: 'zone_ips', z: zone.name, hours: '1', class: 't'}), 'response', 'ips') as {ip: string}[];
@@ -258,7 +225,7 @@ describe('rules shape traffic', () => {
 	});
 
 	it('the most specific rule wins: an IP whitelist inside a blocked network, and a zone rule before an account rule', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(600);
 		const [zone] = fixture.core.world.zones;
 		const population = fixture.core.traffic.population(zone);
@@ -280,20 +247,20 @@ describe('rules shape traffic', () => {
 	});
 
 	it('v1 zone_ips counts the same hits with or without rules (only a whitelist changes a classification)', async () => {
-		const plainFixture = await open();
-		const ruled = await open();
+		const plainFixture = await openCore();
+		const ruled = await openCore();
 		for (const fixture of [plainFixture, ruled]) fixture.core.clock.advance(900);
 		await rule(ruled, 'account', 'managed_challenge', 'asn', `AS${botnetAsn}`);
 		await rule(ruled, ruled.core.world.zones[0], 'block', 'ip_range', '1.0.0.0/16');
 		for (const fixture of [plainFixture, ruled]) fixture.core.clock.advance(900);
-		const listing = async (fixture: Fixture) => dig(await v1(fixture, {a: 'zone_ips', z: 'example.com', hours: '1'}), 'response', 'ips');
+		const listing = async (fixture: CoreFixture) => dig(await v1(fixture, {a: 'zone_ips', z: 'example.com', hours: '1'}), 'response', 'ips');
 		expect(await listing(ruled)).toEqual(await listing(plainFixture));
 	});
 });
 
 describe('recent firewall events of one IP (a console\'s details)', () => {
 	it('lists the newest events of an IP with its network, country, rule, path and agent', async () => {
-		const fixture = await open();
+		const fixture = await openCore();
 		fixture.core.clock.advance(600);
 		const [zone] = fixture.core.world.zones;
 		const population = fixture.core.traffic.population(zone);
