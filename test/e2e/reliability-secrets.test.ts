@@ -172,6 +172,36 @@ async function echoingServer(target: EmulatorHandle): Promise<{url: string; plac
 	};
 }
 
+/**
+ * A session against a server that echoes the secret: the masked record in the DNS view, a refused
+ * action whose error quotes it, then every view and quit; the secret in no form on screen or in a file.
+ */
+async function echoedSession(app: ReliabilityPty, echo: {placement: {mode: 'field' | 'error'}}, refusal: RegExp, secret: string, home: string): Promise<void> {
+	await waitForData(app);
+	// A field: the record the server added carries the secret, and is shown masked.
+	app.press('\t');
+	await app.waitFor(text => /leak\.example\.com/.test(text) && text.includes('v=[redacted]'), 'the masked record');
+	// Errors: a refused change (into the audit log); polls go on.
+	echo.placement.mode = 'error';
+	app.press(':sec high\r');
+	await app.waitFor(text => text.includes('Change the security level?'), 'the confirmation');
+	app.press('y');
+	await app.waitFor(text => refusal.test(text), 'the refusal, masked', 20_000);
+	echo.placement.mode = 'field';
+	// DNS → Rules (v4 only) → Log.
+	app.press('\t');
+	const next = await app.waitFor(text => /^(Rules of example\.com|Log )/m.test(text), 'the next view');
+	if (/^Rules of /m.test(next)) app.press('\t');
+	await app.waitFor(text => /^Log /m.test(text), 'the Log view');
+	app.press('q');
+	expect(await app.exited).toBe(0);
+	const files = filesUnder(home);
+	expect(files.some(file => file.path.endsWith('audit.jsonl'))).toBe(true);
+	const everything = [app.raw, ...files.map(file => file.text)].join('\n').toLowerCase();
+	const forms = [...secretForms(secret), JSON.stringify(secret).slice(1, -1).replaceAll('/', '\\/')].map(form => form.toLowerCase());
+	for (const form of forms) expect(everything.includes(form), `found ${form}`).toBe(false);
+}
+
 describe('a server that echoes the key in another case or encoding', () => {
 	it('in a DNS record, in poll errors and in a refused action: masked on screen and in every file', async () => {
 		const emulator = await startEmulator({port: 0, quiet: true, scenario: 'calm', rateLimit: 3600, key});
@@ -179,29 +209,7 @@ describe('a server that echoes the key in another case or encoding', () => {
 		const env = consoleEnv({CF_API_KEY: key});
 		const app = new ReliabilityPty(['--endpoint', echo.url, '--email', emulator.email, '--zone', 'example.com', '--budget', '3600', '--reserve', '30', '--timeout', '5'], {cols: 160, rows: 30, env});
 		try {
-			await waitForData(app);
-			// A field: the record the server added carries the key, and is shown masked.
-			app.press('\t');
-			await app.waitFor(text => /leak\.example\.com/.test(text) && text.includes('v=[redacted]'), 'the masked record');
-			// Errors: a refused action (into the audit log) and refused polls (the status line).
-			echo.placement.mode = 'error';
-			app.press(':sec high\r');
-			await app.waitFor(text => text.includes('Change the security level?'), 'the confirmation');
-			app.press('y');
-			await app.waitFor(text => /Unknown key \[redacted\]/.test(text), 'the refusal, masked', 20_000);
-			echo.placement.mode = 'field';
-			// DNS → Rules (v4 only) → Log.
-			app.press('\t');
-			const next = await app.waitFor(text => /^(Rules of example\.com|Log )/m.test(text), 'the next view');
-			if (/^Rules of /m.test(next)) app.press('\t');
-			await app.waitFor(text => /^Log /m.test(text), 'the Log view');
-			app.press('q');
-			expect(await app.exited).toBe(0);
-			const files = filesUnder(env.HOME);
-			expect(files.some(file => file.path.endsWith('audit.jsonl'))).toBe(true);
-			const everything = [app.raw, ...files.map(file => file.text)].join('\n').toLowerCase();
-			const forms = [...secretForms(key), JSON.stringify(key).slice(1, -1).replaceAll('/', '\\/')].map(form => form.toLowerCase());
-			for (const form of forms) expect(everything.includes(form), `found ${form}`).toBe(false);
+			await echoedSession(app, echo, /Unknown key \[redacted\]/, key, env.HOME);
 		} finally {
 			app.dispose();
 			await echo.close();
@@ -261,28 +269,7 @@ describe('a v4 server that echoes the token in another case or encoding', () => 
 		const env = consoleEnv({CF_API_TOKEN: token});
 		const app = new ReliabilityPty(['--endpoint', echo.url, '--zone', 'example.com', '--budget', '3600', '--reserve', '30', '--timeout', '5'], {cols: 160, rows: 30, env});
 		try {
-			await waitForData(app);
-			app.press('\t');
-			await app.waitFor(text => /leak\.example\.com/.test(text) && text.includes('v=[redacted]'), 'the masked record');
-			// PATCH (the level change) is answered with the token in the error; polls (GET, GraphQL POST) go on.
-			echo.placement.mode = 'error';
-			app.press(':sec high\r');
-			await app.waitFor(text => text.includes('Change the security level?'), 'the confirmation');
-			app.press('y');
-			await app.waitFor(text => /Unknown token \[redacted\]/.test(text), 'the refusal, masked', 20_000);
-			echo.placement.mode = 'field';
-			// DNS → Rules (v4 only) → Log.
-			app.press('\t');
-			const next = await app.waitFor(text => /^(Rules of example\.com|Log )/m.test(text), 'the next view');
-			if (/^Rules of /m.test(next)) app.press('\t');
-			await app.waitFor(text => /^Log /m.test(text), 'the Log view');
-			app.press('q');
-			expect(await app.exited).toBe(0);
-			const files = filesUnder(env.HOME);
-			expect(files.some(file => file.path.endsWith('audit.jsonl'))).toBe(true);
-			const everything = [app.raw, ...files.map(file => file.text)].join('\n').toLowerCase();
-			const forms = [...secretForms(token), JSON.stringify(token).slice(1, -1).replaceAll('/', '\\/')].map(form => form.toLowerCase());
-			for (const form of forms) expect(everything.includes(form), `found ${form}`).toBe(false);
+			await echoedSession(app, echo, /Unknown token \[redacted\]/, token, env.HOME);
 		} finally {
 			app.dispose();
 			await echo.close();
