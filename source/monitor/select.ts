@@ -29,9 +29,9 @@ export interface HeaderView {
 	analyticsLeft?: number;
 	analyticsPerWindow?: number;
 	/** The call meter as printed, for each room the header has: the pane prints the widest that fits. */
-	meter?: HeaderMeter;
+	meter: HeaderMeter;
 	/** Fewer than a fifth of the window's calls (or GraphQL queries) are left: the meter warns. */
-	budgetLow?: boolean;
+	budgetLow: boolean;
 	demo: boolean;
 	readOnly: boolean;
 	/** Security level `help` (I'm Under Attack): a badge that is never dropped. */

@@ -4,7 +4,7 @@
  */
 import {render} from 'ink-testing-library';
 import {describe, expect, it} from 'vitest';
-import type {HeaderView} from '../../source/monitor/select.js';
+import {headerMeter, type HeaderView} from '../../source/monitor/select.js';
 import {headerBudget, HeaderPane} from '../../source/ui/panes/header-pane.js';
 
 const header: HeaderView = {
@@ -17,6 +17,8 @@ const header: HeaderView = {
 	ipv6: false,
 	callsLeft: 243,
 	perHour: 300,
+	meter: headerMeter({callsLeft: 243, calls: 300, window: 'hour'}),
+	budgetLow: false,
 	demo: true,
 	readOnly: false,
 	underAttack: false,

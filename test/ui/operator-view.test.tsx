@@ -9,7 +9,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import type {ZoneStats} from '../../source/backend.js';
 import {FakeClock} from '../../source/lib/clock.js';
 import {createMonitor, type Monitor, type MonitorHandle} from '../../source/monitor/monitor.js';
-import {noticeInfoMs, selectHeader, selectNotice, selectStatus, selectTraffic, statusChangesAt, type HeaderView, type StatusView} from '../../source/monitor/select.js';
+import {headerMeter, noticeInfoMs, selectHeader, selectNotice, selectStatus, selectTraffic, statusChangesAt, type HeaderView, type StatusView} from '../../source/monitor/select.js';
 import {initialState, type MonitorMessage, type MonitorState, type TrafficSample} from '../../source/monitor/store.js';
 import {InkTerminal} from '../../source/term/output/interpreter.js';
 import {Attr, StyleTable} from '../../source/term/output/style.js';
@@ -37,6 +37,8 @@ const header: HeaderView = {
 	ipv6: false,
 	callsLeft: 243,
 	perHour: 300,
+	meter: headerMeter({callsLeft: 243, calls: 300, window: 'hour'}),
+	budgetLow: false,
 	demo: true,
 	readOnly: false,
 	underAttack: true,

@@ -1,6 +1,6 @@
 import {render} from 'ink-testing-library';
 import {describe, expect, it} from 'vitest';
-import type {HeaderView, StatsView, StatusView, TrafficView} from '../../source/monitor/select.js';
+import {headerMeter, type HeaderView, type StatsView, type StatusView, type TrafficView} from '../../source/monitor/select.js';
 import {HelpDialog} from '../../source/ui/dialogs/help-dialog.js';
 import {keyHelp} from '../../source/ui/keymap.js';
 import {HeaderPane} from '../../source/ui/panes/header-pane.js';
@@ -19,6 +19,8 @@ const header: HeaderView = {
 	ipv6: true,
 	callsLeft: 243,
 	perHour: 300,
+	meter: headerMeter({callsLeft: 243, calls: 300, window: 'hour'}),
+	budgetLow: false,
 	demo: true,
 	readOnly: true,
 	underAttack: false,

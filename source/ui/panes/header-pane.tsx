@@ -72,9 +72,7 @@ const narrowBelow = 64;
  * DEMO or PAUSED off a 40-column line, "calls/h" becomes "/h".
  */
 export function headerBudget(header: HeaderView, view: ViewName, paused: boolean, width: number, api?: MonitorState['api']): string {
-	const calls = `${header.callsLeft}/${header.perHour}`;
-	// The selector's words for the API's window; v1's, for a view model made without them.
-	const meter = header.meter ?? {wide: `${calls} calls left / hour`, normal: `${calls} calls left / hour`, narrow: `${calls} calls/h`, tight: `${calls}/h`};
+	const {meter} = header;
 	if (width >= narrowBelow) {
 		const text = width >= wideFrom ? meter.wide : meter.normal;
 		return api ? ` ${api} · ${text}` : ` ${text}`;
@@ -144,10 +142,10 @@ function HeaderPaneView({header, view, paused, width, api, views = defaultViews}
 							<Text bold color="cyan">
 								{api}
 							</Text>
-							<Text color={(header.budgetLow ?? header.callsLeft < header.perHour * 0.2) ? 'yellow' : undefined}>{budget.slice(apiAt + api.length)}</Text>
+							<Text color={header.budgetLow ? 'yellow' : undefined}>{budget.slice(apiAt + api.length)}</Text>
 						</Text>
 					) : (
-						<Text color={(header.budgetLow ?? header.callsLeft < header.perHour * 0.2) ? 'yellow' : undefined}>{budget}</Text>
+						<Text color={header.budgetLow ? 'yellow' : undefined}>{budget}</Text>
 					)}
 				</Box>
 			</Box>
