@@ -9,7 +9,7 @@ import {FlarewatchError} from '../errors.js';
 import {checkAnyContentFor, checkContentFor, checkRecordComment, checkRecordPriority, checkRecordTtl, checkRecordTypeIn, isProxiable, maxCommentLength, needsPriority, priorityTypes, proxiableTypes, ttlRange, type RecordApi} from '../lib/dns-records.js';
 import {formatTable, inert} from '../lib/format.js';
 import {checkHostname, checkIpv4, checkRecordName, parseIntegerIn, quote, requireValid, validated} from '../lib/validate.js';
-import {flagSet, flagValue, usageError, type CommandContext, type CommandSpec, type ParsedArgs} from './spec.js';
+import {flagSet, flagValue, needsCapability, usageError, type CommandContext, type CommandSpec, type ParsedArgs} from './spec.js';
 import {eachZone} from './zones.js';
 
 /** The JSON form of a record. */
@@ -296,6 +296,7 @@ export const dnsCommands: CommandSpec[] = [
 		name: 'dns update-ip',
 		summary: 'point the A records of hosts at a new IPv4 address (DIUP)',
 		usage: '<ip> <host>...',
+		needs: needsCapability('hostsUpdate', 'v1', 'DIUP is a v1 call; API v4 has none. `flarewatch dns edit <rec-id> --content IP` changes each A record.'),
 		details: ['Outcome per host: OK, or E_NOUPDATE when it already pointed there. Exit code 1 when a host was refused.', 'JSON: {ip, hosts: [{host, outcome}]}.'],
 		examples: ['flarewatch dns update-ip 203.0.113.8 www.example.com example.com'],
 		flags: [],

@@ -119,6 +119,7 @@ describe('a command the API lacks: exit 2, nothing sent, what to use instead', (
 		[['preload-purge'], expect.stringMatching(/^pre_purge is a v1 call; API v4 has no preloader\. `flarewatch purge` purges the cache/)],
 		[['report-spam', '--author', 'A', '--author-email', 'a@example.org', '--ip', '203.0.113.9', '--content', 'x'], expect.stringMatching(/^Spam reports .* are a v1 call; API v4 takes none\./)],
 		[['ips', '--geo'], expect.stringMatching(/^--geo asks for coordinates, which API v4 does not give/)],
+		[['dns', 'update-ip', '203.0.113.8', 'www.example.com'], 'DIUP is a v1 call; API v4 has none. `flarewatch dns edit <rec-id> --content IP` changes each A record. Nothing was sent.'],
 	])('on v4: flarewatch %j', async (argv, message) => {
 		const before = sent();
 		const human = await run(argv);
