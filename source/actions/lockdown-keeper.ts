@@ -371,7 +371,7 @@ export class LockdownKeeper {
 			else this.#options.say('warn', `Undo of the lockdown of ${zone.name} is not complete: ${left} bans are still in place (${batch.refused} refused, the rest not sent). Press L to finish it.`);
 		} else if (left === 0) {
 			const gone = counts.cleared - batch.removed;
-			this.#options.say('info', `Lockdown of ${zone.name} undone: ${ruleCount(batch.removed)} removed${gone > 0 ? ` (${gone} gone already)` : ''}, level ${level}, ${batch.calls} calls used`);
+			this.#options.say('info', `Lockdown of ${zone.name} undone: ${ruleCount(batch.removed)} removed${gone > 0 ? ` (${gone} not found)` : ''}, level ${level}, ${batch.calls} calls used`);
 		} else {
 			this.#options.say('warn', `Undo of the lockdown of ${zone.name} is not complete: ${ruleCount(left)} still in place (${batch.refused} refused, the rest not sent). Press L to finish it.`);
 		}

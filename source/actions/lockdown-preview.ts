@@ -142,7 +142,7 @@ export function describeUnlock(record: LockdownRecord, plan: UnlockPlan): string
 		lines.push(`Remove ${plural(removing.length, 'rule')} of lockdown ${record.batch}, found by their notes${kinds}.`, "Rules anyone else made, and ours made by hand, stay.");
 		if (record.madeElsewhere) lines.push(`Made by ${record.operator || 'an unnamed operator'} at ${when(record.at)}, from another machine (not in this one's registry).`);
 		const gone = plan.gone?.length ?? 0;
-		if (gone > 0) lines.push(`${plural(gone, 'rule')} it made ${gone === 1 ? 'is' : 'are'} gone already (removed by someone): nothing to send.`);
+		if (gone > 0) lines.push(`${gone === 1 ? 'One of its rules is' : `${gone.toLocaleString('en-US')} of its rules are`} not in the zone's rules (removed by someone, or never made): nothing to send.`);
 	} else {
 		const clears = plan.requests.filter(request => request.kind === 'clear-rule').length;
 		lines.push(`Clear ${clears} ban${clears === 1 ? '' : 's'} this lockdown made.`, `Rules that existed before it stay (${record.leftAlone} among its threat IPs).`);

@@ -156,6 +156,7 @@ describe('the undo by notes', () => {
 		// A rule someone removed meanwhile is gone: nothing is sent for it.
 		const later = unlockPlanByNotes(zone, record, listed.filter(entry => entry.id !== 'r1'), 1, 'help');
 		expect(later.gone).toEqual(['203.0.113.1']);
+		expect(describeUnlock(record, later)).toContain("One of its rules is not in the zone's rules (removed by someone, or never made): nothing to send.");
 		expect(later.requests.map(request => request.kind)).toEqual(['security-level']);
 		expect(later.deferred).toBe(1);
 	});

@@ -128,7 +128,7 @@ describe('lockdown by notes', () => {
 		await first.monitor.actions.queue.idle();
 		expect(backend.calls.filter(call => call.action === 'deleteRule')).toHaveLength(removals);
 		expect(backend.rules).toEqual([foreign, byHand]);
-		expect(first.messages().join('\n')).toContain('Lockdown of example.com undone: 0 rules removed (38 gone already), level back to med, 1 calls used');
+		expect(first.messages().join('\n')).toContain('Lockdown of example.com undone: 0 rules removed (38 not found), level back to med, 1 calls used');
 		first.monitor.stop();
 		second.monitor.stop();
 	});
