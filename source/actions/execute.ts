@@ -34,7 +34,8 @@ export async function executeAction(backend: Backend, request: ActionRequest): P
 		}
 		case 'purge': {
 			const purge = await backend.purgeCache(request.zone);
-			return {summary: `cache purged; next purge allowed in ${purge.cooldownSeconds} s`, result: purge};
+			// v4 has no cooldown to announce.
+			return {summary: purge.cooldownSeconds > 0 ? `cache purged; next purge allowed in ${purge.cooldownSeconds} s` : 'cache purged', result: purge};
 		}
 		case 'ipv6':
 			await backend.setIpv6(request.zone, request.on);

@@ -1,15 +1,19 @@
 /**
  * Lockdown: "I'm Under Attack" plus a ban of the threat IPs with the most hits, as many as the hour's
  * calls cover, previewed before anything is sent and undone exactly (the previous level restored, only
- * the bans it made and saw confirmed cleared). Pure planning; the action service sends a plan and keeps
- * its record in the rule registry.
+ * the bans it made and saw confirmed cleared). Where the API has ASN or country rules and one network
+ * or country carries more than half of the threat requests, the preview offers one rule for it
+ * instead. Pure planning; the action service sends a plan and keeps its record in the rule registry.
  */
-import type {SecurityLevel, Visitor, ZoneRef} from '../backend.js';
+import type {RuleTarget, SecurityLevel, Visitor, ZoneRef} from '../backend.js';
 import {isBannable} from '../lib/ip.js';
-import {quote} from '../lib/validate.js';
 import type {NeverBanGuard} from './guard.js';
+import {blockRequest, lockdownNotes, ruleKey} from './lockdown-rules.js';
 import type {BanState, LockdownRecord} from './registry.js';
 import type {ActionRequest} from './types.js';
+
+// The preview's words live beside the plan; imported from here as they always were.
+export {describeLockdown, describeUnlock, lockdownChoices, chooseLockdown, type LockdownChoices} from './lockdown-preview.js';
 
 /**
  * Calls a lockdown leaves in the hour for what the operator does next (an unban by mistake, a level
@@ -17,10 +21,43 @@ import type {ActionRequest} from './types.js';
  */
 export const callsKeptAfterLockdown = 5;
 
+/** One network (ASN) or country that carries more than half of the threat requests. */
+export interface RuleOffer {
+	target: 'asn' | 'country';
+	/** AS64500, or a two-letter country code. */
+	value: string;
+	/** The network's name, when the API gave one. */
+	name?: string;
+	/** Threat hits it carries, and its threat IPs. */
+	hits: number;
+	ips: number;
+	/**
+	 * Addresses seen in it that the rule would block and must not: never-ban ones and whitelisted ones.
+	 * With any, the preview says so and banning IPs stays the default.
+	 */
+	conflicts: Array<{ip: string; reason: string}>;
+	/** Never-ban entries not among the visitors (ranges, addresses not seen): their network is not known here. */
+	unchecked: number;
+	/** Why no rule is offered for it after all (the target has a rule already; no call left for it). */
+	withheld?: string;
+}
+
 export interface LockdownPlan {
 	zone: ZoneRef;
 	/** The level before the lockdown (restored by undo); undefined when not yet known. */
 	previousLevel?: SecurityLevel;
+	/** 1 when the level is to be set to help, 0 when it is already. */
+	levelChange: number;
+	/**
+	 * The API lists rules and they carry notes (v4): the lockdown's rules name `batch` in their notes,
+	 * and its undo finds them by listing the zone's rules.
+	 */
+	byNotes: boolean;
+	batch?: string;
+	/** A network or country that carries more than half of the threat requests (byNotes APIs only). */
+	offer?: RuleOffer;
+	/** What is sent: the bans of the top threat IPs, or the one rule of `offer`. */
+	use: 'ips' | 'rule';
 	/** Threat IPs that will be banned, most hits first: as many as the calls left cover. */
 	bans: Visitor[];
 	/** Threat IPs not banned because the hour's calls would not cover them (most hits first). */
@@ -57,6 +94,19 @@ export interface LockdownInput {
 	hasRule: (ip: string) => boolean;
 	/** Calls left in the account's hour, as best known. */
 	callsLeft: number;
+	/** The lockdown's id for its rules' notes (APIs with notes). */
+	batch?: string;
+	/** APIs that list rules and carry notes (v4): what a network or country rule needs to know. */
+	rules?: RuleContext;
+}
+
+export interface RuleContext {
+	/** The targets the API's rules may have (only `asn` and `country` matter here). */
+	targets: readonly RuleTarget[];
+	/** True for an address with a whitelist rule (listed, or made by this machine). */
+	whitelisted(ip: string): boolean;
+	/** The rule this ASN or country has already (whoever made it), described; undefined when none. */
+	existing(target: 'asn' | 'country', value: string): string | undefined;
 }
 
 export function planLockdown(input: LockdownInput): LockdownPlan {
@@ -90,9 +140,15 @@ export function planLockdown(input: LockdownInput): LockdownPlan {
 	for (const visitor of bans) banHits += visitor.hits;
 	let overBudgetHits = 0;
 	for (let index = capacity; index < candidates.length; index++) overBudgetHits += candidates[index].hits;
+	const offer = input.rules ? ruleOffer(input, input.rules, threatHits, capacity) : undefined;
 	return {
 		zone: input.zone,
 		previousLevel: input.currentLevel,
+		levelChange,
+		byNotes: input.rules !== undefined,
+		...(input.batch === undefined ? {} : {batch: input.batch}),
+		...(offer ? {offer} : {}),
+		use: 'ips',
 		bans,
 		overBudget: Math.max(0, candidates.length - capacity),
 		overBudgetHits,
@@ -108,67 +164,96 @@ export function planLockdown(input: LockdownInput): LockdownPlan {
 	};
 }
 
+/**
+ * The ASN (else the country) carrying more than half of the threat requests, if one does: exactly
+ * half is not enough. Visitors in it that the never-ban guard covers or that are whitelisted are
+ * conflicts; so is a rule the target has already, which adding one would change (withheld).
+ */
+const ruleValuePattern = {asn: /^AS\d{1,10}$/, country: /^(?!XX)[A-Z]{2}$/};
+
+function ruleOffer(input: LockdownInput, rules: RuleContext, threatHits: number, capacity: number): RuleOffer | undefined {
+	if (threatHits <= 0) return undefined;
+	for (const target of ['asn', 'country'] as const) {
+		if (!rules.targets.includes(target)) continue;
+		const tally = new Map<string, {hits: number; ips: number; name?: string}>();
+		for (const visitor of input.visitors) {
+			const value = target === 'asn' ? visitor.asn : visitor.country;
+			// Only a value a rule can be made for (and shown safely): AS13335, or a two-letter code (XX is unknown, T1 Tor).
+			if (visitor.classification !== 'threat' || !value || !ruleValuePattern[target].test(value)) continue;
+			const entry = tally.get(value) ?? {hits: 0, ips: 0, ...(target === 'asn' && visitor.asnName ? {name: visitor.asnName} : {})};
+			entry.hits += visitor.hits;
+			entry.ips++;
+			tally.set(value, entry);
+		}
+		const top = [...tally].find(([, entry]) => entry.hits * 2 > threatHits);
+		if (!top) continue;
+		const [value, entry] = top;
+		const conflicts: RuleOffer['conflicts'] = [];
+		const seen = new Set<string>();
+		for (const visitor of input.visitors) {
+			seen.add(visitor.ip);
+			if ((target === 'asn' ? visitor.asn : visitor.country) !== value) continue;
+			const guarded = input.guard.check(visitor.ip);
+			if (guarded) conflicts.push({ip: visitor.ip, reason: guarded});
+			else if (rules.whitelisted(visitor.ip)) conflicts.push({ip: visitor.ip, reason: 'whitelisted'});
+		}
+		const existing = rules.existing(target, value);
+		const withheld = existing ? `it has a rule already (${existing})` : capacity < 1 ? 'the calls left do not cover one more' : undefined;
+		return {
+			target,
+			value,
+			...(entry.name === undefined ? {} : {name: entry.name}),
+			hits: entry.hits,
+			ips: entry.ips,
+			conflicts,
+			unchecked: input.guard.entries.filter(guardEntry => !seen.has(guardEntry.pattern)).length,
+			...(withheld ? {withheld} : {}),
+		};
+	}
+	return undefined;
+}
+
 function sortedByHits(visitors: readonly Visitor[]): boolean {
 	for (let index = 1; index < visitors.length; index++) if (visitors[index - 1].hits < visitors[index].hits) return false;
 	return true;
 }
 
-function plural(count: number, word: string): string {
-	return `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
+/** The record's keys of what a plan sends: the IPs to ban, or its one rule's. */
+function planKeys(plan: LockdownPlan): string[] {
+	if (plan.use === 'rule' && plan.offer) return [ruleKey(plan.offer.target, plan.offer.value)];
+	return plan.bans.map(visitor => (plan.byNotes ? ruleKey('ip', visitor.ip) : visitor.ip));
 }
 
-function share(part: number, whole: number): string {
-	return `${whole > 0 ? Math.round((part / whole) * 100) : 0}%`;
-}
-
-/** The preview an operator confirms: what will change, what is left out and why, what it costs. */
-export function describeLockdown(plan: LockdownPlan): string[] {
-	const lines = [
-		plan.previousLevel === 'help'
-			? `Security level is already I'm Under Attack (help).`
-			: `Security level: ${plan.previousLevel ?? 'unknown'} → help (I'm Under Attack).`,
-		plan.bans.length === 0
-			? 'No threat IPs to ban.'
-			: `Ban ${plural(plan.bans.length, 'threat IP')}, most hits first: ${share(plan.banHits, plan.totalHits)} of hits (${plan.banHits} of ${plan.totalHits}).`,
-	];
-	if (plan.overBudget > 0) {
-		lines.push(`Not banned (budget): ${plural(plan.overBudget, 'more threat IP')}, ${share(plan.overBudgetHits, plan.totalHits)} of hits.`);
-	}
-	if (plan.alreadyRuled.length > 0) lines.push(`Already banned or whitelisted, left alone: ${plan.alreadyRuled.length} (undo keeps them).`);
-	if (plan.guarded.length > 0) {
-		const shown = plan.guarded.slice(0, 3).map(entry => `${entry.ip} (${entry.reason})`);
-		lines.push(`Left out (never-ban guard): ${shown.join(', ')}${plan.guarded.length > 3 ? ` and ${plan.guarded.length - 3} more` : ''}.`);
-	}
-	if (plan.unbannable.length > 0) {
-		// Quoted: such a row is what a hostile server sent, control characters and all.
-		const shown = plan.unbannable.slice(0, 2).map(ip => quote(ip, 24));
-		lines.push(`Left out (not a valid visitor address): ${plural(plan.unbannable.length, 'row')}, e.g. ${shown.join(', ')}.`);
-	}
-	lines.push(
-		`Costs ${plural(plan.callsNeeded, 'API call')} of ${plan.callsLeft} left this hour; keeps ${plan.callsKept} (undo, next actions).`,
-		'Undo: L again or :unlock (clears only the bans this lockdown made).',
-	);
-	return lines;
-}
-
-export function lockdownRequests(plan: LockdownPlan): ActionRequest[] {
+/**
+ * The requests of a plan: the level, then a ban per IP (v1), or a rule per key carrying the lockdown's
+ * notes (`operator`, its batch and the level before) on APIs with notes.
+ */
+export function lockdownRequests(plan: LockdownPlan, operator = ''): ActionRequest[] {
 	const requests: ActionRequest[] = [];
 	if (plan.previousLevel !== 'help') requests.push({kind: 'security-level', zone: plan.zone, level: 'help'});
-	for (const visitor of plan.bans) requests.push({kind: 'ban', ip: visitor.ip});
-	return requests;
+	return [...requests, ...ruleRequests(plan.zone, planKeys(plan), plan.byNotes ? {operator, batch: plan.batch ?? '', previousLevel: plan.previousLevel} : undefined)];
+}
+
+/** The request for each key of a lockdown: v1's ban of the IP, or a rule with the lockdown's notes. */
+export function ruleRequests(zone: ZoneRef, keys: readonly string[], notes?: {operator: string; batch: string; previousLevel?: SecurityLevel}): ActionRequest[] {
+	if (!notes) return keys.map(ip => ({kind: 'ban', ip}));
+	const text = lockdownNotes(notes.operator, notes.batch, notes.previousLevel);
+	return keys.map(key => blockRequest(zone, key, text));
 }
 
 /** The registry's record of a plan, written before its first request is sent. */
-export function lockdownRecord(plan: LockdownPlan, at: number, owner: LockdownRecord['owner']): LockdownRecord {
+export function lockdownRecord(plan: LockdownPlan, at: number, owner: LockdownRecord['owner'], operator?: string): LockdownRecord {
 	return {
 		id: `${plan.zone.name}@${new Date(at).toISOString()}/${owner.pid}/${owner.session}`,
 		at,
 		previousLevel: plan.previousLevel,
 		phase: 'locking',
 		owner,
-		bans: Object.fromEntries(plan.bans.map(visitor => [visitor.ip, 'planned' satisfies BanState])),
+		bans: Object.fromEntries(planKeys(plan).map(key => [key, 'planned' satisfies BanState])),
 		leftAlone: plan.alreadyRuled.length,
-		overBudget: plan.overBudget,
+		overBudget: plan.use === 'rule' ? 0 : plan.overBudget,
+		...(plan.byNotes && plan.batch !== undefined ? {batch: plan.batch} : {}),
+		...(plan.byNotes && operator ? {operator} : {}),
 	};
 }
 
@@ -214,6 +299,8 @@ export interface UnlockPlan {
 	requests: ActionRequest[];
 	/** Bans that stay for a later undo because the hour's calls do not cover them. */
 	deferred: number;
+	/** By notes: keys of rules it made that are listed no more (removed by someone): nothing to send. */
+	gone?: string[];
 }
 
 /** Undo: restore the level that was active before, and clear the bans it made, as many as the calls cover. */
@@ -225,3 +312,4 @@ export function unlockPlan(zone: ZoneRef, record: LockdownRecord, callsLeft: num
 	for (const ip of clears.slice(0, room)) requests.push({kind: 'clear-rule', ip});
 	return {requests, deferred: Math.max(0, clears.length - room)};
 }
+

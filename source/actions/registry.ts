@@ -11,7 +11,7 @@ import path from 'node:path';
 import {securityLevels, type SecurityLevel} from '../backend.js';
 import {openStateFile, prepareStateDirectory, stateFileProblem} from './audit-log.js';
 
-/** Where one ban of a lockdown stands. `sent` means sent without an answer yet (or ever: a kill). */
+/** Where one ban (or rule) of a lockdown stands. `sent` means sent without an answer yet (or ever: a kill). */
 export type BanState = 'planned' | 'sent' | 'done' | 'failed' | 'not-sent' | 'clearing' | 'cleared';
 
 const banStates: readonly BanState[] = ['planned', 'sent', 'done', 'failed', 'not-sent', 'clearing', 'cleared'];
@@ -35,6 +35,17 @@ export interface LockdownRecord {
 	overBudget: number;
 	/** The undo has set the level back (an unfinished undo does not send it again). */
 	levelRestored?: boolean;
+	/**
+	 * APIs whose rules carry notes (v4): the id every rule of this lockdown names in its notes, so that
+	 * any console finds them by listing the zone's rules. Its `bans` are then keyed by rule (lockdown-rules.ts).
+	 */
+	batch?: string;
+	/** user@host of whoever made it, as its notes say. */
+	operator?: string;
+	/** Found in the zone's rules by its notes, not made from this machine (another machine's console). */
+	madeElsewhere?: boolean;
+	/** The level before it was not known (notes without it): `previousLevel` is medium, offered as such. */
+	levelAssumed?: boolean;
 }
 
 /** A rule this machine's flarewatch made. */
@@ -393,5 +404,9 @@ function parseLockdown(raw: unknown): LockdownRecord | undefined {
 		leftAlone: typeof raw.leftAlone === 'number' ? raw.leftAlone : 0,
 		overBudget: typeof raw.overBudget === 'number' ? raw.overBudget : 0,
 		...(raw.levelRestored === true ? {levelRestored: true} : {}),
+		...(typeof raw.batch === 'string' ? {batch: raw.batch} : {}),
+		...(typeof raw.operator === 'string' ? {operator: raw.operator} : {}),
+		...(raw.madeElsewhere === true ? {madeElsewhere: true} : {}),
+		...(raw.levelAssumed === true ? {levelAssumed: true} : {}),
 	};
 }

@@ -13,7 +13,7 @@ import type {Capabilities, IpDetails, ThreatScore} from '../backend.js';
 import {formatAge} from '../lib/format.js';
 import {ipv4Key, parseIpv6} from '../lib/ip.js';
 import {checkIp, checkIpOrRange, checkRuleTarget, quote} from '../lib/validate.js';
-import {callsLeft, wouldEatReserve} from '../monitor/budget.js';
+import {callsLeft, windowPhrase, wouldEatReserve} from '../monitor/budget.js';
 import type {MonitorState} from '../monitor/store.js';
 
 const dayMs = 86_400_000;
@@ -144,7 +144,7 @@ function addressBits(address: string): string | undefined {
  */
 export function budgetRefusal(request: ActionRequest, state: MonitorState, now: number): string | undefined {
 	if ((request.kind === 'lookup' || request.kind === 'details') && !isRateLimited(state, now) && wouldEatReserve(state.policy, state.ledger, now, 1, state.serverCallsLeft)) {
-		return `${request.kind === 'lookup' ? 'lookup' : 'details'} refused: it would use the ${state.policy.reserve} calls kept for actions (the polling share of this hour is spent)`;
+		return `${request.kind === 'lookup' ? 'lookup' : 'details'} refused: it would use the ${state.policy.reserve} calls kept for actions (the polling share ${windowPhrase(state.policy).replace(/^in /, 'of ')} is spent)`;
 	}
 	return callRefusal(state, now, `${describeAction(request)} was not sent`);
 }
@@ -156,6 +156,6 @@ function isRateLimited(state: MonitorState, now: number): boolean {
 /** Why one more call the operator causes cannot be made now (`outcome` says what was not done), or undefined. */
 export function callRefusal(state: MonitorState, now: number, outcome: string): string | undefined {
 	if (isRateLimited(state, now)) return `the API call limit is reached (E_MAXAPI); ${outcome}`;
-	if (callsLeft(state.policy, state.ledger, now, state.serverCallsLeft) < 1) return `no API calls are left this hour; ${outcome}`;
+	if (callsLeft(state.policy, state.ledger, now, state.serverCallsLeft) < 1) return `no API calls are left ${windowPhrase(state.policy)}; ${outcome}`;
 	return undefined;
 }

@@ -46,6 +46,13 @@ export interface ActionsHandle {
 	memory(zoneName: string): ZoneMemory;
 	/** Where the zone's lockdown stands (read afresh: another console may have changed it). */
 	lockdownStatus(zoneName: string): LockdownStatus;
+	/**
+	 * True when L's dialog can open now; on APIs with rule notes the zone's rules are listed first
+	 * (false), and `lockdownReady` turns true once when they are.
+	 */
+	prepareLockdown(zone: ZoneRef): boolean;
+	/** True once after the listing `prepareLockdown` asked for arrived: open L's dialog then. */
+	lockdownReady(zoneName: string): boolean;
 	/** The lockdown the active zone would get now, or undefined when the zone is not ready. */
 	planLockdown(): LockdownPlan | undefined;
 	/** Records the lockdown (for undo, across a restart) and queues its requests. */
@@ -135,7 +142,7 @@ export function createActions(options: ActionsOptions): Actions {
 	/** IPs whose lookup is queued or on its way: a held-down `i` must not queue one per key repeat. */
 	const lookingUp = new Set<string>();
 	const say = (level: 'info' | 'warn' | 'error', text: string): void => store.dispatch({type: 'message', message: {at: clock.now(), level, text, source: 'operator'}});
-	const keeper = new LockdownKeeper({registry, queue, store, clock, guard, session: options.session, say});
+	const keeper = new LockdownKeeper({registry, queue, store, clock, guard, session: options.session, say, backend, operator});
 
 	queue.subscribe(entries => {
 		const changed = entries.filter(entry => seen.get(entry.id) !== entry.state);
@@ -158,7 +165,18 @@ export function createActions(options: ActionsOptions): Actions {
 		keeper.onEntries(changed);
 	});
 
-	const check = (request: ActionRequest): Verdict => {
+	/**
+	 * Where rules live in zones (v4), a ban, whitelist or clear that names no zone is for the zone on
+	 * screen: the one the operator is looking at when a key or a command without a zone asks for it.
+	 */
+	const inZone = (request: ActionRequest): ActionRequest => {
+		if (capabilities.ruleScope !== 'zone' || !(request.kind === 'ban' || request.kind === 'whitelist' || request.kind === 'clear-rule') || request.zone) return request;
+		const zone = activeZoneRef();
+		return zone ? {...request, zone} : request;
+	};
+
+	const check = (asked: ActionRequest): Verdict => {
+		const request = inZone(asked);
 		if ((request.kind === 'lookup' || request.kind === 'details') && lookingUp.has(request.ip)) return {ok: false, message: request.kind === 'lookup' ? `The lookup of ${request.ip} is already on its way: no new call` : `The details of ${request.ip} are already on their way: no new call`};
 		const lookedUp = request.kind === 'lookup' ? lookups.find(request.ip) : undefined;
 		const detailed = request.kind === 'details' ? detailsMemory.find(request.ip) : undefined;
@@ -181,7 +199,8 @@ export function createActions(options: ActionsOptions): Actions {
 			return found && clock.now() - found.at < lookupFreshMs ? found : undefined;
 		},
 		check,
-		submit(request) {
+		submit(asked) {
+			const request = inZone(asked);
 			// Read-only goes to the queue, which refuses it there and audits the refusal.
 			if (options.readOnly && isMutating(request.kind)) {
 				queue.submit(request);
@@ -209,6 +228,8 @@ export function createActions(options: ActionsOptions): Actions {
 		announce: () => keeper.announce(),
 		memory: zoneName => zoneMemory(registry.read(), zoneName),
 		lockdownStatus: zoneName => keeper.status(zoneName),
+		prepareLockdown: zone => keeper.prepare(zone),
+		lockdownReady: zoneName => keeper.takeReady(zoneName),
 		loadRecords(zone) {
 			// Reading records costs a call like any other the operator causes.
 			const refusal = callRefusal(store.getState(), clock.now(), `the DNS records of ${zone.name} were not loaded`);

@@ -14,8 +14,10 @@ const demoScenarios: readonly DemoScenario[] = ['calm', 'attack', 'flood', 'host
 export interface ConsoleArgs {
 	demo: boolean;
 	scenario: DemoScenario;
-	budget: number;
-	reserve: number;
+	/** `--budget N`: calls per the API's window; undefined: the API's own limit. */
+	budget: number | undefined;
+	/** `--reserve N`: calls per window kept for actions; undefined: a tenth of the limit. */
+	reserve: number | undefined;
 	geo: boolean;
 	help: boolean;
 	/** `--fps N`; undefined: the default for the link ({@link defaultFps}). */
@@ -27,8 +29,6 @@ export interface ConsoleArgs {
 	config: ConfigFlags;
 }
 
-export const defaultBudget = 300;
-export const defaultReserve = 30;
 /** Redraws per second on a local terminal (Ink's own default). */
 export const localFps = 30;
 /** Redraws per second over SSH: a countdown or a poll still shows at once, a burst of keys costs a third of the bytes. */
@@ -48,8 +48,8 @@ export function isMonochrome(args: Pick<ConsoleArgs, 'noColor'>, env: Readonly<R
 export const consoleFlags: readonly Flag[] = [
 	{name: 'demo', description: 'run against the built-in emulator with an attack under way, even when an account is configured'},
 	{name: 'scenario', value: 'NAME', default: 'attack', description: `the demo's traffic: ${demoScenarios.join(', ')} (flood: 50,000 addresses); implies --demo`},
-	{name: 'budget', value: 'N', default: String(defaultBudget), description: 'API calls per hour shared by all zones'},
-	{name: 'reserve', value: 'N', default: String(defaultReserve), description: 'calls per hour kept for your actions, never used by polling'},
+	{name: 'budget', value: 'N', default: "the API's: v1 300 an hour, v4 1200 per 5 min", description: "API calls per the API's window, all zones together (v4: GraphQL included)"},
+	{name: 'reserve', value: 'N', default: 'a tenth: 30 on v1, 120 on v4', description: 'calls per window kept for your actions, never used by polling'},
 	{name: 'no-geo', description: 'do not ask for visitor coordinates'},
 	{name: 'fps', value: 'N', default: `${localFps}; ${sshFps} when SSH_CONNECTION is set`, description: 'redraws per second at most, 1-120'},
 	{name: 'no-color', env: 'NO_COLOR', description: 'monochrome, highlights in inverse video'},
@@ -90,8 +90,8 @@ export function parseConsoleArgs(argv: readonly string[]): ConsoleArgs {
 	const result: ConsoleArgs = {
 		demo: values.get('demo') === true || scenario !== undefined,
 		scenario: (scenario as DemoScenario | undefined) ?? 'attack',
-		budget: budget === undefined ? defaultBudget : wholeNumber('--budget', budget, 1, 100_000),
-		reserve: reserve === undefined ? defaultReserve : wholeNumber('--reserve', reserve, 0, 100_000),
+		budget: budget === undefined ? undefined : wholeNumber('--budget', budget, 1, 100_000),
+		reserve: reserve === undefined ? undefined : wholeNumber('--reserve', reserve, 0, 100_000),
 		geo: values.get('no-geo') !== true,
 		help,
 		version,
@@ -99,7 +99,8 @@ export function parseConsoleArgs(argv: readonly string[]): ConsoleArgs {
 		noColor: values.get('no-color') === true,
 		config: configFromValues(values),
 	};
-	if (result.reserve >= result.budget) {
+	// With one of them left to the API's defaults, the monitor checks the pair once the API is known.
+	if (result.reserve !== undefined && result.budget !== undefined && result.reserve >= result.budget) {
 		throw new FlarewatchError('usage', `--reserve (${result.reserve}) must be less than --budget (${result.budget}), or nothing is left for polling.`);
 	}
 	return result;

@@ -11,6 +11,7 @@ import {hasSomeCredential, loadConfig, type Config} from '../config.js';
 import {isFlarewatchError} from '../errors.js';
 import {RealClock} from '../lib/clock.js';
 import {createMonitor} from '../monitor/monitor.js';
+import {budgetPolicy} from '../monitor/budget.js';
 import {consoleHelp, defaultFps, isMonochrome, parseConsoleArgs, type ConsoleArgs} from './args.js';
 import {connectAccount, connectDemo, type Connection} from './connect.js';
 import {runConsole} from './run.js';
@@ -63,6 +64,16 @@ export async function consoleMain(argv: string[], io: ProcessIo, extras: Console
 		io.stderr.write(`flarewatch: ${error.message}\n`);
 		return 2;
 	}
+	// --budget/--reserve against the API's own limits, known only now: a reserve that leaves nothing for polling is refused.
+	const policy = {...(args.budget === undefined ? {} : {calls: args.budget}), ...(args.reserve === undefined ? {} : {reserve: args.reserve})};
+	try {
+		budgetPolicy(connection.backend.capabilities.limits, policy);
+	} catch (error) {
+		if (!isFlarewatchError(error)) throw error;
+		io.stderr.write(`flarewatch: ${error.message}\n`);
+		await connection.close();
+		return 2;
+	}
 	// A demo rehearsal writes its own log: the real one holds only what reached a real account.
 	const auditFile = auditLogPath(io.env, connection.demo);
 	const startedAt = new Date();
@@ -88,7 +99,7 @@ export async function consoleMain(argv: string[], io: ProcessIo, extras: Console
 		backend: connection.backend,
 		clock: new RealClock(),
 		zoneNames: connection.zoneNames,
-		policy: {perHour: args.budget, reserve: args.reserve},
+		policy,
 		demo: connection.demo,
 		api: connection.api,
 		readOnly: config.readOnly,

@@ -2,7 +2,7 @@
  * What each operator action shows before anything is sent: the confirmation's title and lines, built
  * from plain data (the request, the highlighted row, what the console knows). Pure.
  */
-import {bansToFinish, countBans, describeLockdown, type LockdownPlan, type UnlockPlan} from '../actions/lockdown.js';
+import {bansToFinish, countBans, describeLockdown, describeUnlock, lockdownChoices, type LockdownPlan, type UnlockPlan} from '../actions/lockdown.js';
 import type {LockdownRecord} from '../actions/registry.js';
 import {describeAction, type ActionEntry, type ActionRequest} from '../actions/types.js';
 import type {AccessRule, DnsRecord, ThreatScore, Visitor, ZoneRef} from '../backend.js';
@@ -155,41 +155,30 @@ const confirmLabels: Partial<Record<ActionRequest['kind'], string>> = {
 	snapshot: 'Snapshot',
 };
 
-/** The lockdown preview: the level change, how many IPs fit the hour's calls and their share of hits, who is left out. */
+/**
+ * The lockdown preview: the level change, how many IPs fit the hour's calls and their share of hits, who
+ * is left out; where one network or country carries most threats, the choice of one rule for it (y) or
+ * the top IPs (i).
+ */
 export function lockdownDialog(plan: LockdownPlan): Dialog {
 	const lines = describeLockdown(plan);
 	const preview = plan.bans.slice(0, 5).map(visitor => `  ${visitor.ip}  ${visitor.hits} hits`);
 	if (plan.bans.length > 5) preview.push(`  … and ${(plan.bans.length - 5).toLocaleString('en-US')} more`);
-	return confirmDialog(`Lockdown ${plan.zone.name}?`, [...lines, ...preview], {type: 'lockdown', plan}, {tone: 'danger', confirmLabel: 'Lock down'});
+	const choices = lockdownChoices(plan);
+	const dialog = confirmDialog(`Lockdown ${plan.zone.name}?`, [...lines, ...preview], {type: 'lockdown', plan: choices.confirm.plan}, {tone: 'danger', confirmLabel: choices.confirm.label});
+	const other = choices.alternative;
+	return dialog.kind === 'confirm' && other ? {...dialog, alternative: {key: other.key, label: other.label, step: {type: 'lockdown', plan: other.plan}}} : dialog;
 }
 
 function when(at: number): string {
 	return `${new Date(at).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-function costLines(plan: UnlockPlan): string[] {
-	const lines = [`Costs ${plan.requests.length} API call${plan.requests.length === 1 ? '' : 's'}.`];
-	if (plan.deferred > 0) lines.push(`${plan.deferred} bans do not fit this hour's calls: they stay, and L clears them later.`);
-	return lines;
-}
-
 /** The undo of a lockdown (or the rest of an interrupted undo): exactly what it clears, and its cost. */
 export function unlockDialog(zone: ZoneRef, record: LockdownRecord, plan: UnlockPlan): Dialog {
-	const clears = plan.requests.filter(request => request.kind === 'clear-rule').length;
-	const level = plan.requests.find(request => request.kind === 'security-level');
 	return confirmDialog(
 		record.phase === 'undoing' ? `Finish undoing the lockdown of ${zone.name}?` : `Undo the lockdown of ${zone.name}?`,
-		[
-			level?.kind === 'security-level'
-				? `Security level back to ${level.level}.`
-				: record.levelRestored
-					? 'The level was already set back.'
-					: 'The level stays (it was help, or unknown, before).',
-			`Clear ${clears} ban${clears === 1 ? '' : 's'} this lockdown made.`,
-			`Rules that existed before it stay (${record.leftAlone} among its threat IPs).`,
-			...costLines(plan),
-			`Locked down at ${when(record.at)}.`,
-		],
+		describeUnlock(record, plan),
 		{type: 'unlock', zone},
 		{confirmLabel: 'Undo lockdown'},
 	);
@@ -212,7 +201,7 @@ export function finishLockdownDialog(zone: ZoneRef, record: LockdownRecord, undo
 		{type: 'finish-lockdown', zone},
 		{tone: 'danger', confirmLabel: 'Finish'},
 	);
-	return dialog.kind === 'confirm' ? {...dialog, alternative: {label: 'Undo it', step: {type: 'unlock', zone}}} : dialog;
+	return dialog.kind === 'confirm' ? {...dialog, alternative: {key: 'u', label: 'Undo it', step: {type: 'unlock', zone}}} : dialog;
 }
 
 /** `R`: a failed action again, after saying what failed. */

@@ -6,7 +6,7 @@
  */
 import {Box, useInput} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
-import type {AccessRule, Capabilities, DnsRecord, Visitor, ZoneRef} from '../backend.js';
+import type {AccessRule, Capabilities, DnsRecord, Visitor} from '../backend.js';
 import type {MonitorHandle} from '../monitor/monitor.js';
 import {filterThreatRows, selectNotice, selectStats, selectTraffic, threatRowView} from '../monitor/select.js';
 import {pointsFor} from './chart.js';
@@ -17,6 +17,7 @@ import {HelpDialog} from './dialogs/help-dialog.js';
 import {LevelPicker} from './dialogs/level-picker.js';
 import {RecordFormDialog} from './dialogs/record-form-dialog.js';
 import {DnsPane} from './panes/dns-pane.js';
+import {needsPriority} from '../lib/dns-records.js';
 import {LogPane} from './panes/log-pane.js';
 import {ClockedRulesPane} from './panes/rules-pane.js';
 import {PaletteLine} from './panes/palette-line.js';
@@ -61,11 +62,6 @@ function answers(command: Command, ui: UiState): boolean {
 	return ui.dialog !== undefined && keyMode(ui) !== 'form' && (command.type === 'dialog-yes' || command.type === 'dialog-enter' || command.type === 'dialog-alt');
 }
 
-/** The monitor's rules loader, once the monitor has one (it lists the zone's and the account's rules). */
-function rulesLoader(monitor: MonitorHandle): ((zone: ZoneRef) => void) | undefined {
-	const loader = (monitor.actions as {loadRules?: (zone: ZoneRef) => void}).loadRules;
-	return loader ? zone => loader.call(monitor.actions, zone) : undefined;
-}
 
 export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	// The state changes only with data and the operator's doings; what moves with time reads the
@@ -103,7 +99,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	// The Rules view lists the zone's rules once when it opens on a zone never listed; r lists them again.
 	const needsRules = ui.view === 'rules' && ruleListing && zoneRef !== undefined && zoneRef.rules === undefined;
 	useEffect(() => {
-		if (needsRules && zoneRef) rulesLoader(monitor)?.({name: zoneRef.name, id: zoneRef.id});
+		if (needsRules && zoneRef) monitor.actions.loadRules({name: zoneRef.name, id: zoneRef.id});
 	}, [needsRules, zoneRef, monitor]);
 
 	const quit = useCallback(() => {
@@ -150,9 +146,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 					return current;
 				}
 				if (current.view === 'rules' && zoneRef) {
-					const load = rulesLoader(monitor);
-					if (load) load({name: zoneRef.name, id: zoneRef.id});
-					else monitor.say('warn', 'This build cannot list rules yet (the monitor has no rules loader)');
+					monitor.actions.loadRules({name: zoneRef.name, id: zoneRef.id});
 					return current;
 				}
 				monitor.refreshNow();
@@ -176,6 +170,14 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 		if (offeredResume.current || !ready || !zoneRef || state.readOnly) return;
 		offeredResume.current = true;
 		if (uiRef.current.dialog || monitor.actions.lockdownStatus(zoneRef.name).kind !== 'interrupted') return;
+		const next = perform({type: 'action', action: 'lockdown'}, uiRef.current);
+		uiRef.current = next;
+		setUi(next);
+	});
+
+	// On APIs with rule notes, L lists the zone's rules first: its dialog opens once they are listed.
+	useEffect(() => {
+		if (!zoneRef || !monitor.actions.lockdownReady(zoneRef.name) || uiRef.current.dialog) return;
 		const next = perform({type: 'action', action: 'lockdown'}, uiRef.current);
 		uiRef.current = next;
 		setUi(next);
@@ -260,6 +262,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 				confirmLabel={dialog.confirmLabel}
 				focus={dialog.focus}
 				alternativeLabel={dialog.alternative?.label}
+				alternativeKey={dialog.alternative?.key}
 				input={dialog.input}
 				wrap={dialog.wrap}
 				width={layout.width}
@@ -275,7 +278,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	} else if (dialog?.kind === 'level') {
 		dialogElement = <LevelPicker zoneName={dialog.zone.name} current={dialog.current} cursor={dialog.cursor} width={layout.width} />;
 	} else if (dialog?.kind === 'form') {
-		dialogElement = <RecordFormDialog form={dialog.form} width={layout.width} />;
+		dialogElement = <RecordFormDialog form={dialog.form} width={layout.width} height={layout.body.height} />;
 	}
 	if (dialogElement) {
 		body = dialogElement;
@@ -296,6 +299,8 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 				readOnly={state.readOnly}
 				width={layout.width}
 				height={layout.body.height}
+				showPriority={monitor.actions.capabilities.recordTypes.some(needsPriority)}
+				showComment={monitor.actions.capabilities.recordComments}
 			/>
 		);
 	} else if (ui.view === 'rules') {

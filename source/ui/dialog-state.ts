@@ -48,8 +48,11 @@ export type Dialog =
 			confirmLabel: string;
 			focus: 'cancel' | 'confirm';
 			step: ConfirmStep;
-			/** A second way out, on `u` (an interrupted lockdown: finish with y, or undo with u). */
-			alternative?: {label: string; step: ConfirmStep};
+			/**
+			 * A second way out, on its own key: an interrupted lockdown (finish with y, or undo with u), the
+			 * lockdown's choice (one ASN rule with y, or the top IPs with i).
+			 */
+			alternative?: {key: 'u' | 'i' | 'a'; label: string; step: ConfirmStep};
 			/** A line typed before the answer (a reason, a typed "yes"). */
 			input?: DialogInput;
 			/** Long lines wrap instead of being cut (a quoted note is read whole). */
@@ -65,7 +68,7 @@ export type DialogCommand =
 	| {type: 'dialog-yes'}
 	| {type: 'dialog-no'}
 	| {type: 'dialog-enter'}
-	| {type: 'dialog-alt'}
+	| {type: 'dialog-alt'; key: string}
 	| {type: 'dialog-focus'; by: number}
 	| {type: 'dialog-move'; by: number}
 	| {type: 'form-input'; input: FormInput};

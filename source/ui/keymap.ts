@@ -143,7 +143,8 @@ const everywhere: Record<string, ActionKey> = {s: 'security-picker', U: 'attack-
 function dialogKey(input: string, key: KeyPress): Command | undefined {
 	if (key.escape || input === 'n' || input === 'N') return {type: 'dialog-no'};
 	if (input === 'y' || input === 'Y') return {type: 'dialog-yes'};
-	if (input === 'u') return {type: 'dialog-alt'};
+	// The second way out of a confirmation, on the key it names (u: undo instead, i: IPs instead, a: anyway).
+	if (input === 'u' || input === 'i' || input === 'a') return {type: 'dialog-alt', key: input};
 	if (key.return) return {type: 'dialog-enter'};
 	if (key.leftArrow || input === 'h') return {type: 'dialog-focus', by: -1};
 	if (key.rightArrow || key.tab || input === 'l') return {type: 'dialog-focus', by: 1};

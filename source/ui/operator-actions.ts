@@ -253,7 +253,7 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 		case 'lockdown':
 			return lockdownOrUndo(ui, zone, context);
 		case 'dns-add':
-			return open(ui, {kind: 'form', form: addForm(zone)});
+			return open(ui, {kind: 'form', form: addForm(zone, context.monitor.actions.capabilities)});
 		case 'dns-update-ip': {
 			const record = context.record;
 			return open(ui, {kind: 'form', form: updateIpForm(zone, record?.type === 'A' ? [record.name] : [], record?.type === 'A' ? record.content : '')});
@@ -266,7 +266,7 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 				monitor.say('warn', 'No record is highlighted');
 				return ui;
 			}
-			if (action === 'dns-edit') return open(ui, {kind: 'form', form: editForm(zone, record)});
+			if (action === 'dns-edit') return open(ui, {kind: 'form', form: editForm(zone, record, context.monitor.actions.capabilities)});
 			if (action === 'dns-proxied') return requestAction(ui, {kind: 'dns-edit', zone, record: {...record, proxied: !record.proxied}}, context);
 			return requestAction(ui, {kind: 'dns-delete-name', zone, fqdn: record.name}, context);
 		}
@@ -276,6 +276,8 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 /** `L`: a lockdown's preview, or what the zone's recorded lockdown needs next (undo, finish). */
 function lockdownOrUndo(ui: UiState, zone: ZoneRef, context: ActionContext): UiState {
 	const {monitor} = context;
+	// APIs with rule notes list the zone's rules first; the dialog opens when they arrive (app.tsx).
+	if (!monitor.actions.prepareLockdown(zone)) return ui;
 	const status = monitor.actions.lockdownStatus(zone.name);
 	switch (status.kind) {
 		case 'running':
@@ -372,7 +374,7 @@ export function answerDialog(ui: UiState, command: DialogCommand, context: Actio
 		return {...ui, dialog: undefined};
 	}
 	if (command.type === 'dialog-alt') {
-		return dialog.kind === 'confirm' && dialog.alternative ? accept(ui, dialog.alternative.step, context) : ui;
+		return dialog.kind === 'confirm' && dialog.alternative?.key === command.key ? accept(ui, dialog.alternative.step, context) : ui;
 	}
 	if (command.type === 'dialog-yes' || command.type === 'dialog-enter') {
 		if (dialog.kind === 'confirm') {
@@ -446,6 +448,7 @@ function runCommand(ui: UiState, command: PaletteCommand, context: ActionContext
 				refuseReadOnly(context, 'unlock');
 				return ui;
 			}
+			if (!monitor.actions.prepareLockdown(zone)) return ui;
 			if (status.kind === 'locked' || status.kind === 'interrupted') return open(ui, unlockDialog(zone, status.record, monitor.actions.unlockPlan(zone, status.record)));
 			return startAction(ui, 'lockdown', context);
 		}

@@ -29,7 +29,10 @@ const secondLine = (app: PtyConsole) => app.lines()[1] ?? '';
 
 /** The Log view's start-up line names the endpoint the poller connected to. */
 async function connectedTo(app: PtyConsole): Promise<string> {
+	// Dashboard → DNS → Rules (v4 only) → Log.
 	app.press('\t\t');
+	const next = await app.waitFor(text => /^(Rules of |Log )/m.test(text), 'the view after DNS');
+	if (/^Rules of /m.test(next)) app.press('\t');
 	const screen = await app.waitFor(text => /^Log /m.test(text) && /Connecting to \S+/.test(text), 'the Log view with the start-up line');
 	return /Connecting to (\S+)/.exec(screen)![1]!;
 }
@@ -38,7 +41,7 @@ describe('the console on the API chosen', () => {
 	it('--demo --api v4: the v4 badge, a full dashboard, and every call to the emulator\'s /client/v4', async () => {
 		const app = start(['--demo', '--api', 'v4']);
 		const screen = await app.waitFor(filled, 'the dashboard filled from API v4', 30_000);
-		expect(screen.split('\n')[1]).toMatch(/ DEMO .* v4 · \d+\/300 calls left \/ hour$/);
+		expect(screen.split('\n')[1]).toMatch(/ DEMO .* v4 · \d+\/1200 calls · \d+\/300 GraphQL left \/ 5 min$/);
 		expect(screen.split('\n')[1]).not.toContain('v1');
 		expect(screen.split('\n')[0]).toMatch(/^example\.com 1\/2 · Pro · sec \w+/);
 		expect(await connectedTo(app)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/client\/v4$/);
@@ -59,11 +62,11 @@ describe('the console on the API chosen', () => {
 
 	it('--scenario calm --api v4 at 40 columns: the badge and the budget stay, so do DEMO and PAUSED', async () => {
 		const app = start(['--scenario', 'calm', '--api', 'v4'], 40, 20);
-		await app.waitFor(text => /data \S+ old/.test(text) && /v4 \d+\/300 calls\/h/.test(secondLine(app)), 'the narrow header with v4');
-		expect(secondLine(app)).toMatch(/^ Dashboard {2}DEMO +v4 \d+\/300 calls\/h$/);
+		await app.waitFor(text => /data \S+ old/.test(text) && /v4 \d+\/1200 calls\/5m/.test(secondLine(app)), 'the narrow header with v4');
+		expect(secondLine(app)).toMatch(/^ Dashboard {2}DEMO +v4 \d+\/1200 calls\/5m$/);
 		app.press('p');
 		await app.waitFor(() => secondLine(app).includes('PAUSED'), 'PAUSED');
-		expect(secondLine(app)).toMatch(/^ Dashboard {2}DEMO {2}PAUSED +v4 \d+\/300\/h$/);
+		expect(secondLine(app)).toMatch(/^ Dashboard {2}DEMO {2}PAUSED +v4 \d+\/1200\/5m$/);
 		for (const line of app.lines()) expect(line.length).toBeLessThanOrEqual(40);
 		app.press('q');
 		expect(await app.exited).toBe(0);
@@ -75,7 +78,7 @@ describe('the console on the API chosen', () => {
 			emulator.advanceClock(90);
 			const app = start(['--endpoint', emulator.url, '--zone', 'example.com', '--budget', '3600', '--reserve', '30'], 100, 30, consoleEnv({CF_API_TOKEN: emulator.token}));
 			const screen = await app.waitFor(filled, 'the dashboard of the account on v4', 30_000);
-			expect(screen.split('\n')[1]).toMatch(/ v4 · \d+\/3600 calls left \/ hour$/);
+			expect(screen.split('\n')[1]).toMatch(/ v4 · \d+\/3600 calls( · \d+\/300 GraphQL)? left \/ 5 min$/);
 			expect(screen.split('\n')[1]).not.toContain('DEMO');
 			app.press(':sec high\r');
 			await app.waitFor(text => text.includes('Change the security level?'), 'the confirmation');

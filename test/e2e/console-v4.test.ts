@@ -63,6 +63,18 @@ async function zoneRules(emulator: EmulatorHandle): Promise<V4Rule[]> {
 	return listed.result;
 }
 
+/** A rule made through the API, as another tool would. */
+async function addZoneRule(emulator: EmulatorHandle, rule: Omit<V4Rule, 'id'>): Promise<void> {
+	const headers = {authorization: `Bearer ${emulator.token}`, 'content-type': 'application/json'};
+	const zones = (await (await fetch(`${emulator.url}/client/v4/zones?name=example.com`, {headers})).json()) as {result: Array<{id: string}>};
+	const answer = await fetch(`${emulator.url}/client/v4/zones/${zones.result[0]?.id}/firewall/access_rules/rules`, {method: 'POST', headers, body: JSON.stringify(rule)});
+	if (!answer.ok) throw new Error(`the rule was not made: ${answer.status} ${await answer.text()}`);
+}
+
+function rowOf(screen: string, ip: string): string {
+	return screen.split('\n').find(line => line.includes(` ${ip} `)) ?? '';
+}
+
 async function waitForRules(emulator: EmulatorHandle, test: (rules: V4Rule[]) => boolean, what: string, app: PtyConsole): Promise<V4Rule[]> {
 	const deadline = Date.now() + 20_000;
 	for (;;) {
@@ -101,6 +113,39 @@ describe('the console on API v4 (pty, emulator)', {timeout: 90_000}, () => {
 		await app.waitFor(text => text.includes(`${ip} banned`), 'the outcome');
 		const sent = console.audit().find(line => line.action === 'ban' && line.outcome === 'done');
 		expect(sent?.params).toEqual({ip, zone: 'example.com', notes: note});
+	});
+
+	it("someone else's rule: listed with its note, marked on its row, and x removes it only after yes is typed", async () => {
+		const console = await startV4Console();
+		const {app, emulator} = console;
+		await readyAndPaused(console);
+		app.press('f');
+		const screen = await app.waitFor(text => /visitors threat|threat \d+-\d+/.test(text), 'the threat filter');
+		const ip = highlightedIp(screen) as string;
+		// A rule made elsewhere (the dashboard, another tool), straight through the API.
+		await addZoneRule(emulator, {mode: 'block', configuration: {target: 'ip', value: ip}, notes: 'blocked by SOC #4411'});
+
+		app.press('\t');
+		app.press('\t');
+		await app.waitFor(text => text.includes('Rules of example.com'), 'the Rules view');
+		app.press('r');
+		await app.waitFor(text => text.includes('blocked by SOC #4411') && /block\s+ip\s+\S+\s+zone\s+other/.test(text), 'the rule listed as someone else’s');
+		app.press('\t');
+		app.press('\t');
+		await app.waitFor(text => rowOf(text, ip).includes('block·other'), 'the mark on its row');
+
+		app.press('x');
+		await app.waitFor(text => text.includes('NOT made by flarewatch') && text.includes('note "blocked by SOC #4411"'), 'the first confirmation');
+		app.press('y');
+		await app.waitFor(text => text.includes('Not made by flarewatch: remove it?') && text.includes('Its note: "blocked by SOC #4411"') && text.includes('Type yes:'), 'the second confirmation');
+		for (const key of 'yes') app.press(key);
+		await app.waitFor(text => text.includes('Type yes: yes'), 'yes typed');
+		expect(await zoneRules(emulator)).toHaveLength(1);
+		app.press('\r');
+		await waitForRules(emulator, found => found.length === 0, 'the rule removed', app);
+		await app.waitFor(text => !/block·other/.test(rowOf(text, ip)), 'the mark gone');
+		const removed = console.audit().find(line => line.action === 'rule-delete' && line.outcome === 'done');
+		expect(removed?.params).toMatchObject({zone: 'example.com', rule: {value: ip, notes: 'blocked by SOC #4411', scope: 'zone'}});
 	});
 
 	it('keys v4 lacks say which call they need, and send nothing; C challenges with its own note', async () => {

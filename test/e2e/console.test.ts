@@ -32,7 +32,7 @@ describe.each(apis)('the console in a real terminal (built bin, --demo, API %s)'
 		expect(screen).toContain('DEMO');
 		expect(screen).toMatch(/sec (Medium|High|Low|I'm Under Attack|Essentially Off)/i);
 		// The API in use beside its budget (v1's per hour; v4's window is the monitor's to word).
-		expect(screen).toMatch(new RegExp(`${api} · \\d+/\\d+ calls left / `));
+		expect(screen).toMatch(new RegExp(`${api} · \\d+/\\d+ calls( · \\d+/\\d+ GraphQL)? left / `));
 		expect(screen).toContain('views');
 		// Frame at most rows − 1: the last row stays empty.
 		expect(app.lines().at(-1)?.trim()).toBe('');

@@ -41,6 +41,11 @@ async function fullSession(emulator: EmulatorHandle, app: ReliabilityPty, api: '
 	// Every view, then quit.
 	app.press('\t');
 	await app.waitFor(text => /DNS records of example\.com/.test(text), 'the DNS view');
+	if (api === 'v4') {
+		// v4 lists access rules: a view of its own between DNS and the Log.
+		app.press('\t');
+		await app.waitFor(text => /^Rules of example\.com/m.test(text), 'the Rules view');
+	}
 	app.press('\t');
 	await app.waitFor(text => /^Log /m.test(text), 'the Log view');
 	app.press('q');
@@ -185,7 +190,10 @@ describe('a server that echoes the key in another case or encoding', () => {
 			app.press('y');
 			await app.waitFor(text => /Unknown key \[redacted\]/.test(text), 'the refusal, masked', 20_000);
 			echo.placement.mode = 'field';
+			// DNS → Rules (v4 only) → Log.
 			app.press('\t');
+			const next = await app.waitFor(text => /^(Rules of example\.com|Log )/m.test(text), 'the next view');
+			if (/^Rules of /m.test(next)) app.press('\t');
 			await app.waitFor(text => /^Log /m.test(text), 'the Log view');
 			app.press('q');
 			expect(await app.exited).toBe(0);
@@ -263,7 +271,10 @@ describe('a v4 server that echoes the token in another case or encoding', () => 
 			app.press('y');
 			await app.waitFor(text => /Unknown token \[redacted\]/.test(text), 'the refusal, masked', 20_000);
 			echo.placement.mode = 'field';
+			// DNS → Rules (v4 only) → Log.
 			app.press('\t');
+			const next = await app.waitFor(text => /^(Rules of example\.com|Log )/m.test(text), 'the next view');
+			if (/^Rules of /m.test(next)) app.press('\t');
 			await app.waitFor(text => /^Log /m.test(text), 'the Log view');
 			app.press('q');
 			expect(await app.exited).toBe(0);

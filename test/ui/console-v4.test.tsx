@@ -14,8 +14,12 @@ import {FakeClock} from '../../source/lib/clock.js';
 import {createMonitor, type Monitor} from '../../source/monitor/monitor.js';
 import {PasteChannel} from '../../source/term/input.js';
 import {App} from '../../source/ui/app.js';
+import {HelpDialog} from '../../source/ui/dialogs/help-dialog.js';
+import {computeLayout} from '../../source/ui/layout.js';
+import {v4Capabilities} from '../../source/v4/backend.js';
 import {FakeBackend} from '../monitor/fake-backend.js';
-import {FakeV4Backend, withListedRules, type SentCall} from './fake-v4.js';
+import {FlarewatchError} from '../../source/errors.js';
+import {FakeV4Backend, type SentCall} from './fake-v4.js';
 
 const tick = () => new Promise(resolve => setTimeout(resolve, 30));
 
@@ -34,7 +38,7 @@ afterEach(() => {
 
 interface SetupOptions {
 	api?: 'v1' | 'v4';
-	/** v4: the zone shows the fake's rules as listed (else: never listed). */
+	/** v4: the monitor lists the fake's rules (else every listing fails: never listed). */
 	listed?: boolean;
 	size?: {columns: number; rows: number};
 	prepare?: (backend: FakeV4Backend) => void;
@@ -44,15 +48,17 @@ async function setup(options: SetupOptions = {}) {
 	const clock = new FakeClock();
 	const v4 = options.api === 'v4';
 	const backend = v4 ? new FakeV4Backend({clock, visitors: rows}) : new FakeBackend({clock, visitors: rows});
-	if (backend instanceof FakeV4Backend) options.prepare?.(backend);
+	if (backend instanceof FakeV4Backend) {
+		options.prepare?.(backend);
+		if (!options.listed) backend.listFault = new FlarewatchError('network', 'injected: no listing');
+	}
 	const audit = new MemoryAuditLog();
 	const monitor = createMonitor({backend, clock, zoneNames: ['example.com'], policy: {perHour: 300, reserve: 30}, guard: createGuard([], {}), paceMs: 0, audit, api: v4 ? 'v4' : 'v1'});
 	monitors.push(monitor);
 	await monitor.start();
 	await clock.advance(0);
-	const handle = backend instanceof FakeV4Backend && options.listed ? withListedRules(monitor, backend, clock) : monitor;
 	const pastes = new PasteChannel();
-	const view = render(<App monitor={handle} size={options.size ?? {columns: 100, rows: 30}} onQuit={() => {}} paste={pastes} />);
+	const view = render(<App monitor={monitor} size={options.size ?? {columns: 100, rows: 30}} onQuit={() => {}} paste={pastes} />);
 	await tick();
 	const settle = async () => {
 		await tick();
@@ -119,10 +125,17 @@ describe('keys and help from the capabilities', () => {
 		await press('\u001b');
 		await press(':help\r');
 		const commands = helpText(frame());
-		expect(commands).toContain(':challenge IP');
+		expect(commands).toContain(':ban / :wl / :challenge IP');
 		expect(commands).toContain(':purge [URL...]');
 		expect(commands).not.toContain(':grab');
 		expect(commands).not.toContain('update-ip');
+	});
+
+	it.each(['keys', 'palette'] as const)('v4: the %s page of the help fits 80x24 whole', page => {
+		const layout = computeLayout({columns: 80, rows: 24});
+		const {lastFrame} = render(<HelpDialog width={80} height={layout.body.height} page={page} capabilities={v4Capabilities} />);
+		expect(lastFrame()).not.toContain('more if wider');
+		expect(lastFrame()).not.toContain('…');
 	});
 
 	it('v4: G, DNS u and :grab say they are v1 calls and what to use instead; nothing is sent', async () => {

@@ -1,14 +1,10 @@
 /**
- * FakeBackend with API v4's capabilities: rules in zones with notes (listed, added, deleted by id),
- * IP details and file purges, recorded as sent so a test can read what reached "the API". Also a
- * monitor handle whose zone shows the fake's rules as listed, for tests that do not exercise the
- * monitor's own listing.
+ * FakeBackend with API v4's capabilities, for the console's tests: rules of any owner (listed, added,
+ * deleted by id), IP details and file purges, each call recorded with its arguments, so a test reads
+ * what reached "the API". The monitor lists the rules itself (at start, after rule actions).
  */
 import type {AccessRule, Capabilities, IpDetails, IpRuleOptions, NewAccessRule, RuleList, ZoneRef} from '../../source/backend.js';
 import {FlarewatchError} from '../../source/errors.js';
-import type {Clock} from '../../source/lib/clock.js';
-import type {Monitor, MonitorHandle} from '../../source/monitor/monitor.js';
-import type {MonitorState, RulesSnapshot} from '../../source/monitor/store.js';
 import {v4Capabilities} from '../../source/v4/backend.js';
 import {FakeBackend, type FakeBackendOptions} from '../monitor/fake-backend.js';
 
@@ -24,6 +20,8 @@ export class FakeV4Backend extends FakeBackend {
 	readonly sent: SentCall[] = [];
 	accountUnavailable: string | undefined;
 	details: IpDetails | undefined;
+	/** Listings fail with this while set (the rules are then never listed). */
+	listFault: FlarewatchError | undefined;
 	#nextId = 1;
 	readonly #now: () => number;
 
@@ -61,6 +59,7 @@ export class FakeV4Backend extends FakeBackend {
 
 	override async listRules(zone: ZoneRef): Promise<RuleList> {
 		this.#record('listRules', [zone], zone.name);
+		if (this.listFault) throw this.listFault;
 		return {rules: this.rules.map(rule => ({...rule})), ...(this.accountUnavailable ? {accountUnavailable: this.accountUnavailable} : {})};
 	}
 
@@ -98,29 +97,3 @@ export class FakeV4Backend extends FakeBackend {
 	}
 }
 
-/**
- * The monitor as the App sees it, with the active zone's rules as the fake has them now (listed at the
- * clock's time): the UI's part tested whatever the monitor's own listing does.
- */
-export function withListedRules(monitor: Monitor, backend: FakeV4Backend, clock: Clock): MonitorHandle {
-	let last: {state: MonitorState; key: string; result: MonitorState} | undefined;
-	const getState = (): MonitorState => {
-		const state = monitor.getState();
-		const key = JSON.stringify([backend.rules, backend.accountUnavailable]);
-		if (last && last.state === state && last.key === key) return last.result;
-		const snapshot: RulesSnapshot = {list: backend.rules.map(rule => ({...rule})), at: clock.now(), loading: false, ...(backend.accountUnavailable ? {accountUnavailable: backend.accountUnavailable} : {})};
-		const zones = state.zones.map((zone, index) => (index === state.activeZone ? {...zone, rules: snapshot} : zone));
-		last = {state, key, result: {...state, zones}};
-		return last.result;
-	};
-	return {
-		clock: monitor.clock,
-		getState,
-		subscribe: monitor.subscribe,
-		refreshNow: () => monitor.refreshNow(),
-		togglePause: () => monitor.togglePause(),
-		nextZone: () => monitor.nextZone(),
-		say: (level, text) => monitor.say(level, text),
-		actions: monitor.actions,
-	};
-}

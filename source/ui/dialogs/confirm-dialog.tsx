@@ -8,8 +8,9 @@ export interface ConfirmDialogProps {
 	tone: 'normal' | 'danger';
 	confirmLabel: string;
 	focus: 'cancel' | 'confirm';
-	/** A second way out on `u`, shown as a third button. */
+	/** A second way out on its own key (`alternativeKey`, default u), shown as a third button. */
 	alternativeLabel?: string;
+	alternativeKey?: string;
 	/** A line typed before the answer: a reason, or the "yes" a dangerous removal needs. */
 	input?: {label: string; text: string; editing: boolean; purpose: 'reason' | 'typed-yes'};
 	/** Wrap long lines instead of cutting them (a quoted note must be read whole). */
@@ -25,7 +26,7 @@ function tail(text: string, room: number): string {
 }
 
 /** A confirmation: what will be sent, then Cancel (focused first) and the confirm button. */
-export function ConfirmDialog({title, lines, tone, confirmLabel, focus, alternativeLabel, input, wrap = false, width, height}: ConfirmDialogProps) {
+export function ConfirmDialog({title, lines, tone, confirmLabel, focus, alternativeLabel, alternativeKey = 'u', input, wrap = false, width, height}: ConfirmDialogProps) {
 	const color = tone === 'danger' ? 'red' : 'cyan';
 	const editing = input?.editing ?? false;
 	// An accepted reason is in the note line above it: the typed line shows only while typing (or a "yes").
@@ -77,7 +78,7 @@ export function ConfirmDialog({title, lines, tone, confirmLabel, focus, alternat
 					<Text inverse={focus === 'confirm'} bold={focus === 'confirm'} color={tone === 'danger' ? 'red' : undefined}>
 						{` ${sanitize(confirmLabel)} (y) `}
 					</Text>
-					{alternativeLabel ? `   ${sanitize(alternativeLabel)} (u)` : ''}
+					{alternativeLabel ? `   ${sanitize(alternativeLabel)} (${alternativeKey})` : ''}
 				</Text>
 			)}
 		</Box>

@@ -73,12 +73,20 @@ const narrowBelow = 64;
  */
 export function headerBudget(header: HeaderView, view: ViewName, paused: boolean, width: number, api?: MonitorState['api']): string {
 	const calls = `${header.callsLeft}/${header.perHour}`;
-	if (width >= narrowBelow) return api ? ` ${api} · ${calls} calls left / hour` : ` ${calls} calls left / hour`;
+	// The selector's words for the API's window; v1's, for a view model made without them.
+	const meter = header.meter ?? {wide: `${calls} calls left / hour`, normal: `${calls} calls left / hour`, narrow: `${calls} calls/h`, tight: `${calls}/h`};
+	if (width >= narrowBelow) {
+		const text = width >= wideFrom ? meter.wide : meter.normal;
+		return api ? ` ${api} · ${text}` : ` ${text}`;
+	}
 	const left = viewTitles[view].length + 2 + (header.demo ? 6 : 0) + (header.readOnly ? 11 : 0) + (paused ? 8 : 0);
-	if (!api) return `${calls} calls/h`;
-	const full = `${api} ${calls} calls/h`;
-	return left + full.length <= width ? full : `${api} ${calls}/h`;
+	if (!api) return meter.narrow;
+	const full = `${api} ${meter.narrow}`;
+	return left + full.length <= width ? full : `${api} ${meter.tight}`;
 }
+
+/** From this width the meter names the GraphQL queries left too (v4). */
+const wideFrom = 100;
 
 /** Two lines: the zone, its settings and the danger badges; the views, badges, the API and the call budget. */
 function HeaderPaneView({header, view, paused, width, api, views = defaultViews}: HeaderPaneProps) {
@@ -136,10 +144,10 @@ function HeaderPaneView({header, view, paused, width, api, views = defaultViews}
 							<Text bold color="cyan">
 								{api}
 							</Text>
-							<Text color={header.callsLeft < header.perHour * 0.2 ? 'yellow' : undefined}>{budget.slice(apiAt + api.length)}</Text>
+							<Text color={(header.budgetLow ?? header.callsLeft < header.perHour * 0.2) ? 'yellow' : undefined}>{budget.slice(apiAt + api.length)}</Text>
 						</Text>
 					) : (
-						<Text color={header.callsLeft < header.perHour * 0.2 ? 'yellow' : undefined}>{budget}</Text>
+						<Text color={(header.budgetLow ?? header.callsLeft < header.perHour * 0.2) ? 'yellow' : undefined}>{budget}</Text>
 					)}
 				</Box>
 			</Box>

@@ -30,7 +30,10 @@ function StatsPaneView({stats, width, height}: StatsPaneProps) {
 	const served = [
 		{served: 'requests', cloudflare: compactNumber(stats.requests.edge), origin: compactNumber(stats.requests.origin)},
 		{served: 'bandwidth', cloudflare: formatKilobytes(stats.bandwidth.edgeKB), origin: formatKilobytes(stats.bandwidth.originKB)},
-		{served: 'load time', cloudflare: `${stats.pageLoad.withCloudflare.toFixed(2)} s`, origin: `${stats.pageLoad.without.toFixed(2)} s`},
+		// Both 0 is the port's "no figure" (API v4 has no page load times): a dash, not a claim of 0.00 s.
+		stats.pageLoad.withCloudflare === 0 && stats.pageLoad.without === 0
+			? {served: 'load time', cloudflare: '-', origin: '-'}
+			: {served: 'load time', cloudflare: `${stats.pageLoad.withCloudflare.toFixed(2)} s`, origin: `${stats.pageLoad.without.toFixed(2)} s`},
 	];
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
