@@ -32,7 +32,7 @@ import type {AccessRule, Backend, ZoneRef} from '../backend.js';
 import type {Clock} from '../lib/clock.js';
 import {canonicalIp} from '../lib/ip.js';
 import {quote} from '../lib/validate.js';
-import {callsLeft} from '../monitor/budget.js';
+import {callsLeft, windowPhrase} from '../monitor/budget.js';
 import type {MonitorEvent} from '../monitor/reduce.js';
 import type {MonitorState, Store} from '../monitor/store.js';
 
@@ -141,7 +141,7 @@ export class LockdownKeeper {
 		const records = this.#options.registry.read();
 		const listed = ipRules(this.#survey?.latest(zone.name) ?? []);
 		const hasRule = (ip: string): boolean => own(records.rules, ip) !== undefined || state.rules.has(ip) || listed.has(canonicalIp(ip) ?? ip);
-		const input = {zone, currentLevel: zoneState.stats?.securityLevel, visitors: zoneState.threatRows, guard: this.#options.guard, hasRule, callsLeft: this.#callsLeft()};
+		const input = {zone, currentLevel: zoneState.stats?.securityLevel, visitors: zoneState.threatRows, guard: this.#options.guard, hasRule, callsLeft: this.#callsLeft(), windowPhrase: windowPhrase(state.policy)};
 		if (!this.#survey) return planLockdown(input);
 		return planLockdown({...input, batch: newBatchId(this.#options.clock.now()), rules: this.#ruleContext(zone, records, listed)});
 	}

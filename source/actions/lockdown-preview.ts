@@ -84,8 +84,8 @@ export function describeLockdown(plan: LockdownPlan): string[] {
 	const ipCalls = plan.levelChange + plan.bans.length;
 	lines.push(
 		offered
-			? `Costs ${plural(plan.levelChange + 1, 'API call')} (one rule) or ${ipCalls.toLocaleString('en-US')} (IPs) of ${plan.callsLeft} left this hour; keeps ${plan.callsKept} (undo, next actions).`
-			: `Costs ${plural(plan.callsNeeded, 'API call')} of ${plan.callsLeft} left this hour; keeps ${plan.callsKept} (undo, next actions).`,
+			? `Costs ${plural(plan.levelChange + 1, 'API call')} (one rule) or ${ipCalls.toLocaleString('en-US')} (IPs) of ${plan.callsLeft} left ${plan.windowPhrase}; keeps ${plan.callsKept} (undo, next actions).`
+			: `Costs ${plural(plan.callsNeeded, 'API call')} of ${plan.callsLeft} left ${plan.windowPhrase}; keeps ${plan.callsKept} (undo, next actions).`,
 		plan.byNotes
 			? `Undo: L again or :unlock, from any console: its rules' notes name lockdown ${plan.batch ?? ''}.`
 			: 'Undo: L again or :unlock (clears only the bans this lockdown made).',

@@ -80,6 +80,8 @@ export interface LockdownPlan {
 	callsNeeded: number;
 	/** Calls left in the account's hour when planned. */
 	callsLeft: number;
+	/** How the API's window is said: "this hour", "in this 5-minute window". */
+	windowPhrase: string;
 	/** Calls kept back: the undo's level change and a few for what comes next. */
 	callsKept: number;
 }
@@ -94,6 +96,8 @@ export interface LockdownInput {
 	hasRule: (ip: string) => boolean;
 	/** Calls left in the account's hour, as best known. */
 	callsLeft: number;
+	/** The API's window in a sentence ("this hour", "in this 5-minute window"); default "this hour". */
+	windowPhrase?: string;
 	/** The lockdown's id for its rules' notes (APIs with notes). */
 	batch?: string;
 	/** APIs that list rules and carry notes (v4): what a network or country rule needs to know. */
@@ -160,6 +164,7 @@ export function planLockdown(input: LockdownInput): LockdownPlan {
 		totalHits,
 		callsNeeded: levelChange + bans.length,
 		callsLeft: input.callsLeft,
+		windowPhrase: input.windowPhrase ?? 'this hour',
 		callsKept,
 	};
 }
