@@ -3,7 +3,8 @@
  * process on the `flood` scenario (50,000 IPs in the zone's last hour), rendered into a null 120x40
  * terminal. A sample is the time from the moment `zone_ips` has answered (decoded, as the poller
  * gets it) to the first write of the frame that follows the poll's `poll-finished` dispatch: the
- * poller, the reducer's sort of 50,000 rows, React and Ink.
+ * poller, the reducer's sort of 50,000 rows, React and Ink. With FLAREWATCH_BENCH_API=v4 the same on
+ * API v4, whose visitors are GraphQL's top client IPs (as many as one query returns).
  */
 import type {Backend} from '../../source/backend.js';
 import {startInProcess} from './console-harness.js';
@@ -37,8 +38,11 @@ const wrap = (backend: Backend): Backend =>
 	});
 
 const writes: number[] = [];
+// FLAREWATCH_BENCH_API=v4: the console on a V4Backend, its visitors from GraphQL's top client IPs.
+const api = process.env.FLAREWATCH_BENCH_API === 'v4' ? 'v4' : 'v1';
 const app = await startInProcess({
 	scenario: 'flood',
+	api,
 	render: {columns: 120, rows: 40},
 	wrap,
 	onMonitor(monitor) {

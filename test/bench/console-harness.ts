@@ -1,7 +1,7 @@
 /**
- * The real console in process, for the figures a pty cannot isolate: the monitor and a V1Backend
- * against the emulator (in this process, or in its own so that this process holds the console
- * alone), all on one FakeClock, rendered by the console's own `renderConsole` into a null terminal
+ * The real console in process, for the figures a pty cannot isolate: the monitor and a V1Backend (or,
+ * with `api: 'v4'`, a V4Backend on the demo token) against the emulator (in this process, or in its
+ * own so that this process holds the console alone), all on one FakeClock, rendered by the console's own `renderConsole` into a null terminal
  * that only timestamps what Ink writes. Run it with `runChild`: bundled as dist/flarewatch.js is
  * (esbuild, NODE_ENV=production, Ink's Output swapped), so a figure describes the console that ships.
  */
@@ -14,7 +14,8 @@ import {FakeClock, flushMicrotasks} from '../../source/lib/clock.js';
 import {Secret} from '../../source/lib/secret.js';
 import {createMonitor, type Monitor} from '../../source/monitor/monitor.js';
 import {V1Backend} from '../../source/v1/backend.js';
-import {bundle, demoEmail, demoKey, killGroup, track} from './processes.js';
+import {V4Backend} from '../../source/v4/backend.js';
+import {bundle, demoEmail, demoKey, demoToken, killGroup, track} from './processes.js';
 import {listeningUrl} from '../listening.js';
 
 /** A terminal that swallows Ink's output, keeping only when and how much was written. */
@@ -77,8 +78,10 @@ export class NullKeyboard extends EventEmitter {
 /** The emulator the console talks to, wherever it runs. */
 export interface BenchEmulator {
 	url: string;
-	/** API calls the demo account has made so far. */
+	/** API calls the demo account has made so far, v1's and v4's. */
 	calls(): Promise<number>;
+	/** The demo account's API v4 calls so far, by route (`POST /graphql`, `GET /zones/:zone_id/settings`). */
+	v4Routes(): Promise<Record<string, number>>;
 	/** Moves the emulator's clock with the console's (only a separate process needs telling). */
 	advance(ms: number): Promise<void>;
 	close(): Promise<void>;
@@ -87,7 +90,7 @@ export interface BenchEmulator {
 export interface InProcessConsole {
 	clock: FakeClock;
 	emulator: BenchEmulator;
-	backend: V1Backend;
+	backend: Backend;
 	monitor: Monitor;
 	terminal: NullTerminal | undefined;
 	/** Keys for the rendered App (when rendered). */
@@ -108,12 +111,28 @@ export interface InProcessOptions {
 	onMonitor?: (monitor: Monitor) => void;
 	/** 'separate': the built emulator in its own process, so that this one's memory is the console's. */
 	emulator?: 'in-process' | 'separate';
+	/**
+	 * The API the console speaks (default v1). The budget is the console's default for it: v1 300 calls
+	 * an hour, 30 kept; v4 the API's limits (1,200 REST calls and 300 GraphQL queries per 5 minutes, a
+	 * tenth of each kept), a zone at most every 10 s.
+	 */
+	api?: 'v1' | 'v4';
+}
+
+type AccountCalls = {email: string; calls: {total: number; v4: {total: number; byRoute: Record<string, number>}}};
+
+function demoCalls(accounts: AccountCalls[]): AccountCalls['calls'] | undefined {
+	return accounts.find(account => account.email === demoEmail)?.calls;
 }
 
 function inProcessEmulator(handle: EmulatorHandle): BenchEmulator {
 	return {
 		url: handle.url,
-		calls: async () => handle.state().accounts.find(account => account.email === handle.email)?.calls.total ?? 0,
+		calls: async () => {
+			const calls = demoCalls(handle.state().accounts);
+			return (calls?.total ?? 0) + (calls?.v4.total ?? 0);
+		},
+		v4Routes: async () => ({...demoCalls(handle.state().accounts)?.v4.byRoute}),
 		advance: async () => {},
 		close: () => handle.close(),
 	};
@@ -127,16 +146,20 @@ async function separateEmulator(scenario: EmulatorOptions['scenario'], zones: st
 	const pid = child.pid;
 	track(pid);
 	const url = await listeningUrl(child, 'the emulator');
-	const admin = async (path: string, body?: unknown): Promise<{now: number; accounts: Array<{email: string; calls: {total: number}}>}> => {
+	const admin = async (path: string, body?: unknown): Promise<{now: number; accounts: AccountCalls[]}> => {
 		const response = await fetch(`${url}/__emulator/${path}`, body === undefined ? {} : {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(body)});
 		if (!response.ok) throw new Error(`emulator admin ${path}: HTTP ${response.status}`);
-		return (await response.json()) as {now: number; accounts: Array<{email: string; calls: {total: number}}>};
+		return (await response.json()) as {now: number; accounts: AccountCalls[]};
 	};
 	const state = await admin('state');
 	return {
 		url,
 		now: state.now,
-		calls: async () => (await admin('state')).accounts.find(account => account.email === demoEmail)?.calls.total ?? 0,
+		calls: async () => {
+			const calls = demoCalls((await admin('state')).accounts);
+			return (calls?.total ?? 0) + (calls?.v4.total ?? 0);
+		},
+		v4Routes: async () => ({...demoCalls((await admin('state')).accounts)?.v4.byRoute}),
 		advance: async ms => {
 			await admin('clock', {advanceSeconds: ms / 1000});
 		},
@@ -157,13 +180,19 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
 		const {startEmulator} = await import('../../source/emulator/index.js');
 		emulator = inProcessEmulator(await startEmulator({port: 0, scenario: options.scenario, ...(options.zones ? {zones: options.zones} : {}), now: () => fake.now(), quiet: true}));
 	}
-	const backend = new V1Backend({endpoint: emulator.url, email: demoEmail, key: new Secret(demoKey), now: () => clock.now()});
+	const api = options.api ?? 'v1';
+	const backend: Backend =
+		api === 'v1'
+			? new V1Backend({endpoint: emulator.url, email: demoEmail, key: new Secret(demoKey), now: () => clock.now()})
+			: new V4Backend({endpoint: emulator.url, token: new Secret(demoToken), now: () => clock.now()});
 	const zoneNames = options.zones ?? ['example.com', 'example.net'];
 	const monitor = createMonitor({
 		backend: options.wrap ? options.wrap(backend) : backend,
 		clock,
 		zoneNames,
-		policy: {perHour: 300, reserve: 30},
+		// undefined: the API's own limits (v4).
+		policy: api === 'v1' ? {perHour: 300, reserve: 30} : undefined,
+		api,
 		demo: true,
 		visitorQuery: {hours: 1},
 	});
@@ -186,7 +215,8 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
 	// Real HTTP needs real time to answer: let each poll finish before the fake clock moves on.
 	const settle = async () => {
 		await flushMicrotasks();
-		while (monitor.poller.inFlight) await new Promise(resolve => setTimeout(resolve, 1));
+		// busy: a poll, the zone check or (v4) a listing of the rules.
+		while (monitor.poller.busy) await new Promise(resolve => setTimeout(resolve, 1));
 		await flushMicrotasks();
 	};
 	return {

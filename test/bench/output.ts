@@ -16,6 +16,10 @@
  *
  * The screens are read from @xterm/headless fed with Ink's own bytes, so the minimum does not
  * depend on the layer's interpreter. Also measured: the layer's per-frame CPU time at 120x40.
+ *
+ * The same on API v4 (a V4Backend on the demo token, the v4 defaults): its dashboard has a RULE and
+ * a network column and polls a zone every 10 s, so it changes more often; the flarewatch column is set
+ * beside v1's.
  */
 import {flushMicrotasks} from '../../source/lib/clock.js';
 import {moveCursor} from '../../source/term/output/cursor.js';
@@ -73,7 +77,7 @@ export function changedCellMinimum(before: string[][], after: string[][], cursor
 	return bytes;
 }
 
-async function measureSize(cols: number, rows: number): Promise<SizeResult> {
+async function measureSize(cols: number, rows: number, api: 'v1' | 'v4' = 'v1'): Promise<SizeResult> {
 	const tty = new FakeTty(cols, rows);
 	const output = createCellOutput(tty);
 	const inkScreen = new ReferenceScreen(cols, rows, {convertEol: true});
@@ -83,7 +87,7 @@ async function measureSize(cols: number, rows: number): Promise<SizeResult> {
 		inkChunks.push(chunk);
 		return write(chunk);
 	}});
-	const app = await startInProcess({scenario: 'attack', render: {columns: cols, rows, maxFps: 1000, stdout: output.stream as unknown as NodeJS.WriteStream}});
+	const app = await startInProcess({scenario: 'attack', api, render: {columns: cols, rows, maxFps: 1000, stdout: output.stream as unknown as NodeJS.WriteStream}});
 	// Ink draws in real time (its throttle) after the fake clock moved: wait for it, then read.
 	const drawn = async () => {
 		await flushMicrotasks();
@@ -184,6 +188,14 @@ export const benchOutput: BenchGroup = async () => {
 			{group: 'output', name: `bytes/poll ${size}`, value: result.polls.flarewatch / result.polls.count, unit: 'B', comparison: {name: 'changed-cell minimum', value: result.polls.minimum / result.polls.count}},
 			{group: 'output', name: `bytes/s idle ${size}`, value: perSecond(result.flarewatch), unit: 'B/s', comparison: {name: 'Ink default', value: perSecond(result.ink)}},
 			{group: 'output', name: `bytes/s idle ${size} vs minimum`, value: perSecond(result.flarewatch), unit: 'B/s', comparison: {name: 'changed-cell minimum', value: perSecond(result.minimum)}, goal, met: result.flarewatch <= 2 * result.minimum},
+		);
+		const v4 = await measureSize(cols, rows, 'v4');
+		figures.push(
+			{group: 'output', name: `v4: bytes/update ${size}`, value: v4.flarewatch / v4.updates, unit: 'B', comparison: {name: 'v1', value: perUpdate(result.flarewatch)}},
+			{group: 'output', name: `v4: bytes/update ${size} vs minimum`, value: v4.flarewatch / v4.updates, unit: 'B', comparison: {name: 'changed-cell minimum', value: v4.minimum / v4.updates}, goal, met: v4.flarewatch <= 2 * v4.minimum},
+			{group: 'output', name: `v4: bytes/poll ${size}`, value: v4.polls.flarewatch / v4.polls.count, unit: 'B', comparison: {name: 'v1', value: result.polls.flarewatch / result.polls.count}},
+			{group: 'output', name: `v4: seconds with a poll, of ${simulatedSeconds}, ${size}`, value: v4.polls.count, unit: 's', comparison: {name: 'v1', value: result.polls.count}},
+			{group: 'output', name: `v4: bytes/update ${size}, Ink default`, value: v4.ink / v4.updates, unit: 'B', comparison: {name: 'v1', value: perUpdate(result.ink)}},
 		);
 	}
 	const frameMs = await measureFrameCost(ink);

@@ -8,6 +8,8 @@ import {join} from 'node:path';
 export const bundle = join(process.cwd(), 'dist', 'flarewatch.js');
 export const demoEmail = 'demo@example.com';
 export const demoKey = 'e0f4b5a1c3d2e1f09a8b7c6d5e4f3a2b1c0d9';
+/** The demo account's API v4 token (the emulator's `demoAccount.token`). */
+export const demoToken = 'flarewatch-demo-token-Q7b2Kx9Lm4Np8Rs6Tv';
 
 const live = new Set<number>();
 let hooked = false;

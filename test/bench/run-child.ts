@@ -39,9 +39,10 @@ async function bundleChild(file: string): Promise<string> {
  * Runs a bench child script, bundled (see bundleChild), as `node [flags] BUNDLE` in its own process
  * group with production React, and returns the JSON it prints on its last `RESULT ` line.
  */
-export async function runChild<T>(file: string, nodeFlags: string[] = [], timeoutMs = 240_000): Promise<T> {
+export async function runChild<T>(file: string, nodeFlags: string[] = [], timeoutMs = 240_000, extraEnv: Record<string, string> = {}): Promise<T> {
 	const env: Record<string, string> = {};
 	for (const [name, value] of Object.entries(process.env)) if (value !== undefined && name !== 'CI') env[name] = value;
+	Object.assign(env, extraEnv);
 	const child = spawn(process.execPath, [...nodeFlags, await bundleChild(file)], {stdio: ['ignore', 'pipe', 'inherit'], detached: true, env: {...env, NODE_ENV: 'production'}});
 	if (child.pid !== undefined) track(child.pid);
 	let output = '';

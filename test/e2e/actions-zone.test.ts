@@ -91,7 +91,7 @@ describe.each(apis)('zone actions from the keyboard (pty, emulator, API %s)', {t
 		expect(after.devModeExpiresAt === 0 || after.devModeExpiresAt <= (await console.state()).now).toBe(true);
 	});
 
-	it(`c switches the cache level, 6 IPv6, P purges (${api === 'v1' ? 'then says how long to wait), G snapshots once a day' : 'no cooldown on v4), G explained as v1 only'}`, async context => {
+	it(`c switches the cache level, 6 IPv6, P purges (${api === 'v1' ? 'then says how long to wait), G snapshots once a day' : 'no cooldown on v4), G and DIUP explained as v1 only'}`, async context => {
 		const console = await start(api, context);
 		const {app} = console;
 		const before = await console.zone();
@@ -130,6 +130,16 @@ describe.each(apis)('zone actions from the keyboard (pty, emulator, API %s)', {t
 			await new Promise(resolve => setTimeout(resolve, 200));
 			expect(await console.calls()).toBe(before);
 			expect((await console.zone()).lastGrabAt).toBe(0);
+			// So is DIUP in the DNS view: u names the way v4 has (e on each A record).
+			app.press('\t');
+			await app.waitFor(text => /DNS records of example\.com/.test(text), 'the DNS view');
+			app.press('u');
+			await app.waitFor(text => /DIUP \(pointing hosts at a new IP\) is a v1 call; API v4 has none/.test(text), 'the explanation of u');
+			expect(app.screen()).not.toContain('Point A records at a new IP');
+			await new Promise(resolve => setTimeout(resolve, 200));
+			// Reads aside (GETs, GraphQL), the only requests were the changes asked for: no snapshot, no DIUP.
+			const changes = Object.keys((await demoCalls(console)).v4.byRoute).filter(route => !route.startsWith('GET ') && route !== 'POST /graphql');
+			expect(changes.sort()).toEqual(['PATCH /zones/:zone_id/settings/:setting', 'POST /zones/:zone_id/purge_cache']);
 			return;
 		}
 		app.press('P');

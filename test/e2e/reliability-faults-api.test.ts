@@ -1,8 +1,8 @@
 /**
- * Issue 7 fault matrix, answer half: an HTML page, truncated JSON, lax JSON, E_MAXAPI and E_UNAUTH in the
- * middle of a session; on both APIs (issue 15), where the fault is one the API can give: lax JSON is
- * v1's (v4 answers strict JSON), and v4's call limit is HTTP 429 with Retry-After, its refused
- * credentials HTTP 403.
+ * Issue 7 fault matrix, answer half: HTTP 500, an HTML page, truncated JSON, lax JSON, E_MAXAPI and
+ * E_UNAUTH in the middle of a session; on both APIs (issue 15), where the fault is one the API can
+ * give: lax JSON is v1's (v4 answers strict JSON), v4's call limit is HTTP 429 with Retry-After and
+ * its refused credentials HTTP 403.
  */
 import {describe, it} from 'vitest';
 import type {FaultMode} from '../../source/emulator/index.js';
@@ -11,8 +11,8 @@ import {checkFailingFault, checkLaxIsDecoded, checkMaxApi} from './reliability-f
 
 const modes: FaultMode[] = ['html', 'truncated', 'unauth'];
 
-// v4 first, and http500 first: v4's full back-off check is the longest (v4 polls a zone at most every
-// 10 s), so it starts with the first of the concurrent tests rather than after them.
+// v4 first, and http500 first: v4's full back-off check is the longest test (v4 polls a zone at most
+// every 10 s), so it starts with the first of the concurrent tests rather than after them.
 describe.each([...apis].reverse())('the console through bad answers (real pty, separate emulator, API %s)', {concurrent: true}, api => {
 	it('http500: backs off, and once recovered the status line no longer shows the old failure as if current', () => checkFailingFault('http500', {explanationClears: true, api}), 90_000);
 	for (const mode of modes) {
