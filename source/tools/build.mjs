@@ -10,7 +10,8 @@
 // start compiles almost nothing. So the bundle is esbuild's ESM output wrapped in an async function
 // expression (where Yoga's top-level await stays legal), which the launcher compiles with the cache
 // and calls.
-// Why the stub: Ink imports react-devtools-core only in development, but esbuild must resolve it.
+// Why the stubs: Ink imports react-devtools-core only in development, but esbuild must resolve it;
+// `debug` (https-proxy-agent's) would print the proxy's URL, password included, when DEBUG is set.
 // Why the plugin: Ink's Output and widest-line are served by flarewatch's own remembering versions
 // (source/term/ink-output.ts): Ink's cost about 15 ms of every frame (ink-output-plugin.mjs).
 // Why whitespace and syntax minification, but not identifiers: it drops the comments, where the only
@@ -59,7 +60,7 @@ const options = {
 	sourcemap: false,
 	legalComments: 'none',
 	external: ['node-pty', '@xterm/headless'],
-	alias: {'react-devtools-core': `${root}source/tools/devtools-stub.mjs`},
+	alias: {'react-devtools-core': `${root}source/tools/devtools-stub.mjs`, debug: `${root}source/tools/debug-stub.mjs`},
 	define: {'process.env.NODE_ENV': '"production"', 'import.meta.url': '__flarewatchImportMetaUrl'},
 	banner: {
 		js: [

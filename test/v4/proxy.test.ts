@@ -3,10 +3,14 @@
  * shared stack's tunnel to the emulator's --tls face, its certificate checked end to end (trusted by
  * the CA option, not by the proxy), NO_PROXY honoured, the proxy's password never shown.
  */
+import {execFile} from 'node:child_process';
+import {mkdtempSync, writeFileSync} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import type {AddressInfo} from 'node:net';
 import type {Duplex} from 'node:stream';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import tls from 'node:tls';
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import type {Backend} from '../../source/backend.js';
@@ -157,4 +161,22 @@ describe('API v4 through HTTPS_PROXY', () => {
 		}
 		expect(tunnels).toEqual([{target: `${emulator.host}:${emulator.port}`, authorization: `Basic ${Buffer.from(`ops:${password}`).toString('base64')}`}]);
 	});
+
+	it('the built command, with DEBUG=* in its environment, prints nothing of the proxy library and never its password', async () => {
+		refuse = true;
+		const password = 'v4-Debug-Proxy-Password-31';
+		const directory = mkdtempSync(join(tmpdir(), 'fw-proxy-debug-'));
+		writeFileSync(join(directory, 'ca.pem'), ca);
+		const {code, stderr} = await new Promise<{code: unknown; stderr: string}>(resolve => {
+			execFile(process.execPath, [join(process.cwd(), 'dist', 'flarewatch.js'), 'zone-check', '--api', 'v4', '--endpoint', emulator.url, '--ca-file', join(directory, 'ca.pem'), '--zone', 'example.com'], {
+				env: {PATH: process.env.PATH ?? '', HOME: directory, XDG_CONFIG_HOME: directory, XDG_STATE_HOME: directory, CF_API_TOKEN: emulator.token, HTTPS_PROXY: `http://ops:${password}@127.0.0.1:${(proxy.address() as AddressInfo).port}`, DEBUG: '*', DEBUG_COLORS: 'no'},
+				timeout: 20_000,
+			}, (error, _stdout, stderr) => resolve({code: error?.code ?? 0, stderr}));
+		});
+		expect(code).toBe(3);
+		expect(stderr).toMatch(/proxy/);
+		expect(stderr).not.toContain('https-proxy-agent');
+		expect(stderr).not.toContain(password);
+		expect(tunnels).toHaveLength(1);
+	}, 30_000);
 });
