@@ -38,10 +38,10 @@ const v4Costs: Partial<Record<BackendCall, CallCost>> = {
 	ipDetails: graphql(),
 	// The zone's first page and the account's (further pages: rulesListingExtra).
 	listRules: rest(2),
-	// The IP's rules in the zone (their page and the empty one after it), then the one delete.
-	clearRule: rest(3),
-	// The first page of records and the empty one after it.
-	listRecords: rest(2),
+	// The IP's rules in the zone (one page), then the one delete.
+	clearRule: rest(2),
+	// One page of records per 100 (most zones have one).
+	listRecords: rest(1),
 	// The records of that name, then (at least) one delete.
 	deleteRecordsByName: rest(2),
 };
@@ -67,11 +67,12 @@ export const rulesPerPage = 1000;
 
 /**
  * The requests a v4 listing made beyond the two first pages counted when it started. The adapter walks
- * each scope's pages until one comes back empty: ⌈n / 1,000⌉ + 1 requests for n rules. The account's
- * pages are counted only when its rules came back (otherwise its one refused request was counted).
+ * each scope's pages up to the last (a short one, or the API's page count): ⌈n / 1,000⌉ requests for n
+ * rules, one when there are none. The account's pages are counted only when its rules came back
+ * (otherwise its one refused request was counted).
  */
 export function rulesListingExtra(list: RuleList): CallCost {
-	const pages = (count: number) => Math.ceil(count / rulesPerPage) + 1;
+	const pages = (count: number) => Math.max(1, Math.ceil(count / rulesPerPage));
 	const zone = list.rules.filter(rule => rule.scope === 'zone').length;
 	const account = list.rules.length - zone;
 	return rest(pages(zone) - 1 + (list.accountUnavailable === undefined ? pages(account) - 1 : 0));

@@ -50,6 +50,30 @@ const duplicateRule = 10009;
 /** Rules per list page: the API's largest. */
 const rulesPerPage = 1000;
 
+/** One page of a v4 listing as the SDK gives it: its items, what the API said of the pages, the next. */
+interface ListingPage<T> {
+	result: T[];
+	result_info?: {page?: number; total_pages?: number};
+	getNextPage(): Promise<ListingPage<T>>;
+}
+
+/**
+ * Every item of a paged listing, one request per page. The SDK's own iteration asks for pages until one
+ * comes back empty, a request more than needed on every listing (each DNS list cost two); this stops at
+ * a short page or the last page the API counted.
+ */
+async function everyPage<T>(first: PromiseLike<ListingPage<T>>, perPage: number): Promise<T[]> {
+	const items: T[] = [];
+	let page = await first;
+	for (let number = 1; ; number++) {
+		items.push(...page.result);
+		const totalPages = page.result_info?.total_pages;
+		const last = typeof totalPages === 'number' ? number >= totalPages : false;
+		if (page.result.length < perPage || last) return items;
+		page = await page.getNextPage();
+	}
+}
+
 interface ZoneInfo {
 	id: string;
 	/** `plan.legacy_id`: free, pro, business, enterprise. */
@@ -435,10 +459,8 @@ export class V4Backend implements Backend {
 
 	private rulePages(action: string, query: Cloudflare.Firewall.AccessRuleListParams, scope: RuleScope): Promise<AccessRule[]> {
 		return this.call(action, async sdk => {
-			const rules: AccessRule[] = [];
-			// One request per page; the SDK asks for the next until a page comes back empty.
-			for await (const rule of sdk.firewall.accessRules.list({...query, per_page: rulesPerPage})) rules.push(toRule(rule, scope));
-			return rules;
+			const rules = await everyPage(sdk.firewall.accessRules.list({...query, per_page: rulesPerPage}), rulesPerPage);
+			return rules.map(rule => toRule(rule, scope));
 		});
 	}
 
@@ -464,10 +486,8 @@ export class V4Backend implements Backend {
 	async listRecords(ref: ZoneRef): Promise<DnsRecord[]> {
 		const zone = await this.zone(ref);
 		return this.call('DNS list', async sdk => {
-			const records: DnsRecord[] = [];
-			// One request per page of 100 (the SDK pages until an empty page).
-			for await (const record of sdk.dns.records.list({zone_id: zone.id, per_page: 100})) records.push(toRecord(record));
-			return records;
+			const records = await everyPage(sdk.dns.records.list({zone_id: zone.id, per_page: 100}), 100);
+			return records.map(toRecord);
 		});
 	}
 
