@@ -6,7 +6,7 @@
 import type {TrafficBreakdown, Visitor, VisitorClass} from '../backend.js';
 import {analyticsLeft, callsLeft, callsLeftChangesAt, windowLabel} from './budget.js';
 import {isStale, staleAfter} from './scheduler.js';
-import type {MonitorMessage, MonitorState} from './store.js';
+import type {MonitorMessage, MonitorState, ZoneState} from './store.js';
 
 /** The header line: where we are and what the zone is set to. */
 export interface HeaderView {
@@ -120,9 +120,13 @@ const intervalLabels: Record<number, string> = {10: 'last year', 20: 'last 30 d'
 export function devModeEndsAt(state: MonitorState): number | undefined {
 	const zone = state.zones[state.activeZone];
 	if (!zone?.stats || !(zone.stats.devModeUntil > 0)) return undefined;
-	const sample = zone.history.last();
-	const skew = sample ? sample.serverTime - sample.at : 0;
-	return zone.stats.devModeUntil * 1000 - skew;
+	return zone.stats.devModeUntil * 1000 - serverSkew(zone);
+}
+
+/** How far the API's clock is ahead of ours (ms, negative when behind), as the zone's last poll saw it. */
+export function serverSkew(zone: ZoneState | undefined): number {
+	const sample = zone?.history.last();
+	return sample ? sample.serverTime - sample.at : 0;
 }
 
 /** The next time after `now` when the header changes by time alone (dev mode ending, calls leaving the window). */
@@ -152,9 +156,7 @@ export function headerMeter(figures: {callsLeft: number; calls: number; window: 
 export function selectHeader(state: MonitorState, now: number): HeaderView {
 	const zone = state.zones[state.activeZone];
 	const stats = zone?.stats;
-	const sample = zone?.history.last();
-	const skew = sample ? sample.serverTime - sample.at : 0;
-	const devSeconds = stats ? stats.devModeUntil - Math.floor((now + skew) / 1000) : 0;
+	const devSeconds = stats ? stats.devModeUntil - Math.floor((now + serverSkew(zone)) / 1000) : 0;
 	const policy = state.policy;
 	const left = callsLeft(policy, state.ledger, now, state.serverCallsLeft);
 	const window = windowLabel(policy);

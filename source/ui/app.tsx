@@ -8,7 +8,7 @@ import {Box, useInput} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
 import type {AccessRule, Capabilities, DnsRecord, Visitor} from '../backend.js';
 import type {MonitorHandle} from '../monitor/monitor.js';
-import {filterThreatRows, selectNotice, selectStats, selectTraffic, threatRowView} from '../monitor/select.js';
+import {filterThreatRows, selectNotice, serverSkew, selectStats, selectTraffic, threatRowView} from '../monitor/select.js';
 import {pointsFor} from './chart.js';
 import {answerDialog, runPalette, startAction, type ActionContext} from './operator-actions.js';
 import {ConfirmDialog} from './dialogs/confirm-dialog.js';
@@ -310,6 +310,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 				rules={shownRules}
 				totalAll={listedRules.length}
 				snapshot={zone?.rules}
+				serverSkew={serverSkew(zone)}
 				selected={rulesIndex}
 				filter={ui.rulesFilter}
 				editingFilter={ui.editingFilter}

@@ -47,6 +47,13 @@ export class FakeBackend implements Backend {
 	readonly listings: string[] = [];
 	readonly api: 'v1' | 'v4';
 	attack = false;
+	/** How far the API's clock runs ahead of ours (its stats' `serverTime`). */
+	serverAheadMs = 0;
+
+	/** The API's clock now. */
+	serverNow(): number {
+		return this.#clock.now() + this.serverAheadMs;
+	}
 	visitorRows: Visitor[];
 	readonly #clock: Clock;
 	readonly #zones: Record<string, {zid: number; pro: boolean}>;
@@ -124,7 +131,7 @@ export class FakeBackend implements Backend {
 			devModeUntil: 0,
 			ipv6: true,
 			cacheLevel: 'agg',
-			serverTime: now,
+			serverTime: now + this.serverAheadMs,
 		};
 	}
 

@@ -321,6 +321,19 @@ describe('the Rules view (v4)', () => {
 		expect(frame()).toContain('AS64500');
 	});
 
+	it("a rule's age is counted on the API's clock: one made 30 s ago by a clock 90 s ahead of ours says 30s, not '-'", async () => {
+		const {press, frame} = await setup({
+			api: 'v4',
+			listed: true,
+			prepare: backend => {
+				backend.serverAheadMs = 90_000;
+				backend.addExisting({value: '192.0.2.9', notes: 'flarewatch: block by ops@bastion: just now', createdAt: backend.serverNow() - 30_000});
+			},
+		});
+		await press('\t\t');
+		expect(frame()).toMatch(/192\.0\.2\.9\s+zone\s+ours\s+30s/);
+	});
+
 	it.each([
 		{columns: 80, rows: 24},
 		{columns: 40, rows: 10},

@@ -23,6 +23,8 @@ export interface RulesPaneProps {
 	readOnly: boolean;
 	/** The clock's time: ages and staleness. */
 	now: number;
+	/** How far the API's clock is ahead of ours: a rule's time is the API's. */
+	serverSkew: number;
 	width: number;
 	height: number;
 }
@@ -44,7 +46,7 @@ export function rulesColumns(width: number): {mode: number; target: number; valu
 }
 
 /** Every access rule of the zone and its account, whoever made them: x removes the highlighted one, / filters. */
-function RulesPaneView({zoneName, rules, totalAll, snapshot, selected, filter, editingFilter, readOnly, now, width, height}: RulesPaneProps) {
+function RulesPaneView({zoneName, rules, totalAll, snapshot, selected, filter, editingFilter, readOnly, now, serverSkew, width, height}: RulesPaneProps) {
 	const columns = rulesColumns(width);
 	const staleness = rulesStaleness(snapshot, now);
 	const listed = snapshot !== undefined && snapshot.at > 0;
@@ -107,7 +109,7 @@ function RulesPaneView({zoneName, rules, totalAll, snapshot, selected, filter, e
 							<Text color={isSelected || mine ? undefined : 'magenta'} bold={!mine}>
 								{fit(mine ? 'ours' : 'other', columns.owner)}
 							</Text>{' '}
-							{fit(rule.createdAt > 0 ? shortAge(now - rule.createdAt) : '-', columns.age, 'right')}
+							{fit(rule.createdAt > 0 ? shortAge(now + serverSkew - rule.createdAt) : '-', columns.age, 'right')}
 							{columns.notes ? <Text dimColor={!isSelected}>{` ${fit(sanitize(rule.notes), columns.notes)}`}</Text> : null}
 						</Text>
 					);
