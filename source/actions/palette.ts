@@ -6,7 +6,8 @@
 import {cacheLevels, securityLevels, type CacheLevel, type Capabilities, type SecurityLevel, type ZoneRef} from '../backend.js';
 import {featureAvailable, featureMissing, type Feature} from './capability.js';
 import {canonicalIp} from '../lib/ip.js';
-import {checkHostname, checkIp, checkIpv4, checkPurgeUrl, checkRecordContent, checkRecordName, checkTtl, parseIntegerIn, quote} from '../lib/validate.js';
+import {checkContentFor, checkRecordComment, checkRecordTtl, checkRecordTypeIn, isProxiable, needsPriority} from '../lib/dns-records.js';
+import {checkHostname, checkIp, checkIpv4, checkPurgeUrl, checkRecordName, parseIntegerIn, quote} from '../lib/validate.js';
 import type {ActionRequest} from './types.js';
 
 export type PaletteCommand =
@@ -53,7 +54,8 @@ const usageTable: readonly UsageEntry[] = [
 	{usage: ':unban IP', description: "remove the IP's listed rules", needs: 'rule-listing'},
 	{usage: ':lookup IP', description: 'threat score of an IP', needs: 'lookup'},
 	{usage: ':lookup IP', description: 'country, ASN, firewall log', without: 'lookup', needs: 'details'},
-	{usage: ':dns add A|CNAME NAME CONTENT [--proxied] [--ttl N]', description: 'add a record'},
+	{usage: ':dns add A|CNAME NAME CONTENT [--proxied] [--ttl=N]', description: 'add a record', without: 'any-record'},
+	{usage: ':dns add TYPE NAME CONTENT', description: 'add a record; --ttl=N --priority=N --proxied --comment=TEXT (last)', needs: 'any-record'},
 	{usage: ':dns rm NAME', description: 'delete every record of that name'},
 	{usage: ':dns update-ip IP HOST...', description: 'point A records at an IP (DIUP)', needs: 'hosts-update'},
 	{usage: ':zone NAME', description: 'switch zone'},
@@ -165,42 +167,17 @@ export function parsePalette(input: string, context: PaletteContext): PaletteRes
 			return match ? ok({type: 'zone', name: match}) : fail(`${quote(args[0])} is not one of the watched zones (${context.zones.join(', ')})`);
 		}
 		case 'dns':
-			return parseDns(args, zone);
+			return parseDns(args, zone, context.capabilities);
 		default:
 			return fail(`unknown command ${quote(name)} (:help lists them)`);
 	}
 }
 
-function parseDns(args: string[], zone: ZoneRef): PaletteResult {
+function parseDns(args: string[], zone: ZoneRef, capabilities?: Capabilities): PaletteResult {
 	const [sub, ...rest] = args;
 	switch (sub) {
-		case 'add': {
-			const flags = rest.filter(arg => arg.startsWith('--'));
-			const positional = rest.filter(arg => !arg.startsWith('--'));
-			let proxied = false;
-			let ttl = 1;
-			for (let index = 0; index < flags.length; index++) {
-				const flag = flags[index];
-				if (flag === '--proxied') proxied = true;
-				else if (flag === '--no-proxied') proxied = false;
-				else if (flag.startsWith('--ttl=')) {
-					const parsed = parseIntegerIn(flag.slice(6), 1, 4294967295);
-					if (typeof parsed === 'string') return fail(`--ttl: ${parsed}`);
-					const problem = checkTtl(parsed);
-					if (problem) return fail(`--ttl: ${problem}`);
-					ttl = parsed;
-				} else return fail(`unknown option ${quote(flag)} for :dns add (--proxied, --no-proxied, --ttl=N)`);
-			}
-			if (positional.length !== 3) return fail('usage: :dns add A|CNAME NAME CONTENT [--proxied] [--ttl=N]');
-			const [typeText, name, content] = positional;
-			const type = typeText.toUpperCase();
-			if (type !== 'A' && type !== 'CNAME') return fail(`${quote(typeText)} is not a record type this console creates (A or CNAME)`);
-			const nameProblem = checkRecordName(name);
-			if (nameProblem) return fail(`record name ${nameProblem}`);
-			const contentProblem = checkRecordContent(type, content);
-			if (contentProblem) return fail(`${type} content ${contentProblem}`);
-			return action({kind: 'dns-add', zone, record: {type, name, content, ttl, proxied}});
-		}
+		case 'add':
+			return parseDnsAdd(rest, zone, capabilities);
 		case 'rm':
 		case 'del':
 		case 'delete': {
@@ -273,4 +250,58 @@ function ok(command: PaletteCommand): PaletteResult {
 
 function fail(error: string): PaletteResult {
 	return {ok: false, error};
+}
+
+/**
+ * `:dns add` with the API's record types: v1's A and CNAME, as always; on v4 every type it lists, the
+ * content as the rest of the words (CAA, SRV and the other structured types are written as zone files
+ * write them), a priority for MX, SRV and URI, and a comment, which takes the rest of the line.
+ */
+function parseDnsAdd(words: string[], zone: ZoneRef, capabilities?: Capabilities): PaletteResult {
+	const api = capabilities?.api ?? 'v1';
+	const types = capabilities?.recordTypes ?? ['A', 'CNAME'];
+	const anyType = featureAvailable('any-record', capabilities);
+	const usage = anyType ? 'usage: :dns add TYPE NAME CONTENT... [--proxied] [--ttl=N] [--priority=N] [--comment=TEXT...]' : 'usage: :dns add A|CNAME NAME CONTENT [--proxied] [--ttl=N]';
+	const commentAt = anyType ? words.findIndex(word => word.startsWith('--comment=')) : -1;
+	const comment = commentAt >= 0 ? [words[commentAt].slice('--comment='.length), ...words.slice(commentAt + 1)].join(' ').trim() : undefined;
+	const before = commentAt >= 0 ? words.slice(0, commentAt) : words;
+	const flags = before.filter(word => word.startsWith('--'));
+	const positional = before.filter(word => !word.startsWith('--'));
+	let proxied = false;
+	let ttl = 1;
+	let priority: number | undefined;
+	const known = anyType ? '--proxied, --no-proxied, --ttl=N, --priority=N, --comment=TEXT' : '--proxied, --no-proxied, --ttl=N';
+	for (const flag of flags) {
+		if (flag === '--proxied') proxied = true;
+		else if (flag === '--no-proxied') proxied = false;
+		else if (flag.startsWith('--ttl=')) {
+			const parsed = parseIntegerIn(flag.slice(6), 1, 4294967295);
+			if (typeof parsed === 'string') return fail(`--ttl: ${parsed}`);
+			const problem = checkRecordTtl(parsed, api);
+			if (problem) return fail(`--ttl: ${problem}`);
+			ttl = parsed;
+		} else if (anyType && flag.startsWith('--priority=')) {
+			const parsed = parseIntegerIn(flag.slice(11), 0, 65_535);
+			if (typeof parsed === 'string') return fail(`--priority: ${parsed}`);
+			priority = parsed;
+		} else return fail(`unknown option ${quote(flag)} for :dns add (${known})`);
+	}
+	if (anyType ? positional.length < 3 : positional.length !== 3) return fail(usage);
+	const [typeText, name, ...contentWords] = positional;
+	const type = typeText.toUpperCase();
+	const content = contentWords.join(' ');
+	const typeProblem = checkRecordTypeIn(type, types, api);
+	if (typeProblem) return fail(anyType ? typeProblem : `${quote(typeText)} is not a record type this console creates (A or CNAME)`);
+	const nameProblem = checkRecordName(name);
+	if (nameProblem) return fail(`record name ${nameProblem}`);
+	const contentProblem = checkContentFor(type, content, api);
+	if (contentProblem) return fail(`${type} content ${contentProblem}`);
+	if (needsPriority(type) && priority === undefined) return fail(`${type} needs --priority=N (0 to 65535, lower first)`);
+	if (!needsPriority(type) && priority !== undefined) return fail(`--priority is for MX, SRV and URI records, not ${type}`);
+	if (proxied && !isProxiable(type)) return fail(`--proxied: Cloudflare proxies A, AAAA and CNAME records, not ${type}`);
+	if (comment !== undefined) {
+		const problem = checkRecordComment(comment);
+		if (problem) return fail(`--comment: ${problem}`);
+	}
+	return action({kind: 'dns-add', zone, record: {type, name, content, ttl, proxied, ...(priority === undefined ? {} : {prio: priority}), ...(comment ? {comment} : {})}});
 }

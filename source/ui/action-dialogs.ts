@@ -135,9 +135,15 @@ export function confirmFor(request: ActionRequest, extra: {ip?: IpContext; curre
 			];
 			break;
 		}
-		case 'dns-edit':
-			lines = [describeAction(request), `TTL ${request.record.ttl === 1 ? 'auto' : request.record.ttl} · proxied ${request.record.proxied ? 'yes' : 'no'}`, 'rec_edit is not retried automatically after a network failure.'];
+		case 'dns-add':
+		case 'dns-edit': {
+			// Everything the record will carry, so a priority or comment typed in the palette is seen before it goes.
+			const {ttl, proxied, prio, comment} = request.record;
+			const details = [`TTL ${ttl === 1 ? 'auto' : ttl}`, `proxied ${proxied ? 'yes' : 'no'}`, ...(prio === undefined ? [] : [`priority ${prio}`])];
+			lines = [describeAction(request), details.join(' · '), ...(comment ? [`comment ${quote(comment, 100)}`] : [])];
+			if (request.kind === 'dns-edit') lines.push('rec_edit is not retried automatically after a network failure.');
 			break;
+		}
 		default:
 			break;
 	}

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {parsePalette, qualify} from '../../source/actions/palette.js';
+import {v4Capabilities} from '../../source/v4/backend.js';
 
 const zone = {name: 'example.com', id: '1001'};
 const context = {zone, zones: ['example.com', 'example.net']};
@@ -61,5 +62,37 @@ describe('command palette', () => {
 		expect(qualify('www', 'example.com')).toBe('www.example.com');
 		expect(qualify('@', 'example.com')).toBe('example.com');
 		expect(qualify('WWW.Example.com', 'example.com')).toBe('www.example.com');
+	});
+});
+
+describe(':dns add on API v4 (every type the API lists)', () => {
+	const v4 = (input: string) => parsePalette(input, {...context, capabilities: v4Capabilities});
+
+	it.each([
+		[':dns add MX @ mx.example.net --priority=10 --comment=mail relay, ticket 42', {type: 'MX', name: '@', content: 'mx.example.net', ttl: 1, proxied: false, prio: 10, comment: 'mail relay, ticket 42'}],
+		[':dns add CAA @ 0 issue "letsencrypt.org" --ttl=3600', {type: 'CAA', name: '@', content: '0 issue "letsencrypt.org"', ttl: 3600, proxied: false}],
+		[':dns add aaaa www 2001:db8::1 --proxied', {type: 'AAAA', name: 'www', content: '2001:db8::1', ttl: 1, proxied: true}],
+		[':dns add TXT @ v=spf1 include:_spf.example.net ~all', {type: 'TXT', name: '@', content: 'v=spf1 include:_spf.example.net ~all', ttl: 1, proxied: false}],
+	])('%s', (input, record) => {
+		expect(v4(input)).toEqual({ok: true, command: {type: 'action', request: {kind: 'dns-add', zone, record}}});
+	});
+
+	it.each([
+		[':dns add MX @ mx.example.net', /MX needs --priority/],
+		[':dns add A www 203.0.113.7 --priority=5', /--priority is for MX, SRV and URI/],
+		[':dns add TXT @ hello --proxied', /proxies A, AAAA and CNAME/],
+		[':dns add A www 203.0.113.7 --ttl=30', /not a TTL; use 1 \(automatic\) or 60 to 86400/],
+		[':dns add SPF @ v=spf1', /"SPF" is not a record type flarewatch creates on API v4/],
+		[`:dns add A www 203.0.113.7 --comment=${'x'.repeat(101)}`, /--comment: .*100/],
+		[':dns add MX @ mx.example.net --priority=70000', /--priority/],
+	])('refuses %s', (input, message) => {
+		const result = v4(input);
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.error).toMatch(message);
+	});
+
+	it('v1 keeps its A and CNAME and refuses the v4 options', () => {
+		expect(parse(':dns add MX @ mx.example.net --priority=10')).toMatchObject({ok: false, error: expect.stringMatching(/unknown option "--priority=10"/)});
+		expect(parse(':dns add TXT @ hello')).toMatchObject({ok: false, error: expect.stringMatching(/not a record type this console creates \(A or CNAME\)/)});
 	});
 });
