@@ -159,7 +159,8 @@ function formKey(input: string, key: KeyPress): Command | undefined {
 	if (key.tab) return {type: 'form-input', input: {type: 'focus', by: key.shift ? -1 : 1}};
 	if (key.downArrow) return {type: 'form-input', input: {type: 'focus', by: 1}};
 	if (key.upArrow) return {type: 'form-input', input: {type: 'focus', by: -1}};
-	if (key.leftArrow || key.rightArrow) return {type: 'form-input', input: {type: 'switch'}};
+	if (key.leftArrow) return {type: 'form-input', input: {type: 'switch', by: -1}};
+	if (key.rightArrow) return {type: 'form-input', input: {type: 'switch', by: 1}};
 	if (key.backspace || key.delete) return {type: 'form-input', input: {type: 'backspace'}};
 	if (key.ctrl || input === '') return undefined;
 	return {type: 'form-input', input: {type: 'text', text: input}};

@@ -8,7 +8,7 @@ import {sanitize} from '../../source/ui/sanitize.js';
 import {applyUiCommand, initialUiState, selectionIndex, visibleWindow} from '../../source/ui/ui-state.js';
 
 describe('keymap', () => {
-	const cases: Array<[string, KeyPress, 'normal' | 'filter' | 'help', Command | undefined]> = [
+	const cases: Array<[string, KeyPress, 'normal' | 'filter' | 'help' | 'form', Command | undefined]> = [
 		['q', {}, 'normal', {type: 'quit'}],
 		['c', {ctrl: true}, 'normal', {type: 'quit'}],
 		['c', {ctrl: true}, 'filter', {type: 'quit'}],
@@ -38,6 +38,9 @@ describe('keymap', () => {
 		['', {escape: true}, 'help', {type: 'close-overlay'}],
 		['?', {}, 'help', {type: 'close-overlay'}],
 		['j', {}, 'help', undefined],
+		// In a form, ← and → move a choice back and on (the record type, proxied).
+		['', {leftArrow: true}, 'form', {type: 'form-input', input: {type: 'switch', by: -1}}],
+		['', {rightArrow: true}, 'form', {type: 'form-input', input: {type: 'switch', by: 1}}],
 	];
 	it.each(cases)('%j %j in %s', (input, key, mode, expected) => {
 		expect(keyToCommand(input, key, mode)).toEqual(expected);
