@@ -32,7 +32,10 @@ export interface BanExpiryOptions {
 	/** This process (tests give two runners different ones). */
 	pid?: number;
 	alive?: (pid: number) => boolean;
-	/** How often the registry is looked at (default 15 s): a file read, no call. */
+	/**
+	 * The registry is looked at (a file read, no call) on the monitor's changes (each poll), at most this
+	 * often (default 15 s), and by a timer at the next due time it knows: no timer ticks while nothing is due.
+	 */
 	checkEveryMs?: number;
 	/** At most this many clears per check, so a backlog never crowds out the polls (default 3). */
 	perCheck?: number;
@@ -56,7 +59,10 @@ export class BanExpiryRunner implements BansHandle {
 	readonly #inflight = new Map<number, string>();
 	readonly #claims = new Set<string>();
 	#timer: TimerId | undefined;
+	#timerAt = Number.POSITIVE_INFINITY;
 	#running = false;
+	#lastCheck = Number.NEGATIVE_INFINITY;
+	#unsubscribe: (() => void) | undefined;
 	#expiries: Record<string, BanExpiry> = {};
 	/** The last "waiting for calls" count said, so the line is not repeated every check. */
 	#waitingSaid = 0;
@@ -68,26 +74,65 @@ export class BanExpiryRunner implements BansHandle {
 		this.#claimant = {pid: options.pid ?? process.pid, session: options.session, alive: options.alive ?? processAlive};
 	}
 
-	/** Checks at once (an expiry missed while nothing ran is done now), then every `checkEveryMs`. */
+	/** Checks at once (an expiry missed while nothing ran is done now), then on the monitor's changes and when due. */
 	start(): void {
 		if (this.#running) return;
 		this.#running = true;
+		let listedAt = '';
+		this.#unsubscribe = this.#options.store.subscribe(() => {
+			// A new listing of rules (v4) may hold another machine's timed bans: read their notes at once.
+			const listings = this.#options.capabilities.ruleNotes ? this.#options.store.getState().zones.map(zone => zone.rules?.at ?? 0).join(',') : '';
+			const fresh = listings !== listedAt;
+			listedAt = listings;
+			if (fresh || this.#options.clock.now() - this.#lastCheck >= (this.#options.checkEveryMs ?? 15_000)) this.#tick();
+		});
 		this.#tick();
 	}
 
 	stop(): void {
 		this.#running = false;
+		this.#unsubscribe?.();
+		this.#unsubscribe = undefined;
+		this.#cancelTimer();
+	}
+
+	#cancelTimer(): void {
 		if (this.#timer !== undefined) this.#options.clock.clearTimeout(this.#timer);
 		this.#timer = undefined;
+		this.#timerAt = Number.POSITIVE_INFINITY;
 	}
 
 	#tick(): void {
 		if (!this.#running) return;
+		this.#lastCheck = this.#options.clock.now();
 		try {
 			this.check();
 		} finally {
-			if (this.#running) this.#timer = this.#options.clock.setTimeout(() => this.#tick(), this.#options.checkEveryMs ?? 15_000);
+			this.#arm();
 		}
+	}
+
+	/** A timer at the next time something known falls due (or may be retried): one timer, never a ticking one. */
+	#arm(): void {
+		if (!this.#running) return;
+		const now = this.#options.clock.now();
+		const check = this.#options.checkEveryMs ?? 15_000;
+		let next = Number.POSITIVE_INFINITY;
+		for (const [key, expiry] of Object.entries(this.#expiries)) {
+			if (this.#claims.has(key)) continue;
+			// Due but waiting (for calls, or another's claim): looked at again a check later.
+			const at = Math.max(expiry.until, expiry.retryAt ?? 0, expiry.claim ? expiry.claim.at + check : 0);
+			next = Math.min(next, at <= now ? now + check : at);
+		}
+		if (next === this.#timerAt) return;
+		this.#cancelTimer();
+		if (!Number.isFinite(next)) return;
+		this.#timerAt = next;
+		this.#timer = this.#options.clock.setTimeout(() => {
+			this.#timer = undefined;
+			this.#timerAt = Number.POSITIVE_INFINITY;
+			this.#tick();
+		}, Math.max(0, next - now));
 	}
 
 	offer(ip: string): BanOffer {
@@ -201,6 +246,7 @@ export class BanExpiryRunner implements BansHandle {
 			else if (request.kind === 'rule-delete' && request.rule.target === 'ip') this.#write(records => withoutExpiry(records, request.rule.value, this.#zoneName(request.zone)));
 		}
 		this.#expiries = this.#options.registry.read().expiries ?? {};
+		this.#arm();
 	}
 
 	#zoneName(zone: ZoneRef | undefined): string | undefined {
