@@ -8,6 +8,7 @@ import {emptyRecords, type AccountRecords} from '../../source/actions/registry.j
 import {formatRuleNote, parseRuleNote} from '../../source/actions/rule-notes.js';
 import type {AccessRule} from '../../source/backend.js';
 import {formatDuration, formatLeft, parseDuration, parseLadder} from '../../source/lib/duration.js';
+import {parseConfigArgs, resolveConfig} from '../../source/config.js';
 
 const policy: BanPolicy = {duration: 3600, ladder: [600, 3600, 86_400, 0], window: 86_400};
 const t0 = Date.UTC(2026, 11, 7, 21, 0, 0);
@@ -136,5 +137,29 @@ describe('notes name the end', () => {
 		expect(listedVerdict(expiry, [{...ours, mode: 'whitelist', notes: 'partner'}], t0 + 1)).toBe('replaced');
 		// A listing older than the ban says nothing.
 		expect(listedVerdict(expiry, [], t0 - 1)).toBe('send');
+	});
+});
+
+describe('ban settings in the configuration', () => {
+	const resolve = (argv: string[], file: Record<string, unknown> = {}) => resolveConfig({flags: parseConfigArgs(argv).flags, env: {}, file});
+	const failure = (run: () => unknown): string => {
+		try {
+			run();
+		} catch (error) {
+			return (error as Error).message;
+		}
+		return 'no error';
+	};
+
+	it('defaults to 1h and the ladder 10m, 1h, 1d, permanent within 1d; flags beat the file', () => {
+		expect(resolve([]).bans).toEqual({duration: 3600, ladder: [600, 3600, 86_400, 0], window: 86_400});
+		expect(resolve(['--ban-duration', '30m', '--ban-ladder', '5m,1h', '--ban-ladder', '0', '--ban-window', '2d'], {banDuration: '2h'}).bans).toEqual({duration: 1800, ladder: [300, 3600, 0], window: 172_800});
+		expect(resolve([], {banDuration: 'permanent', banLadder: ['1h', '1w'], banLadderWindow: '12h'}).bans).toEqual({duration: 0, ladder: [3600, 604_800], window: 43_200});
+	});
+
+	it('names what is wrong, and where it came from', () => {
+		expect(failure(() => resolve(['--ban-duration', '90x']))).toBe("--ban-duration: '90x' is not a duration: use 30s, 10m, 1h, 1d, 2w or 0 for permanent.");
+		expect(failure(() => resolve([], {banLadder: '1d, 1h'}))).toBe('The config file\'s "banLadder": the ladder must grow step by step: 1h after 1d.');
+		expect(failure(() => resolve(['--ban-window', '0']))).toMatch(/^--ban-window: the window must be a time/);
 	});
 });
