@@ -15,7 +15,7 @@ import {callsLeft} from '../monitor/budget.js';
 import {callCost} from '../monitor/call-cost.js';
 import type {MonitorEvent} from '../monitor/reduce.js';
 import type {MonitorState, Store} from '../monitor/store.js';
-import {adoptFromRules, banOffer, claimable, claimDue, listedVerdict, withBanDone, withExpiryDone, withExpiryFailed, withoutExpiry, type BanOffer, type BanPolicy, type Claimant} from './bans.js';
+import {adoptFromRules, banOffer, claimable, claimDue, expiryRetryMs, listedVerdict, withBanDone, withExpiryDone, withExpiryFailed, withoutExpiry, type BanOffer, type BanPolicy, type Claimant} from './bans.js';
 import type {ActionQueue} from './queue.js';
 import {expiryKey, processAlive, type AccountRecords, type BanExpiry, type Registry} from './registry.js';
 import type {ActionEntry} from './types.js';
@@ -234,7 +234,7 @@ export class BanExpiryRunner implements BansHandle {
 				if (entry.state === 'done') this.#write(records => withExpiryDone(records, key, now));
 				else if (entry.state === 'failed') {
 					this.#write(records => withExpiryFailed(records, key, this.#options.session, now, entry.message ?? 'failed'));
-					this.#options.say('warn', `The expired ban of ${'ip' in entry.request ? entry.request.ip : ''} was not cleared (${entry.message ?? 'failed'}): it stays due, tried again in ${formatLeft(60_000)}`);
+					this.#options.say('warn', `Expired ban of ${'ip' in entry.request ? entry.request.ip : ''} not cleared (${entry.message ?? 'failed'}): still due, retried in ${formatLeft(expiryRetryMs)}`);
 				}
 				// Outcome unknown (a quit mid-send): the claim stays; the next start takes it over and sends the clear again.
 				continue;

@@ -49,8 +49,8 @@ async function setup(size = {columns: 100, rows: 30}) {
 		await monitor.actions.queue.idle();
 		await tick();
 	};
-	const sent = () => backend.calls.filter(call => !['zone_check', 'stats', 'zone_ips'].includes(call.action)).map(call => call.action);
-	return {view, monitor, press, advance, sent, audit, frame: () => view.lastFrame() ?? ''};
+	const sent = () => backend.calls.filter(call => !['zone_check', 'stats', 'zone_ips', 'rec_load_all'].includes(call.action)).map(call => call.action);
+	return {view, monitor, backend, press, advance, sent, audit, frame: () => view.lastFrame() ?? ''};
 }
 
 describe('timed bans in the console', () => {
@@ -97,6 +97,32 @@ describe('timed bans in the console', () => {
 			[600, undefined],
 			[3600, 1],
 		]);
+	});
+
+	it('a failed expiry says so, stays due and is retried a minute later; a whitelist by hand drops an expiry', async () => {
+		const {press, frame, sent, advance, backend, monitor} = await setup();
+		await press(':ban 192.0.2.66 5m\r');
+		await press('y');
+		await press(':ban 192.0.2.1 5m\r');
+		await press('y');
+		await press('j');
+		await press('w');
+		await press('y');
+		expect(monitor.actions.bans!.timeLeft('192.0.2.1')).toBeUndefined();
+		// The API refuses the clear (the queue's own retry is for transport failures only).
+		// Polling paused: the refusal is the clear's, not a poll's; the runner's timer fires at the ban's end anyway.
+		monitor.togglePause();
+		backend.fault = {kind: 'api', count: 1};
+		await advance(5 * 60_000 + 5000);
+		expect(sent()).toEqual(['ban', 'ban', 'wl', 'nul']);
+		await press('\t\t');
+		expect(frame()).toMatch(/Expired ban of 192\.0\.2\.66 not cleared \(injected api\): still due, retried in 1m/);
+		expect(monitor.actions.bans!.timeLeft('192.0.2.66')).toBeLessThanOrEqual(0);
+		await advance(30_000);
+		expect(sent()).toEqual(['ban', 'ban', 'wl', 'nul']);
+		await advance(45_000);
+		expect(sent()).toEqual(['ban', 'ban', 'wl', 'nul', 'nul']);
+		expect(monitor.actions.bans!.timeLeft('192.0.2.66')).toBeUndefined();
 	});
 
 	it(':ban IP DURATION times a ban; a permanent one shows no time', async () => {
