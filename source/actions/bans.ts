@@ -148,7 +148,7 @@ export function withExpiryDone(records: AccountRecords, key: string, now: number
 		expiries: withKey(records.expiries ?? {}, key, undefined),
 		expired: expiry ? withKey(tombstones, key, expiry.until) : tombstones,
 		// The rule is gone: the registry no longer holds it as ours.
-		rules: expiry && records.rules[expiry.ip]?.mode === 'ban' ? withKey(records.rules, expiry.ip, undefined) : records.rules,
+		rules: expiry && own(records.rules, expiry.ip)?.mode === 'ban' ? withKey(records.rules, expiry.ip, undefined) : records.rules,
 	};
 }
 
