@@ -8,6 +8,8 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {spawnSync} from 'node:child_process';
+import {accountKey, FileRegistry} from '../../source/actions/registry.js';
 import {parseRuleNote} from '../../source/actions/rule-notes.js';
 import {commandMain} from '../../source/commands/index.js';
 import {apis, type Api} from '../e2e/apis.js';
@@ -109,5 +111,27 @@ describe('expire on another machine (v4)', () => {
 		const answer = JSON.parse(result.stdout) as {cleared: Array<{ip: string}>};
 		expect(answer.cleared.map(entry => entry.ip)).toEqual([ip]);
 		expect(clears('v4')).toBe(before + 1);
+	});
+});
+
+describe('expire beside a console (v1)', () => {
+	it('leaves a ban a live process is clearing, and takes over the claim of a killed one', async () => {
+		const ip = '198.51.100.44';
+		const env = machine('v1');
+		expect((await run(env, ['ban', ip, '--for', '1s'])).code).toBe(0);
+		await sleep(1200);
+		const registry = new FileRegistry(join(env.XDG_STATE_HOME!, 'flarewatch', 'registry.json'), accountKey(emu.url, emu.email));
+		const claim = (pid: number) => registry.update(records => ({...records, expiries: {...records.expiries, [ip]: {...records.expiries![ip]!, claim: {pid, session: 'a console', at: Date.now()}}}}));
+		// A console (this live process) claimed it a moment ago: not cleared twice.
+		claim(process.pid);
+		const before = clears('v1');
+		const held = await run(env, ['expire', '--json']);
+		expect(JSON.parse(held.stdout)).toMatchObject({cleared: [], failed: []});
+		expect(clears('v1')).toBe(before);
+		// The console was killed (kill -9) between its claim and the answer: expire takes it over.
+		claim(spawnSync(process.execPath, ['-e', '']).pid);
+		const taken = await run(env, ['expire', '--json']);
+		expect(JSON.parse(taken.stdout)).toMatchObject({cleared: [{ip}]});
+		expect(clears('v1')).toBe(before + 1);
 	});
 });
