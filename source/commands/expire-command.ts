@@ -41,7 +41,7 @@ export const expireCommand: CommandSpec = {
 		'Clears what is due on the configured account and exits; a running console does the same by itself. Safe beside consoles and other runs: each ban is cleared once.',
 		'API v4: the configured zones’ rules are listed, and timed bans found by their notes (made elsewhere) are cleared too.',
 		'Exit 0 when every due ban was cleared (or none was due); otherwise the worst failure’s code, as the other commands (at least 1): what failed stays due for the next run.',
-		'JSON: {cleared: [{ip, zone?, until}], failed: [{ip, zone?, until, error}], waiting: [{ip, zone?, until}], dryRun}.',
+		'JSON: {cleared: [{ip, zone?, until}], failed: [{ip, zone?, until, error}], waiting: [{ip, zone?, until}], dryRun}; with --dry-run also due: [...] (nothing cleared).',
 	],
 	examples: ['flarewatch expire', 'flarewatch expire --dry-run --json', '*/5 * * * * flarewatch expire   (crontab)'],
 	flags: [{name: 'dry-run', description: 'say what is due, send nothing'}],
