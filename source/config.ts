@@ -17,6 +17,7 @@ import {inert} from './lib/format.js';
 import {Secret} from './lib/secret.js';
 import {checkEmail, checkIpOrRange, checkZoneName, quote} from './lib/validate.js';
 import {apiVersions, checkEndpoint, defaultEndpoint, defaultEndpointFor, defaultTimeoutMs, defaultV4Endpoint, namesV4Path, type ApiVersion} from './lib/endpoint.js';
+import {isDurationError, parseDuration, parseLadder} from './lib/duration.js';
 import {ArgsError, closest, parseFlags, type Flag, type ParsedFlags} from './lib/args.js';
 
 /** The config file's fields (all optional). */
@@ -33,6 +34,12 @@ export interface ConfigFile {
 	/** Addresses and CIDR ranges (IPv4 or IPv6) never banned; an entry may hold several, comma-separated. */
 	neverBan?: string[];
 	timeoutSeconds?: number;
+	/** A ban's duration when nothing else says (`1h`; `0` or `permanent` for none). */
+	banDuration?: string;
+	/** Durations a repeat offender's bans step through, e.g. "10m, 1h, 1d, permanent". */
+	banLadder?: string[] | string;
+	/** How long after a ban ended another ban of the address steps up the ladder. */
+	banLadderWindow?: string;
 }
 
 /** What the configuration flags said; `rest` of argv is left for the caller. */
@@ -48,6 +55,9 @@ export interface ConfigFlags {
 	timeoutSeconds?: number;
 	caFile?: string;
 	configPath?: string;
+	banDuration?: string;
+	banLadder?: string[];
+	banLadderWindow?: string;
 }
 
 /** The resolved configuration. Credentials are absent when not configured (the console then demos). */
@@ -75,7 +85,21 @@ export interface Config {
 	configPath?: string;
 	/** Warnings for stderr (a key file readable by others, ...). */
 	configWarnings: string[];
+	/** Timed bans (lib/duration.ts), in seconds; 0 = permanent. */
+	bans: BanSettings;
 }
+
+/** How long bans last and how repeat offenders' bans grow. */
+export interface BanSettings {
+	/** The duration `b`, `:ban` and `ban` offer for a first ban. */
+	duration: number;
+	/** The escalation ladder, each step longer than the last (0 = permanent, last). */
+	ladder: number[];
+	/** A ban that ended less than this ago makes the next ban of the address step up. */
+	window: number;
+}
+
+export const defaultBanSettings: BanSettings = {duration: 3600, ladder: [600, 3600, 86_400, 0], window: 86_400};
 
 /** A file path as typed, for a message: printed as is, but bounded and without control or bidi characters. */
 export function shownPath(path: string): string {
@@ -102,6 +126,9 @@ export const configFlags: readonly Flag[] = [
 	{name: 'timeout', value: 'SECONDS', configKey: 'timeoutSeconds', default: String(defaultTimeoutMs / 1000), description: 'per request, up to 600'},
 	{name: 'read-only', configKey: 'readOnly', description: 'refuse every action that changes the account'},
 	{name: 'never-ban', value: 'IP[,CIDR]', multiple: true, configKey: 'neverBan', description: 'addresses and ranges never to ban; repeatable'},
+	{name: 'ban-duration', value: 'DURATION', configKey: 'banDuration', default: '1h', description: 'how long a ban lasts unless you say (30s, 10m, 1h, 1d, 2w; 0 = permanent)'},
+	{name: 'ban-ladder', value: 'D[,D...]', multiple: true, configKey: 'banLadder', default: '10m,1h,1d,permanent', description: "a repeat offender's bans, step by step"},
+	{name: 'ban-window', value: 'DURATION', configKey: 'banLadderWindow', default: '1d', description: 'a ban that ended less than this ago makes the next one step up the ladder'},
 	{name: 'ca-file', value: 'PATH', description: "an extra trusted certificate (PEM), e.g. the emulator's --tls one"},
 	{name: 'config', value: 'PATH', default: '$XDG_CONFIG_HOME/flarewatch/config.json', description: 'the config file'},
 ];
@@ -159,6 +186,12 @@ export function configFromValues(values: ParsedFlags['values']): ConfigFlags {
 	if (caFile !== undefined) flags.caFile = caFile;
 	const configPath = text(values, 'config');
 	if (configPath !== undefined) flags.configPath = configPath;
+	const banDuration = text(values, 'ban-duration');
+	if (banDuration !== undefined) flags.banDuration = banDuration;
+	const banLadder = list(values, 'ban-ladder');
+	if (banLadder.length > 0) flags.banLadder = banLadder;
+	const banWindow = text(values, 'ban-window');
+	if (banWindow !== undefined) flags.banLadderWindow = banWindow;
 	const timeout = text(values, 'timeout');
 	if (timeout !== undefined) {
 		const seconds = Number(timeout);
@@ -208,6 +241,8 @@ export function parseConfigFile(text: string, path: string): ConfigFile {
 	if (file.zones !== undefined && typeof file.zones !== 'string' && !(Array.isArray(file.zones) && file.zones.every(zone => typeof zone === 'string'))) throw wrong('zones', 'a list of zone names');
 	if (file.neverBan !== undefined && !(Array.isArray(file.neverBan) && file.neverBan.every(ip => typeof ip === 'string'))) throw wrong('neverBan', 'a list of addresses and CIDR ranges');
 	if (file.readOnly !== undefined && typeof file.readOnly !== 'boolean') throw wrong('readOnly', 'true or false');
+	for (const field of ['banDuration', 'banLadderWindow'] as const) if (file[field] !== undefined && typeof file[field] !== 'string') throw wrong(field, 'a duration such as "1h" (a string)');
+	if (file.banLadder !== undefined && typeof file.banLadder !== 'string' && !(Array.isArray(file.banLadder) && file.banLadder.every(step => typeof step === 'string'))) throw wrong('banLadder', 'a list of durations such as ["10m", "1h", "1d", "permanent"]');
 	if (file.timeoutSeconds !== undefined && (typeof file.timeoutSeconds !== 'number' || file.timeoutSeconds <= 0 || file.timeoutSeconds > 600)) throw wrong('timeoutSeconds', 'a number of seconds from 0 to 600');
 	return file as ConfigFile;
 }
@@ -271,6 +306,7 @@ export function resolveConfig(sources: ConfigSources): Config {
 		if (problem) throw usage(`A never-ban entry is wrong: ${problem}.`, 'neverBan');
 	}
 	const timeoutSeconds = flags.timeoutSeconds ?? file.timeoutSeconds;
+	const bans = resolveBans(flags, file);
 	return {
 		api,
 		apiSource,
@@ -285,7 +321,29 @@ export function resolveConfig(sources: ConfigSources): Config {
 		...(flags.caFile === undefined ? {} : {caFile: flags.caFile}),
 		...(sources.configPath === undefined ? {} : {configPath: sources.configPath}),
 		configWarnings: sources.warnings ?? [],
+		bans,
 	};
+}
+
+/** The ban settings: flags > config file > defaults; a wrong one is named with the duration parser's message. */
+function resolveBans(flags: ConfigFlags, file: ConfigFile): BanSettings {
+	const one = (value: string | undefined, flag: string, key: string, fallback: number): number => {
+		if (value === undefined) return fallback;
+		const parsed = parseDuration(value);
+		if (isDurationError(parsed)) throw usage(`${flags[key as keyof ConfigFlags] === undefined ? `The config file's "${key}"` : `--${flag}`}: ${parsed.error}.`, key);
+		return parsed;
+	};
+	const duration = one(flags.banDuration ?? file.banDuration, 'ban-duration', 'banDuration', defaultBanSettings.duration);
+	const window = one(flags.banLadderWindow ?? file.banLadderWindow, 'ban-window', 'banLadderWindow', defaultBanSettings.window);
+	if (window === 0) throw usage(`${flags.banLadderWindow === undefined ? `The config file's "banLadderWindow"` : '--ban-window'}: the window must be a time, such as 1d (0 would mean no ban ever counts).`, 'banLadderWindow');
+	const ladderText = flags.banLadder ?? file.banLadder;
+	let ladder = defaultBanSettings.ladder;
+	if (ladderText !== undefined) {
+		const parsed = parseLadder(ladderText);
+		if (!Array.isArray(parsed)) throw usage(`${flags.banLadder === undefined ? `The config file's "banLadder"` : '--ban-ladder'}: ${parsed.error}.`, 'banLadder');
+		ladder = parsed;
+	}
+	return {duration, ladder, window};
 }
 
 /** The token: --token-file > CF_API_TOKEN > the config file's "tokenFile"; checked without ever quoting it. */

@@ -7,11 +7,13 @@ import {cacheLevels, securityLevels, type CacheLevel, type Capabilities, type Se
 import {featureAvailable, featureMissing, type Feature} from './capability.js';
 import {canonicalIp} from '../lib/ip.js';
 import {checkContentFor, checkRecordComment, checkRecordTtl, checkRecordTypeIn, isProxiable, needsPriority} from '../lib/dns-records.js';
+import {isDurationError, parseDuration} from '../lib/duration.js';
 import {checkHostname, checkIp, checkIpv4, checkPurgeUrl, checkRecordName, parseIntegerIn, quote} from '../lib/validate.js';
 import type {ActionRequest} from './types.js';
 
 export type PaletteCommand =
-	| {type: 'action'; request: ActionRequest}
+	/** `reason`: typed after the command (`:ban IP 30m scraping`), prefilled in the confirmation's reason. */
+	| {type: 'action'; request: ActionRequest; reason?: string}
 	| {type: 'zone'; name: string}
 	| {type: 'lockdown'}
 	| {type: 'unlock'}
@@ -49,8 +51,8 @@ const usageTable: readonly UsageEntry[] = [
 	{usage: ':purge [URL...]', description: 'all, or up to 100 files', needs: 'purge-files'},
 	{usage: ':ipv6 on|off', description: 'IPv6 support'},
 	{usage: ':grab', description: 'take a zone snapshot', needs: 'snapshot'},
-	{usage: ':ban IP / :wl IP / :unban IP', description: 'ban, whitelist, clear the rule', without: 'challenge'},
-	{usage: ':ban / :wl / :challenge IP', description: 'block, allow, challenge', needs: 'challenge'},
+	{usage: ':ban IP [30m] / :wl IP / :unban IP', description: 'ban (0 = permanent), whitelist, clear', without: 'challenge'},
+	{usage: ':ban / :wl / :challenge IP', description: 'block [30m] [reason], allow, challenge', needs: 'challenge'},
 	{usage: ':unban IP', description: "remove the IP's listed rules", needs: 'rule-listing'},
 	{usage: ':lookup IP', description: 'threat score of an IP', needs: 'lookup'},
 	{usage: ':lookup IP', description: 'country, ASN, firewall log', without: 'lookup', needs: 'details'},
@@ -145,6 +147,7 @@ export function parsePalette(input: string, context: PaletteContext): PaletteRes
 			return typeof on === 'boolean' ? action({kind: 'ipv6', zone, on}) : fail(on);
 		}
 		case 'ban':
+			return parseBan(args, context);
 		case 'wl':
 		case 'whitelist':
 		case 'unban':
@@ -207,6 +210,23 @@ export function qualify(name: string, zoneName: string): string {
 	const lower = name.toLowerCase();
 	if (lower === zoneName || lower.endsWith(`.${zoneName}`)) return lower;
 	return `${lower}.${zoneName}`;
+}
+
+/** `:ban IP [DURATION] [reason...]`: a word that starts with a digit (or says permanent) is the duration, and must be one. */
+function parseBan(args: string[], context: PaletteContext): PaletteResult {
+	const [address, ...rest] = args;
+	if (address === undefined || (rest[0] !== undefined && checkIp(rest[0]) === undefined)) return fail(':ban takes one IP address, then a duration if you like (30s, 10m, 1h, 1d, 2w, 0 = permanent)');
+	const ip = singleIp([address], 'ban');
+	if (ip.value === undefined) return fail(ip.error);
+	let duration: number | undefined;
+	if (rest[0] !== undefined && /^(\d|perm)/i.test(rest[0])) {
+		const parsed = parseDuration(rest.shift() as string);
+		if (isDurationError(parsed)) return fail(parsed.error);
+		duration = parsed;
+	}
+	const reason = rest.join(' ').trim();
+	if (reason !== '' && !(context.capabilities?.ruleNotes ?? false)) return fail(`this API's rules carry no notes, so no reason: :ban IP [DURATION] (${quote(rest[0] ?? '')} is not a duration: use 30s, 10m, 1h, 1d, 2w or 0 for permanent)`);
+	return ok({type: 'action', request: {kind: 'ban', ip: ip.value, ...(duration === undefined ? {} : {duration})}, ...(reason === '' ? {} : {reason})});
 }
 
 function singleIp(args: string[], name: string): {value: string; error?: undefined} | {value?: undefined; error: string} {

@@ -63,10 +63,52 @@ export interface ZoneMemory {
 	lockdown?: LockdownRecord;
 }
 
+/**
+ * A timed ban to clear when it is due (actions/bans.ts), keyed by {@link expiryKey}. `claim` names the
+ * process clearing it now: taken under the registry's lock, so two processes never both send the clear;
+ * a claim whose process is gone (kill -9) is taken over.
+ */
+export interface BanExpiry {
+	ip: string;
+	/** The zone the rule is in (APIs with rules per zone, v4); absent for account-wide rules (v1). */
+	zone?: {name: string; id: string};
+	/** Epoch ms: when it is due. */
+	until: number;
+	/** Epoch ms: when the ban was made. */
+	at: number;
+	claim?: {pid: number; session: string; at: number};
+	/** The last attempt failed: not before this (epoch ms), and why. */
+	retryAt?: number;
+	error?: string;
+	/** Found in a listed rule's notes (another machine's ban), not made from this one. */
+	fromNotes?: boolean;
+}
+
+/** The last ban of an address made by hand or by command: what the next one escalates from. */
+export interface BanHistory {
+	/** Epoch ms when it was made. */
+	at: number;
+	/** Seconds; 0 = permanent. */
+	duration: number;
+	/** Its ladder step (-1: not a ladder duration, the configured first ban). */
+	step: number;
+}
+
 /** What the registry holds for one account. Keys are plain data: read them with {@link own}. */
 export interface AccountRecords {
 	rules: Record<string, OwnedRule>;
 	zones: Record<string, ZoneMemory>;
+	/** Timed bans still to clear (absent in files written before timed bans). */
+	expiries?: Record<string, BanExpiry>;
+	/** Each address's last ban, for escalation; bounded (see bans.ts). */
+	banHistory?: Record<string, BanHistory>;
+	/** Expiries carried out lately (key → its `until`), so a stale listing's note never brings one back. */
+	expired?: Record<string, number>;
+}
+
+/** The registry key of a timed ban: the address, and its zone where rules live in zones. */
+export function expiryKey(ip: string, zone?: string): string {
+	return zone === undefined ? ip : `${zone} ${ip}`;
 }
 
 export interface Registry {
@@ -74,6 +116,11 @@ export interface Registry {
 	read(): AccountRecords;
 	/** Applies `change` to the latest records on disk and writes them back; returns what was written. */
 	update(change: (records: AccountRecords) => AccountRecords): AccountRecords;
+	/**
+	 * As `update`, but throws when the change could not be written under the lock, instead of keeping it
+	 * in memory: a claim that other processes cannot see is no claim. Absent: one process only (memory).
+	 */
+	updateOrThrow?(change: (records: AccountRecords) => AccountRecords): AccountRecords;
 }
 
 export function emptyRecords(): AccountRecords {
@@ -167,6 +214,14 @@ export class FileRegistry implements Registry {
 	}
 
 	update(change: (records: AccountRecords) => AccountRecords): AccountRecords {
+		return this.#write(change, false);
+	}
+
+	updateOrThrow(change: (records: AccountRecords) => AccountRecords): AccountRecords {
+		return this.#write(change, true);
+	}
+
+	#write(change: (records: AccountRecords) => AccountRecords, strict: boolean): AccountRecords {
 		let locked = false;
 		try {
 			prepareStateDirectory(path.dirname(this.file));
@@ -187,6 +242,7 @@ export class FileRegistry implements Registry {
 			renameSync(temporary, this.file);
 			return next;
 		} catch (error) {
+			if (strict) throw new Error(`the rule registry ${this.file} cannot be written (${stateFileProblem(error)})`, {cause: error});
 			// The change still holds in memory for this run; the operator must know a restart loses it.
 			this.#last = change(this.#last);
 			this.onError(`the rule registry ${this.file} cannot be written (${stateFileProblem(error)}): a restart will not know this change`);
@@ -380,8 +436,44 @@ function parseAccount(raw: unknown): AccountRecords {
 			if (level || lockdown) zones.push([name, {...(level ? {levelBeforeAttack: level} : {}), ...(lockdown ? {lockdown} : {})}]);
 		}
 	}
+	const expiries: Array<[string, BanExpiry]> = [];
+	if (isObject(raw.expiries)) {
+		for (const [key, entry] of Object.entries(raw.expiries)) {
+			const expiry = parseExpiry(entry);
+			if (expiry) expiries.push([key, expiry]);
+		}
+	}
+	const history: Array<[string, BanHistory]> = [];
+	if (isObject(raw.banHistory)) {
+		for (const [ip, entry] of Object.entries(raw.banHistory)) {
+			if (isObject(entry) && typeof entry.at === 'number' && typeof entry.duration === 'number' && typeof entry.step === 'number') history.push([ip, {at: entry.at, duration: entry.duration, step: entry.step}]);
+		}
+	}
+	const expired = isObject(raw.expired) ? Object.entries(raw.expired).filter((pair): pair is [string, number] => typeof pair[1] === 'number') : [];
 	// fromEntries defines own properties, so a "__proto__" key in a hand-edited file stays plain data.
-	return {rules: Object.fromEntries(rules), zones: Object.fromEntries(zones)};
+	return {
+		rules: Object.fromEntries(rules),
+		zones: Object.fromEntries(zones),
+		...(expiries.length > 0 ? {expiries: Object.fromEntries(expiries)} : {}),
+		...(history.length > 0 ? {banHistory: Object.fromEntries(history)} : {}),
+		...(expired.length > 0 ? {expired: Object.fromEntries(expired)} : {}),
+	};
+}
+
+function parseExpiry(raw: unknown): BanExpiry | undefined {
+	if (!isObject(raw) || typeof raw.ip !== 'string' || typeof raw.until !== 'number' || typeof raw.at !== 'number') return undefined;
+	const zone = isObject(raw.zone) && typeof raw.zone.name === 'string' && typeof raw.zone.id === 'string' ? {name: raw.zone.name, id: raw.zone.id} : undefined;
+	const claim = isObject(raw.claim) && typeof raw.claim.pid === 'number' && typeof raw.claim.session === 'string' && typeof raw.claim.at === 'number' ? {pid: raw.claim.pid, session: raw.claim.session, at: raw.claim.at} : undefined;
+	return {
+		ip: raw.ip,
+		...(zone ? {zone} : {}),
+		until: raw.until,
+		at: raw.at,
+		...(claim ? {claim} : {}),
+		...(typeof raw.retryAt === 'number' ? {retryAt: raw.retryAt} : {}),
+		...(typeof raw.error === 'string' ? {error: raw.error} : {}),
+		...(raw.fromNotes === true ? {fromNotes: true} : {}),
+	};
 }
 
 function parseLockdown(raw: unknown): LockdownRecord | undefined {

@@ -5,7 +5,10 @@
  * to undo it. The format is one line:
  *
  *   flarewatch: block by ops@bastion [lockdown L-20261207-1830-ab12]: scraping /login
+ *   flarewatch: block by ops@bastion [until 2026-12-07T22:00Z]: scraping /login
  *
+ * A timed ban names its end (UTC, to the minute, or the second when it is not a whole minute), so a
+ * console on another machine, with no registry record of it, still clears it when it is due.
  * The action and the operator come first (the dashboard's Notes column is narrow); the reason is free
  * text, made inert and cut to fit the API's notes.
  */
@@ -23,7 +26,15 @@ export interface RuleNote {
 	operator: string;
 	/** The lockdown (batch) the rule belongs to, if any. */
 	batch?: string;
+	/** When a timed ban ends: epoch ms (written to the second, parsed back the same). */
+	until?: number;
 	reason?: string;
+}
+
+/** `2026-12-07T22:00Z`, or with seconds when they are not 0. */
+export function untilText(at: number): string {
+	const iso = new Date(Math.ceil(at / 1000) * 1000).toISOString();
+	return iso.slice(17, 19) === '00' ? `${iso.slice(0, 16)}Z` : `${iso.slice(0, 19)}Z`;
 }
 
 /** Control, format and bidi characters out; runs of blanks to one space; cut to `max`. */
@@ -59,8 +70,9 @@ export function operatorIdentity(identity?: {user?: string; host?: string}): str
 export function formatRuleNote(note: RuleNote): string {
 	const action = token(note.action, 'rule');
 	const batch = note.batch === undefined ? '' : ` [lockdown ${token(note.batch, 'unknown')}]`;
+	const until = note.until === undefined || !Number.isFinite(note.until) ? '' : ` [until ${untilText(note.until)}]`;
 	const reason = note.reason === undefined ? '' : plain(note.reason, maxReasonLength);
-	const text = `${notesPrefix} ${action} by ${operatorToken(note.operator)}${batch}${reason === '' ? '' : `: ${reason}`}`;
+	const text = `${notesPrefix} ${action} by ${operatorToken(note.operator)}${batch}${until}${reason === '' ? '' : `: ${reason}`}`;
 	return text.length > maxNotesLength ? text.slice(0, maxNotesLength) : text;
 }
 
@@ -69,7 +81,7 @@ function operatorToken(operator: string): string {
 	return `${token(user, 'unknown')}@${token(host, 'unknown')}`;
 }
 
-const notePattern = /^flarewatch:\s+([A-Za-z0-9._-]+)\s+by\s+([A-Za-z0-9._-]+@[A-Za-z0-9._-]+)(?:\s+\[lockdown\s+([A-Za-z0-9._-]+)\])?(?::\s?(.*))?$/s;
+const notePattern = /^flarewatch:\s+([A-Za-z0-9._-]+)\s+by\s+([A-Za-z0-9._-]+@[A-Za-z0-9._-]+)(?:\s+\[lockdown\s+([A-Za-z0-9._-]+)\])?(?:\s+\[until\s+(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d)?Z)\])?(?::\s?(.*))?$/s;
 
 /**
  * A rule's notes read back: ours (written by formatRuleNote) or undefined for anyone else's. Older
@@ -78,8 +90,9 @@ const notePattern = /^flarewatch:\s+([A-Za-z0-9._-]+)\s+by\s+([A-Za-z0-9._-]+@[A
 export function parseRuleNote(notes: string): RuleNote | undefined {
 	const match = notePattern.exec(notes.trim());
 	if (match) {
-		const [, action = '', operator = '', batch, reason] = match;
-		return {action, operator, ...(batch === undefined ? {} : {batch}), ...(reason === undefined || reason === '' ? {} : {reason})};
+		const [, action = '', operator = '', batch, untilAt, reason] = match;
+		const until = untilAt === undefined ? Number.NaN : Date.parse(untilAt);
+		return {action, operator, ...(batch === undefined ? {} : {batch}), ...(Number.isFinite(until) ? {until} : {}), ...(reason === undefined || reason === '' ? {} : {reason})};
 	}
 	const legacy = /^flarewatch:\s+(ban|whitelist)$/.exec(notes.trim());
 	return legacy ? {action: legacy[1]!, operator: ''} : undefined;

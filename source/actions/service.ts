@@ -14,6 +14,8 @@ import {withZone, zoneMemory, type LockdownRecord, type Registry, type ZoneMemor
 import {describeAction, isMutating, type ActionEntry, type ActionRequest} from './types.js';
 import type {Backend, Capabilities, IpDetails, SecurityLevel, ThreatScore, ZoneRef} from '../backend.js';
 import {operatorIdentity} from './rule-notes.js';
+import {BanExpiryRunner, type BansHandle} from './ban-expiry.js';
+import {defaultBanPolicy, type BanPolicy} from './bans.js';
 import type {Clock} from '../lib/clock.js';
 import {Lru} from '../lib/lru.js';
 import {formatAge} from '../lib/format.js';
@@ -67,6 +69,8 @@ export interface ActionsHandle {
 	attackTarget(zoneName: string, current: SecurityLevel | undefined): SecurityLevel | undefined;
 	/** Remembers the level `U` leaves, so that `U` again goes back to it. */
 	rememberLevelBeforeAttack(zoneName: string, level: SecurityLevel | undefined): void;
+	/** Timed bans: the duration a ban gets (escalation), the time left on one (absent in bare test fakes). */
+	readonly bans?: BansHandle;
 }
 
 export interface ActionsOptions {
@@ -83,6 +87,10 @@ export interface ActionsOptions {
 	paceMs?: number;
 	/** user@host for the notes of the rules made (default: who runs this process, on this host). */
 	operator?: string;
+	/** Ban durations and the escalation ladder (default: 1h; 10m, 1h, 1d, permanent; 1d). */
+	banPolicy?: BanPolicy;
+	/** How often due bans are looked for (default 15 s). */
+	expiryCheckMs?: number;
 }
 
 export interface Actions extends ActionsHandle {
@@ -91,6 +99,12 @@ export interface Actions extends ActionsHandle {
 	abandon(reason: string): void;
 	/** At start: interrupted lockdowns and the rules this machine made, from the registry. */
 	announce(): void;
+}
+
+/** A timed ban's end, from when it is asked for, if the dialog did not already fix it (its note names it). */
+function timed(request: ActionRequest, now: number): ActionRequest {
+	if (request.kind !== 'ban' || !request.duration || request.expiresAt !== undefined) return request;
+	return {...request, expiresAt: new Date(now + request.duration * 1000).toISOString()};
 }
 
 /** The backend with every call counted in the monitor's ledger before it is sent; `onCall` gets the port method's name. */
@@ -143,6 +157,7 @@ export function createActions(options: ActionsOptions): Actions {
 	const lookingUp = new Set<string>();
 	const say = (level: 'info' | 'warn' | 'error', text: string): void => store.dispatch({type: 'message', message: {at: clock.now(), level, text, source: 'operator'}});
 	const keeper = new LockdownKeeper({registry, queue, store, clock, guard, session: options.session, say, backend, operator});
+	const expiries = new BanExpiryRunner({registry, queue, store, clock, say, session: options.session, policy: options.banPolicy ?? defaultBanPolicy, capabilities, checkEveryMs: options.expiryCheckMs});
 
 	queue.subscribe(entries => {
 		const changed = entries.filter(entry => seen.get(entry.id) !== entry.state);
@@ -163,6 +178,7 @@ export function createActions(options: ActionsOptions): Actions {
 			if (entry.batch === undefined || entry.failureKind !== 'not-sent') say(level, `#${entry.id} ${describeAction(entry.request)}: ${stateWords[entry.state]}${detail}`);
 		}
 		keeper.onEntries(changed);
+		expiries.onEntries(changed);
 	});
 
 	/**
@@ -194,13 +210,14 @@ export function createActions(options: ActionsOptions): Actions {
 		guard,
 		capabilities,
 		operator,
+		bans: expiries,
 		details: ip => {
 			const found = detailsMemory.find(ip);
 			return found && clock.now() - found.at < lookupFreshMs ? found : undefined;
 		},
 		check,
 		submit(asked) {
-			const request = inZone(asked);
+			const request = timed(inZone(asked), clock.now());
 			// Read-only goes to the queue, which refuses it there and audits the refusal.
 			if (options.readOnly && isMutating(request.kind)) {
 				queue.submit(request);
@@ -224,8 +241,15 @@ export function createActions(options: ActionsOptions): Actions {
 			return true;
 		},
 		retry: id => queue.retry(id) !== undefined,
-		abandon: reason => queue.abandon(reason),
-		announce: () => keeper.announce(),
+		abandon: reason => {
+			expiries.stop();
+			queue.abandon(reason);
+		},
+		announce: () => {
+			keeper.announce();
+			// Expiries missed while nothing ran are carried out now.
+			if (!options.readOnly) expiries.start();
+		},
 		memory: zoneName => zoneMemory(registry.read(), zoneName),
 		lockdownStatus: zoneName => keeper.status(zoneName),
 		prepareLockdown: zone => keeper.prepare(zone),

@@ -2,6 +2,7 @@
  * What an operator can ask for, as data. The console's keys, dialogs and command palette all produce an
  * ActionRequest; the queue sends it, the audit log records it, the Log view shows it.
  */
+import {formatDuration} from '../lib/duration.js';
 import type {AccessRule, CacheLevel, DnsRecord, NewAccessRule, SecurityLevel, ZoneRef, NewDnsRecord} from '../backend.js';
 
 /**
@@ -13,6 +14,16 @@ export interface IpRuleFields {
 	notes?: string;
 }
 
+/**
+ * A timed ban (actions/bans.ts): `duration` in seconds, 0 or absent = permanent; `expiresAt` (ISO 8601)
+ * when timed, and `step`, the 0-based ladder step, when the ban was escalated. All three reach the audit log.
+ */
+export interface TimedBan {
+	duration?: number;
+	expiresAt?: string;
+	step?: number;
+}
+
 export type ActionRequest =
 	| {kind: 'security-level'; zone: ZoneRef; level: SecurityLevel}
 	| {kind: 'cache-level'; zone: ZoneRef; level: CacheLevel}
@@ -20,9 +31,10 @@ export type ActionRequest =
 	| {kind: 'purge'; zone: ZoneRef}
 	| {kind: 'ipv6'; zone: ZoneRef; on: boolean}
 	| {kind: 'snapshot'; zone: ZoneRef}
-	| ({kind: 'ban'; ip: string} & IpRuleFields)
+	| ({kind: 'ban'; ip: string} & IpRuleFields & TimedBan)
 	| ({kind: 'whitelist'; ip: string} & IpRuleFields)
-	| ({kind: 'clear-rule'; ip: string} & IpRuleFields)
+	/** `expired`: clearing a timed ban whose time is up (the expiry runner, `flarewatch expire`). */
+	| ({kind: 'clear-rule'; ip: string; expired?: boolean} & IpRuleFields)
 	/** A managed challenge on one address (v4: a rule in the zone). */
 	| {kind: 'challenge'; zone: ZoneRef; ip: string; notes: string}
 	/** Any rule the API takes (a lockdown's rule for an ASN or a country). */
@@ -110,11 +122,11 @@ export function describeAction(request: ActionRequest): string {
 		case 'snapshot':
 			return `snapshot of ${request.zone.name}`;
 		case 'ban':
-			return `ban ${request.ip}${request.zone ? ` on ${request.zone.name}` : ''}`;
+			return `ban ${request.ip}${request.zone ? ` on ${request.zone.name}` : ''}${request.duration ? ` for ${formatDuration(request.duration)}` : ''}`;
 		case 'whitelist':
 			return `whitelist ${request.ip}${request.zone ? ` on ${request.zone.name}` : ''}`;
 		case 'clear-rule':
-			return `clear rule for ${request.ip}${request.zone ? ` on ${request.zone.name}` : ''}`;
+			return `${request.expired ? 'clear the expired ban of' : 'clear rule for'} ${request.ip}${request.zone ? ` on ${request.zone.name}` : ''}`;
 		case 'challenge':
 			return `challenge ${request.ip} on ${request.zone.name}`;
 		case 'rule-add':

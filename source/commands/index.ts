@@ -4,7 +4,7 @@
  * `{"error": {"code", "message"}}` object on stdout) and an exit code (errors.ts).
  */
 import {readFileSync} from 'node:fs';
-import {auditLogPath} from '../actions/audit-log.js';
+import {auditLogPath, FileAuditLog, type AuditSink} from '../actions/audit-log.js';
 import {accountKey, FileRegistry, registryPath, withOwnedRule, type Registry} from '../actions/registry.js';
 import type {Backend, ZoneRef} from '../backend.js';
 import {configSecrets, loadConfig, requireCredentials, shownPath, type Config} from '../config.js';
@@ -18,6 +18,7 @@ import {dnsCommands} from './dns-commands.js';
 import {commandHelp, groupHelp, overviewHelp} from './help.js';
 import {helpNames} from './names.js';
 import {ipCommands} from './ip-commands.js';
+import {expireCommand} from './expire-command.js';
 import {parseCommandArgs, requireCapability, usageError, type CommandContext, type CommandIo, type CommandProblem, type CommandSpec} from './spec.js';
 import {ruleCommands} from './rule-commands.js';
 import {zoneCommands} from './zone-commands.js';
@@ -25,7 +26,7 @@ import {zoneCommands} from './zone-commands.js';
 export type {CommandIo} from './spec.js';
 
 /** Every command, in help order. */
-export const commands: readonly CommandSpec[] = [...zoneCommands, ...ipCommands, ...ruleCommands, ...dnsCommands];
+export const commands: readonly CommandSpec[] = [...zoneCommands, ...ipCommands, expireCommand, ...ruleCommands, ...dnsCommands];
 
 /** Names that stand for a group of subcommands (`dns add`, `rules list`). */
 const groups: ReadonlySet<string> = new Set(commands.filter(command => command.name.includes(' ')).map(command => command.name.split(' ')[0]!));
@@ -126,7 +127,9 @@ export async function commandMain(name: string, argv: string[], io: CommandIo, e
 		requireCapability(spec, backend.capabilities);
 		// With a token alone the account has no email here: its rules are kept under the endpoint only.
 		const registry = new FileRegistry(registryPath(auditLogPath(io.env)), accountKey(config.endpoint, credentials.email ?? ''), message => io.stderr.write(`flarewatch: warning: ${message}\n`));
-		const context = makeContext(spec, args, config, backend, registry);
+		// Only `expire` audits what it sends (the console's expiries are audited; the one-shot rule commands never were).
+		const audit = spec.name === 'expire' ? new FileAuditLog(auditLogPath(io.env), secrets.map(secret => secret.reveal()), message => io.stderr.write(`flarewatch: warning: ${message}\n`), {endpoint: config.endpoint, account: credentials.email ?? ''}) : undefined;
+		const context = makeContext(spec, args, config, backend, registry, audit);
 		const result = await spec.run(context);
 		const callsLeft = backend.lastCallsLeft()?.callsLeft ?? null;
 		const problems = result.problems ?? [];
@@ -170,7 +173,7 @@ function readCa(path: string): string {
 	}
 }
 
-function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Config, backend: Backend, registry: Registry): CommandContext {
+function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Config, backend: Backend, registry: Registry, audit?: AuditSink): CommandContext {
 	const zoneNames = (): ZoneRef[] => {
 		if (config.zones.length === 0) throw usageError(`flarewatch ${spec.name} needs a zone; use --zone NAME or CF_ZONE.`);
 		return config.zones.map(name => ({name, id: ''}));
@@ -183,5 +186,7 @@ function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Co
 		resolveZones: () => backend.checkZones(zoneNames().map(zone => zone.name)),
 		now: () => Date.now(),
 		recordRule: (ip, mode) => void registry.update(records => withOwnedRule(records, ip, mode, Date.now(), 'command')),
+		registry,
+		...(audit ? {audit} : {}),
 	};
 }

@@ -2,7 +2,10 @@
  * Commands on visitors' addresses: whitelist, ban, unban, challenge, lookup, report-spam. On API v1
  * account-wide, no zone; on API v4 rules live in zones, so they act on each configured zone, with notes.
  */
-import type {RuleMode} from '../backend.js';
+import type {RuleMode, ZoneRef} from '../backend.js';
+import {withBanDone, withoutExpiry} from '../actions/bans.js';
+import {FlarewatchError} from '../errors.js';
+import {formatDuration, isDurationError, parseDuration} from '../lib/duration.js';
 import {inert} from '../lib/format.js';
 import {canonicalIp} from '../lib/ip.js';
 import {checkEmail, checkIp, checkRuleTarget, checkText, requireValid, validated} from '../lib/validate.js';
@@ -28,15 +31,16 @@ function ruleCommand(name: string, action: IpAction, summary: string, done: stri
 	return {
 		name,
 		summary,
-		usage: action === 'nul' ? '<ip> [--foreign]' : '<ip> [--reason TEXT] [--foreign]',
+		usage: action === 'nul' ? '<ip> [--foreign]' : action === 'ban' ? '<ip> [--for DURATION] [--reason TEXT] [--foreign]' : '<ip> [--reason TEXT] [--foreign]',
 		details: [
 			action === 'challenge'
 				? 'A managed challenge rule in each configured zone (API v4), with notes naming flarewatch, you (user@host) and the reason.'
 				: `API v1: account-wide, no zone needed. API v4: ${action === 'nul' ? 'removes the rules on the address in each configured zone' : 'a rule in each configured zone, with notes naming flarewatch, you (user@host) and the reason'}; a rule flarewatch did not make is ${action === 'nul' ? 'removed' : 'replaced'} only with --foreign.`,
 			`JSON: ${action === 'challenge' ? '' : `v1 {ip, rule}, rule = "${ruleName[action]}"; v4 `}${v4Json}.`,
+			...(action === 'ban' ? ['--for 30m: a timed ban (30s, 10m, 1h, 1d, 2w; 0 = permanent, the default), cleared when due by a running console or `flarewatch expire`; the JSON adds expiresAt.'] : []),
 		],
-		examples: action === 'nul' ? [`flarewatch ${name} 203.0.113.7`] : [`flarewatch ${name} 203.0.113.7`, `flarewatch ${name} 203.0.113.7 --zone example.com --reason "scraping /login"`],
-		flags: action === 'nul' ? [foreignFlag] : [reasonFlag, foreignFlag],
+		examples: action === 'nul' ? [`flarewatch ${name} 203.0.113.7`] : [`flarewatch ${name} 203.0.113.7`, `flarewatch ${name} 203.0.113.7 --zone example.com --reason "scraping /login"`, ...(action === 'ban' ? ['flarewatch ban 203.0.113.7 --for 30m'] : [])],
+		flags: action === 'nul' ? [foreignFlag] : action === 'ban' ? [forFlag, reasonFlag, foreignFlag] : [reasonFlag, foreignFlag],
 		positionals: [1, 1],
 		mutating: true,
 		...(action === 'challenge' ? {needs: challengeNeed} : {}),
@@ -44,6 +48,7 @@ function ruleCommand(name: string, action: IpAction, summary: string, done: stri
 		check: args => {
 			validated('IP address', args.positionals[0]!, action === 'nul' ? checkIp : value => checkRuleTarget(value, action === 'wl' ? 'whitelist' : 'ban'));
 			reasonOf(args);
+			durationOf(args);
 		},
 		async run(ctx) {
 			// Canonical, so the registry and the rules hold the same text for 2001:DB8::1 and 2001:db8:0::1.
@@ -52,12 +57,14 @@ function ruleCommand(name: string, action: IpAction, summary: string, done: stri
 			// The configured never-ban list, checked before anything is sent (the SSH address is the console's).
 			if (action !== 'nul') checkNeverBan(ctx, {mode: modeOf[action], target: 'ip', value: ip});
 			if (ctx.backend.capabilities.ruleScope === 'zone') return action === 'nul' ? clearInZones(ctx, ip) : ruleInZones(ctx, ip, action, done);
+			const timed = action === 'ban' ? timing(ctx) : undefined;
 			if (action === 'wl') await ctx.backend.whitelist(ip);
 			else if (action === 'ban') await ctx.backend.ban(ip);
 			else if (action === 'nul') await ctx.backend.clearRule(ip);
 			else throw usageError(challengeNeed.missing);
 			ctx.recordRule(ip, action === 'nul' ? undefined : action);
-			return {lines: [`${ip} ${done}.`], json: {ip, rule: ruleName[action]}};
+			recordExpiry(ctx, ip, action, timed);
+			return {lines: [`${ip} ${done}${timedWords(timed)}.`], json: {ip, rule: ruleName[action], ...timedJson(timed)}};
 		},
 	};
 }
@@ -65,13 +72,15 @@ function ruleCommand(name: string, action: IpAction, summary: string, done: stri
 /** API v4: the rule goes in each configured zone, noted as ours. */
 function ruleInZones(ctx: CommandContext, ip: string, action: Exclude<IpAction, 'nul'>, done: string): Promise<CommandResult> {
 	const mode = modeOf[action];
-	const notes = notesFor(mode, reasonOf(ctx.args));
+	const timed = action === 'ban' ? timing(ctx) : undefined;
+	const notes = notesFor(mode, reasonOf(ctx.args), timed?.until);
 	return eachZone(
 		ctx,
 		async zone => {
 			const {rule, replaced} = await putRule(ctx, zone, {mode, target: 'ip', value: ip, notes});
-			const line = `${inert(zone.name)}: ${ip} ${done}${replaced && replaced.mode !== rule.mode ? ` (was ${inert(replaced.mode)})` : ''}; rule ${inert(rule.id)}.`;
-			return {lines: [line], json: {zone: zone.name, ip, rule: ruleName[action], id: rule.id, mode: rule.mode, notes: rule.notes, ...(replaced ? {replaced: ruleJson(replaced)} : {})}};
+			recordExpiry(ctx, ip, action, timed, zone);
+			const line = `${inert(zone.name)}: ${ip} ${done}${timedWords(timed)}${replaced && replaced.mode !== rule.mode ? ` (was ${inert(replaced.mode)})` : ''}; rule ${inert(rule.id)}.`;
+			return {lines: [line], json: {zone: zone.name, ip, rule: ruleName[action], id: rule.id, mode: rule.mode, notes: rule.notes, ...timedJson(timed), ...(replaced ? {replaced: ruleJson(replaced)} : {})}};
 		},
 		{resolve: true},
 	);
@@ -86,11 +95,59 @@ function clearInZones(ctx: CommandContext, ip: string): Promise<CommandResult> {
 			// Every rule is checked before any is removed: a refusal changes nothing.
 			for (const rule of zoneRules) requireOwnedOrForeign(ctx, rule, 'remove');
 			for (const rule of zoneRules) await ctx.backend.deleteRule!(zone, rule);
+			// A timed ban cleared by hand: nothing left to expire.
+			recordExpiry(ctx, ip, 'nul', undefined, zone);
 			const removed = zoneRules.length === 0 ? 'had no rule in this zone' : `has no rule any more (removed ${zoneRules.map(rule => `${inert(rule.mode)} rule ${inert(rule.id)}`).join(', ')})`;
 			const account = accountRules.map(rule => ` An account rule still applies to it: ${inert(rule.id)} (${inert(rule.mode)}); flarewatch rules rm ${inert(rule.id)} removes it.`).join('');
 			return {lines: [`${inert(zone.name)}: ${ip} ${removed}.${account}`], json: {zone: zone.name, ip, rule: 'none', removed: zoneRules.map(ruleJson), accountRules: accountRules.map(ruleJson)}};
 		},
 		{resolve: true},
+	);
+}
+
+const forFlag = {name: 'for', value: 'DURATION', description: 'a timed ban: 30s, 10m, 1h, 1d, 2w (0 = permanent, the default)'};
+
+/** `--for`, in seconds, or undefined; a wrong one is a usage error naming it (nothing sent). */
+function durationOf(args: ParsedArgs): number | undefined {
+	const text = flagValue(args, '--for');
+	if (text === undefined) return undefined;
+	const seconds = parseDuration(text);
+	if (isDurationError(seconds)) throw new FlarewatchError('validation', `--for: ${seconds.error}.`, {field: 'for'});
+	return seconds;
+}
+
+interface Timing {
+	seconds: number;
+	/** Epoch ms; undefined when permanent. */
+	until?: number;
+}
+
+/** The ban's duration and end, from now; undefined without --for (permanent, as before). */
+function timing(ctx: CommandContext): Timing | undefined {
+	const seconds = durationOf(ctx.args);
+	if (seconds === undefined) return undefined;
+	return {seconds, ...(seconds > 0 ? {until: ctx.now() + seconds * 1000} : {})};
+}
+
+function timedWords(timed: Timing | undefined): string {
+	return timed?.until === undefined ? '' : ` for ${formatDuration(timed.seconds)} (until ${new Date(timed.until).toISOString()})`;
+}
+
+function timedJson(timed: Timing | undefined): Record<string, unknown> {
+	return timed === undefined ? {} : {duration: timed.seconds, ...(timed.until === undefined ? {} : {expiresAt: new Date(timed.until).toISOString()})};
+}
+
+/**
+ * The registry follows the rule: a ban's expiry (a permanent one drops any), and a whitelist or clear
+ * drops the address's, so a running console or `flarewatch expire` never clears a rule made since.
+ */
+function recordExpiry(ctx: CommandContext, ip: string, action: IpAction, timed: Timing | undefined, zone?: ZoneRef): void {
+	if (action === 'challenge') return;
+	const zoneName = ctx.backend.capabilities.ruleScope === 'zone' ? zone?.name : undefined;
+	ctx.registry.update(records =>
+		action === 'ban'
+			? withBanDone(records, {ip, ...(zone && zoneName ? {zone: {name: zone.name, id: zone.id}} : {}), duration: timed?.seconds ?? 0, ...(timed?.until === undefined ? {} : {expiresAt: new Date(timed.until).toISOString()})}, ctx.now(), ctx.config.bans)
+			: withoutExpiry(records, ip, zoneName),
 	);
 }
 

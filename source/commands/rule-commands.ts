@@ -37,8 +37,8 @@ export function reasonOf(args: ParsedArgs): string | undefined {
 }
 
 /** The notes of a rule we make now. */
-export function notesFor(mode: RuleMode, reason: string | undefined): string {
-	return formatRuleNote({action: noteAction[mode], operator: operatorIdentity(), ...(reason === undefined ? {} : {reason})});
+export function notesFor(mode: RuleMode, reason: string | undefined, until?: number): string {
+	return formatRuleNote({action: noteAction[mode], operator: operatorIdentity(), ...(until === undefined ? {} : {until}), ...(reason === undefined ? {} : {reason})});
 }
 
 /** Flags that only mean something where rules carry notes: refused on v1 rather than silently dropped. */

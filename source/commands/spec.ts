@@ -7,6 +7,8 @@ import {asUsageError, configFlags, configFromValues, refusedKeyFlags, type Confi
 import {FlarewatchError} from '../errors.js';
 import {parseFlags, type Flag} from '../lib/args.js';
 import {quote} from '../lib/validate.js';
+import type {AuditSink} from '../actions/audit-log.js';
+import type {Registry} from '../actions/registry.js';
 
 /** The streams and environment a command may touch; ProcessIo satisfies it. */
 export interface CommandIo {
@@ -54,6 +56,10 @@ export interface CommandContext {
 	 * console's lockdown leaves it alone. A registry that cannot be written is a warning on stderr.
 	 */
 	recordRule(ip: string, mode: 'ban' | 'wl' | undefined): void;
+	/** The rule registry of this account (timed bans' expiries, `flarewatch expire`). */
+	registry: Registry;
+	/** The audit log (`flarewatch expire` records what it clears, as the console does). */
+	audit?: AuditSink;
 }
 
 /** A command's description and behaviour. */

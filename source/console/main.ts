@@ -108,6 +108,7 @@ export async function consoleMain(argv: string[], io: ProcessIo, extras: Console
 		guard,
 		registry,
 		session: `${process.pid}@${startedAt.toISOString()}`,
+		banPolicy: config.bans,
 	});
 	monitorRef.current = monitor;
 	for (const warning of config.configWarnings) monitor.say('warn', warning);

@@ -11,6 +11,7 @@ import type {Backend, IpRuleOptions, VisitorQuery, ZoneRef} from '../backend.js'
 import type {Clock} from '../lib/clock.js';
 import type {ApiVersion} from '../lib/endpoint.js';
 import {createActions, type Actions, type ActionsHandle} from '../actions/service.js';
+import type {BanPolicy} from '../actions/bans.js';
 import {budgetPolicy, type BudgetFlags} from './budget.js';
 import {pollCost} from './call-cost.js';
 import {Poller, type CommandOutcome} from './poller.js';
@@ -43,6 +44,8 @@ export interface MonitorOptions {
 	retryDelayMs?: number;
 	/** Least time between two bans of a lockdown. */
 	paceMs?: number;
+	/** Ban durations and the escalation ladder (the configuration's). */
+	banPolicy?: BanPolicy;
 }
 
 /** What the UI may do: read and subscribe to state, and ask for the operator's commands. */
@@ -104,6 +107,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
 		readOnly: options.readOnly ?? false,
 		retryDelayMs: options.retryDelayMs,
 		paceMs: options.paceMs,
+		banPolicy: options.banPolicy,
 	});
 	return {
 		store,

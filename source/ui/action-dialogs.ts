@@ -222,8 +222,8 @@ export const noteActions: Partial<Record<ActionRequest['kind'], string>> = {ban:
  * A rule's confirmation that first asks for the reason its note will carry: typed on one line, Enter
  * accepts it (empty is fine), and only then does y send.
  */
-export function withReason(dialog: Dialog, action: string): Dialog {
-	return dialog.kind === 'confirm' ? {...dialog, input: {purpose: 'reason', label: 'Reason:', text: '', editing: true, action}} : dialog;
+export function withReason(dialog: Dialog, action: string, reason = ''): Dialog {
+	return dialog.kind === 'confirm' ? {...dialog, input: {purpose: 'reason', label: 'Reason:', text: reason, editing: true, action}} : dialog;
 }
 
 /** Removing listed rules by id: each rule, where it lives, whose it is and its note; stale lists say so. */

@@ -8,6 +8,7 @@ import {Box, useInput} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
 import type {AccessRule, Capabilities, DnsRecord, Visitor} from '../backend.js';
 import type {MonitorHandle} from '../monitor/monitor.js';
+import {formatLeft} from '../lib/duration.js';
 import {filterThreatRows, selectNotice, serverSkew, selectStats, selectTraffic, threatRowView} from '../monitor/select.js';
 import {pointsFor} from './chart.js';
 import {answerDialog, runPalette, startAction, type ActionContext} from './operator-actions.js';
@@ -331,7 +332,10 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 			const view = threatRowView(row, scores, state.rules);
 			// API v4 says where an address is from (country, network) rather than its coordinates.
 			const origin = view.geo ?? ([row.country, row.asn].filter(Boolean).join(' ') || undefined);
-			return ruleListing ? {...view, geo: origin, rules: indexedRules(rulesByIp, row.ip)} : {...view, geo: origin};
+			// A timed ban's time left, read where it is drawn (each poll redraws the rows).
+			const left = monitor.actions.bans?.timeLeft(row.ip, zone?.name);
+			const banLeft = left === undefined ? undefined : formatLeft(left);
+			return ruleListing ? {...view, geo: origin, rules: indexedRules(rulesByIp, row.ip), banLeft} : {...view, geo: origin, banLeft};
 		});
 		body = (
 			<Box flexDirection="column" height={layout.body.height}>

@@ -27,13 +27,18 @@ export type ConfirmStep =
  * confirmation's y then sends), or the "yes" a dangerous removal needs (Enter sends when it is yes).
  */
 export interface DialogInput {
-	purpose: 'reason' | 'typed-yes';
+	/** `duration`: how long a ban lasts (prefilled with the default or the escalated step), asked before the reason. */
+	purpose: 'reason' | 'typed-yes' | 'duration';
 	label: string;
 	text: string;
 	/** True while keys go into the text; a reason stops taking them on Enter. */
 	editing: boolean;
 	/** For a reason: the notes' action word (block, allow, challenge), which the accepted reason completes. */
 	action?: string;
+	/** For a duration: the ladder step it was prefilled with (kept when accepted unchanged), and its seconds. */
+	offer?: {duration: number; step?: number};
+	/** The input that follows this one once accepted (a ban's reason after its duration). */
+	then?: DialogInput;
 }
 
 /** The longest reason taken (the notes cut it shorter still; a paste cannot grow it without bound). */
@@ -57,6 +62,8 @@ export type Dialog =
 			input?: DialogInput;
 			/** Long lines wrap instead of being cut (a quoted note is read whole). */
 			wrap?: boolean;
+			/** A ban's duration (seconds, 0 = permanent), shown and changed with `t`; the ladder step it was offered as. */
+			duration?: {seconds: number; offer?: {duration: number; step?: number}};
 		}
 	| {kind: 'level'; zone: ZoneRef; current?: SecurityLevel; cursor: number}
 	| {kind: 'form'; form: RecordForm}

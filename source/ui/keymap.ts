@@ -105,7 +105,7 @@ const keyTable: readonly KeyHelpEntry[] = [
 	{keys: 'P', description: 'purge the cache (cooldown)', without: 'purge-files'},
 	{keys: 'P', description: 'purge all (files: :purge)', needs: 'purge-files'},
 	{keys: 'G', description: 'snapshot (once a day)', needs: 'snapshot'},
-	{keys: 'b w x', description: 'ban / whitelist / clear the rule of the highlighted IP', without: 'challenge'},
+	{keys: 'b w x', description: 'ban (t: how long) / whitelist / clear the rule of the IP', without: 'challenge'},
 	{keys: 'b w C', description: 'block / allow / challenge the IP, with a reason', needs: 'challenge'},
 	{keys: 'x', description: "remove its rule (someone else's: type yes)", needs: 'rule-listing'},
 	{keys: 'i', description: "the IP's threat score", needs: 'lookup'},
@@ -143,8 +143,9 @@ const everywhere: Record<string, ActionKey> = {s: 'security-picker', U: 'attack-
 function dialogKey(input: string, key: KeyPress): Command | undefined {
 	if (key.escape || input === 'n' || input === 'N') return {type: 'dialog-no'};
 	if (input === 'y' || input === 'Y') return {type: 'dialog-yes'};
-	// The second way out of a confirmation, on the key it names (u: undo instead, i: IPs instead, a: anyway).
-	if (input === 'u' || input === 'i' || input === 'a') return {type: 'dialog-alt', key: input};
+	// The second way out of a confirmation, on the key it names (u: undo instead, i: IPs instead, a: anyway);
+	// t: another duration for a ban.
+	if (input === 'u' || input === 'i' || input === 'a' || input === 't') return {type: 'dialog-alt', key: input};
 	if (key.return) return {type: 'dialog-enter'};
 	if (key.leftArrow || input === 'h') return {type: 'dialog-focus', by: -1};
 	if (key.rightArrow || key.tab || input === 'l') return {type: 'dialog-focus', by: 1};

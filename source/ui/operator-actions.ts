@@ -5,7 +5,7 @@
  */
 import {featureAvailable, featureMissing, requestUnsupported, type Feature} from '../actions/capability.js';
 import {parsePalette, type PaletteCommand} from '../actions/palette.js';
-import {formatRuleNote} from '../actions/rule-notes.js';
+import {formatRuleNote, parseRuleNote} from '../actions/rule-notes.js';
 import {isMutating, type ActionEntry, type ActionRequest} from '../actions/types.js';
 import type {AccessRule, Capabilities, DnsRecord, Visitor, ZoneRef} from '../backend.js';
 import {formatAge} from '../lib/format.js';
@@ -13,6 +13,8 @@ import type {MonitorHandle} from '../monitor/monitor.js';
 import type {MonitorState, ZoneState} from '../monitor/store.js';
 import {confirmFor, finishLockdownDialog, foreignRulesDialog, lockdownDialog, noteActions, removeRulesDialog, retryDialog, unlockDialog, withReason} from './action-dialogs.js';
 import {levelDialog, moveInDialog, type ConfirmStep, type Dialog, type DialogCommand} from './dialog-state.js';
+import {describeOffer} from '../actions/bans.js';
+import {formatDuration, isDurationError, parseDuration} from '../lib/duration.js';
 import {rulesListed, rulesOnIp, rulesStaleness} from './rule-marks.js';
 import {addForm, editForm, formProblems, formRequest, updateIpForm, type RecordForm} from './forms/record-form.js';
 import type {ActionKey} from './keymap.js';
@@ -96,7 +98,7 @@ function adaptRequest(request: ActionRequest, state: MonitorState, capabilities:
 }
 
 /** A request from a key or the palette: lookups go at once, anything else through its confirmation. */
-export function requestAction(ui: UiState, asked: ActionRequest, context: ActionContext): UiState {
+export function requestAction(ui: UiState, asked: ActionRequest, context: ActionContext, reason?: string): UiState {
 	const {monitor, state} = context;
 	const capabilities = capabilitiesOf(context);
 	const request = adaptRequest(asked, state, capabilities);
@@ -142,9 +144,58 @@ export function requestAction(ui: UiState, asked: ActionRequest, context: Action
 		const dialog = confirmFor(request, {ip, api});
 		// Rules with notes: the note carries a reason, asked for before the confirmation's y.
 		const action = noteActions[request.kind];
-		return open(ui, capabilities?.ruleNotes && action ? withReason(dialog, action) : dialog);
+		const withNote = capabilities?.ruleNotes && action ? withReason(dialog, action, reason) : dialog;
+		return open(ui, request.kind === 'ban' ? banDuration(withNote, request, context) : withNote);
 	}
 	return open(ui, confirmFor(request, {currentLevel: zone?.stats?.securityLevel, records: zone?.records, api}));
+}
+
+/**
+ * A ban's confirmation says how long it lasts: the configured default, or the ladder's next step for an
+ * address banned again soon after its last ban ended (a line says so), or what `:ban IP 30m` gave; `t`
+ * changes it before `y`.
+ */
+function banDuration(dialog: Dialog, request: Extract<ActionRequest, {kind: 'ban'}>, context: ActionContext): Dialog {
+	const bans = context.monitor.actions.bans;
+	if (dialog.kind !== 'confirm' || !bans || dialog.step.type !== 'submit') return dialog;
+	const now = context.monitor.clock.now();
+	const offer = request.duration === undefined ? bans.offer(request.ip) : undefined;
+	const seconds = request.duration ?? offer?.duration ?? 0;
+	const escalated = offer ? describeOffer(offer, now) : undefined;
+	const requests = dialog.step.requests.map(candidate => timedBan(candidate, seconds, now, offer?.step));
+	return {
+		...dialog,
+		step: {...dialog.step, requests},
+		lines: [...dialog.lines, ...(escalated ? [escalated] : []), durationLine(seconds, now)],
+		duration: {seconds, ...(offer ? {offer: {duration: offer.duration, ...(offer.step === undefined ? {} : {step: offer.step})}} : {})},
+	};
+}
+
+const durationPrefix = 'For     ';
+const notePrefix = 'Note    ';
+
+function durationLine(seconds: number, now: number): string {
+	const what = seconds === 0 ? 'permanent (no expiry)' : `${formatDuration(seconds)}, until ${new Date(now + seconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+	return `${durationPrefix}${what} · t: another duration`;
+}
+
+/**
+ * The ban with its duration, its end from `now`, and the ladder step when escalated (0: permanent, no
+ * end); its note, when it has one of ours already, names the new end.
+ */
+function timedBan(request: ActionRequest, seconds: number, now: number, step: number | undefined): ActionRequest {
+	if (request.kind !== 'ban') return request;
+	const {expiresAt: _expiresAt, step: _step, ...rest} = request;
+	const until = seconds > 0 ? now + seconds * 1000 : undefined;
+	const note = request.notes === undefined ? undefined : parseRuleNote(request.notes);
+	const notes = note ? formatRuleNote({...note, until}) : request.notes;
+	return {...rest, duration: seconds, ...(until === undefined ? {} : {expiresAt: new Date(until).toISOString()}), ...(step === undefined ? {} : {step}), ...(notes === undefined ? {} : {notes})};
+}
+
+/** `t` in a ban's confirmation: the duration typed, prefilled with the one shown. */
+function editDuration(ui: UiState, dialog: Extract<Dialog, {kind: 'confirm'}>): UiState {
+	if (!dialog.duration || dialog.input?.editing) return ui;
+	return {...ui, dialog: {...dialog, input: {purpose: 'duration', label: 'Duration:', text: formatDuration(dialog.duration.seconds), editing: true, ...(dialog.duration.offer ? {offer: dialog.duration.offer} : {})}}};
 }
 
 /**
@@ -309,7 +360,8 @@ function accept(ui: UiState, step: ConfirmStep, context: ActionContext): UiState
 	switch (step.type) {
 		case 'submit':
 			if (step.rememberLevel) actions.rememberLevelBeforeAttack(step.rememberLevel.zone, step.rememberLevel.level);
-			for (const request of step.requests) actions.submit(request);
+			// A timed ban runs from the y that sends it, not from when its dialog opened.
+			for (const request of step.requests) actions.submit(request.kind === 'ban' && request.duration ? timedBan(request, request.duration, context.monitor.clock.now(), request.step) : request);
 			return closed;
 		case 'lockdown':
 			actions.startLockdown(step.plan);
@@ -343,10 +395,27 @@ function acceptInput(ui: UiState, dialog: Extract<Dialog, {kind: 'confirm'}>, co
 		context.monitor.say('warn', 'Not removed: type yes, then Enter (Esc cancels). Nothing was sent.');
 		return {...ui, dialog: {...dialog, input: {...input, text: ''}}};
 	}
+	const now = context.monitor.clock.now();
+	if (input.purpose === 'duration') {
+		const seconds = parseDuration(input.text);
+		if (isDurationError(seconds)) {
+			context.monitor.say('warn', `Not sent: ${seconds.error}`);
+			return ui;
+		}
+		const ladderStep = input.offer && seconds === input.offer.duration ? input.offer.step : undefined;
+		const requests = dialog.step.type === 'submit' ? dialog.step.requests.map(request => timedBan(request, seconds, now, ladderStep)) : [];
+		const timed = dialog.step.type === 'submit' ? {...dialog.step, requests} : dialog.step;
+		const noted = requests.find(request => request.kind === 'ban' && request.notes !== undefined);
+		const lines = dialog.lines.map(line => (line.startsWith(durationPrefix) ? durationLine(seconds, now) : line.startsWith(notePrefix) && noted?.kind === 'ban' ? `${notePrefix}${noted.notes}` : line));
+		return {...ui, dialog: {...dialog, step: timed, input: input.then ?? {...input, editing: false}, lines, duration: {...dialog.duration, seconds}}};
+	}
 	const reason = input.text.trim();
-	const notes = formatRuleNote({action: input.action ?? 'rule', operator: context.monitor.actions.operator, ...(reason === '' ? {} : {reason})});
-	const step = dialog.step.type === 'submit' ? {...dialog.step, requests: dialog.step.requests.map(request => withNotes(request, notes))} : dialog.step;
-	return {...ui, dialog: {...dialog, step, input: {...input, editing: false}, lines: [...dialog.lines, `Note    ${notes}`]}};
+	const requests = dialog.step.type === 'submit' ? dialog.step.requests : [];
+	const ban = requests.find(request => request.kind === 'ban');
+	const until = ban?.kind === 'ban' && ban.expiresAt !== undefined ? Date.parse(ban.expiresAt) : undefined;
+	const notes = formatRuleNote({action: input.action ?? 'rule', operator: context.monitor.actions.operator, ...(until === undefined ? {} : {until}), ...(reason === '' ? {} : {reason})});
+	const step = dialog.step.type === 'submit' ? {...dialog.step, requests: requests.map(request => withNotes(request, notes))} : dialog.step;
+	return {...ui, dialog: {...dialog, step, input: {...input, editing: false}, lines: [...dialog.lines, `${notePrefix}${notes}`]}};
 }
 
 /** The request with the notes its rule will carry (the rules that take notes). */
@@ -374,6 +443,7 @@ export function answerDialog(ui: UiState, command: DialogCommand, context: Actio
 		return {...ui, dialog: undefined};
 	}
 	if (command.type === 'dialog-alt') {
+		if (command.key === 't' && dialog.kind === 'confirm') return editDuration(ui, dialog);
 		return dialog.kind === 'confirm' && dialog.alternative?.key === command.key ? accept(ui, dialog.alternative.step, context) : ui;
 	}
 	if (command.type === 'dialog-yes' || command.type === 'dialog-enter') {
@@ -431,7 +501,7 @@ function runCommand(ui: UiState, command: PaletteCommand, context: ActionContext
 				monitor.say('warn', 'The zone is not ready yet');
 				return ui;
 			}
-			return requestAction(ui, command.request, context);
+			return requestAction(ui, command.request, context, command.reason);
 		case 'zone':
 			for (let step = 0; step < state.zones.length && monitor.getState().zones[monitor.getState().activeZone]?.name !== command.name; step++) monitor.nextZone();
 			return ui;

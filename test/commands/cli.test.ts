@@ -118,7 +118,7 @@ describe('arguments, as a new user meets them (the bundle)', () => {
 		const [human, json] = await Promise.all([flarewatch(['stats', '--config', config], {}), flarewatch(['stats', '--config', config, '--json'], {})]);
 		rmSync(dir, {recursive: true, force: true});
 		expect(human.code).toBe(2);
-		expect(human.stderr).toBe(`flarewatch stats: The config file ${config} has an unknown key "zone" (did you mean "zones"?); the keys are "email", "key", "tokenFile", "api", "endpoint", "zones", "timeoutSeconds", "readOnly", "neverBan".\n`);
+		expect(human.stderr).toBe(`flarewatch stats: The config file ${config} has an unknown key "zone" (did you mean "zones"?); the keys are "email", "key", "tokenFile", "api", "endpoint", "zones", "timeoutSeconds", "readOnly", "neverBan", "banDuration", "banLadder", "banLadderWindow".\n`);
 		expect(json.code).toBe(2);
 		expect(json.stderr).toBe('');
 		expect(JSON.parse(json.stdout)).toEqual({error: {code: 'usage', message: expect.stringContaining('unknown key "zone"')}});

@@ -333,6 +333,7 @@ describe('read-only', () => {
 			['ban', '203.0.113.9'],
 			['unban', '203.0.113.9'],
 			['challenge', '203.0.113.9'],
+			['expire'],
 			['rules', 'add', '--mode', 'block', '203.0.113.9'],
 			['rules', 'rm', 'abc123'],
 			['report-spam', '--author', 'A', '--author-email', 'a@example.org', '--ip', '203.0.113.9', '--content', 'x'],

@@ -62,7 +62,7 @@ async function waitForRules(emulator: EmulatorHandle, test: (rules: V4Rule[]) =>
 }
 
 describe('the console on API v4 (pty, emulator)', {timeout: 90_000}, () => {
-	it('b on a threat row, a reason typed, y: the rule in the zone carries "flarewatch: block by user@host: reason"', async () => {
+	it('b on a threat row, a reason typed, y: the rule in the zone carries "flarewatch: block by user@host [until …]: reason"', async () => {
 		const console = await startV4Console();
 		const {app, emulator} = console;
 		await readyAndPaused(console);
@@ -79,16 +79,17 @@ describe('the console on API v4 (pty, emulator)', {timeout: 90_000}, () => {
 		await app.waitFor(text => text.includes('Reason: scraping /login, yes'), 'the reason typed');
 		expect(await zoneRules(emulator)).toEqual([]);
 		app.press('\r');
-		const note = `flarewatch: block by ${operatorIdentity()}: scraping /login, yes`;
-		await app.waitFor(text => text.includes(`Note    ${note}`) && text.includes('Ban (y)'), 'the note shown before y');
+		// A ban lasts the configured default (1h): its note names the end.
+		const note = new RegExp(`^flarewatch: block by ${operatorIdentity().replaceAll('.', '\\.')} \\[until [\\dT:-]+Z\\]: scraping /login, yes$`);
+		const shown = await app.waitFor(text => /Note {4}flarewatch: block by \S+ \[until [\dT:-]+Z\]: scraping \/login, yes/.test(text) && text.includes('Ban (y)'), 'the note shown before y');
+		expect(shown).toMatch(/For {5}1h, until/);
 		app.press('y');
 
 		const rules = await waitForRules(emulator, found => found.some(rule => rule.configuration.value === ip), 'the rule', app);
-		expect(rules).toEqual([expect.objectContaining({mode: 'block', configuration: {target: 'ip', value: ip}, notes: note})]);
-		expect(note).toMatch(/^flarewatch: block by [\w.-]+@[\w.-]+: scraping \/login, yes$/);
+		expect(rules).toEqual([expect.objectContaining({mode: 'block', configuration: {target: 'ip', value: ip}, notes: expect.stringMatching(note)})]);
 		await app.waitFor(text => text.includes(`${ip} banned`), 'the outcome');
 		const sent = console.audit().find(line => line.action === 'ban' && line.outcome === 'done');
-		expect(sent?.params).toEqual({ip, zone: 'example.com', notes: note});
+		expect(sent?.params).toMatchObject({ip, zone: 'example.com', notes: rules[0]!.notes, duration: 3600});
 	});
 
 	it("someone else's rule: listed with its note, marked on its row, and x removes it only after yes is typed", async () => {

@@ -8,7 +8,7 @@ import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {MemoryAuditLog} from '../../source/actions/audit-log.js';
 import {createGuard} from '../../source/actions/guard.js';
-import {operatorIdentity} from '../../source/actions/rule-notes.js';
+import {operatorIdentity, parseRuleNote} from '../../source/actions/rule-notes.js';
 import type {Visitor} from '../../source/backend.js';
 import {FakeClock} from '../../source/lib/clock.js';
 import {createMonitor, type Monitor} from '../../source/monitor/monitor.js';
@@ -164,15 +164,23 @@ describe('notes on the rules b, w and C make (v4)', () => {
 		await press('b');
 		expect(frame()).toContain('Ban this IP?');
 		expect(frame()).toContain('Reason:');
+		// A ban lasts the configured default (1h) unless t changes it: the note names its end.
+		expect(frame()).toContain('For     1h, until');
 		await press('scraping /login, yes');
 		expect(calls()).toEqual([]);
 		await press('\r');
-		expect(frame()).toContain(`Note    ${note('block', 'scraping /login, yes')}`);
+		const timedNote = new RegExp(`^flarewatch: block by ${operatorIdentity().replace(/\./g, '\\.')} \\[until \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\dZ\\]: scraping /login, yes$`);
+		expect(frame()).toContain(`Note    flarewatch: block by ${operatorIdentity()} [until `);
 		expect(calls()).toEqual([]);
 		await press('y');
-		expect(calls()).toEqual([{action: 'ban', args: ['192.0.2.66', {zone: {name: 'example.com', id: '1001'}, notes: note('block', 'scraping /login, yes')}]}]);
+		const [call] = calls();
+		expect(call).toMatchObject({action: 'ban', args: ['192.0.2.66', {zone: {name: 'example.com', id: '1001'}}]});
+		const sentNotes = (call?.args[1] as {notes: string}).notes;
+		expect(sentNotes).toMatch(timedNote);
 		const sending = audit.records.find(record => record.action === 'ban' && record.outcome === 'sending');
-		expect(sending?.params).toEqual({ip: '192.0.2.66', zone: 'example.com', notes: note('block', 'scraping /login, yes')});
+		expect(sending?.params).toMatchObject({ip: '192.0.2.66', zone: 'example.com', notes: sentNotes, duration: 3600});
+		// The audit's expiresAt and the note's end are the same moment (the note to the second).
+		expect(parseRuleNote(sentNotes)?.until).toBe(Math.ceil(Date.parse(String(sending?.params.expiresAt)) / 1000) * 1000);
 		expect(note('block', 'x')).toMatch(/^flarewatch: block by [\w.-]+@[\w.-]+: x$/);
 	});
 
@@ -210,7 +218,7 @@ describe('notes on the rules b, w and C make (v4)', () => {
 		await press('\ry');
 		const notes = (calls()[0]?.args[1] as {notes: string}).notes;
 		expect(notes.length).toBeLessThanOrEqual(400);
-		expect(notes.startsWith(`flarewatch: block by ${operatorIdentity()}: xxx`)).toBe(true);
+		expect(notes).toMatch(new RegExp(`^flarewatch: block by ${operatorIdentity().replace(/\./g, '\\.')} \\[until [^\\]]+\\]: xxx`));
 	});
 });
 

@@ -12,7 +12,7 @@ export interface ConfirmDialogProps {
 	alternativeLabel?: string;
 	alternativeKey?: string;
 	/** A line typed before the answer: a reason, or the "yes" a dangerous removal needs. */
-	input?: {label: string; text: string; editing: boolean; purpose: 'reason' | 'typed-yes'};
+	input?: {label: string; text: string; editing: boolean; purpose: 'reason' | 'typed-yes' | 'duration'};
 	/** Wrap long lines instead of cutting them (a quoted note must be read whole). */
 	wrap?: boolean;
 	width: number;
@@ -43,7 +43,7 @@ export function ConfirmDialog({title, lines, tone, confirmLabel, focus, alternat
 	const shown = all.length <= room ? all : room <= 0 ? [] : [...all.slice(0, room - 1), `… ${all.length - room + 1} more`];
 	const label = input ? `${input.label} ` : '';
 	const typed = input ? tail(sanitize(input.text), Math.max(1, inner - label.length - 1)) : '';
-	const hint = input?.purpose === 'typed-yes' ? ' type yes, then Enter · Esc cancels ' : ' Enter accepts the reason (may be empty) · Esc cancels ';
+	const hint = input?.purpose === 'typed-yes' ? ' type yes, then Enter · Esc cancels ' : input?.purpose === 'duration' ? ' 30s 10m 1h 1d 2w, 0 = permanent · Enter accepts · Esc cancels ' : ' Enter accepts the reason (may be empty) · Esc cancels ';
 	return (
 		<Box flexDirection="column" width={width} height={Math.min(height, shown.length + 3 + spacer + inputRows + hintRows)} borderStyle="round" borderColor={color} paddingX={1} overflow="hidden">
 			<Text bold color={color} wrap="truncate">

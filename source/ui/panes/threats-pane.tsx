@@ -10,7 +10,7 @@ import {memo} from 'react';
 import {sameProps} from '../same-props.js';
 
 /** A row as the pane draws it: the monitor's view, and the address's listed rules (APIs that list them). */
-export type ThreatRow = ThreatRowView & {rules?: readonly AccessRule[]};
+export type ThreatRow = ThreatRowView & {rules?: readonly AccessRule[]; banLeft?: string};
 
 export interface ThreatsPaneProps {
 	/** Only the rows that fit: the pane never sees the whole list (a flood has 50,000). */
@@ -67,6 +67,12 @@ export function shownIp(ip: string): string {
 	return canonicalIp(ip) === undefined ? sanitize(ip).replace(/[^\x21-\x7e]/g, '?') : ip;
 }
 
+/** BANNED, with the time left of a timed ban (`BANNED 42m`, `BAN 1d4h` where the column is narrow). */
+function banned(left: string | undefined, width: number): string {
+	if (left === undefined) return 'BANNED';
+	return `BANNED ${left}`.length <= width ? `BANNED ${left}` : `BAN ${left}`;
+}
+
 /** The visitors from `zone_ips`, most hits first, with the highlighted row in inverse video. */
 function ThreatsPaneView(props: ThreatsPaneProps) {
 	const {rows, start, selected, total, totalAll, classFilter, textFilter, editingFilter, lastColumn = 'score', width, height} = props;
@@ -103,14 +109,16 @@ function ThreatsPaneView(props: ThreatsPaneProps) {
 			) : (
 				rows.map((row, offset) => {
 					const isSelected = start + offset === selected;
-					const mark = lastColumn === 'rule' ? ruleMark(row.rules ?? [], columns.score - 1) : undefined;
+					const listed = lastColumn === 'rule' ? ruleMark(row.rules ?? [], columns.score - 1) : undefined;
+					// A timed ban found by its note (not banned from here): its time left in the RULE column.
+					const mark = listed && row.banLeft && !row.rule && listed.startsWith('block') ? `block ${row.banLeft}`.slice(0, columns.score - 1) : listed;
 					return (
 						<Text key={row.ip} inverse={isSelected} wrap="truncate">
 							{isSelected ? '› ' : '  '}
 							{fit(ips[offset], columns.ip)}{' '}
 							{row.rule ? (
 								<Text color={isSelected ? undefined : row.rule === 'ban' ? 'red' : 'green'} bold>
-									{fit(row.rule === 'ban' ? 'BANNED' : columns.cls > 11 ? 'WHITELISTED' : 'WHITELIST', columns.cls)}
+									{fit(row.rule === 'ban' ? banned(row.banLeft, columns.cls) : columns.cls > 11 ? 'WHITELISTED' : 'WHITELIST', columns.cls)}
 								</Text>
 							) : (
 								<Text color={isSelected ? undefined : classColors[row.classification]}>{fit(sanitize(row.classification), columns.cls)}</Text>
