@@ -108,6 +108,8 @@ export async function consoleMain(argv: string[], io: ProcessIo, extras: Console
 		guard,
 		registry,
 		session: `${process.pid}@${startedAt.toISOString()}`,
+		// Drift alerts need the DNS records watched (every 5 minutes per zone, within the polls' budget).
+		watchRecords: true,
 	});
 	monitorRef.current = monitor;
 	for (const warning of config.configWarnings) monitor.say('warn', warning);
