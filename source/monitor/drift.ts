@@ -175,18 +175,21 @@ export function settingsDrift(
 			keepField(seen, base.seen, field.key);
 			continue;
 		}
-		if (field.what === 'dev-mode' && before === 'on' && base.seen.devUntil * 1000 <= stats.serverTime + devExpirySlackMs) continue;
+		// What we set since the last poll is what it was before this change, whatever that poll showed.
+		const setSince = ours.filter(entry => entry.state === 'done').at(-1);
+		const was = (setSince && field.asked(setSince.request)) ?? before;
+		if (field.what === 'dev-mode' && was === 'on' && before === 'on' && base.seen.devUntil * 1000 <= stats.serverTime + devExpirySlackMs) continue;
 		const set = lastDone(actions, zone.name, field.what);
-		const putBack = set && field.asked(set.request) === before ? {...set.request, zone} : undefined;
+		const putBack = set && field.asked(set.request) === was ? {...set.request, zone} : undefined;
 		found.push({
 			what: field.what,
-			from: before,
+			from: was,
 			to: after,
 			subject: field.what,
 			toKey: after,
 			...(putBack
 				? {putBack: putBack as ActionRequest}
-				: {cannot: `flarewatch did not set the ${field.label} to ${before} in this session (it was ${before} when last polled): ${field.hint}`}),
+				: {cannot: `flarewatch did not set the ${field.label} to ${was} in this session (it was ${was} when last polled): ${field.hint}`}),
 		});
 	}
 	return {settings: {seen, at: startedAt}, found};
