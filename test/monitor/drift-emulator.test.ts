@@ -212,3 +212,27 @@ describe('the DNS watch on v1’s hourly budget', () => {
 		expect(t.monitor.actions.check({kind: 'ban', ip: '203.0.113.99'}).ok).toBe(true);
 	});
 });
+
+describe.each(apis)('two consoles on one account, API %s', api => {
+	it('what console A sets is drift for console B (once), never for A', async () => {
+		const a = await setup(api);
+		// B: a second monitor on the same account (the same emulator and clock).
+		const backendB = backendFor(api, a.emulator, a.clock);
+		const auditB = new MemoryAuditLog();
+		const monitorB = createMonitor({backend: backendB, clock: a.clock, zoneNames: ['example.com'], audit: auditB, paceMs: 0, session: 'b'});
+		cleanup.push(() => backendB.close(), () => monitorB.stop());
+		const settleBoth = async () => {
+			await flushMicrotasks();
+			while (a.monitor.poller.busy || monitorB.poller.busy) await new Promise(resolve => setTimeout(resolve, 2));
+			await flushMicrotasks();
+		};
+		await monitorB.start();
+		await a.clock.advance(60_000, settleBoth);
+		await a.act({kind: 'security-level', zone: a.zone(), level: 'help'});
+		await a.clock.advance(2 * 60_000, settleBoth);
+		expect(a.drift()).toEqual([]);
+		const seenByB = monitorB.getState().zones[0].drift?.entries ?? [];
+		expect(seenByB.map(entry => driftText(entry))).toEqual(['security level medium → under_attack']);
+		expect(auditB.records.filter(record => record.action === 'drift')).toHaveLength(1);
+	});
+});
