@@ -38,6 +38,12 @@ export function layoutWithDrift(layout: Layout, rows: number): Layout {
 	};
 }
 
+/** "(noticed 21:04:10)", or "(21:04:10)" where the whole line would not fit (under_attack → essentially_off at 80 columns). */
+function noticed(line: DriftLineView, room: number): string {
+	const long = `(noticed ${line.noticed})`;
+	return [...line.text].length + 1 + long.length <= room ? long : `(${line.noticed})`;
+}
+
 export interface DriftPaneProps {
 	lines: readonly DriftLineView[];
 	rows: number;
@@ -58,7 +64,7 @@ function DriftPaneView({lines, rows, width}: DriftPaneProps) {
 						<Text color="yellow" bold={index === 0}>
 							{`changed elsewhere${count}: `}
 						</Text>
-						{sanitize(`${line.text} (noticed ${line.noticed})`)}
+						{sanitize(`${line.text} ${noticed(line, width - `changed elsewhere${count}: `.length - tail.length)}`)}
 						<Text dimColor>{tail}</Text>
 					</Text>
 				);
