@@ -175,6 +175,12 @@ describe('drift of access rules (API v4)', () => {
 		expect(lines).toEqual(['rule added: block ip 203.0.113.60 (by flarewatch root@bastion)', 'rule removed: block ip 203.0.113.50 (by flarewatch me@here (its maker))']);
 		const removed = t.drift()[1];
 		expect(removed.putBack).toMatchObject({kind: 'rule-add', rule: {mode: 'block', target: 'ip', value: '203.0.113.50'}});
+		// D's request makes ours again, with its note; that is ours, not drift.
+		await t.act(removed.putBack!);
+		await t.advance(3 * 60_000);
+		expect(t.drift()).toHaveLength(2);
+		const again = t.monitor.getState().zones[0].rules?.list.find(rule => rule.value === '203.0.113.50');
+		expect(again).toMatchObject({mode: 'block', notes: formatRuleNote({action: 'block', operator: 'me@here'})});
 		// A mode changed elsewhere: block → allow on the other console's rule.
 		await t.other.whitelist('203.0.113.60', {zone: ref, notes: 'made in the dashboard'});
 		await t.advance(3 * 60_000);
