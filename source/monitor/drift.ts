@@ -443,6 +443,50 @@ function burst(found: Observation[], what: 'dns' | 'rule', noun: string, where: 
 	];
 }
 
+// The audit trail -------------------------------------------------------------------------------
+
+/** How long before a drift is noticed another session's recorded change may be the one noticed. */
+export const trailWindowMs = 15 * 60_000;
+
+/** What an action of another session asked for, in the words a drift of `what` uses, or undefined. */
+function trailValue(what: DriftWhat, action: string, params: Record<string, unknown>): string | undefined {
+	if (what === 'security-level' && action === 'security-level' && typeof params.level === 'string') return levelWords[params.level];
+	if (what === 'cache-level' && action === 'cache-level' && typeof params.level === 'string') return cacheWords[params.level];
+	if (what === 'dev-mode' && action === 'dev-mode' && typeof params.on === 'boolean') return params.on ? 'on' : 'off';
+	return undefined;
+}
+
+/** The DNS record names an action of another session touched, as recorded. */
+function trailNames(action: string, params: Record<string, unknown>, zone: string): string[] {
+	const record = params.record as {name?: unknown} | undefined;
+	if ((action === 'dns-add' || action === 'dns-edit') && typeof record?.name === 'string') return [fqdn(record.name, zone)];
+	if (action === 'dns-delete-name' && typeof params.fqdn === 'string') return [fqdn(params.fqdn, zone)];
+	return [];
+}
+
+/** A console's session ("PID@ISO time") as a reader knows it: the other console's process on this machine. */
+function sessionWords(session: string): string {
+	const pid = /^(\d+)[@-]/.exec(session)?.[1];
+	return pid === undefined ? 'on this machine' : `pid ${pid} on this machine`;
+}
+
+/**
+ * "flarewatch pid P on this machine" when the audit trail holds another session's change that is this drift: the
+ * same zone, done within `trailWindowMs` before it was noticed, asking for the value noticed (a setting)
+ * or touching the record's name (DNS). Rules say whose they are in their notes instead.
+ */
+export function attributedBy(entry: DriftEntry, records: ReadonlyArray<{time: string; session: string; zone?: string; action: string; params: Record<string, unknown>; outcome: string}>): string | undefined {
+	if (entry.by !== undefined || entry.what === 'rule' || entry.change === 'many') return undefined;
+	for (let index = records.length - 1; index >= 0; index--) {
+		const record = records[index];
+		const at = Date.parse(record.time);
+		if (record.outcome !== 'done' || record.zone?.toLowerCase() !== entry.zone.toLowerCase() || !(at <= entry.at + 1000) || at < entry.at - trailWindowMs) continue;
+		const matches = entry.what === 'dns' ? entry.detail !== undefined && trailNames(record.action, record.params, entry.zone).includes(fqdn(entry.detail, entry.zone)) : trailValue(entry.what, record.action, record.params) === entry.to;
+		if (matches) return `flarewatch ${sessionWords(record.session)}`;
+	}
+	return undefined;
+}
+
 // Words ------------------------------------------------------------------------------------------
 
 const whatWords: Record<DriftWhat, string> = {'security-level': 'security level', 'dev-mode': 'dev mode', 'cache-level': 'cache level', dns: 'DNS', rule: 'rule'};

@@ -16,6 +16,7 @@ import {pollCost} from './call-cost.js';
 import {Poller, type CommandOutcome} from './poller.js';
 import {reduce, type MonitorEvent} from './reduce.js';
 import {initialState, Store, type MonitorState} from './store.js';
+import type {DriftEntry} from './drift.js';
 
 export interface MonitorOptions {
 	backend: Backend;
@@ -43,6 +44,11 @@ export interface MonitorOptions {
 	retryDelayMs?: number;
 	/** Least time between two bans of a lockdown. */
 	paceMs?: number;
+	/**
+	 * Who made a drift, when the audit trail says (drift-trail.ts: another console on this machine); asked
+	 * once per drift noticed, before it is audited.
+	 */
+	attributeDrift?: (entry: DriftEntry, ownSession: string) => string | undefined;
 	/** Watch each zone's DNS records for drift (poller.ts; default false, so the budget tests count polls alone; the console sets it). */
 	watchRecords?: boolean;
 }
@@ -109,7 +115,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
 		retryDelayMs: options.retryDelayMs,
 		paceMs: options.paceMs,
 	});
-	store.subscribe(driftAuditor(store, audit, session));
+	store.subscribe(driftAuditor(store, audit, session, options.attributeDrift));
 	return {
 		store,
 		poller,
@@ -143,7 +149,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
  * action), in the order noticed, whatever the UI shows. Entries are numbered (`driftSeq`), so a change
  * is never written twice.
  */
-function driftAuditor(store: Store<MonitorState, MonitorEvent>, audit: AuditSink, session: string): () => void {
+function driftAuditor(store: Store<MonitorState, MonitorEvent>, audit: AuditSink, session: string, attribute?: MonitorOptions['attributeDrift']): () => void {
 	let written = 0;
 	return () => {
 		const state = store.getState();
@@ -151,7 +157,11 @@ function driftAuditor(store: Store<MonitorState, MonitorEvent>, audit: AuditSink
 		if (last <= written) return;
 		const fresh = state.zones.flatMap(zone => zone.drift?.entries.filter(entry => entry.seq > written) ?? []).sort((a, b) => a.seq - b.seq);
 		written = last;
-		for (const entry of fresh) {
+		for (const found of fresh) {
+			const by = attribute?.(found, session);
+			const entry = by === undefined ? found : {...found, by};
+			// Shown too (the store's entry), not only audited.
+			if (by !== undefined) store.dispatch({type: 'drift-by', zone: entry.zone, seq: entry.seq, by});
 			audit.write({
 				time: new Date(entry.at).toISOString(),
 				id: 0,

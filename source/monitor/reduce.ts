@@ -53,7 +53,9 @@ export type MonitorEvent =
 	/** `startedAt`: when the listing started (default `at`): an action of ours that finished after it may be missing from it. */
 	| {type: 'rules-loaded'; zone: string; at: number; startedAt?: number; list: readonly AccessRule[]; accountUnavailable?: string}
 	/** The listing failed: the previous list stays, marked with why. */
-	| {type: 'rules-failed'; zone: string; message: string};
+	| {type: 'rules-failed'; zone: string; message: string}
+	/** Who made a drift, as the audit trail says (another console on this machine): drift-trail.ts. */
+	| {type: 'drift-by'; zone: string; seq: number; by: string};
 
 function updateZone(state: MonitorState, index: number, update: (zone: ZoneState) => ZoneState): MonitorState {
 	const current = state.zones[index];
@@ -238,6 +240,10 @@ export function reduce(state: MonitorState, event: MonitorEvent): MonitorState {
 				return {changes: {rules}, found, at: event.startedAt ?? event.at};
 			});
 		}
+		case 'drift-by':
+			return updateRecords(state, event.zone, zone =>
+				zone.drift ? {...zone, drift: {...zone.drift, entries: zone.drift.entries.map(entry => (entry.seq === event.seq ? {...entry, by: event.by} : entry))}} : zone,
+			);
 		case 'rules-failed':
 			// The previous list stays (the Rules view marks it stale), with when it was listed.
 			return updateRecords(state, event.zone, zone => ({...zone, rules: {...(zone.rules ?? {list: [], at: 0}), loading: false, error: event.message}}));

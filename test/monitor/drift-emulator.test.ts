@@ -12,7 +12,7 @@ import type {Backend, ZoneRef} from '../../source/backend.js';
 import {startEmulator, type EmulatorHandle} from '../../source/emulator/index.js';
 import {FakeClock, flushMicrotasks} from '../../source/lib/clock.js';
 import {Secret} from '../../source/lib/secret.js';
-import {driftText, type DriftEntry} from '../../source/monitor/drift.js';
+import {attributedBy, driftText, type DriftEntry} from '../../source/monitor/drift.js';
 import {createMonitor, type Monitor} from '../../source/monitor/monitor.js';
 import {recordsWatchMs} from '../../source/monitor/poller.js';
 import {V1Backend} from '../../source/v1/backend.js';
@@ -62,7 +62,7 @@ async function setup(api: Api) {
 		await monitor.actions.queue.idle();
 		await advance(0);
 	};
-	return {clock, emulator, monitor, other, otherZone, zone, drift, observations, advance, nextListing, act};
+	return {clock, emulator, monitor, audit, other, otherZone, zone, drift, observations, advance, nextListing, act};
 }
 
 describe.each(apis)('drift on API %s', api => {
@@ -225,7 +225,9 @@ describe.each(apis)('two consoles on one account, API %s', api => {
 		// B: a second monitor on the same account (the same emulator and clock).
 		const backendB = backendFor(api, a.emulator, a.clock);
 		const auditB = new MemoryAuditLog();
-		const monitorB = createMonitor({backend: backendB, clock: a.clock, zoneNames: ['example.com'], audit: auditB, paceMs: 0, session: 'b'});
+		// B reads A's audit records as it reads the shared audit log on one machine (drift-trail.ts).
+		const attributeDrift = (entry: DriftEntry, own: string) => attributedBy(entry, a.audit.records.filter(record => record.session !== own));
+		const monitorB = createMonitor({backend: backendB, clock: a.clock, zoneNames: ['example.com'], audit: auditB, paceMs: 0, session: '5151@b', attributeDrift});
 		cleanup.push(() => backendB.close(), () => monitorB.stop());
 		const settleBoth = async () => {
 			await flushMicrotasks();
@@ -238,7 +240,9 @@ describe.each(apis)('two consoles on one account, API %s', api => {
 		await a.clock.advance(2 * 60_000, settleBoth);
 		expect(a.drift()).toEqual([]);
 		const seenByB = monitorB.getState().zones[0].drift?.entries ?? [];
-		expect(seenByB.map(entry => driftText(entry))).toEqual(['security level medium → under_attack']);
-		expect(auditB.records.filter(record => record.action === 'drift')).toHaveLength(1);
+		expect(seenByB.map(entry => driftText(entry))).toEqual(['security level medium → under_attack (by flarewatch on this machine)']);
+		const observed = auditB.records.filter(record => record.action === 'drift');
+		expect(observed).toHaveLength(1);
+		expect(observed[0].params.by).toBe('flarewatch on this machine');
 	});
 });

@@ -124,3 +124,31 @@ describe('rule drift (v4)', () => {
 		expect(found[0].cannot).toMatch(/flarewatch did not make this rule/);
 	});
 });
+
+describe('the audit trail names another console on this machine', () => {
+	const noticed = Date.UTC(2026, 11, 7, 21, 4, 10);
+	const drift = {seq: 1, zone: 'example.com', what: 'security-level' as const, from: 'high', to: 'essentially_off', at: noticed, subject: 'security-level', toKey: 'essentially_off'};
+	const record = (overrides: Partial<{time: string; session: string; zone: string; action: string; params: Record<string, unknown>; outcome: string}> = {}) => ({
+		time: new Date(noticed - 20_000).toISOString(),
+		session: '4242@2026-12-07T20:00:00.000Z',
+		zone: 'example.com',
+		action: 'security-level',
+		params: {zone: 'example.com', level: 'eoff'},
+		outcome: 'done',
+		...overrides,
+	});
+
+	it('when its done record asked for the value noticed, on that zone, shortly before', async () => {
+		const {attributedBy} = await import('../../source/monitor/drift.js');
+		expect(attributedBy(drift, [record()])).toBe('flarewatch pid 4242 on this machine');
+		expect(driftText({...drift, by: attributedBy(drift, [record()])})).toBe('security level high → essentially_off (by flarewatch pid 4242 on this machine)');
+		// Not another value, another zone, a failure, or an hour before.
+		expect(attributedBy(drift, [record({params: {level: 'low'}})])).toBeUndefined();
+		expect(attributedBy(drift, [record({zone: 'example.net'})])).toBeUndefined();
+		expect(attributedBy(drift, [record({outcome: 'failed'})])).toBeUndefined();
+		expect(attributedBy(drift, [record({time: new Date(noticed - 3_600_000).toISOString()})])).toBeUndefined();
+		// A DNS record by its name.
+		const dns = {...drift, what: 'dns' as const, change: 'added' as const, from: 'none', to: 'A shop.example.com 192.0.2.1', detail: 'shop.example.com', subject: 'dns:9', toKey: 'x'};
+		expect(attributedBy(dns, [record({action: 'dns-add', params: {record: {type: 'A', name: 'shop', content: '192.0.2.1'}}})])).toBe('flarewatch pid 4242 on this machine');
+	});
+});
