@@ -8,7 +8,8 @@ import {chmodSync, closeSync, constants, fchmodSync, fstatSync, ftruncateSync, l
 import {homedir} from 'node:os';
 import path from 'node:path';
 
-export type AuditOutcome = 'sending' | 'done' | 'failed' | 'unknown' | 'cancelled' | 'refused';
+/** `observed`: not an action but something noticed (drift: `action: 'drift'`, id 0), written once. */
+export type AuditOutcome = 'sending' | 'done' | 'failed' | 'unknown' | 'cancelled' | 'refused' | 'observed';
 
 /** One line of the audit log. */
 export interface AuditRecord {

@@ -11,6 +11,7 @@ import {hasSomeCredential, loadConfig, type Config} from '../config.js';
 import {isFlarewatchError} from '../errors.js';
 import {RealClock} from '../lib/clock.js';
 import {createMonitor} from '../monitor/monitor.js';
+import {auditTrailAttribution} from '../monitor/drift-trail.js';
 import {budgetPolicy} from '../monitor/budget.js';
 import {consoleHelp, defaultFps, isMonochrome, parseConsoleArgs, type ConsoleArgs} from './args.js';
 import {connectAccount, connectDemo, type Connection} from './connect.js';
@@ -109,6 +110,10 @@ export async function consoleMain(argv: string[], io: ProcessIo, extras: Console
 		registry,
 		session: `${process.pid}@${startedAt.toISOString()}`,
 		banPolicy: config.bans,
+		// Drift alerts need the DNS records watched (every 5 minutes per zone, within the polls' budget),
+		// and name another console on this machine where its audit records say it made the change.
+		watchRecords: true,
+		attributeDrift: auditTrailAttribution(auditFile, identity),
 	});
 	monitorRef.current = monitor;
 	for (const warning of config.configWarnings) monitor.say('warn', warning);

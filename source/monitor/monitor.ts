@@ -17,6 +17,7 @@ import {pollCost} from './call-cost.js';
 import {Poller, type CommandOutcome} from './poller.js';
 import {reduce, type MonitorEvent} from './reduce.js';
 import {initialState, Store, type MonitorState} from './store.js';
+import type {DriftEntry} from './drift.js';
 
 export interface MonitorOptions {
 	backend: Backend;
@@ -46,6 +47,13 @@ export interface MonitorOptions {
 	paceMs?: number;
 	/** Ban durations and the escalation ladder (the configuration's). */
 	banPolicy?: BanPolicy;
+	/**
+	 * Who made a drift, when the audit trail says (drift-trail.ts: another console on this machine); asked
+	 * once per drift noticed, before it is audited.
+	 */
+	attributeDrift?: (entry: DriftEntry, ownSession: string) => string | undefined;
+	/** Watch each zone's DNS records for drift (poller.ts; default false, so the budget tests count polls alone; the console sets it). */
+	watchRecords?: boolean;
 }
 
 /** What the UI may do: read and subscribe to state, and ask for the operator's commands. */
@@ -95,20 +103,23 @@ export function createMonitor(options: MonitorOptions): Monitor {
 			endpointLabel: options.backend.endpointLabel,
 		}),
 	);
-	const poller = new Poller({backend: options.backend, clock: options.clock, store, visitorQuery: options.visitorQuery});
+	const poller = new Poller({backend: options.backend, clock: options.clock, store, visitorQuery: options.visitorQuery, watchRecords: options.watchRecords});
+	const audit = options.audit ?? new MemoryAuditLog();
+	const session = options.session ?? `${process.pid}-${new Date(options.clock.now()).toISOString()}`;
 	const actions = createActions({
-		backend: watchingRuleChanges(options.backend, zone => poller.rulesChanged(zone)),
+		backend: watchingRecordChanges(watchingRuleChanges(options.backend, zone => poller.rulesChanged(zone)), zone => poller.recordsChanged(zone)),
 		clock: options.clock,
 		store,
-		audit: options.audit ?? new MemoryAuditLog(),
+		audit,
 		guard: options.guard ?? createGuard([], {}),
 		registry: options.registry ?? new MemoryRegistry(),
-		session: options.session ?? `${process.pid}-${new Date(options.clock.now()).toISOString()}`,
+		session,
 		readOnly: options.readOnly ?? false,
 		retryDelayMs: options.retryDelayMs,
 		paceMs: options.paceMs,
 		banPolicy: options.banPolicy,
 	});
+	store.subscribe(driftAuditor(store, audit, session, options.attributeDrift));
 	return {
 		store,
 		poller,
@@ -116,6 +127,10 @@ export function createMonitor(options: MonitorOptions): Monitor {
 		actions: Object.assign(actions, {
 			loadRules: (zone: ZoneRef) => {
 				poller.loadRules(zone);
+			},
+			// The poller lists records (the DNS view's and the drift watch's alike), saying when each listing started.
+			loadRecords: (zone: ZoneRef) => {
+				poller.loadRecords(zone);
 			},
 		}),
 		clock: options.clock,
@@ -131,6 +146,52 @@ export function createMonitor(options: MonitorOptions): Monitor {
 		nextZone: () => poller.nextZone(),
 		say: (level, text) => store.dispatch({type: 'message', message: {at: options.clock.now(), level, text, source: 'operator'}}),
 	};
+}
+
+/**
+ * Writes each drift entry once to the audit log, as an observation (outcome `observed`, id 0: not an
+ * action), in the order noticed, whatever the UI shows. Entries are numbered (`driftSeq`), so a change
+ * is never written twice.
+ */
+function driftAuditor(store: Store<MonitorState, MonitorEvent>, audit: AuditSink, session: string, attribute?: MonitorOptions['attributeDrift']): () => void {
+	let written = 0;
+	return () => {
+		const state = store.getState();
+		const last = state.driftSeq ?? 0;
+		if (last <= written) return;
+		const fresh = state.zones.flatMap(zone => zone.drift?.entries.filter(entry => entry.seq > written) ?? []).sort((a, b) => a.seq - b.seq);
+		written = last;
+		for (const found of fresh) {
+			const by = attribute?.(found, session);
+			const entry = by === undefined ? found : {...found, by};
+			// Shown too (the store's entry), not only audited.
+			if (by !== undefined) store.dispatch({type: 'drift-by', zone: entry.zone, seq: entry.seq, by});
+			audit.write({
+				time: new Date(entry.at).toISOString(),
+				id: 0,
+				session,
+				zone: entry.zone,
+				action: 'drift',
+				params: {what: entry.what, from: entry.from, to: entry.to, ...(entry.detail === undefined ? {} : {detail: entry.detail}), ...(entry.by === undefined ? {} : {by: entry.by})},
+				outcome: 'observed',
+			});
+		}
+	};
+}
+
+/** The port calls that change DNS records. */
+const recordChangingCalls: Record<string, (args: readonly unknown[]) => ZoneRef | undefined> = {
+	addRecord: args => args[0] as ZoneRef,
+	editRecord: args => args[0] as ZoneRef,
+	deleteRecordsByName: args => args[0] as ZoneRef,
+	deleteRecord: args => args[0] as ZoneRef,
+	// DIUP names hosts, not a zone: every zone is listed again.
+	updateHostsIp: () => undefined,
+};
+
+/** The backend the action service sends through, telling `changed` when a call that changes DNS records ends. */
+function watchingRecordChanges(backend: Backend, changed: (zone: ZoneRef | undefined) => void): Backend {
+	return watchingCalls(backend, recordChangingCalls, changed);
 }
 
 /** The port calls that change access rules, and where the zone is among their arguments. */
@@ -149,12 +210,16 @@ const ruleChangingCalls: Record<string, (args: readonly unknown[]) => ZoneRef | 
  */
 function watchingRuleChanges(backend: Backend, changed: (zone: ZoneRef | undefined) => void): Backend {
 	if (!backend.capabilities.ruleListing) return backend;
+	return watchingCalls(backend, ruleChangingCalls, changed);
+}
+
+function watchingCalls(backend: Backend, calls: Record<string, (args: readonly unknown[]) => ZoneRef | undefined>, changed: (zone: ZoneRef | undefined) => void): Backend {
 	return new Proxy(backend, {
 		get(target, property) {
 			const value: unknown = Reflect.get(target, property, target);
 			if (typeof value !== 'function') return value;
 			const method = value as (...parameters: unknown[]) => unknown;
-			const zoneOf = typeof property === 'string' && Object.hasOwn(ruleChangingCalls, property) ? ruleChangingCalls[property] : undefined;
+			const zoneOf = typeof property === 'string' && Object.hasOwn(calls, property) ? calls[property] : undefined;
 			// Every method runs on the backend itself (its private fields), not on this proxy.
 			if (!zoneOf) return (...args: unknown[]) => method.apply(target, args);
 			return (...args: unknown[]) => {

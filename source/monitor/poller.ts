@@ -6,6 +6,7 @@
  * lists access rules it keeps the active zone's list current too (rules-watch below). It never
  * dispatches the time: ages and countdowns are read from the clock where they are drawn (ui/use-now.ts).
  */
+import {callRefusal} from '../actions/rules.js';
 import type {Backend, VisitorQuery, ZoneRef} from '../backend.js';
 import {isFlarewatchError, type FailureKind} from '../errors.js';
 import type {Clock, TimerId} from '../lib/clock.js';
@@ -22,6 +23,8 @@ export interface PollerOptions {
 	store: Store<MonitorState, MonitorEvent>;
 	/** What `zone_ips` is asked for on each poll; default the last hour, the liveliest window. */
 	visitorQuery?: VisitorQuery;
+	/** List each zone's DNS records every `recordsWatchMs` within its polls, for drift (default false; the console sets it). */
+	watchRecords?: boolean;
 }
 
 /** The answer to an operator's request, for the status line. */
@@ -43,6 +46,12 @@ function oneLine(text: string): string {
 
 /** The active zone's access rules are listed again this often, while polling runs (APIs that list rules). */
 export const rulesRefreshMs = 2 * 60_000;
+
+/**
+ * Each zone's DNS records are listed this often, within one of its polls, so that a record changed
+ * elsewhere is noticed (drift.ts); also at its first poll and at the poll after any DNS action of ours.
+ */
+export const recordsWatchMs = 5 * 60_000;
 
 /** Why the rules are listed: the periodic refresh (and the first listing), the operator, or a rule just changed. */
 type RulesReason = 'timer' | 'asked' | 'changed';
@@ -77,12 +86,20 @@ export class Poller {
 	/** A rule-changing call finished: list again once no action is queued or in flight. */
 	#rulesChanged = false;
 	#unsubscribe: (() => void) | undefined;
+	readonly #watchRecords: boolean;
+	/** When each zone's records were last listed or tried (by the watch or the operator), by name. */
+	readonly #recordsTriedAt = new Map<string, number>();
+	/** Zones a DNS action of ours changed since their last listing: listed at their next poll. */
+	readonly #recordsChanged = new Set<string>();
+	/** Zones whose records are being listed. */
+	readonly #recordsInFlight = new Set<string>();
 
 	constructor(options: PollerOptions) {
 		this.#backend = options.backend;
 		this.#clock = options.clock;
 		this.#store = options.store;
 		this.#visitorQuery = options.visitorQuery ?? {hours: 1};
+		this.#watchRecords = options.watchRecords ?? false;
 	}
 
 	/** Resolves the zones with one `zone_check`, then polls on schedule, active zone first. */
@@ -116,7 +133,7 @@ export class Poller {
 
 	/** A request of the poller's own is on its way: the zone check, a poll or a rules listing. */
 	get busy(): boolean {
-		return this.#inFlight || this.#resolving || this.#rulesInFlight !== undefined;
+		return this.#inFlight || this.#resolving || this.#rulesInFlight !== undefined || this.#recordsInFlight.size > 0;
 	}
 
 	togglePause(): CommandOutcome {
@@ -230,7 +247,7 @@ export class Poller {
 	#reschedule(): void {
 		this.#clearPollTimer();
 		if (!this.#running) return;
-		const decision = decideNextPoll(this.#state(), this.#clock.now());
+		const decision = decideNextPoll(this.#state(), this.#clock.now(), this.#extraCost);
 		if (decision.kind === 'idle') {
 			this.#store.dispatch({type: 'schedule', nextPollAt: undefined});
 			return;
@@ -242,7 +259,7 @@ export class Poller {
 			// share since this was decided: ask again. (On v1 a poll decided before an action runs, as it did.)
 			const now = this.#clock.now();
 			const state = this.#state();
-			const again = state.policy.analytics ? decideNextPoll(state, now) : decision;
+			const again = state.policy.analytics ? decideNextPoll(state, now, this.#extraCost) : decision;
 			if (again.kind === 'poll' && again.at > now) this.#reschedule();
 			else void this.#poll(decision.zone);
 		}, decision.at - this.#clock.now());
@@ -352,6 +369,8 @@ export class Poller {
 			}
 			this.#store.dispatch({type: 'call', at: this.#clock.now(), cost: callCost(this.#api, 'visitors')});
 			visitors = await this.#backend.visitors(ref, this.#visitorQuery);
+			// Within the poll (polls never overlap): the records, when due, for drift.
+			if (this.#recordsDue(zone.name, this.#clock.now())) await this.#listRecords(ref, 'watch');
 		} catch (error) {
 			failure = describeFailure(error, this.#clock.now());
 			if (failure.kind === 'rate-limit') {
@@ -363,6 +382,71 @@ export class Poller {
 		}
 		this.#store.dispatch({type: 'poll-finished', zone: zoneIndex, at: startedAt, stats, visitors, failure, rateLimitedUntil, report: this.#newReport()});
 		if (!this.#runQueuedRefresh()) this.#reschedule();
+	}
+
+	// Records-watch: each zone's DNS records, every 5 minutes within its polls ------------------------
+
+	/** The calls a poll of the zone makes beyond `stats` and `visitors` when it is due to list the records too. */
+	readonly #extraCost = (zoneIndex: number, at: number): number => {
+		const zone = this.#state().zones[zoneIndex];
+		return zone && this.#recordsDue(zone.name, at) ? callCost(this.#api, 'listRecords').calls : 0;
+	};
+
+	#recordsDue(zoneName: string, now: number): boolean {
+		if (!this.#watchRecords || this.#recordsInFlight.has(zoneName)) return false;
+		const tried = this.#recordsTriedAt.get(zoneName);
+		return tried === undefined || this.#recordsChanged.has(zoneName) || now - tried >= recordsWatchMs;
+	}
+
+	/**
+	 * The operator asks for the zone's records (the DNS view, its r): listed now, unless the API's limit
+	 * is reached or no call is left (it may use the reserve).
+	 */
+	loadRecords(zone: ZoneRef): CommandOutcome {
+		// Reading records costs a call like any other the operator causes (the action rules' words).
+		const refusal = callRefusal(this.#state(), this.#clock.now(), `the DNS records of ${zone.name} were not loaded`);
+		if (refusal) {
+			this.#store.dispatch({type: 'records-failed', zone: zone.name, message: refusal});
+			return this.#say(false, refusal);
+		}
+		if (this.#recordsInFlight.has(zone.name)) return {ok: true, message: `The DNS records of ${zone.name} are being listed`};
+		this.#store.dispatch({type: 'records-loading', zone: zone.name});
+		void this.#listRecords(zone, 'asked');
+		return {ok: true, message: `Listing the DNS records of ${zone.name}`};
+	}
+
+	/** A DNS action of ours ended (however it ended): the zone's records are listed at its next poll. */
+	recordsChanged(zone?: ZoneRef): void {
+		if (!this.#watchRecords) return;
+		if (zone) this.#recordsChanged.add(zone.name);
+		else for (const candidate of this.#state().zones) this.#recordsChanged.add(candidate.name);
+	}
+
+	/**
+	 * One listing of the zone's records. The watch's is polling: skipped (and tried again at a later poll)
+	 * when it would use the reserve, and its failure only marks the DNS view; the operator's says why.
+	 */
+	async #listRecords(zone: ZoneRef, reason: 'watch' | 'asked'): Promise<void> {
+		const startedAt = this.#clock.now();
+		const cost = callCost(this.#api, 'listRecords');
+		if (reason === 'watch') {
+			const state = this.#state();
+			if (wouldEatReserve(state.policy, state.ledger, startedAt, cost.calls, state.serverCallsLeft)) return;
+		}
+		this.#recordsTriedAt.set(zone.name, startedAt);
+		this.#recordsChanged.delete(zone.name);
+		this.#recordsInFlight.add(zone.name);
+		try {
+			const records = await this.#call(cost, () => this.#backend.listRecords(zone));
+			this.#store.dispatch({type: 'records-loaded', zone: zone.name, records, startedAt, at: this.#clock.now()});
+		} catch (error) {
+			const failure = describeFailure(error, this.#clock.now());
+			const message = `DNS records of ${zone.name} could not be loaded: ${failure.message}`;
+			this.#store.dispatch({type: 'records-failed', zone: zone.name, message: failure.message});
+			if (reason === 'asked') this.#say(false, message);
+		} finally {
+			this.#recordsInFlight.delete(zone.name);
+		}
 	}
 
 	// Rules-watch: the active zone's access rules, on APIs that list them -----------------------------
@@ -448,11 +532,12 @@ export class Poller {
 		this.#clearRulesTimer();
 		this.#rulesInFlight = zoneName;
 		this.#store.dispatch({type: 'rules-loading', zone: zoneName});
+		const startedAt = this.#clock.now();
 		try {
 			const list = await this.#call(callCost(this.#api, 'listRules'), () => this.#backend.listRules!({name: zone.name, id: zone.id}));
 			const extra = rulesListingExtra(list);
 			if (extra.calls > 0) this.#store.dispatch({type: 'call', at: this.#clock.now(), cost: extra});
-			this.#store.dispatch({type: 'rules-loaded', zone: zoneName, at: this.#clock.now(), list: list.rules, accountUnavailable: list.accountUnavailable});
+			this.#store.dispatch({type: 'rules-loaded', zone: zoneName, at: this.#clock.now(), startedAt, list: list.rules, accountUnavailable: list.accountUnavailable});
 		} catch (error) {
 			const failure = describeFailure(error, this.#clock.now());
 			const message = `The access rules of ${zoneName} could not be listed: ${failure.message}`;

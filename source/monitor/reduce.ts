@@ -8,6 +8,7 @@ import {ipv4Key} from '../lib/ip.js';
 import {recordCall, type ServerCallsLeft} from './budget.js';
 import type {CallCost} from './call-cost.js';
 import {applyActionDone, overlaySettings} from './reduce-actions.js';
+import {driftCapacity, driftText, fqdn, recordsDrift, rulesDrift, settingsDrift, type DriftEntry, type Observation, type ZoneDrift} from './drift.js';
 import {scoreCapacity, type MonitorMessage, type MonitorState, type PollFailure, type ZoneState} from './store.js';
 import {isActiveZone} from '../backend.js';
 
@@ -41,13 +42,20 @@ export type MonitorEvent =
 	/** How many bans the zone's lockdown holds (undefined: none), for the header. */
 	| {type: 'lockdown-count'; zone: string; bans?: number}
 	| {type: 'records-loading'; zone: string}
-	| {type: 'records-loaded'; zone: string; records: readonly DnsRecord[]}
+	/**
+	 * `startedAt` and `at`: when the listing started and ended (the poller's, drift.ts compares them with
+	 * the baseline); a listing without them only replaces the DNS view's list.
+	 */
+	| {type: 'records-loaded'; zone: string; records: readonly DnsRecord[]; startedAt?: number; at?: number}
 	| {type: 'records-failed'; zone: string; message: string}
 	/** A listing of the zone's (and its account's) access rules started (APIs that list rules). */
 	| {type: 'rules-loading'; zone: string}
-	| {type: 'rules-loaded'; zone: string; at: number; list: readonly AccessRule[]; accountUnavailable?: string}
+	/** `startedAt`: when the listing started (default `at`): an action of ours that finished after it may be missing from it. */
+	| {type: 'rules-loaded'; zone: string; at: number; startedAt?: number; list: readonly AccessRule[]; accountUnavailable?: string}
 	/** The listing failed: the previous list stays, marked with why. */
-	| {type: 'rules-failed'; zone: string; message: string};
+	| {type: 'rules-failed'; zone: string; message: string}
+	/** Who made a drift, as the audit trail says (another console on this machine): drift-trail.ts. */
+	| {type: 'drift-by'; zone: string; seq: number; by: string};
 
 function updateZone(state: MonitorState, index: number, update: (zone: ZoneState) => ZoneState): MonitorState {
 	const current = state.zones[index];
@@ -179,7 +187,8 @@ export function reduce(state: MonitorState, event: MonitorEvent): MonitorState {
 			return {...next, polling: event.zone, pollStartedAt: event.asked ? undefined : event.at};
 		}
 		case 'poll-finished': {
-			const next = finishPoll(state, event);
+			let next = finishPoll(state, event);
+			if (event.stats && !event.failure) next = observeSettings(next, event.zone, event.at);
 			return event.report ? {...next, serverCallsLeft: event.report} : next;
 		}
 		case 'plan-detected':
@@ -216,16 +225,25 @@ export function reduce(state: MonitorState, event: MonitorEvent): MonitorState {
 		case 'records-loading':
 			return updateRecords(state, event.zone, zone => ({...zone, recordsStatus: {loading: true}}));
 		case 'records-loaded':
-			return updateRecords(state, event.zone, zone => ({...zone, records: event.records, recordsStatus: {loading: false}}));
+			return recordsLoaded(state, event);
 		case 'records-failed':
 			return updateRecords(state, event.zone, zone => ({...zone, recordsStatus: {loading: false, error: event.message}}));
 		case 'rules-loading':
 			return updateRecords(state, event.zone, zone => ({...zone, rules: {...(zone.rules ?? {list: [], at: 0}), loading: true}}));
-		case 'rules-loaded':
-			return updateRecords(state, event.zone, zone => ({
+		case 'rules-loaded': {
+			const next = updateRecords(state, event.zone, zone => ({
 				...zone,
 				rules: {list: event.list, at: event.at, loading: false, ...(event.accountUnavailable === undefined ? {} : {accountUnavailable: event.accountUnavailable})},
 			}));
+			return observe(next, zoneNamed(next, event.zone), (zone, drift) => {
+				const {rules, found} = rulesDrift(zone, drift.rules, event.list, event.startedAt ?? event.at, next.actions);
+				return {changes: {rules}, found, at: event.startedAt ?? event.at};
+			});
+		}
+		case 'drift-by':
+			return updateRecords(state, event.zone, zone =>
+				zone.drift ? {...zone, drift: {...zone.drift, entries: zone.drift.entries.map(entry => (entry.seq === event.seq ? {...entry, by: event.by} : entry))}} : zone,
+			);
 		case 'rules-failed':
 			// The previous list stays (the Rules view marks it stale), with when it was listed.
 			return updateRecords(state, event.zone, zone => ({...zone, rules: {...(zone.rules ?? {list: [], at: 0}), loading: false, error: event.message}}));
@@ -241,7 +259,62 @@ function withCalls(state: MonitorState, at: number, cost: CallCost = {calls: 1, 
 }
 
 function updateRecords(state: MonitorState, name: string, update: (zone: ZoneState) => ZoneState): MonitorState {
-	return updateZone(state, state.zones.findIndex(zone => zone.name === name), update);
+	return updateZone(state, zoneNamed(state, name), update);
+}
+
+function zoneNamed(state: MonitorState, name: string): number {
+	return state.zones.findIndex(zone => zone.name === name);
+}
+
+const emptyDrift: ZoneDrift = {entries: []};
+
+/**
+ * Compares what the zone's latest poll or listing showed with its baseline (drift.ts): the baseline
+ * moves on; each change found is numbered, kept (bounded), and told in the Log.
+ */
+function observe(state: MonitorState, index: number, compare: (zone: ZoneRef, drift: ZoneDrift) => {changes: Partial<ZoneDrift>; found: readonly Observation[]; at: number}): MonitorState {
+	const zone = state.zones[index];
+	if (!zone || !isActiveZone(zone)) return state;
+	const drift = zone.drift ?? emptyDrift;
+	const {changes, found, at} = compare({name: zone.name, id: zone.id}, drift);
+	let seq = state.driftSeq ?? 0;
+	const added: DriftEntry[] = found.map(observation => ({...observation, seq: ++seq, zone: zone.name, at}));
+	const entries = added.length === 0 ? drift.entries : [...drift.entries, ...added].slice(-driftCapacity);
+	let next = updateZone(state, index, current => ({...current, drift: {...drift, ...changes, entries}}));
+	if (added.length === 0) return next;
+	next = {...next, driftSeq: seq};
+	for (const entry of added) next = withMessage(next, {at, level: 'warn', text: `Changed elsewhere on ${entry.zone}: ${driftText(entry)}`});
+	return next;
+}
+
+function observeSettings(state: MonitorState, index: number, startedAt: number): MonitorState {
+	const stats = state.zones[index]?.stats;
+	if (!stats) return state;
+	return observe(state, index, (zone, drift) => {
+		const {settings, found} = settingsDrift(zone, drift.settings, stats, startedAt, state.actions);
+		return {changes: {settings}, found, at: startedAt};
+	});
+}
+
+/**
+ * A listing of the zone's records: the DNS view's list, and (from the poller, which says when it
+ * started) compared with the baseline. Names the listing raced an action of ours on keep the list's
+ * records as they were (the action's result is laid over them), until the next listing.
+ */
+function recordsLoaded(state: MonitorState, event: Extract<MonitorEvent, {type: 'records-loaded'}>): MonitorState {
+	const index = zoneNamed(state, event.zone);
+	const zone = state.zones[index];
+	if (!zone) return state;
+	if (event.startedAt === undefined || event.at === undefined || !isActiveZone(zone)) {
+		return updateZone(state, index, current => ({...current, records: event.records, recordsStatus: {loading: false}}));
+	}
+	const startedAt = event.startedAt;
+	const ref = {name: zone.name, id: zone.id};
+	const {records, found, raced} = recordsDrift(ref, zone.drift?.records, event.records, startedAt, state.actions);
+	const kept = raced.size === 0 ? [] : (zone.records ?? []).filter(record => raced.has(fqdn(record.name, zone.name)));
+	const shown = raced.size === 0 ? event.records : [...event.records.filter(record => !raced.has(fqdn(record.name, zone.name))), ...kept];
+	const next = updateZone(state, index, current => ({...current, records: shown, recordsStatus: {loading: false}}));
+	return observe(next, index, () => ({changes: {records}, found, at: startedAt}));
 }
 
 export {ipv4Key};

@@ -93,8 +93,12 @@ export function pollSpacing(state: Pick<MonitorState, 'zones' | 'policy' | 'poll
 	return Math.max(pollSpacingMs(state.policy, state.pollCost.calls, state.pollCost.analytics), minPollSpacingMs(state));
 }
 
-/** The next scheduled poll at `now`, or why there is none. */
-export function decideNextPoll(state: MonitorState, now: number): PollDecision {
+/**
+ * The next scheduled poll at `now`, or why there is none. `extraCalls`: requests the poll of a zone
+ * would make besides its usual cost, if started at a time (the DNS records when due, poller.ts), so
+ * that they too fit the polling share.
+ */
+export function decideNextPoll(state: MonitorState, now: number, extraCalls?: (zone: number, at: number) => number): PollDecision {
 	if (state.startup.phase !== 'ready') return {kind: 'idle', reason: 'starting'};
 	if (state.paused) return {kind: 'idle', reason: 'paused'};
 	if (state.polling !== undefined) return {kind: 'idle', reason: 'in-flight'};
@@ -103,18 +107,26 @@ export function decideNextPoll(state: MonitorState, now: number): PollDecision {
 	const zone = pickZone(state);
 	if (zone === undefined) return {kind: 'idle', reason: 'no-zones'};
 	const spacing = pollSpacing(state);
-	let at = nextPollAt({
-		policy: state.policy,
-		ledger: state.ledger,
-		now,
-		callsPerPoll: state.pollCost.calls,
-		lastPollAt: lastPollAt(state),
-		server: state.serverCallsLeft,
-		analyticsLedger: state.analyticsLedger,
-		analyticsPerPoll: state.pollCost.analytics,
-		minSpacingMs: minPollSpacingMs(state),
-	});
+	const when = (calls: number) =>
+		nextPollAt({
+			policy: state.policy,
+			ledger: state.ledger,
+			now,
+			callsPerPoll: calls,
+			lastPollAt: lastPollAt(state),
+			server: state.serverCallsLeft,
+			analyticsLedger: state.analyticsLedger,
+			analyticsPerPoll: state.pollCost.analytics,
+			minSpacingMs: minPollSpacingMs(state),
+		});
+	let at = when(state.pollCost.calls);
 	if (!Number.isFinite(at)) return {kind: 'idle', reason: 'no-budget'};
+	const extra = extraCalls?.(zone, at) ?? 0;
+	// The even spacing stays the poll's own; only the window's share must hold the extra calls too.
+	if (extra > 0) {
+		const later = when(state.pollCost.calls + extra);
+		if (Number.isFinite(later)) at = later;
+	}
 	if (state.failure && state.failures > 0) at = Math.max(at, state.failure.at + backoffMs(state.failures, spacing, state.failure.kind));
 	if (state.rateLimitedUntil !== undefined) at = Math.max(at, state.rateLimitedUntil);
 	return {kind: 'poll', zone, at};

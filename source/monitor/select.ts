@@ -7,6 +7,7 @@ import type {TrafficBreakdown, Visitor, VisitorClass} from '../backend.js';
 import {analyticsLeft, callsLeft, callsLeftChangesAt, windowLabel} from './budget.js';
 import {isStale, staleAfter} from './scheduler.js';
 import type {MonitorMessage, MonitorState, ZoneState} from './store.js';
+import {clockTime, driftText, recordWord, ruleWord, settingsSeen, settingWord, type DriftEntry} from './drift.js';
 
 /** The header line: where we are and what the zone is set to. */
 export interface HeaderView {
@@ -338,4 +339,44 @@ export function threatRowView(row: Visitor, scores: ReadonlyMap<string, {kind: s
 		score: score ? `${score.kind}:${score.score}` : undefined,
 		rule: rules?.get(row.ip),
 	};
+}
+
+/** One drift line as the dashboard and the Log show it. */
+export interface DriftLineView {
+	seq: number;
+	zone: string;
+	/** "security level high → essentially_off" */
+	text: string;
+	/** hh:mm:ss when it was noticed. */
+	noticed: string;
+	/** `D` can put back what flarewatch had set. */
+	canPutBack: boolean;
+}
+
+/** Does the drift still hold: is what it is about still as it was noticed (not put back, not changed again)? */
+export function driftHolds(zone: ZoneState, entry: DriftEntry): boolean {
+	const drift = zone.drift;
+	if (!drift) return false;
+	if (entry.what === 'dns') return entry.change === 'many' || recordWord(drift.records?.list, entry.subject) === entry.toKey;
+	if (entry.what === 'rule') return entry.change === 'many' || ruleWord(drift.rules?.list, entry.subject) === entry.toKey;
+	// The settings as shown (an action's answer laid over the last poll): what we just set ends it at once.
+	const seen = zone.stats ? settingsSeen(zone.stats) : drift.settings?.seen;
+	return seen !== undefined && settingWord(seen, entry.what) === entry.toKey;
+}
+
+function driftLine(entry: DriftEntry): DriftLineView {
+	return {seq: entry.seq, zone: entry.zone, text: driftText(entry), noticed: clockTime(entry.at), canPutBack: entry.putBack !== undefined};
+}
+
+/** The zone on screen's drift that still holds, most recent first: the dashboard's lines; `D` takes the first. */
+export function selectDrift(state: MonitorState): {lines: readonly DriftLineView[]; entries: readonly DriftEntry[]} {
+	const zone = state.zones[state.activeZone];
+	const entries = (zone?.drift?.entries ?? []).filter(entry => driftHolds(zone, entry)).reverse();
+	return {lines: entries.map(driftLine), entries};
+}
+
+/** Every zone's drift, most recent first, as the Log view lists it (held or not). */
+export function selectDriftLog(state: MonitorState): readonly string[] {
+	const all = state.zones.flatMap(zone => zone.drift?.entries ?? []).sort((a, b) => b.seq - a.seq);
+	return all.map(entry => `${clockTime(entry.at)} ${entry.zone}: ${driftText(entry)}`);
 }

@@ -9,6 +9,7 @@ import type {ApiVersion} from '../lib/endpoint.js';
 import {RingBuffer} from '../lib/ring-buffer.js';
 import {asPolicy, type BudgetPolicy, type PolicyLike, type ServerCallsLeft} from './budget.js';
 import {pollCost, type CallCost} from './call-cost.js';
+import type {ZoneDrift} from './drift.js';
 
 /** One point of the traffic charts: what a poll saw. */
 export interface TrafficSample {
@@ -57,6 +58,8 @@ export interface ZoneState {
 	lockdown?: {bans: number};
 	/** The zone's and the account's access rules, whoever made them (APIs that list rules; undefined until loaded). */
 	rules?: RulesSnapshot;
+	/** What flarewatch last set or saw of the zone, and what changed elsewhere since (drift.ts); undefined before the first poll. */
+	drift?: ZoneDrift;
 }
 
 /** The access rules as last listed, for the Rules view and the threat rows' marks. */
@@ -141,6 +144,8 @@ export interface MonitorState {
 	rules: ReadonlyMap<string, 'ban' | 'wl'>;
 	/** Every action of the session, for the Log view (the queue's list). */
 	actions: readonly ActionEntry[];
+	/** The last drift entry's number (drift.ts): the audit writer writes each entry once, in order. */
+	driftSeq?: number;
 }
 
 /** Points kept per zone: more than the widest chart needs. */

@@ -9,7 +9,8 @@ import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore}
 import type {AccessRule, Capabilities, DnsRecord, Visitor} from '../backend.js';
 import type {MonitorHandle} from '../monitor/monitor.js';
 import {formatLeft} from '../lib/duration.js';
-import {filterThreatRows, selectNotice, serverSkew, selectStats, selectTraffic, threatRowView} from '../monitor/select.js';
+import {filterThreatRows, selectDrift, selectDriftLog, selectNotice, serverSkew, selectStats, selectTraffic, threatRowView} from '../monitor/select.js';
+import {DriftPane, driftRows, layoutWithDrift} from './panes/drift-pane.js';
 import {pointsFor} from './chart.js';
 import {answerDialog, runPalette, startAction, type ActionContext} from './operator-actions.js';
 import {ConfirmDialog} from './dialogs/confirm-dialog.js';
@@ -69,8 +70,12 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 	// clock where it is drawn (ClockedHeader, ClockedStatus).
 	const state = useSyncExternalStore(monitor.subscribe, monitor.getState, monitor.getState);
 	const [ui, setUi] = useState<UiState>(initialUi ?? initialUiState);
-	const layout = useMemo(() => computeLayout(size), [size]);
+	const fullLayout = useMemo(() => computeLayout(size), [size]);
 	const zone = state.zones[state.activeZone];
+	// What changed elsewhere and still holds: lines on the dashboard, taken from the charts' rows.
+	const drift = selectDrift(state);
+	const driftLines = driftRows(drift.lines.length, fullLayout);
+	const layout = useMemo(() => layoutWithDrift(fullLayout, driftLines), [fullLayout, driftLines]);
 	const allRows = zone?.threatRows ?? noRows;
 	// Filtering a 50,000-row flood costs a few ms: only when the rows or the filters change.
 	const rows = useMemo(() => filterThreatRows(allRows, ui.classFilter, ui.textFilter), [allRows, ui.classFilter, ui.textFilter]);
@@ -122,6 +127,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 			row: rows[selectionIndex(current, rows)],
 			record: records[Math.min(current.dnsIndex, records.length - 1)],
 			entry: latest.actions[Math.min(current.logIndex, latest.actions.length - 1)],
+			drift: selectDrift(latest).entries[0],
 			rule: current.view === 'rules' ? shownRules[Math.min(current.rulesIndex, shownRules.length - 1)] : undefined,
 			quit,
 		};
@@ -324,7 +330,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 		const lines = state.messages
 			.latest(Math.max(0, layout.body.height - 1))
 			.map(message => `${new Date(message.at).toISOString().slice(11, 19)} ${message.level.padEnd(5)} ${message.text}`);
-		body = <LogPane entries={state.actions} selected={logIndex} messages={lines} width={layout.width} height={layout.body.height} />;
+		body = <LogPane entries={state.actions} selected={logIndex} messages={lines} drift={selectDriftLog(state)} width={layout.width} height={layout.body.height} />;
 	} else {
 		const traffic = selectTraffic(state, pointsFor(layout.traffic.chartWidth));
 		const scores = zone?.scores ?? new Map();
@@ -342,6 +348,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 				<Box height={layout.traffic.height} overflow="hidden">
 					<TrafficPane traffic={traffic} chartHeight={layout.traffic.chartHeight} chartWidth={layout.traffic.chartWidth} sideBySide={layout.traffic.sideBySide} />
 				</Box>
+				{driftLines > 0 ? <DriftPane lines={drift.lines} rows={driftLines} width={layout.width} /> : null}
 				<Box flexDirection="row" columnGap={layout.stats.visible ? 1 : 0}>
 					{layout.stats.visible ? <StatsPane stats={selectStats(state)} width={layout.stats.width} height={layout.stats.height} /> : null}
 					<ThreatsPane

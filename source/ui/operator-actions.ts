@@ -11,6 +11,7 @@ import type {AccessRule, Capabilities, DnsRecord, Visitor, ZoneRef} from '../bac
 import {formatAge} from '../lib/format.js';
 import type {MonitorHandle} from '../monitor/monitor.js';
 import type {MonitorState, ZoneState} from '../monitor/store.js';
+import {clockTime, driftText, type DriftEntry} from '../monitor/drift.js';
 import {confirmFor, finishLockdownDialog, foreignRulesDialog, lockdownDialog, noteActions, removeRulesDialog, retryDialog, unlockDialog, withReason} from './action-dialogs.js';
 import {levelDialog, moveInDialog, type ConfirmStep, type Dialog, type DialogCommand} from './dialog-state.js';
 import {describeOffer} from '../actions/bans.js';
@@ -30,10 +31,12 @@ export interface ActionContext {
 	entry?: ActionEntry;
 	/** The highlighted rule of the Rules view. */
 	rule?: AccessRule;
+	/** The zone on screen's latest change made elsewhere that still holds (the dashboard's first drift line). */
+	drift?: DriftEntry;
 	quit: () => void;
 }
 
-const mutatingKeys: ReadonlySet<ActionKey> = new Set<ActionKey>(['security-picker', 'attack-toggle', 'dev-toggle', 'cache-toggle', 'purge', 'ipv6-toggle', 'snapshot', 'ban', 'whitelist', 'challenge', 'clear-rule', 'rule-remove', 'lockdown', 'dns-add', 'dns-edit', 'dns-proxied', 'dns-delete', 'dns-update-ip']);
+const mutatingKeys: ReadonlySet<ActionKey> = new Set<ActionKey>(['drift-revert', 'security-picker', 'attack-toggle', 'dev-toggle', 'cache-toggle', 'purge', 'ipv6-toggle', 'snapshot', 'ban', 'whitelist', 'challenge', 'clear-rule', 'rule-remove', 'lockdown', 'dns-add', 'dns-edit', 'dns-proxied', 'dns-delete', 'dns-update-ip']);
 
 /** Keys whose action only some APIs have. */
 const keyFeatures: Partial<Record<ActionKey, Feature>> = {snapshot: 'snapshot', 'dns-update-ip': 'hosts-update', challenge: 'challenge', 'rule-remove': 'rule-listing'};
@@ -263,6 +266,8 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 		return requestAction(ui, kind === 'challenge' ? {kind, zone, ip, notes: ''} : {kind, ip}, context);
 	};
 	switch (action) {
+		case 'drift-revert':
+			return putBackDialog(ui, context);
 		case 'security-picker':
 			return open(ui, levelDialog(zone, stats?.securityLevel));
 		case 'attack-toggle': {
@@ -322,6 +327,42 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 			return requestAction(ui, {kind: 'dns-delete-name', zone, fqdn: record.name}, context);
 		}
 	}
+}
+
+/**
+ * `D`: the confirmation that puts back what changed elsewhere, naming old and new, sent through the
+ * normal action path; only for what flarewatch had set. Otherwise it says why, and nothing is sent.
+ * It never acts by itself: drift is only ever shown.
+ */
+function putBackDialog(ui: UiState, context: ActionContext): UiState {
+	const {monitor, state} = context;
+	const entry = context.drift;
+	const zoneName = state.zones[state.activeZone]?.name ?? '';
+	if (!entry) {
+		monitor.say('info', `Nothing changed elsewhere on ${zoneName} that still holds: nothing to put back`);
+		return ui;
+	}
+	const what = driftText(entry);
+	if (!entry.putBack) {
+		monitor.say('warn', `D cannot put back "${what}": ${entry.cannot ?? 'flarewatch did not set it'}. Nothing was sent.`);
+		return ui;
+	}
+	const request = entry.putBack;
+	const verdict = monitor.actions.check(request);
+	if (!verdict.ok) {
+		monitor.say('warn', verdict.message);
+		return ui;
+	}
+	const zone = state.zones[state.activeZone];
+	const base = confirmFor(request, {currentLevel: zone?.stats?.securityLevel, records: zone?.records});
+	if (base.kind !== 'confirm') return ui;
+	const lines = [
+		`Changed elsewhere (noticed ${clockTime(entry.at)}): ${what}`,
+		`Put back what flarewatch had set: ${entry.to} → ${entry.from}`,
+		'',
+		...base.lines,
+	];
+	return open(ui, {...base, title: 'Put back what changed elsewhere?', lines, confirmLabel: 'Put back'});
 }
 
 /** `L`: a lockdown's preview, or what the zone's recorded lockdown needs next (undo, finish). */

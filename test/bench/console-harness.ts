@@ -195,6 +195,8 @@ export async function startInProcess(options: InProcessOptions): Promise<InProce
 		api,
 		demo: true,
 		visitorQuery: {hours: 1},
+		// As the console runs (console/main.ts): each zone's DNS records watched for drift.
+		watchRecords: true,
 	});
 	options.onMonitor?.(monitor);
 	let terminal: NullTerminal | undefined;

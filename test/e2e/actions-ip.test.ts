@@ -19,7 +19,8 @@ afterEach(async () => {
 });
 
 function rowOf(screen: string, ip: string): string {
-	return screen.split('\n').find(line => line.includes(` ${ip} `)) ?? '';
+	// The threat row (the address, then its class), not a drift line naming the address.
+	return screen.split('\n').find(line => line.includes(` ${ip} `) && !line.includes('changed elsewhere')) ?? '';
 }
 
 function rulesOf(console: EmulatedConsole) {

@@ -48,7 +48,8 @@ async function addZoneRule(emulator: EmulatorHandle, rule: Omit<V4Rule, 'id'>): 
 }
 
 function rowOf(screen: string, ip: string): string {
-	return screen.split('\n').find(line => line.includes(` ${ip} `)) ?? '';
+	// The threat row (the address, then its class), not a drift line naming the address.
+	return screen.split('\n').find(line => line.includes(` ${ip} `) && !line.includes('changed elsewhere')) ?? '';
 }
 
 async function waitForRules(emulator: EmulatorHandle, test: (rules: V4Rule[]) => boolean, what: string, app: PtyConsole): Promise<V4Rule[]> {

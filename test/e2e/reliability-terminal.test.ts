@@ -71,8 +71,9 @@ describe('hostile strings from the API', () => {
 
 		const raw = app.raw;
 		expect(raw).not.toContain(hostilePayload);
-		// Pieces no part of the app's own rendering ever writes.
-		for (const piece of ['\u001b]', '\u001b]0;pwned', '\u0007', '\u0000', '\u0008', '\u009b', '\u009d', '\u202e', '\u001b[8m', '\u001b[6n', '\u001b[31m\r']) {
+		// Pieces no part of the app's own rendering ever writes. A lone BS is the output layer's cheapest
+		// cursor move one column left (term/output/cursor.ts); the payload's is after a CR, where none moves.
+		for (const piece of ['\u001b]', '\u001b]0;pwned', '\u0007', '\u0000', '\r\u0008', '\u009b', '\u009d', '\u202e', '\u001b[8m', '\u001b[6n', '\u001b[31m\r']) {
 			expect(raw.includes(piece), `raw output contains ${JSON.stringify(piece)}`).toBe(false);
 		}
 		// Every full clear is the app's own: the wipe on entering (2J then 3J then home) or the output

@@ -10,6 +10,8 @@ export interface LogPaneProps {
 	selected: number;
 	/** The latest status messages, shown under the actions when there is room. */
 	messages: readonly string[];
+	/** Every change noticed elsewhere this session (drift), most recent first: under the actions, before the messages. */
+	drift?: readonly string[];
 	width: number;
 	height: number;
 }
@@ -18,7 +20,9 @@ const stateColors: Record<ActionEntry['state'], string | undefined> = {pending: 
 const stateWords: Record<ActionEntry['state'], string> = {pending: 'PENDING', sent: 'SENT', done: 'DONE', failed: 'FAILED', unknown: 'UNKNOWN'};
 
 /** Every action of the session with its state (R retries a failed one), then recent messages. */
-function LogPaneView({entries, selected, messages, width, height}: LogPaneProps) {
+const noDrift: readonly string[] = [];
+
+function LogPaneView({entries, selected, messages, drift = noDrift, width, height}: LogPaneProps) {
 	const current = entries[selected];
 	// The highlighted action in full (its message is cut in the list), and its retry rule.
 	const detail = current
@@ -33,7 +37,10 @@ function LogPaneView({entries, selected, messages, width, height}: LogPaneProps)
 	const rows = Math.max(0, height - 2 - detailRows);
 	const shown = visibleWindow(selected, entries.length, Math.min(rows, Math.max(entries.length, 1)));
 	const actionRows = shown.end - shown.start;
-	const messageRows = Math.max(0, rows - actionRows - 1);
+	// Drift gets the room left under the actions first (its title and at least one line), then the messages.
+	const free = Math.max(0, rows - actionRows - 1);
+	const driftRows = drift.length === 0 || free < 2 ? 0 : Math.min(drift.length + 1, messages.length > 0 ? Math.max(2, Math.ceil(free / 2)) : free);
+	const messageRows = Math.max(0, free - driftRows);
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Text bold wrap="truncate">
@@ -64,6 +71,16 @@ function LogPaneView({entries, selected, messages, width, height}: LogPaneProps)
 						{detail[1]}
 					</Text>
 				</Box>
+			) : null}
+			{driftRows > 0 ? (
+				<>
+					<Text color="yellow" wrap="truncate">{`── changed elsewhere (${drift.length})`}</Text>
+					{drift.slice(0, driftRows - 1).map((line, index) => (
+						<Text key={index} wrap="truncate">
+							{sanitize(line)}
+						</Text>
+					))}
+				</>
 			) : null}
 			{messageRows > 0 && messages.length > 0 ? (
 				<>
