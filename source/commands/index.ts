@@ -19,13 +19,14 @@ import {commandHelp, groupHelp, overviewHelp} from './help.js';
 import {helpNames} from './names.js';
 import {ipCommands} from './ip-commands.js';
 import {parseCommandArgs, requireCapability, usageError, type CommandContext, type CommandIo, type CommandProblem, type CommandSpec} from './spec.js';
+import {reportCommands} from './report-command.js';
 import {ruleCommands} from './rule-commands.js';
 import {zoneCommands} from './zone-commands.js';
 
 export type {CommandIo} from './spec.js';
 
 /** Every command, in help order. */
-export const commands: readonly CommandSpec[] = [...zoneCommands, ...ipCommands, ...ruleCommands, ...dnsCommands];
+export const commands: readonly CommandSpec[] = [...zoneCommands, ...ipCommands, ...ruleCommands, ...dnsCommands, ...reportCommands];
 
 /** Names that stand for a group of subcommands (`dns add`, `rules list`). */
 const groups: ReadonlySet<string> = new Set(commands.filter(command => command.name.includes(' ')).map(command => command.name.split(' ')[0]!));
@@ -126,7 +127,7 @@ export async function commandMain(name: string, argv: string[], io: CommandIo, e
 		requireCapability(spec, backend.capabilities);
 		// With a token alone the account has no email here: its rules are kept under the endpoint only.
 		const registry = new FileRegistry(registryPath(auditLogPath(io.env)), accountKey(config.endpoint, credentials.email ?? ''), message => io.stderr.write(`flarewatch: warning: ${message}\n`));
-		const context = makeContext(spec, args, config, backend, registry);
+		const context = makeContext(spec, args, config, backend, registry, auditLogPath(io.env), secrets);
 		const result = await spec.run(context);
 		const callsLeft = backend.lastCallsLeft()?.callsLeft ?? null;
 		const problems = result.problems ?? [];
@@ -170,7 +171,7 @@ function readCa(path: string): string {
 	}
 }
 
-function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Config, backend: Backend, registry: Registry): CommandContext {
+function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Config, backend: Backend, registry: Registry, auditFile: string, secrets: readonly Secret[]): CommandContext {
 	const zoneNames = (): ZoneRef[] => {
 		if (config.zones.length === 0) throw usageError(`flarewatch ${spec.name} needs a zone; use --zone NAME or CF_ZONE.`);
 		return config.zones.map(name => ({name, id: ''}));
@@ -183,5 +184,7 @@ function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Co
 		resolveZones: () => backend.checkZones(zoneNames().map(zone => zone.name)),
 		now: () => Date.now(),
 		recordRule: (ip, mode) => void registry.update(records => withOwnedRule(records, ip, mode, Date.now(), 'command')),
+		auditFile,
+		secrets: secrets.map(secret => secret.reveal()),
 	};
 }

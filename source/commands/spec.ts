@@ -54,6 +54,10 @@ export interface CommandContext {
 	 * console's lockdown leaves it alone. A registry that cannot be written is a warning on stderr.
 	 */
 	recordRule(ip: string, mode: 'ban' | 'wl' | undefined): void;
+	/** The audit log this account's actions are recorded in (the incident report reads it). */
+	auditFile: string;
+	/** The key and token, to scrub from files a command writes (the incident report). */
+	secrets: readonly string[];
 }
 
 /** A command's description and behaviour. */
