@@ -48,7 +48,9 @@ export type ActionKey =
 	| 'dns-proxied'
 	| 'dns-delete'
 	| 'dns-update-ip'
-	| 'retry';
+	| 'retry'
+	/** E: the incident report, written at once. */
+	| 'export-report';
 
 export type Command =
 	| {type: 'quit'}
@@ -113,6 +115,7 @@ const keyTable: readonly KeyHelpEntry[] = [
 	{keys: 'RULE', description: "! marks someone else's", needs: 'rule-listing'},
 	{keys: 'L', description: 'lockdown (preview); L again: undo'},
 	{keys: ':', description: 'command palette (:help)'},
+	{keys: 'E', description: 'write the incident report (.md + .json)'},
 	{keys: 'DNS a e', description: 'add / edit an A or CNAME record', without: 'any-record'},
 	{keys: 'DNS a e', description: 'add / edit a record', needs: 'any-record'},
 	{keys: 'DNS o x', description: 'toggle proxied / delete every record of the name'},
@@ -138,7 +141,7 @@ const dashboardActions: Record<string, ActionKey> = {b: 'ban', w: 'whitelist', C
 const rulesActions: Record<string, ActionKey> = {x: 'rule-remove'};
 const dnsActions: Record<string, ActionKey> = {a: 'dns-add', e: 'dns-edit', o: 'dns-proxied', x: 'dns-delete', u: 'dns-update-ip'};
 const logActions: Record<string, ActionKey> = {R: 'retry'};
-const everywhere: Record<string, ActionKey> = {s: 'security-picker', U: 'attack-toggle', d: 'dev-toggle', c: 'cache-toggle', P: 'purge', '6': 'ipv6-toggle', G: 'snapshot', L: 'lockdown'};
+const everywhere: Record<string, ActionKey> = {s: 'security-picker', U: 'attack-toggle', d: 'dev-toggle', c: 'cache-toggle', P: 'purge', '6': 'ipv6-toggle', G: 'snapshot', L: 'lockdown', E: 'export-report'};
 
 function dialogKey(input: string, key: KeyPress): Command | undefined {
 	if (key.escape || input === 'n' || input === 'N') return {type: 'dialog-no'};
