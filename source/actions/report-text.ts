@@ -142,6 +142,7 @@ export function reportMarkdown(report: IncidentReport, secrets: readonly string[
 	out.push(`- Requests sent for actions in the window (audit log): ${calls.requestsSentForActions}`);
 	if (calls.reportCalls !== undefined) out.push(`- Calls made to write this report: ${calls.reportCalls}`);
 	out.push('', '## Traffic', '');
+	if (report.traffic.some(line => line.points.length > 0)) out.push('From up to 30 minutes before the window: what led to it.', '');
 	if (report.traffic.length === 0) out.push('No traffic data.', '');
 	for (const line of report.traffic) out.push(...trafficSection(line, time, multiZone));
 	if (report.notes.length > 0) out.push('## Notes', '', ...report.notes.map(note => `- ${note}`), '');

@@ -92,6 +92,8 @@ export interface ReportFacts {
 	traffic: readonly TrafficFact[];
 	/** Said in the report as it is (skipped log lines, a call that failed). */
 	notes?: readonly string[];
+	/** The traffic shown from this long before the window (default 30 min): the run-up to the first action. */
+	trafficLeadMs?: number;
 	/** Scrubbed from every string, whatever its source. */
 	secrets: readonly string[];
 }
@@ -199,6 +201,9 @@ export interface IncidentReport {
 	traffic: TrafficLine[];
 	notes: string[];
 }
+
+/** The run-up shown before the window in the traffic: what made the operator act. */
+export const defaultTrafficLeadMs = 30 * 60_000;
 
 /** Top threat IPs listed per zone. */
 export const topThreats = 10;
@@ -542,7 +547,7 @@ export function buildReport(facts: ReportFacts): IncidentReport {
 
 	const traffic: TrafficLine[] = facts.traffic.map(fact => ({
 		zone: cleanText(fact.zone, secrets, 253),
-		points: trafficPoints(fact.samples ?? [], window),
+		points: trafficPoints(fact.samples ?? [], {...window, from: window.from - (facts.trafficLeadMs ?? defaultTrafficLeadMs)}),
 		...(fact.totals ? {totals: fact.totals} : {}),
 		...(fact.unavailable === undefined ? {} : {unavailable: cleanText(fact.unavailable, secrets)}),
 	}));
@@ -572,7 +577,7 @@ export function buildReport(facts: ReportFacts): IncidentReport {
  * Rates between successive polls of the same stats window, per minute of server time (as the
  * dashboard's chart: selectTraffic), and threat hits as each poll saw them.
  */
-function trafficPoints(samples: readonly TrafficSampleFact[], window: ReportWindow): TrafficPoint[] {
+function trafficPoints(samples: readonly TrafficSampleFact[], window: {from: number; until: number}): TrafficPoint[] {
 	const points: TrafficPoint[] = [];
 	let before: TrafficSampleFact | undefined;
 	for (const sample of samples) {

@@ -6,6 +6,7 @@
  * the threat rows, the traffic history and the budget. The window runs from the session's first action
  * or drift alert to now; before anything happened, the last hour, said in the report and on the status line.
  */
+import path from 'node:path';
 import type {AuditIdentity, AuditRecord} from '../actions/audit-log.js';
 import {readAuditLog} from '../actions/audit-read.js';
 import {reportBaseName, reportsDirectory, writeReportFiles} from '../actions/report-file.js';
@@ -138,7 +139,10 @@ export function createReportExporter(options: ReportExporterOptions): ReportExpo
 			monitor.say('error', `Report NOT written: ${written.problem}`);
 			return undefined;
 		}
-		monitor.say('info', `${quiet ? 'Nothing happened yet this session; report of the last hour' : 'Incident report'} written: ${shownPath(written.markdown)} (and .json)`);
+		// Two lines, each short enough for a narrow screen: the folder (in the Log), then the file's name,
+		// which the status line shows.
+		monitor.say('info', `Report folder: ${shownPath(path.dirname(written.markdown))}`);
+		monitor.say('info', `Report written: ${shownPath(path.basename(written.markdown))} (+ .json)${quiet ? '; nothing happened yet this session: it covers the last hour' : ''}`);
 		return written.markdown;
 	};
 	return {exportReport, stop: unsubscribe};

@@ -154,7 +154,8 @@ describe('incident report', () => {
 		expect(markdown).toContain('- Used in the current 5 min: 37, 1163 left');
 		expect(markdown).toContain('- Requests sent for actions in the window (audit log): 5');
 		// Rates between polls: (10000+9*5000 - (10000+4*5000)) / 5 min = 5000/min at the 15-minute poll.
-		expect(report.traffic[0]!.points.map(point => point.edgePerMinute)).toEqual([1000, 3000, 5000, 7000]);
+		// The poll at 21:00, before the window, is the run-up: a point without a rate (nothing before it).
+		expect(report.traffic[0]!.points.map(point => point.edgePerMinute)).toEqual([undefined, 1000, 3000, 5000, 7000]);
 		expect(markdown).toContain('peak 7.0k/min at 21:20:00');
 		expect(markdown).toContain('Threat hits in the hour before each poll (peak 4.0k at 21:10:00)');
 		const chart = markdown.slice(markdown.indexOf('## Traffic'));

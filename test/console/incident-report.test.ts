@@ -7,7 +7,7 @@
  */
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {basename, dirname, join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {FileAuditLog, type AuditRecord} from '../../source/actions/audit-log.js';
 import {createGuard} from '../../source/actions/guard.js';
@@ -50,7 +50,8 @@ describe('the console incident report (E, :export)', () => {
 		await clock.advance(5 * 60_000);
 		const file = reports.exportReport();
 		expect(file).toMatch(/\/state\/flarewatch\/reports\/incident-example\.com-20140601T120500Z\.md$/);
-		expect(lastMessage(monitor)).toBe(`Nothing happened yet this session; report of the last hour written: ${file} (and .json)`);
+		expect(lastMessage(monitor)).toBe('Report written: incident-example.com-20140601T120500Z.md (+ .json); nothing happened yet this session: it covers the last hour');
+		expect(monitor.getState().messages.latest(2)[0]?.text).toBe(`Report folder: ${join(root, 'state', 'flarewatch', 'reports')}`);
 		const markdown = readFileSync(file!, 'utf8');
 		expect(markdown).toContain('- Window: 2014-06-01 11:05:00Z to 2014-06-01 12:05:00Z (nothing done or noticed yet in this session: the last hour)');
 		expect(markdown).toContain('Nothing was done and no change was noticed in the window.');
@@ -74,7 +75,8 @@ describe('the console incident report (E, :export)', () => {
 		audit.write({time: new Date(clock.now()).toISOString(), id: 0, session, zone: 'example.com', action: 'drift', params: {what: 'cache-level', from: 'agg', to: 'basic'}, outcome: 'observed' as AuditRecord['outcome']});
 		await clock.advance(15 * 60_000);
 		const file = reports.exportReport()!;
-		expect(lastMessage(monitor)).toBe(`Incident report written: ${file} (and .json)`);
+		expect(lastMessage(monitor)).toBe(`Report written: ${basename(file)} (+ .json)`);
+		expect(monitor.getState().messages.latest(2)[0]?.text).toBe(`Report folder: ${dirname(file)}`);
 		expect(statSync(file).mode & 0o777).toBe(0o600);
 		const markdown = readFileSync(file, 'utf8');
 		const report = JSON.parse(readFileSync(file.replace(/\.md$/, '.json'), 'utf8')) as IncidentReport;
@@ -86,7 +88,7 @@ describe('the console incident report (E, :export)', () => {
 		expect(report.threats.find(row => row.ip === threat.ip)?.done.map(item => item.what)).toEqual([`ban ${threat.ip} (permanent)`]);
 		// Every poll of the window is a point of the chart.
 		expect(report.traffic[0]!.points.length).toBeGreaterThan(5);
-		expect(markdown).toMatch(/Edge requests per minute, 12:15:\d\d to 12:3\d:\d\d \(\d+ polls/);
+		expect(markdown).toMatch(/Edge requests per minute, 12:00:\d\d to 12:3\d:\d\d \(\d+ polls/);
 		expect(report.calls).toMatchObject({api: 'v1', window: 'hour', limit: 300, reserve: 30, requestsSentForActions: 2});
 		expect(report.calls.usedInWindow).toBe(monitor.getState().ledger.filter(at => at > clock.now() - 3_600_000).length);
 		expect(markdown).not.toContain(key);
