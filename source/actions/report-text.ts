@@ -84,7 +84,7 @@ function trafficSection(line: TrafficLine, time: (t: string) => string, multiZon
 	if (rated.length > 0) {
 		const edge = rated.map(point => point.edgePerMinute ?? 0);
 		const peak = rated.reduce((a, b) => ((b.edgePerMinute ?? 0) > (a.edgePerMinute ?? 0) ? b : a));
-		out.push(`Edge requests per minute, ${time(rated[0]!.at)} to ${time(rated.at(-1)!.at)} (${rated.length} polls; peak ${compact(peak.edgePerMinute ?? 0)}/min at ${time(peak.at)}):`, '', '```', ...chartLines(edge), '```', '');
+		out.push(`Edge requests per minute, ${time(rated[0]!.at)} to ${time(rated.at(-1)!.at)} (${rated.length} poll${rated.length === 1 ? '' : 's'}; peak ${compact(peak.edgePerMinute ?? 0)}/min at ${time(peak.at)}):`, '', '```', ...chartLines(edge), '```', '');
 	}
 	if (line.points.length > 0) {
 		const hits = line.points.map(point => point.threatHits);
@@ -116,7 +116,7 @@ export function reportMarkdown(report: IncidentReport, secrets: readonly string[
 				['Time (UTC)', ...(multiZone ? ['Zone'] : []), 'What', 'Outcome'],
 				report.timeline.map(line =>
 					line.kind === 'action'
-						? [time(line.at), ...(multiZone ? [line.zone ?? ''] : []), `#${line.id} ${line.what}${line.lockdown ? ` (lockdown ${line.lockdown})` : ''}`, outcomeText(line)]
+						? [time(line.at), ...(multiZone ? [line.zone ?? 'account-wide'] : []), `#${line.id} ${line.what}${line.lockdown ? ` (lockdown ${line.lockdown})` : ''}`, outcomeText(line)]
 						: [time(line.at), ...(multiZone ? [line.zone ?? ''] : []), `changed elsewhere: ${line.what} ${line.from} → ${line.to}${line.detail ? ` (${line.detail})` : ''}`, 'observed'],
 				),
 			),

@@ -67,7 +67,8 @@ export function createReportExporter(options: ReportExporterOptions): ReportExpo
 			const seen = lastSeen.get(zone.name);
 			if (seen && seen.level === level && seen.dev === dev) continue;
 			lastSeen.set(zone.name, {level, dev});
-			observations.push({at: zone.lastSuccessAt, zone: zone.name, securityLevel: level, devMode: dev});
+			// Noticed now: an action's answer changes the state between polls, so the last poll's time would be too early.
+			observations.push({at: monitor.clock.now(), zone: zone.name, securityLevel: level, devMode: dev});
 			if (observations.length > maxObservations) observations.splice(0, observations.length - maxObservations);
 		}
 	};

@@ -70,7 +70,11 @@ describe('the console incident report (E, :export)', () => {
 		backend.fault = {kind: 'api', count: 1};
 		monitor.actions.submit({kind: 'whitelist', ip: '192.0.2.10'});
 		await monitor.actions.queue.idle();
-		await clock.advance(3 * 60_000);
+		await clock.advance(60_000);
+		// Under Attack at 12:16, shown at once between polls: the period starts then, not at the last poll.
+		monitor.actions.submit({kind: 'security-level', zone: {name: 'example.com', id: '1001'}, level: 'help'});
+		await monitor.actions.queue.idle();
+		await clock.advance(2 * 60_000);
 		// The drift part's record, per the contract (same session, as the console writes it).
 		audit.write({time: new Date(clock.now()).toISOString(), id: 0, session, zone: 'example.com', action: 'drift', params: {what: 'cache-level', from: 'agg', to: 'basic'}, outcome: 'observed' as AuditRecord['outcome']});
 		await clock.advance(15 * 60_000);
@@ -82,8 +86,14 @@ describe('the console incident report (E, :export)', () => {
 		const report = JSON.parse(readFileSync(file.replace(/\.md$/, '.json'), 'utf8')) as IncidentReport;
 		expect(report.window.from).toBe('2014-06-01 12:15:00Z');
 		expect(report.window.basis).toBe('from the first action or change noticed in this session');
-		expect(report.timeline.map(line => (line.kind === 'action' ? `${line.what}: ${line.outcome}` : `${line.what} ${line.from} → ${line.to}`))).toEqual([`ban ${threat.ip} (permanent): done`, 'whitelist 192.0.2.10: failed', 'cache-level agg → basic']);
-		expect(report.periods).toEqual([{zone: 'example.com', what: 'security-level', value: 'medium', from: '2014-06-01 12:15:00Z', until: '2014-06-01 12:33:00Z', source: 'poll'}, {zone: 'example.com', what: 'dev-mode', value: 'off', from: '2014-06-01 12:15:00Z', until: '2014-06-01 12:33:00Z', source: 'poll'}]);
+		expect(report.timeline.map(line => (line.kind === 'action' ? `${line.what}: ${line.outcome}` : `${line.what} ${line.from} → ${line.to}`))).toEqual([`ban ${threat.ip} (permanent): done`, 'whitelist 192.0.2.10: failed', "security level → I'm Under Attack: done", 'cache-level agg → basic']);
+		expect(report.periods.map(period => [period.what, period.value, period.from.slice(11, 19), period.until.slice(11, 19), period.source])).toEqual([
+			['security-level', 'medium', '12:15:00', '12:16:00', 'poll'],
+			// The fake backend's polls always say medium: the poll right after the action puts it back, as a real one would show a revert.
+			['security-level', "I'm Under Attack", '12:16:00', '12:16:00', 'action'],
+			['security-level', 'medium', '12:16:00', '12:33:00', 'poll'],
+			['dev-mode', 'off', '12:15:00', '12:33:00', 'poll'],
+		]);
 		expect(report.threats[0]).toMatchObject({ip: expect.any(String), hits: expect.any(Number)});
 		expect(report.threats.find(row => row.ip === threat.ip)?.done.map(item => item.what)).toEqual([`ban ${threat.ip} (permanent)`]);
 		// Every poll of the window is a point of the chart.
