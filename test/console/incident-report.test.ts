@@ -99,7 +99,7 @@ describe('the console incident report (E, :export)', () => {
 		// Every poll of the window is a point of the chart.
 		expect(report.traffic[0]!.points.length).toBeGreaterThan(5);
 		expect(markdown).toMatch(/Edge requests per minute, 12:00:\d\d to 12:3\d:\d\d \(\d+ polls/);
-		expect(report.calls).toMatchObject({api: 'v1', window: 'hour', limit: 300, reserve: 30, requestsSentForActions: 2});
+		expect(report.calls).toMatchObject({api: 'v1', window: 'hour', limit: 300, reserve: 30, requestsSentForActions: 3});
 		expect(report.calls.usedInWindow).toBe(monitor.getState().ledger.filter(at => at > clock.now() - 3_600_000).length);
 		expect(markdown).not.toContain(key);
 		monitor.stop();
