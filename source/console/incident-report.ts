@@ -20,6 +20,8 @@ import type {MonitorState} from '../monitor/store.js';
 
 /** With nothing done yet in the session, the report covers this much (and says so). */
 export const quietWindowMs = 3_600_000;
+/** E pressed again within this long names the report just written instead of writing another (keys mashed). */
+export const repeatWindowMs = 3000;
 /** Observations kept: changes only, so an incident's worth is far below this. */
 const maxObservations = 2000;
 
@@ -75,9 +77,14 @@ export function createReportExporter(options: ReportExporterOptions): ReportExpo
 	watch(monitor.getState());
 	const unsubscribe = monitor.subscribe(() => watch(monitor.getState()));
 
+	let last: {at: number; markdown: string} | undefined;
 	const exportReport = (): string | undefined => {
 		const state = monitor.getState();
 		const now = monitor.clock.now();
+		if (last && now - last.at < repeatWindowMs) {
+			monitor.say('info', `Report already written just now: ${shownPath(path.basename(last.markdown))} (E again in a few seconds writes a new one)`);
+			return last.markdown;
+		}
 		const notes: string[] = [];
 		let records: AuditRecord[];
 		try {
@@ -142,6 +149,7 @@ export function createReportExporter(options: ReportExporterOptions): ReportExpo
 		}
 		// Two lines, each short enough for a narrow screen: the folder (in the Log), then the file's name,
 		// which the status line shows.
+		last = {at: now, markdown: written.markdown};
 		monitor.say('info', `Report folder: ${shownPath(path.dirname(written.markdown))}`);
 		monitor.say('info', `Report written: ${shownPath(path.basename(written.markdown))} (+ .json)${quiet ? '; nothing happened yet this session: it covers the last hour' : ''}`);
 		return written.markdown;

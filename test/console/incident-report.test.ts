@@ -5,7 +5,7 @@
  * actions and drift, the level as polls saw it, the threat rows, the calls of the window and the
  * chart; a quiet session gets the last hour and says so; a refused folder says why and E works again.
  */
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {basename, dirname, join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
@@ -52,6 +52,12 @@ describe('the console incident report (E, :export)', () => {
 		expect(file).toMatch(/\/state\/flarewatch\/reports\/incident-example\.com-20140601T120500Z\.md$/);
 		expect(lastMessage(monitor)).toBe('Report written: incident-example.com-20140601T120500Z.md (+ .json); nothing happened yet this session: it covers the last hour');
 		expect(monitor.getState().messages.latest(2)[0]?.text).toBe(`Report folder: ${join(root, 'state', 'flarewatch', 'reports')}`);
+		// E mashed: the same report named again, no second file; a few seconds later, a new one.
+		expect(reports.exportReport()).toBe(file);
+		expect(lastMessage(monitor)).toMatch(/^Report already written just now: incident-example\.com-20140601T120500Z\.md/);
+		expect(readdirSync(dirname(file!))).toHaveLength(2);
+		await clock.advance(3000);
+		expect(reports.exportReport()).toMatch(/incident-example\.com-20140601T120503Z\.md$/);
 		const markdown = readFileSync(file!, 'utf8');
 		expect(markdown).toContain('- Window: 2014-06-01 11:05:00Z to 2014-06-01 12:05:00Z (nothing done or noticed yet in this session: the last hour)');
 		expect(markdown).toContain('Nothing was done and no change was noticed in the window.');
