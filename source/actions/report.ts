@@ -376,7 +376,8 @@ function actionLines(records: readonly AuditRecord[], facts: ReportFacts): Actio
 			id: first.id,
 			...(first.zone === undefined ? {} : {zone: cleanText(first.zone, secrets, 253)}),
 			action: cleanText(first.action, secrets, 40),
-			what: cleanText(describe(first.action, params), secrets),
+			// The operator's reason, from the rule's note (v4): what a post-mortem asks first.
+			what: cleanText(`${describe(first.action, params)}${notes !== undefined && parseRuleNote(notes)?.reason ? `: ${parseRuleNote(notes)?.reason}` : ''}`, secrets),
 			outcome: (last?.outcome as Outcome | undefined) ?? 'no outcome recorded',
 			attempts,
 			...(last?.error === undefined ? {} : {error: cleanText(last.error, secrets)}),

@@ -107,8 +107,8 @@ describe('incident report', () => {
 		const actions = report.timeline.filter(line => line.kind === 'action');
 		expect(actions.map(line => [line.what, line.outcome])).toEqual([
 			["security level → I'm Under Attack", 'done'],
-			['ban 203.0.113.7 for 30m until 2026-12-07 21:33:00Z', 'done'],
-			['ban 198.51.100.23 (permanent)', 'done'],
+			['ban 203.0.113.7 for 30m until 2026-12-07 21:33:00Z: scraping', 'done'],
+			['ban 198.51.100.23 (permanent): lockdown; level was med', 'done'],
 			['whitelist 192.0.2.10', 'failed'],
 			['clear the expired ban of 203.0.113.7', 'done'],
 		]);
@@ -141,11 +141,11 @@ describe('incident report', () => {
 			['198.51.100.23', 4200],
 		]);
 		const banned = report.threats[0]!.done;
-		expect(banned.map(item => item.what)).toEqual(['ban 203.0.113.7 for 30m until 2026-12-07 21:33:00Z', 'clear the expired ban of 203.0.113.7']);
+		expect(banned.map(item => item.what)).toEqual(['ban 203.0.113.7 for 30m until 2026-12-07 21:33:00Z: scraping', 'clear the expired ban of 203.0.113.7']);
 		expect(banned[0]).toMatchObject({duration: 1800, expiresAt: '2026-12-07 21:33:00Z'});
 		expect(banned[1]).toMatchObject({expired: true});
 		expect(report.threats[1]!.done[0]).toMatchObject({lockdown: 'L-20261207-2104-ab12'});
-		expect(markdown).toMatch(/\| 198\.51\.100\.23 \| 4,200 \| NL \| AS64500 \| .*ban 198\.51\.100\.23 \(permanent\) \[lockdown L-20261207-2104-ab12\] \|/);
+		expect(markdown).toMatch(/\| 198\.51\.100\.23 \| 4,200 \| NL \| AS64500 \| .*ban 198\.51\.100\.23 \(permanent\): lockdown; level was med \[lockdown L-20261207-2104-ab12\] \|/);
 		expect(report.otherAddresses.map(row => row.ip)).toEqual(['192.0.2.10']);
 	});
 
