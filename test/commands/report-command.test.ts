@@ -116,6 +116,19 @@ describe.each(apis)('flarewatch report against the emulator (API %s)', api => {
 		expect(a.summary.actions).toBe(4);
 	});
 
+	it('a failed call is named on stderr and in the report, the report is still written, the exit code says it', async () => {
+		emu.setFault({mode: 'http500', count: 1});
+		const result = await run(['report', '--since', '2h']);
+		expect(result.code).toBe(3);
+		expect(result.stderr).toMatch(/^flarewatch report: example\.com: .*500/m);
+		const markdownPath = result.stdout.trim().split('\n')[1]!;
+		const markdown = readFileSync(markdownPath, 'utf8');
+		expect(markdown).toMatch(/Traffic not available: .*500/);
+		expect(markdown).toMatch(/## Notes\n\n- example\.com: stats failed: .*500/);
+		// The audit log's part is whole.
+		expect(markdown).toMatch(/#2 ban 203\.0\.113\.7 \(permanent\) \| done/);
+	});
+
 	it('a bad --since or --until is refused with exit 2 and nothing sent', async () => {
 		const before = sent();
 		for (const argv of [
