@@ -22,7 +22,7 @@ function timeOf(report: IncidentReport): (time: string) => string {
 }
 
 function outcomeText(line: Extract<TimelineLine, {kind: 'action'}>): string {
-	const word = line.outcome === 'done' || line.outcome === 'no outcome recorded' ? line.outcome : line.outcome.toUpperCase();
+	const word = line.outcome === 'done' || line.outcome === 'in flight' || line.outcome === 'no outcome recorded' ? line.outcome : line.outcome.toUpperCase();
 	const attempts = line.attempts > 1 ? ` (${line.attempts} attempts)` : '';
 	return `${word}${attempts}${line.error ? `: ${line.error}` : ''}`;
 }

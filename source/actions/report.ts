@@ -86,6 +86,8 @@ export interface ReportFacts {
 	records: readonly AuditRecord[];
 	/** The lockdown each action of this session belongs to ("session#id" → batch), from the console's queue. */
 	batches?: ReadonlyMap<string, string>;
+	/** Actions of this session still queued or sent without an answer ("session#id"): "in flight", not "no outcome recorded". */
+	inFlight?: ReadonlySet<string>;
 	observations?: readonly SettingObservation[];
 	threats: readonly ThreatFact[];
 	calls: CallFacts;
@@ -98,7 +100,7 @@ export interface ReportFacts {
 	secrets: readonly string[];
 }
 
-export type Outcome = 'done' | 'failed' | 'unknown' | 'cancelled' | 'refused' | 'no outcome recorded';
+export type Outcome = 'done' | 'failed' | 'unknown' | 'cancelled' | 'refused' | 'in flight' | 'no outcome recorded';
 
 /** One action: its `sending` and outcome records as one line. */
 export interface ActionLine {
@@ -378,7 +380,7 @@ function actionLines(records: readonly AuditRecord[], facts: ReportFacts): Actio
 			action: cleanText(first.action, secrets, 40),
 			// The operator's reason, from the rule's note (v4): what a post-mortem asks first.
 			what: cleanText(`${describe(first.action, params)}${notes !== undefined && parseRuleNote(notes)?.reason ? `: ${parseRuleNote(notes)?.reason}` : ''}`, secrets),
-			outcome: (last?.outcome as Outcome | undefined) ?? 'no outcome recorded',
+			outcome: (last?.outcome as Outcome | undefined) ?? (facts.inFlight?.has(key) ? 'in flight' : 'no outcome recorded'),
 			attempts,
 			...(last?.error === undefined ? {} : {error: cleanText(last.error, secrets)}),
 			...(ip === undefined ? {} : {ip: cleanText(ip, secrets, 60)}),

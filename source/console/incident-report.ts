@@ -100,7 +100,11 @@ export function createReportExporter(options: ReportExporterOptions): ReportExpo
 		const window = quiet ? {from: now - quietWindowMs, until: now, basis: 'nothing done or noticed yet in this session: the last hour'} : {from: first, until: now, basis: 'from the first action or change noticed in this session'};
 
 		const batches = new Map<string, string>();
-		for (const entry of state.actions) if (entry.batch) batches.set(`${options.session}#${entry.id}`, entry.batch);
+		const inFlight = new Set<string>();
+		for (const entry of state.actions) {
+			if (entry.batch) batches.set(`${options.session}#${entry.id}`, entry.batch);
+			if (entry.state === 'pending' || entry.state === 'sent') inFlight.add(`${options.session}#${entry.id}`);
+		}
 		const threats: ThreatFact[] = [];
 		const traffic: TrafficFact[] = [];
 		for (const zone of state.zones) {
@@ -119,6 +123,7 @@ export function createReportExporter(options: ReportExporterOptions): ReportExpo
 			demo: options.demo,
 			records,
 			batches,
+			inFlight,
 			observations,
 			threats,
 			calls: {
@@ -148,10 +153,10 @@ export function createReportExporter(options: ReportExporterOptions): ReportExpo
 			return undefined;
 		}
 		// Two lines, each short enough for a narrow screen: the folder (in the Log), then the file's name,
-		// which the status line shows.
+		// which the status line shows whole at 80 columns.
 		last = {at: now, markdown: written.markdown};
-		monitor.say('info', `Report folder: ${shownPath(path.dirname(written.markdown))}`);
-		monitor.say('info', `Report written: ${shownPath(path.basename(written.markdown))} (+ .json)${quiet ? '; nothing happened yet this session: it covers the last hour' : ''}`);
+		monitor.say('info', `Report written (.md and .json) in ${shownPath(path.dirname(written.markdown))}`);
+		monitor.say('info', `Report: ${shownPath(path.basename(written.markdown))}${quiet ? '; nothing happened yet this session: it covers the last hour' : ''}`);
 		return written.markdown;
 	};
 	return {exportReport, stop: unsubscribe};

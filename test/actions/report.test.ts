@@ -204,6 +204,15 @@ describe('incident report', () => {
 		expect(readdirSync(join(root, 'elsewhere'))).toEqual([]);
 	});
 
+	it('an action sent without an answer yet is "in flight" in the console, "no outcome recorded" in an old log', () => {
+		const sending: AuditRecord = {time: '2026-12-07T21:10:00.000Z', id: 9, session: 's', zone: 'example.com', action: 'purge', params: {zone: 'example.com'}, outcome: 'sending', attempt: 1};
+		const base = {generatedAt: start + 20 * 60_000, window: {from: start, until: start + 20 * 60_000, basis: 'test'}, api: 'v1' as const, endpoint, zones: ['example.com'], records: [sending], threats: [], calls: {api: 'v1' as const, window: 'hour', limit: 300}, traffic: [], secrets: []};
+		expect(buildReport({...base, inFlight: new Set(['s#9'])}).timeline[0]).toMatchObject({what: 'purge the whole cache', outcome: 'in flight'});
+		const old = buildReport(base);
+		expect(old.timeline[0]).toMatchObject({outcome: 'no outcome recorded'});
+		expect(reportMarkdown(old, [])).toContain('| 21:10:00 | #9 purge the whole cache | no outcome recorded |');
+	});
+
 	it('a full disk says why and leaves no half report', () => {
 		const directory = join(root, 'reports');
 		let calls = 0;

@@ -50,8 +50,8 @@ describe('the console incident report (E, :export)', () => {
 		await clock.advance(5 * 60_000);
 		const file = reports.exportReport();
 		expect(file).toMatch(/\/state\/flarewatch\/reports\/incident-example\.com-20140601T120500Z\.md$/);
-		expect(lastMessage(monitor)).toBe('Report written: incident-example.com-20140601T120500Z.md (+ .json); nothing happened yet this session: it covers the last hour');
-		expect(monitor.getState().messages.latest(2)[0]?.text).toBe(`Report folder: ${join(root, 'state', 'flarewatch', 'reports')}`);
+		expect(lastMessage(monitor)).toBe('Report: incident-example.com-20140601T120500Z.md; nothing happened yet this session: it covers the last hour');
+		expect(monitor.getState().messages.latest(2)[0]?.text).toBe(`Report written (.md and .json) in ${join(root, 'state', 'flarewatch', 'reports')}`);
 		// E mashed: the same report named again, no second file; a few seconds later, a new one.
 		expect(reports.exportReport()).toBe(file);
 		expect(lastMessage(monitor)).toMatch(/^Report already written just now: incident-example\.com-20140601T120500Z\.md/);
@@ -85,8 +85,8 @@ describe('the console incident report (E, :export)', () => {
 		audit.write({time: new Date(clock.now()).toISOString(), id: 0, session, zone: 'example.com', action: 'drift', params: {what: 'cache-level', from: 'agg', to: 'basic'}, outcome: 'observed' as AuditRecord['outcome']});
 		await clock.advance(15 * 60_000);
 		const file = reports.exportReport()!;
-		expect(lastMessage(monitor)).toBe(`Report written: ${basename(file)} (+ .json)`);
-		expect(monitor.getState().messages.latest(2)[0]?.text).toBe(`Report folder: ${dirname(file)}`);
+		expect(lastMessage(monitor)).toBe(`Report: ${basename(file)}`);
+		expect(monitor.getState().messages.latest(2)[0]?.text).toBe(`Report written (.md and .json) in ${dirname(file)}`);
 		expect(statSync(file).mode & 0o777).toBe(0o600);
 		const markdown = readFileSync(file, 'utf8');
 		const report = JSON.parse(readFileSync(file.replace(/\.md$/, '.json'), 'utf8')) as IncidentReport;

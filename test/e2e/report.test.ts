@@ -25,13 +25,14 @@ describe.each(apis)('E writes the incident report (pty, emulator, API %s)', {tim
 		await answerYes(app);
 		await waitForState(console, state => state.zones.some(zone => zone.accessRules.some(rule => rule.ip === ip && rule.mode === 'ban')), 'the ban');
 
+		await app.waitFor(text => /#1 ban \S+.*: done/.test(text), 'the ban done on the status line');
 		app.press('E');
-		const written = await app.waitFor(text => /Report written: incident-example\.com-\d{8}T\d{6}Z\.md \(\+ \.json\)/.test(text), 'the report on the status line');
+		const written = await app.waitFor(text => /Report: incident-example\.com-\d{8}T\d{6}Z\.md/.test(text), 'the report on the status line');
 		const name = /incident-example\.com-\d{8}T\d{6}Z\.md/.exec(written)![0];
 		const folder = join(env.XDG_STATE_HOME, 'flarewatch', 'reports');
 		// The Log view has the folder too.
 		app.press('\u001b[Z');
-		await app.waitFor(text => text.includes(`Report folder: ${folder}`) && text.includes(`Report written: ${name}`), 'the folder and the file in the Log view');
+		await app.waitFor(text => text.includes(`Report written (.md and .json) in ${folder}`) && text.includes(`Report: ${name}`), 'the folder and the file in the Log view');
 		expect(readdirSync(folder).sort()).toEqual([name.replace(/\.md$/, '.json'), name]);
 		expect(statSync(folder).mode & 0o777).toBe(0o700);
 		for (const file of readdirSync(folder)) expect(statSync(join(folder, file)).mode & 0o777).toBe(0o600);
