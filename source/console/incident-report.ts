@@ -22,6 +22,8 @@ import type {MonitorState} from '../monitor/store.js';
 export const quietWindowMs = 3_600_000;
 /** E pressed again within this long names the report just written instead of writing another (keys mashed). */
 export const repeatWindowMs = 3000;
+/** Threat IPs remembered per zone from each poll: the top of each visitor list. */
+const rememberedThreats = 50;
 /** Observations kept: changes only, so an incident's worth is far below this. */
 const maxObservations = 2000;
 
@@ -59,9 +61,29 @@ export function createReportExporter(options: ReportExporterOptions): ReportExpo
 	const {monitor} = options;
 	const observations: SettingObservation[] = [];
 	const lastSeen = new Map<string, {level?: string; dev?: boolean}>();
+	// The most hits each top threat IP had in any poll: a ban takes an address off the visitor list, and the
+	// report must still name it among the top threats, with its hits, beside the ban.
+	const peaks = new Map<string, Map<string, ThreatFact>>();
+	const rowsSeen = new Map<string, unknown>();
 	// Level and dev mode per zone as each poll saw them; only changes are kept.
 	const watch = (state: MonitorState) => {
 		for (const zone of state.zones) {
+			if (rowsSeen.get(zone.name) !== zone.threatRows) {
+				rowsSeen.set(zone.name, zone.threatRows);
+				const known = peaks.get(zone.name) ?? new Map<string, ThreatFact>();
+				peaks.set(zone.name, known);
+				let taken = 0;
+				// The rows are sorted by hits: the first threat rows are the top ones.
+				for (const row of zone.threatRows) {
+					if (taken >= rememberedThreats) break;
+					if (row.classification !== 'threat') continue;
+					taken++;
+					const before = known.get(row.ip);
+					if (!before || before.hits < row.hits) known.set(row.ip, {zone: zone.name, ip: row.ip, hits: row.hits, classification: row.classification, ...(row.country ? {country: row.country} : {}), ...(row.asn ? {asn: row.asn} : {})});
+				}
+				// Bounded: the most hits first.
+				if (known.size > rememberedThreats * 4) peaks.set(zone.name, new Map([...known].sort((a, b) => b[1].hits - a[1].hits).slice(0, rememberedThreats * 2)));
+			}
 			const stats = zone.stats;
 			if (!stats || zone.lastSuccessAt === undefined) continue;
 			const level = stats.securityLevel ?? stats.securityLabel;
@@ -108,7 +130,7 @@ export function createReportExporter(options: ReportExporterOptions): ReportExpo
 		const threats: ThreatFact[] = [];
 		const traffic: TrafficFact[] = [];
 		for (const zone of state.zones) {
-			for (const row of zone.threatRows) if (row.classification === 'threat') threats.push({zone: zone.name, ip: row.ip, hits: row.hits, classification: row.classification, ...(row.country ? {country: row.country} : {}), ...(row.asn ? {asn: row.asn} : {})});
+			threats.push(...(peaks.get(zone.name)?.values() ?? []));
 			traffic.push({zone: zone.name, samples: zone.history.toArray()});
 		}
 		const policy = state.policy;
