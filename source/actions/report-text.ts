@@ -132,7 +132,7 @@ export function reportMarkdown(report: IncidentReport, secrets: readonly string[
 	if (report.threats.length === 0) out.push('No threat IPs were listed.');
 	else out.push(...table([...(multiZone ? ['Zone'] : []), 'IP', 'Hits', ...(report.api === 'v4' ? ['Country', 'ASN'] : []), 'Done'], report.threats.map(row => [...(multiZone ? [row.zone] : []), row.ip, row.hits.toLocaleString('en-US'), ...(report.api === 'v4' ? [row.country ?? '', row.asn ?? ''] : []), doneText(row.done, time)])));
 	if (report.otherAddresses.length > 0) {
-		out.push('', 'Other addresses acted on:', '', ...table(['IP', 'Done'], report.otherAddresses.map(row => [row.ip, doneText(row.done, time)])));
+		out.push('', 'Other addresses acted on:', '', ...table(['IP', 'Hits', 'Done'], report.otherAddresses.map(row => [row.ip, row.hits === undefined ? '–' : row.hits.toLocaleString('en-US'), doneText(row.done, time)])));
 	}
 	const calls = report.calls;
 	out.push('', '## API calls', '');

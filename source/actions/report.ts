@@ -198,7 +198,7 @@ export interface IncidentReport {
 	periods: Period[];
 	threats: ThreatLine[];
 	/** Addresses acted on in the window that are not among the top threat IPs. */
-	otherAddresses: Array<{ip: string; zone?: string; done: IpDone[]}>;
+	otherAddresses: Array<{ip: string; zone?: string; hits?: number; done: IpDone[]}>;
 	calls: CallFacts & {requestsSentForActions: number};
 	traffic: TrafficLine[];
 	notes: string[];
@@ -545,7 +545,9 @@ export function buildReport(facts: ReportFacts): IncidentReport {
 	for (const line of actions) {
 		if (line.ip === undefined || listed.has(line.ip.toLowerCase()) || line.action === 'lookup' || line.action === 'details') continue;
 		listed.add(line.ip.toLowerCase());
-		otherAddresses.push({ip: line.ip, ...(line.zone === undefined ? {} : {zone: line.zone}), done: doneOn(line.ip, undefined)});
+		// Its hits when the visitor list showed it (below the top), so the operator sees how big it was.
+		const seen = facts.threats.filter(row => row.ip.toLowerCase() === line.ip!.toLowerCase()).reduce<number | undefined>((most, row) => Math.max(most ?? 0, row.hits), undefined);
+		otherAddresses.push({ip: line.ip, ...(line.zone === undefined ? {} : {zone: line.zone}), ...(seen === undefined ? {} : {hits: seen}), done: doneOn(line.ip, undefined)});
 	}
 
 	const traffic: TrafficLine[] = facts.traffic.map(fact => ({
