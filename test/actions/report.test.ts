@@ -177,6 +177,8 @@ describe('incident report', () => {
 		const directory = join(root, 'state', 'reports');
 		const base = reportBaseName(['example.com'], Date.parse('2026-12-07T21:22:00Z'));
 		expect(base).toBe('incident-example.com-20261207T212200Z');
+		// A hostile zone name cannot leave the folder or hide: no slash, no leading dot, no control character.
+		expect(reportBaseName(['../../Etc/\u001b[2Jx', 'b.example'], 0)).toBe('incident-__.._etc___2jx+1-19700101T000000Z');
 		const first = writeReportFiles({directory, create: true, baseName: base, markdown, json});
 		if (!first.ok) throw new Error(first.problem);
 		expect(statSync(directory).mode & 0o777).toBe(0o700);
