@@ -21,6 +21,8 @@ export type PaletteCommand =
 	| {type: 'refresh'}
 	| {type: 'pause'}
 	| {type: 'help'}
+	/** The incident report, written at once. */
+	| {type: 'export'}
 	| {type: 'quit'};
 
 export type PaletteResult = {ok: true; command: PaletteCommand} | {ok: false; error: string};
@@ -62,7 +64,8 @@ const usageTable: readonly UsageEntry[] = [
 	{usage: ':dns update-ip IP HOST...', description: 'point A records at an IP (DIUP)', needs: 'hosts-update'},
 	{usage: ':zone NAME', description: 'switch zone'},
 	{usage: ':refresh / :pause', description: 'poll now / pause or resume polling'},
-	{usage: ':help / :q', description: 'help / quit'},
+	// :export (the incident report) shares the last line: the 80x24 help page has no row to spare.
+	{usage: ':help / :q', description: 'help / quit; :export'},
 ];
 
 /** The commands of the API behind the console (without capabilities: v1's), for the help overlay. */
@@ -109,6 +112,8 @@ export function parsePalette(input: string, context: PaletteContext): PaletteRes
 			return none(args, {type: 'help'});
 		case 'refresh':
 			return none(args, {type: 'refresh'});
+		case 'export':
+			return none(args, {type: 'export'});
 		case 'pause':
 		case 'resume':
 			return none(args, {type: 'pause'});

@@ -20,13 +20,14 @@ import {helpNames} from './names.js';
 import {ipCommands} from './ip-commands.js';
 import {expireCommand} from './expire-command.js';
 import {parseCommandArgs, requireCapability, usageError, type CommandContext, type CommandIo, type CommandProblem, type CommandSpec} from './spec.js';
+import {reportCommands} from './report-command.js';
 import {ruleCommands} from './rule-commands.js';
 import {zoneCommands} from './zone-commands.js';
 
 export type {CommandIo} from './spec.js';
 
 /** Every command, in help order. */
-export const commands: readonly CommandSpec[] = [...zoneCommands, ...ipCommands, expireCommand, ...ruleCommands, ...dnsCommands];
+export const commands: readonly CommandSpec[] = [...zoneCommands, ...ipCommands, expireCommand, ...ruleCommands, ...dnsCommands, ...reportCommands];
 
 /** Names that stand for a group of subcommands (`dns add`, `rules list`). */
 const groups: ReadonlySet<string> = new Set(commands.filter(command => command.name.includes(' ')).map(command => command.name.split(' ')[0]!));
@@ -129,7 +130,7 @@ export async function commandMain(name: string, argv: string[], io: CommandIo, e
 		const registry = new FileRegistry(registryPath(auditLogPath(io.env)), accountKey(config.endpoint, credentials.email ?? ''), message => io.stderr.write(`flarewatch: warning: ${message}\n`));
 		// Only `expire` audits what it sends (the console's expiries are audited; the one-shot rule commands never were).
 		const audit = spec.name === 'expire' ? new FileAuditLog(auditLogPath(io.env), secrets.map(secret => secret.reveal()), message => io.stderr.write(`flarewatch: warning: ${message}\n`), {endpoint: config.endpoint, account: credentials.email ?? ''}) : undefined;
-		const context = makeContext(spec, args, config, backend, registry, audit);
+		const context = makeContext(spec, args, config, backend, registry, auditLogPath(io.env), secrets, audit);
 		const result = await spec.run(context);
 		const callsLeft = backend.lastCallsLeft()?.callsLeft ?? null;
 		const problems = result.problems ?? [];
@@ -173,7 +174,7 @@ function readCa(path: string): string {
 	}
 }
 
-function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Config, backend: Backend, registry: Registry, audit?: AuditSink): CommandContext {
+function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Config, backend: Backend, registry: Registry, auditFile: string, secrets: readonly Secret[], audit?: AuditSink): CommandContext {
 	const zoneNames = (): ZoneRef[] => {
 		if (config.zones.length === 0) throw usageError(`flarewatch ${spec.name} needs a zone; use --zone NAME or CF_ZONE.`);
 		return config.zones.map(name => ({name, id: ''}));
@@ -188,5 +189,7 @@ function makeContext(spec: CommandSpec, args: CommandContext['args'], config: Co
 		recordRule: (ip, mode) => void registry.update(records => withOwnedRule(records, ip, mode, Date.now(), 'command')),
 		registry,
 		...(audit ? {audit} : {}),
+		auditFile,
+		secrets: secrets.map(secret => secret.reveal()),
 	};
 }

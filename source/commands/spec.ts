@@ -60,6 +60,10 @@ export interface CommandContext {
 	registry: Registry;
 	/** The audit log (`flarewatch expire` records what it clears, as the console does). */
 	audit?: AuditSink;
+	/** The audit log this account's actions are recorded in (the incident report reads it). */
+	auditFile: string;
+	/** The key and token, to scrub from files a command writes (the incident report). */
+	secrets: readonly string[];
 }
 
 /** A command's description and behaviour. */

@@ -15,6 +15,7 @@ import {auditTrailAttribution} from '../monitor/drift-trail.js';
 import {budgetPolicy} from '../monitor/budget.js';
 import {consoleHelp, defaultFps, isMonochrome, parseConsoleArgs, type ConsoleArgs} from './args.js';
 import {connectAccount, connectDemo, type Connection} from './connect.js';
+import {createReportExporter} from './incident-report.js';
 import {runConsole} from './run.js';
 
 export const notTerminalHint = 'flarewatch: the console needs a terminal; in scripts and pipes use the one-shot commands (flarewatch help).\n';
@@ -96,6 +97,7 @@ export async function consoleMain(argv: string[], io: ProcessIo, extras: Console
 		? new MemoryRegistry()
 		: new FileRegistry(registryPath(auditLogPath(io.env)), accountKey(config.endpoint, config.email ?? ''), message => monitorRef.current?.say('warn', message));
 	if (registry instanceof FileRegistry) adoptLegacyState(path.join(path.dirname(auditLogPath(io.env)), 'state.json'), registry);
+	const session = `${process.pid}@${startedAt.toISOString()}`;
 	const monitor = createMonitor({
 		backend: connection.backend,
 		clock: new RealClock(),
@@ -108,7 +110,7 @@ export async function consoleMain(argv: string[], io: ProcessIo, extras: Console
 		audit,
 		guard,
 		registry,
-		session: `${process.pid}@${startedAt.toISOString()}`,
+		session,
 		banPolicy: config.bans,
 		// Drift alerts need the DNS records watched (every 5 minutes per zone, within the polls' budget),
 		// and name another console on this machine where its audit records say it made the change.
@@ -116,10 +118,12 @@ export async function consoleMain(argv: string[], io: ProcessIo, extras: Console
 		attributeDrift: auditTrailAttribution(auditFile, identity),
 	});
 	monitorRef.current = monitor;
+	const reports = createReportExporter({monitor, auditFile, session, identity, secrets: connection.secrets.map(secret => secret.reveal()), api: connection.backend.capabilities.api, demo: connection.demo});
 	for (const warning of config.configWarnings) monitor.say('warn', warning);
 	try {
-		return await runConsole({monitor, stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, signals: process, env: io.env, secrets: connection.secrets, fps: defaultFps(args, io.env), monochrome: isMonochrome(args, io.env)});
+		return await runConsole({monitor, stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, signals: process, env: io.env, secrets: connection.secrets, fps: defaultFps(args, io.env), monochrome: isMonochrome(args, io.env), exportReport: () => void reports.exportReport()});
 	} finally {
+		reports.stop();
 		await connection.close();
 	}
 }

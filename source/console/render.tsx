@@ -27,6 +27,8 @@ export interface RenderConsoleOptions {
 	 * so chalk keeps at least its basic level here.
 	 */
 	monochrome?: boolean;
+	/** Writes the incident report (E, :export). */
+	exportReport?: () => void;
 }
 
 function sizeOf(stdout: NodeJS.WriteStream): TerminalSize {
@@ -34,7 +36,7 @@ function sizeOf(stdout: NodeJS.WriteStream): TerminalSize {
 }
 
 /** Tracks the terminal size and hands it to the App as a prop: panes never measure. */
-function ConsoleRoot({monitor, onQuit, paste}: Pick<RenderConsoleOptions, 'monitor' | 'onQuit' | 'paste'>) {
+function ConsoleRoot({monitor, onQuit, paste, exportReport}: Pick<RenderConsoleOptions, 'monitor' | 'onQuit' | 'paste' | 'exportReport'>) {
 	const {stdout} = useStdout();
 	const [size, setSize] = useState<TerminalSize>(() => sizeOf(stdout));
 	useEffect(() => {
@@ -49,12 +51,12 @@ function ConsoleRoot({monitor, onQuit, paste}: Pick<RenderConsoleOptions, 'monit
 			stdout.off('resize', resized);
 		};
 	}, [stdout]);
-	return <App monitor={monitor} size={size} onQuit={onQuit} paste={paste} />;
+	return <App monitor={monitor} size={size} onQuit={onQuit} paste={paste} exportReport={exportReport} />;
 }
 
 export function renderConsole(options: RenderConsoleOptions): Instance {
 	if (options.monochrome && chalk.level === 0) chalk.level = 1;
-	return render(<ConsoleRoot monitor={options.monitor} onQuit={options.onQuit} paste={options.paste} />, {
+	return render(<ConsoleRoot monitor={options.monitor} onQuit={options.onQuit} paste={options.paste} exportReport={options.exportReport} />, {
 		stdout: options.stdout,
 		stdin: options.stdin,
 		stderr: options.stderr,

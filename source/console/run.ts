@@ -30,6 +30,8 @@ export interface RunConsoleOptions {
 	 * default action stops it (the kernel discards it when no shell could resume the process).
 	 */
 	stopSelf?: () => void;
+	/** Writes the incident report (E, :export). */
+	exportReport?: () => void;
 }
 
 /** Exit code for an unexpected failure (EX_SOFTWARE). */
@@ -157,7 +159,7 @@ export async function runConsole(options: RunConsoleOptions): Promise<number> {
 		output = createCellOutput(stdout, {fpsCap: fps, monochrome: options.monochrome});
 		// The layer caps what reaches the terminal; Ink's own throttle (no burst) would hold a key's frame
 		// for a whole frame interval after a poll's, so it only merges commits that come together.
-		instance = renderConsole({monitor, stdout: output.stream, stdin: input as unknown as NodeJS.ReadStream, stderr, onQuit: () => end(0, 'the operator quit'), paste: pastes, maxFps: inkMaxFps, monochrome: options.monochrome});
+		instance = renderConsole({monitor, stdout: output.stream, stdin: input as unknown as NodeJS.ReadStream, stderr, onQuit: () => end(0, 'the operator quit'), paste: pastes, maxFps: inkMaxFps, monochrome: options.monochrome, exportReport: options.exportReport});
 		instance.waitUntilExit().then(
 			() => end(0, 'the console ended'),
 			(error: unknown) => crash(error),

@@ -50,6 +50,8 @@ export interface AppProps {
 	paste?: PasteSource;
 	/** For tests: the UI state to start from. */
 	initialUi?: UiState;
+	/** Writes the incident report (E, :export). */
+	exportReport?: () => void;
 }
 
 const noRows: readonly Visitor[] = [];
@@ -65,7 +67,7 @@ function answers(command: Command, ui: UiState): boolean {
 }
 
 
-export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
+export function App({monitor, size, onQuit, paste, initialUi, exportReport}: AppProps) {
 	// The state changes only with data and the operator's doings; what moves with time reads the
 	// clock where it is drawn (ClockedHeader, ClockedStatus).
 	const state = useSyncExternalStore(monitor.subscribe, monitor.getState, monitor.getState);
@@ -130,6 +132,7 @@ export function App({monitor, size, onQuit, paste, initialUi}: AppProps) {
 			drift: selectDrift(latest).entries[0],
 			rule: current.view === 'rules' ? shownRules[Math.min(current.rulesIndex, shownRules.length - 1)] : undefined,
 			quit,
+			exportReport,
 		};
 		switch (command.type) {
 			case 'quit':

@@ -50,7 +50,9 @@ export type ActionKey =
 	| 'dns-update-ip'
 	| 'retry'
 	/** `D`: put back what changed elsewhere (the dashboard's first drift line), if flarewatch had set it. */
-	| 'drift-revert';
+	| 'drift-revert'
+	/** E: the incident report, written at once. */
+	| 'export-report';
 
 export type Command =
 	| {type: 'quit'}
@@ -107,14 +109,14 @@ const keyTable: readonly KeyHelpEntry[] = [
 	{keys: 'P', description: 'purge the cache (cooldown)', without: 'purge-files'},
 	{keys: 'P', description: 'purge all (files: :purge)', needs: 'purge-files'},
 	{keys: 'G', description: 'snapshot (once a day)', needs: 'snapshot'},
-	{keys: 'b w x', description: 'ban (t: how long) / whitelist / clear the rule of the IP', without: 'challenge'},
+	{keys: 'b w x', description: "ban (t: how long) / whitelist / clear the IP's rule", without: 'challenge'},
 	{keys: 'b w C', description: 'block / allow / challenge the IP, with a reason', needs: 'challenge'},
 	{keys: 'x', description: "remove its rule (someone else's: type yes)", needs: 'rule-listing'},
 	{keys: 'i', description: "the IP's threat score", needs: 'lookup'},
 	{keys: 'i', description: 'country, ASN, firewall log', without: 'lookup', needs: 'details'},
 	{keys: 'RULE', description: "! marks someone else's", needs: 'rule-listing'},
 	{keys: 'L', description: 'lockdown (preview); L again: undo'},
-	{keys: 'D', description: 'put back what changed elsewhere (ours only)'},
+	{keys: 'D E', description: 'put back drift; report'},
 	{keys: ':', description: 'command palette (:help)'},
 	{keys: 'DNS a e', description: 'add / edit an A or CNAME record', without: 'any-record'},
 	{keys: 'DNS a e', description: 'add / edit a record', needs: 'any-record'},
@@ -141,7 +143,7 @@ const dashboardActions: Record<string, ActionKey> = {b: 'ban', w: 'whitelist', C
 const rulesActions: Record<string, ActionKey> = {x: 'rule-remove'};
 const dnsActions: Record<string, ActionKey> = {a: 'dns-add', e: 'dns-edit', o: 'dns-proxied', x: 'dns-delete', u: 'dns-update-ip'};
 const logActions: Record<string, ActionKey> = {R: 'retry'};
-const everywhere: Record<string, ActionKey> = {s: 'security-picker', U: 'attack-toggle', d: 'dev-toggle', c: 'cache-toggle', P: 'purge', '6': 'ipv6-toggle', G: 'snapshot', L: 'lockdown', D: 'drift-revert'};
+const everywhere: Record<string, ActionKey> = {s: 'security-picker', U: 'attack-toggle', d: 'dev-toggle', c: 'cache-toggle', P: 'purge', '6': 'ipv6-toggle', G: 'snapshot', L: 'lockdown', D: 'drift-revert', E: 'export-report'};
 
 function dialogKey(input: string, key: KeyPress): Command | undefined {
 	if (key.escape || input === 'n' || input === 'N') return {type: 'dialog-no'};

@@ -34,6 +34,8 @@ export interface ActionContext {
 	/** The zone on screen's latest change made elsewhere that still holds (the dashboard's first drift line). */
 	drift?: DriftEntry;
 	quit: () => void;
+	/** Writes the incident report (E, :export); the console wires it, a bare test App has none. */
+	exportReport?: () => void;
 }
 
 const mutatingKeys: ReadonlySet<ActionKey> = new Set<ActionKey>(['drift-revert', 'security-picker', 'attack-toggle', 'dev-toggle', 'cache-toggle', 'purge', 'ipv6-toggle', 'snapshot', 'ban', 'whitelist', 'challenge', 'clear-rule', 'rule-remove', 'lockdown', 'dns-add', 'dns-edit', 'dns-proxied', 'dns-delete', 'dns-update-ip']);
@@ -250,6 +252,8 @@ export function startAction(ui: UiState, action: ActionKey, context: ActionConte
 		refuseReadOnly(context, action);
 		return ui;
 	}
+	// The report needs no zone ready: the audit log and what the polls saw are enough.
+	if (action === 'export-report') return exportReport(ui, context);
 	const zone = activeZone(state);
 	const zoneState = state.zones[state.activeZone];
 	if (!zone || !zoneState) {
@@ -520,6 +524,13 @@ export function answerDialog(ui: UiState, command: DialogCommand, context: Actio
 	return {...ui, dialog: moveInDialog(dialog, command)};
 }
 
+/** E and :export: written at once (a local file, nothing to confirm); the console says where. */
+function exportReport(ui: UiState, context: ActionContext): UiState {
+	if (context.exportReport) context.exportReport();
+	else context.monitor.say('warn', 'The incident report is not available here');
+	return ui;
+}
+
 /** Enter in the palette. */
 export function runPalette(ui: UiState, context: ActionContext): UiState {
 	const {monitor, state} = context;
@@ -573,6 +584,8 @@ function runCommand(ui: UiState, command: PaletteCommand, context: ActionContext
 			return ui;
 		case 'help':
 			return {...ui, overlay: 'palette-help'};
+		case 'export':
+			return exportReport(ui, context);
 		case 'quit':
 			context.quit();
 			return ui;
