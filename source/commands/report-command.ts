@@ -19,8 +19,8 @@ import {worstExitCode} from './zones.js';
 const units: Record<string, number> = {s: 1, m: 60, h: 3600, d: 86_400, w: 604_800};
 
 /**
- * `2h`, `90m`, `1d` back from `now`, or an ISO 8601 time. A tiny parser of its own: the duration
- * parser of the timed bans (lib/duration.ts) can replace the relative part.
+ * `2h`, `90m`, `1d` back from `now`, or an ISO 8601 time. Not lib/duration.ts's parser: there `0` means
+ * a permanent ban, which is no span to look back over, and a ban's one-year cap does not apply here.
  */
 export function parseReportTime(value: string, now: number, flag: string): number {
 	const relative = /^(\d{1,6})([smhdw])$/.exec(value.trim());

@@ -39,12 +39,12 @@ describe.each(apis)('E writes the incident report (pty, emulator, API %s)', {tim
 
 		const markdown = readFileSync(join(folder, name), 'utf8');
 		const report = JSON.parse(readFileSync(join(folder, name.replace(/\.md$/, '.json')), 'utf8')) as IncidentReport;
-		expect(markdown).toMatch(new RegExp(`\\| #1 ban ${ip.replaceAll('.', '\\.')} \\(permanent\\) \\| done \\|`));
+		expect(markdown).toMatch(new RegExp(`\\| #1 ban ${ip.replaceAll('.', '\\.')} for 1h until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ \\| done \\|`));
 		expect(report.window.basis).toBe('from the first action or change noticed in this session');
 		// Among the top threats, or (hits tied or grown elsewhere) among the other addresses acted on, with its hits.
 		const row = [...report.threats, ...report.otherAddresses].find(candidate => candidate.ip === ip);
 		expect(row, JSON.stringify(report.threats)).toMatchObject({hits: expect.any(Number)});
-		expect(row?.done.map(item => `${item.what}: ${item.outcome}`)).toEqual([`ban ${ip} (permanent): done`]);
+		expect(row?.done.map(item => `${item.what}: ${item.outcome}`)).toEqual([expect.stringMatching(new RegExp(`^ban ${ip.replaceAll('.', '\\.')} for 1h until \\S+ \\S+: done$`))]);
 		expect(report.api).toBe(api);
 		// The polls before the ban are the run-up the chart shows.
 		expect(markdown).toMatch(/Threat hits in the hour before each poll \(peak \d+/);
