@@ -15,11 +15,8 @@ import {formatRuleNote, parseRuleNote} from '../../source/actions/rule-notes.js'
 import type {Backend} from '../../source/backend.js';
 import {startEmulator} from '../../source/emulator/index.js';
 import {FakeClock, flushMicrotasks} from '../../source/lib/clock.js';
-import {Secret} from '../../source/lib/secret.js';
 import {createMonitor, type Monitor} from '../../source/monitor/monitor.js';
-import {V1Backend} from '../../source/v1/backend.js';
-import {V4Backend} from '../../source/v4/backend.js';
-import {apis, type Api} from '../e2e/apis.js';
+import {apis, emulatorBackend, type Api} from '../e2e/apis.js';
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -41,10 +38,7 @@ async function world(api: Api) {
 type World = Awaited<ReturnType<typeof world>>;
 
 function backendFor(w: World): Backend {
-	const backend =
-		w.api === 'v1'
-			? new V1Backend({endpoint: w.emulator.url, email: w.emulator.email, key: new Secret(w.emulator.key), now: () => w.clock.now()})
-			: new V4Backend({endpoint: w.emulator.url, token: new Secret(w.emulator.token), now: () => w.clock.now()});
+	const backend = emulatorBackend(w.api, w.emulator, {now: () => w.clock.now()});
 	cleanup.push(() => backend.close());
 	return backend;
 }

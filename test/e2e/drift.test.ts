@@ -6,17 +6,12 @@
  */
 import {describe, expect, it, type TestContext} from 'vitest';
 import type {Backend} from '../../source/backend.js';
-import {Secret} from '../../source/lib/secret.js';
-import {V1Backend} from '../../source/v1/backend.js';
-import {V4Backend} from '../../source/v4/backend.js';
+import {emulatorBackend} from './apis.js';
 import {apis, startEmulatedConsole, type Api, type EmulatedConsole} from './emulated-console.js';
 
 /** Another operator on the same account: a client of the API, not of the console. */
 function otherOperator(console: EmulatedConsole, api: Api): Backend {
-	const {emulator} = console;
-	return api === 'v4'
-		? new V4Backend({endpoint: emulator.url, token: new Secret(emulator.token), timeoutMs: 5000, secrets: []})
-		: new V1Backend({endpoint: emulator.url, email: emulator.email, key: new Secret(emulator.key), timeoutMs: 5000, secrets: []});
+	return emulatorBackend(api, console.emulator, {timeoutMs: 5000});
 }
 
 async function start(api: Api, {onTestFinished}: TestContext): Promise<EmulatedConsole> {

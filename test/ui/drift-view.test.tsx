@@ -10,12 +10,9 @@ import {MemoryAuditLog} from '../../source/actions/audit-log.js';
 import type {Backend} from '../../source/backend.js';
 import {startEmulator, type EmulatorHandle} from '../../source/emulator/index.js';
 import {FakeClock, flushMicrotasks} from '../../source/lib/clock.js';
-import {Secret} from '../../source/lib/secret.js';
 import {createMonitor} from '../../source/monitor/monitor.js';
 import {App} from '../../source/ui/app.js';
-import {V1Backend} from '../../source/v1/backend.js';
-import {V4Backend} from '../../source/v4/backend.js';
-import {apis, type Api} from '../e2e/apis.js';
+import {apis, emulatorBackend, type Api} from '../e2e/apis.js';
 
 const tick = () => new Promise(resolve => setTimeout(resolve, 30));
 
@@ -26,9 +23,7 @@ afterEach(async () => {
 });
 
 function backendFor(api: Api, emulator: EmulatorHandle, clock: FakeClock): Backend {
-	return api === 'v4'
-		? new V4Backend({endpoint: emulator.url, token: new Secret(emulator.token), now: () => clock.now()})
-		: new V1Backend({endpoint: emulator.url, email: emulator.email, key: new Secret(emulator.key), now: () => clock.now()});
+	return emulatorBackend(api, emulator, {now: () => clock.now()});
 }
 
 /** Threat rows on screen: lines with an address and a class. */
